@@ -1,0 +1,92 @@
+"""What the book needs to know about a fantasy league, independent of where it comes from.
+
+The command layer and the scheduler only ever see these snapshots; the ESPN adapter (or the
+shipped demo league, which is ESPN-shaped JSON run through the same parser) produces them.
+Keeping the boundary this small is what lets another data source plug in later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal, Protocol
+
+GameState = Literal["pre", "in", "post"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProGame:
+    """One NFL game of a scoring period; kickoff drives locks, state drives finality."""
+
+    game_id: str
+    home: str  # pro team abbreviation, e.g. "KC"
+    away: str
+    kickoff: datetime  # timezone-aware, UTC
+    state: GameState
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerLine:
+    """A starter in a fantasy lineup for the week being priced."""
+
+    player_id: int
+    name: str
+    position: str  # QB, RB, WR, TE, K, D/ST
+    slot: str  # lineup slot, e.g. "RB", "FLEX", "BE" never appears here (starters only)
+    pro_team: str  # abbreviation, "None"/"FA" for a free agent
+    injury_status: str | None  # ESPN's injuryStatus ("ACTIVE", "QUESTIONABLE", "OUT", ...)
+    projection: float
+    points: float | None  # actual fantasy points so far; None before the player's game starts
+
+
+@dataclass(frozen=True, slots=True)
+class TeamInfo:
+    team_id: int  # ESPN team id
+    name: str
+    abbrev: str
+    owner_name: str | None
+    owner_id: str | None  # ESPN member id (SWID GUID)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchupData:
+    home_team_id: int
+    away_team_id: int | None  # None for a bye
+    home_lineup: tuple[PlayerLine, ...]
+    away_lineup: tuple[PlayerLine, ...]
+    home_score: float | None  # live or final fantasy score; None before any game starts
+    away_score: float | None
+    is_playoff: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WeekData:
+    season: int
+    matchup_period: int
+    scoring_periods: tuple[int, ...]
+    matchups: tuple[MatchupData, ...]
+    pro_games: tuple[ProGame, ...]
+
+    @property
+    def is_final(self) -> bool:
+        """A week is final once every NFL game of its scoring periods is over."""
+        return bool(self.pro_games) and all(g.state == "post" for g in self.pro_games)
+
+
+@dataclass(frozen=True, slots=True)
+class LeagueData:
+    league_id: int
+    season: int
+    name: str
+    teams: tuple[TeamInfo, ...]
+    current_matchup_period: int
+    regular_season_matchup_periods: int
+    final_matchup_period: int
+
+
+class LeagueDataProvider(Protocol):
+    """A source of league snapshots (ESPN, the demo league, a test fake)."""
+
+    async def fetch_league(self) -> LeagueData: ...
+
+    async def fetch_week(self, matchup_period: int) -> WeekData: ...
