@@ -1,0 +1,39 @@
+# Two commands a newcomer needs: `make run` and `make test`. Each builds the virtual
+# environment it needs (once, and again whenever pyproject.toml changes).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run console test lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.stamp-run
+
+run: $(VENV)/.stamp-run
+	$(BIN)/sidebet run
+
+console: $(VENV)/.stamp-run
+	$(BIN)/sidebet console
+
+test: $(VENV)/.stamp-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.stamp-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(VENV)/.stamp-test
+	$(BIN)/python -m bench.bet_throughput
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,137 @@
+"""Wiring: settings -> database -> services -> adapters. Nothing here holds business rules."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, TextIO
+
+from sqlalchemy import select
+
+from adapters.console.render import render
+from adapters.console.repl import ConsoleSession
+from adapters.espn.demo.provider import DemoLeagueProvider
+from bot.demo import PersistentDemoClock, ensure_demo_league, load_demo_clock
+from bot.outbox import deliver_pending
+from bot.settings import Settings
+from commands.clock import Clock
+from commands.context import Invocation, Services
+from commands.dispatch import dispatch
+from commands.format import local_time
+from commands.league_settings import LeagueSettings
+from commands.provider import LeagueDataProvider
+from commands.replies import Reply
+from commands.services.lifecycle import DueReport, run_due
+from storage.database import Database
+from storage.migrate import upgrade_to_head
+from storage.models import League
+
+log = logging.getLogger(__name__)
+
+
+def provider_factory(clock: Clock) -> Any:
+    """Which data source backs a league. Demo leagues replay the shipped ESPN-shaped week."""
+
+    def provider_for(league: League) -> LeagueDataProvider:
+        if league.source == "demo":
+            return DemoLeagueProvider(clock.now)
+        raise LookupError(f"league {league.id} has no data source configured ({league.source})")
+
+    return provider_for
+
+
+async def open_database(url: str) -> Database:
+    db = Database(url)
+    await upgrade_to_head(db)
+    return db
+
+
+def describe_report(report: DueReport) -> list[str]:
+    lines = []
+    if report.sync.created:
+        lines.append("The week's lines are up.")
+    if report.locked:
+        lines.append(f"{report.locked} markets locked at kickoff.")
+    if report.sync.went_final:
+        lines.append("Every game of the week is final.")
+    if report.settled is not None:
+        lines.append(f"Week settled: {report.settled.bets} bets graded and paid.")
+    return lines
+
+
+@dataclass
+class ConsoleRuntime:
+    """Everything the console session runs on, kept together so tests can drive it line by line."""
+
+    db: Database
+    clock: PersistentDemoClock
+    league_id: int
+    services: Services
+    session: ConsoleSession
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> ConsoleRuntime:
+    """The console adapter on the demo league, with the demo clock under the user's control."""
+    db = await open_database(settings.database_url)
+    clock = await load_demo_clock(db)
+    league = await ensure_demo_league(db, settings.demo.workspace, clock.now())
+    services = Services(db, clock, provider_factory(clock))
+    tz = LeagueSettings.model_validate(league.settings or {}).tz
+    posts: list[str] = []
+
+    async def send(_league: League, reply: Reply) -> None:
+        posts.append(render(reply))
+
+    async def due() -> DueReport:
+        async with db.read() as session:
+            fresh = await session.scalar(select(League).where(League.id == league.id))
+        assert fresh is not None
+        return await run_due(services, fresh)
+
+    async def drain() -> list[str]:
+        await deliver_pending(db, clock, send)
+        out = posts[:]
+        posts.clear()
+        return out
+
+    def now_text() -> str:
+        return f"Demo clock: {local_time(clock.now(), tz)} ({clock.now():%Y-%m-%d})"
+
+    async def advance(delta: timedelta) -> str:
+        clock.advance(delta)
+        await clock.save()
+        lines = [now_text()]
+        try:
+            lines += describe_report(await due())
+        except Exception:
+            log.exception("scheduled jobs failed after advancing the demo clock")
+            lines.append("! The week's jobs failed; see the log. Nothing was half-done.")
+        return "\n".join(lines)
+
+    async def run_command(invocation: Invocation, name: str, args: dict[str, Any]) -> Reply:
+        return await dispatch(services, invocation, name, args)
+
+    await due()
+    session = ConsoleSession(
+        run_command=run_command,
+        advance=advance,
+        drain_posts=drain,
+        now_text=now_text,
+        stdin=stdin,
+        stdout=stdout,
+        workspace_id=settings.demo.workspace,
+        user=settings.demo.user,
+    )
+    return ConsoleRuntime(db, clock, league.id, services, session)
+
+
+async def run_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> None:
+    runtime = await build_console(settings, stdin, stdout)
+    try:
+        await runtime.session.run()
+    finally:
+        await runtime.close()

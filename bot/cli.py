@@ -1,0 +1,72 @@
+"""`sidebet ...`: the command line entry point."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from bot.logging_setup import configure_logging
+from bot.settings import Settings
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(parsed.database)
+    return None
+
+
+def _reset(settings: Settings) -> None:
+    path = _sqlite_path(settings.database_url)
+    if path is None:
+        raise SystemExit("--reset only removes a SQLite demo database; drop other databases yourself.")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sidebet", description="A play-money sportsbook for fantasy leagues.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the bot (the console demo when no chat token is set)")
+    console = sub.add_parser("console", help="play the demo league in this terminal")
+    for p in (run, console):
+        p.add_argument("--reset", action="store_true", help="start the demo over (SQLite only)")
+    sub.add_parser("migrate", help="bring the database schema up to date and exit")
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.secrets(), settings.log_file or "sidebet.log")
+    if args.command == "migrate":
+        from bot.app import open_database
+
+        async def _migrate() -> None:
+            db = await open_database(settings.database_url)
+            await db.dispose()
+
+        asyncio.run(_migrate())
+        print("Database is up to date.")
+        return 0
+    if args.command == "run" and settings.has_chat_tokens:
+        print(
+            "A Discord or Slack token is configured, but this build of Sidebet only ships the "
+            "console adapter. Remove the token (or run `sidebet console`) to play the demo.",
+            file=sys.stderr,
+        )
+        return 2
+    if args.reset:
+        _reset(settings)
+    from bot.app import run_console
+
+    try:
+        asyncio.run(run_console(settings, sys.stdin, sys.stdout))
+    except KeyboardInterrupt:
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

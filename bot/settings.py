@@ -1,0 +1,86 @@
+"""Process settings: a TOML file for the shape of a deployment, environment for secrets.
+
+Precedence, highest first: keyword arguments, `SIDEBET_*` environment variables (nested
+with `__`, e.g. `SIDEBET_DISCORD__TOKEN`), the TOML file (`SIDEBET_CONFIG`, else
+`./sidebet.toml`), defaults. Secrets are SecretStr so they never print by accident.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_FILE = "sidebet.toml"
+
+
+class DiscordSettings(BaseModel):
+    token: SecretStr | None = None
+    dev_guild_ids: list[int] = Field(default_factory=list)
+    sharded: bool = False
+
+
+class SlackSettings(BaseModel):
+    bot_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    app_token: SecretStr | None = None
+    mode: Literal["socket", "http"] = "socket"
+
+
+class EspnSettings(BaseModel):
+    espn_s2: SecretStr | None = None
+    swid: SecretStr | None = None
+
+
+class DemoSettings(BaseModel):
+    workspace: str = "demo"
+    user: str = "alex"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SIDEBET_", env_nested_delimiter="__", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///sidebet.db"
+    log_level: str = "INFO"
+    log_file: str | None = None
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    espn: EspnSettings = Field(default_factory=EspnSettings)
+    demo: DemoSettings = Field(default_factory=DemoSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = Path(os.environ.get("SIDEBET_CONFIG", DEFAULT_CONFIG_FILE))
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=path)
+        return init_settings, env_settings, toml, file_secret_settings
+
+    def secrets(self) -> list[str]:
+        """Every configured secret value, for the log redactor."""
+        values = [
+            self.discord.token,
+            self.slack.bot_token,
+            self.slack.signing_secret,
+            self.slack.app_token,
+            self.espn.espn_s2,
+            self.espn.swid,
+        ]
+        return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+
+    @property
+    def has_chat_tokens(self) -> bool:
+        return self.discord.token is not None or self.slack.bot_token is not None

@@ -1,0 +1,161 @@
+"""The one catalogue of commands that Discord, Slack and the console all expose.
+
+A command is defined here once: its path, options, who may run it and whether its reply
+is private by default. Adapters build their slash commands, subcommands and help from this
+data, and tests check each adapter exposes exactly this list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Audience(StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+class OptionType(StrEnum):
+    TEXT = "text"  # free text, e.g. a reason
+    WORD = "word"  # a single token, e.g. a setting name
+    CREDITS = "credits"  # a stake: whole positive credits, or "all" / "25%"
+    AMOUNT = "amount"  # a signed whole number of credits
+    ID = "id"  # a positive integer id (market, matchup, bet, quote)
+    PICK = "pick"  # a side of a market: home/away/over/under or a team abbreviation
+    MEMBER = "member"  # a league member, by name or chat mention
+    CHOICE = "choice"  # one of `choices`
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    name: str
+    type: OptionType
+    description: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    autocomplete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    path: tuple[str, ...]
+    summary: str
+    options: tuple[Option, ...] = ()
+    audience: Audience = Audience.MEMBER
+    ephemeral: bool = True
+    # Actions are reached by buttons (and typed in the console), not as slash commands.
+    action: bool = False
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.path)
+
+    @property
+    def usage(self) -> str:
+        parts = [self.name]
+        for option in self.options:
+            parts.append(f"<{option.name}>" if option.required else f"[{option.name}]")
+        return " ".join(parts)
+
+
+def _id(name: str, what: str, *, autocomplete: bool = True) -> Option:
+    return Option(name, OptionType.ID, what, autocomplete=autocomplete)
+
+
+CATALOGUE: tuple[Command, ...] = (
+    # --- members -----------------------------------------------------------------------
+    Command(("markets",), "This week's lines, one row per matchup, with lock times.", ephemeral=False),
+    Command(
+        ("odds",),
+        "Every market of one matchup, with fair probabilities.",
+        (_id("matchup", "Matchup number from `markets`"),),
+    ),
+    Command(
+        ("bet",),
+        "Get a bet slip (quote) to confirm: market, pick and stake.",
+        (
+            _id("market", "Market number from `odds`"),
+            Option("pick", OptionType.PICK, "home/away, over/under or a team abbreviation",
+                   autocomplete=True),
+            Option("stake", OptionType.CREDITS, "Credits to stake: a whole number, 25% or all"),
+        ),
+    ),
+    Command(("mybets",), "Your open bets and recent results."),
+    Command(
+        ("cancel",),
+        "Cancel one of your open bets before its market locks.",
+        (_id("bet", "Bet number from `mybets`"),),
+    ),
+    Command(("balance",), "Your credits, what is at stake and this week's result."),
+    Command(
+        ("leaderboard",),
+        "Standings of the league's bettors.",
+        (Option("period", OptionType.CHOICE, "week or season", required=False,
+                choices=("week", "season")),),
+        ephemeral=False,
+    ),
+    Command(
+        ("help",),
+        "What you can do here.",
+        (Option("command", OptionType.TEXT, "A command to explain", required=False),),
+    ),
+    # --- bet slip buttons --------------------------------------------------------------
+    Command(("confirm",), "Place the bet on a slip.", (_id("quote", "Slip number", autocomplete=False),),
+            action=True),
+    Command(("discard",), "Throw a bet slip away.", (_id("quote", "Slip number", autocomplete=False),),
+            action=True),
+    # --- commissioners -----------------------------------------------------------------
+    Command(("config", "show"), "Show the league's settings.", audience=Audience.ADMIN),
+    Command(
+        ("config", "set"),
+        "Change one league setting.",
+        (
+            Option("setting", OptionType.WORD, "Setting name (see config show)", autocomplete=True),
+            Option("value", OptionType.TEXT, "New value"),
+        ),
+        audience=Audience.ADMIN,
+    ),
+    Command(
+        ("void", "market"),
+        "Void a market: every bet on it is refunded.",
+        (_id("market", "Market number"), Option("reason", OptionType.TEXT, "Why (shown to bettors)")),
+        audience=Audience.ADMIN,
+    ),
+    Command(
+        ("void", "bet"),
+        "Void one bet and refund it.",
+        (_id("bet", "Bet number"), Option("reason", OptionType.TEXT, "Why (shown to the bettor)")),
+        audience=Audience.ADMIN,
+    ),
+    Command(
+        ("adjust",),
+        "Give or take credits from a member.",
+        (
+            Option("member", OptionType.MEMBER, "Who", autocomplete=True),
+            Option("amount", OptionType.AMOUNT, "Credits, negative to take"),
+            Option("reason", OptionType.TEXT, "Why (recorded in the audit log)"),
+        ),
+        audience=Audience.ADMIN,
+    ),
+    Command(("settle",), "Settle the week now if every game is final.", audience=Audience.ADMIN),
+    Command(("pause",), "Stop taking bets until resumed.", audience=Audience.ADMIN),
+    Command(("resume",), "Take bets again.", audience=Audience.ADMIN),
+)
+
+BY_NAME: dict[str, Command] = {command.name: command for command in CATALOGUE}
+
+
+def slash_commands() -> tuple[Command, ...]:
+    """What chat platforms register as commands (actions are buttons)."""
+    return tuple(c for c in CATALOGUE if not c.action)
+
+
+def match(words: list[str]) -> tuple[Command, list[str]] | None:
+    """The longest catalogue path that starts `words`, and the words left over."""
+    for length in (2, 1):
+        if len(words) >= length:
+            command = BY_NAME.get(" ".join(w.lower() for w in words[:length]))
+            if command is not None:
+                return command, words[length:]
+    return None

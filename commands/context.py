@@ -1,0 +1,55 @@
+"""Who is asking, from where, and the services a handler may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from commands.clock import Clock
+from commands.league_settings import LeagueSettings
+from commands.provider import LeagueDataProvider
+from storage.database import Database
+from storage.models import League, Member
+
+ProviderFactory = Callable[[League], LeagueDataProvider]
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """A command as an adapter received it, before anything is looked up.
+
+    `is_admin` is decided by the adapter from the platform's own roles (Manage Server,
+    workspace admin, the console's `:admin`); the command layer enforces it.
+    `interaction_id` is the platform's id for this click or command, unique per delivery
+    attempt of the user's action, and is used as the idempotency key of what it creates.
+    """
+
+    platform: str
+    workspace_id: str
+    user_id: str
+    display_name: str
+    interaction_id: str
+    is_admin: bool = False
+    channel_id: str | None = None
+
+
+@dataclass(slots=True)
+class Services:
+    db: Database
+    clock: Clock
+    providers: ProviderFactory
+
+
+@dataclass(slots=True)
+class Context:
+    services: Services
+    invocation: Invocation
+    league: League
+    settings: LeagueSettings
+    member: Member
+    now: datetime
+
+    @property
+    def db(self) -> Database:
+        return self.services.db

@@ -1,0 +1,67 @@
+"""The single entry point every adapter calls: a command in, a Reply out.
+
+The order of checks is deliberate: who may run it, then whether the options make sense,
+and only then the database. A refused or malformed command therefore never writes.
+Unexpected failures are logged with a short reference id and the user sees only that id.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import replace
+from typing import Any
+
+from commands.catalogue import BY_NAME, Audience, Command
+from commands.context import Context, Invocation, Services
+from commands.errors import CommandError, NotAllowed
+from commands.handlers import HANDLERS
+from commands.handlers.members import help_reply
+from commands.league_settings import LeagueSettings
+from commands.options import parse_options
+from commands.replies import Reply, Tone
+from commands.services.tenancy import ensure_member, find_league
+from engine import LimitError
+
+log = logging.getLogger("sidebet.commands")
+
+
+def new_reference() -> str:
+    return secrets.token_hex(3)
+
+
+async def dispatch(services: Services, invocation: Invocation, name: str, raw: dict[str, Any]) -> Reply:
+    command = BY_NAME.get(name)
+    if command is None:
+        return Reply.error(f"There's no command `{name}`. `help` lists what you can do.")
+    try:
+        return await _run(services, invocation, command, raw)
+    except (CommandError, LimitError) as exc:
+        return Reply.error(str(getattr(exc, "message", exc)))
+    except Exception:
+        ref = new_reference()
+        log.exception("command failed ref=%s command=%s platform=%s", ref, command.name, invocation.platform)
+        return Reply.error(
+            f"Sorry, something went wrong on our side and nothing was changed (ref {ref}). "
+            "If it keeps happening, give the commissioner that reference."
+        )
+
+
+async def _run(services: Services, invocation: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
+    if command.audience is Audience.ADMIN and not invocation.is_admin:
+        raise NotAllowed(f"`{command.name}` is for commissioners only.")
+    args = parse_options(command, raw)
+    if command.name == "help":
+        return help_reply(invocation.is_admin, args.get("command"))
+    async with services.db.read() as session:
+        league = await find_league(session, invocation.platform, invocation.workspace_id)
+    if league is None:
+        raise CommandError("There's no Sidebet league here yet. A commissioner can set one up.")
+    settings = LeagueSettings.model_validate(league.settings or {})
+    now = services.clock.now()
+    member = await ensure_member(services.db, league, invocation, settings, now)
+    ctx = Context(services, invocation, league, settings, member, now)
+    reply = await HANDLERS[command.name](ctx, args)
+    if not command.ephemeral and reply.tone is not Tone.ERROR:
+        reply = replace(reply, ephemeral=False)
+    return reply

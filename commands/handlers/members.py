@@ -1,0 +1,150 @@
+"""Handlers for what every member can do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from commands.catalogue import BY_NAME, CATALOGUE, Audience
+from commands.context import Context
+from commands.errors import NotFound
+from commands.format import credits, odds, signed_credits
+from commands.replies import Reply, Table, Tone
+from commands.services import betting
+from commands.services.standings import standings
+from commands.services.tenancy import current_week
+from commands.views import leaderboard as leaderboard_view
+from commands.views import markets_board, odds_detail, receipt, slip
+from storage.models import Bet, Market, Matchup, Member, Selection, Week
+
+
+async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
+    async with ctx.db.read() as session:
+        week = await current_week(session, ctx.league.id)
+        if week is None:
+            return Reply("No lines yet: the week's markets appear once the league's data is synced.")
+        return await markets_board(session, ctx.league, ctx.settings, week, ctx.now)
+
+
+async def odds_(ctx: Context, args: dict[str, Any]) -> Reply:
+    matchup_id = args["matchup"]
+    async with ctx.db.read() as session:
+        row = (
+            await session.execute(
+                select(Matchup, Week)
+                .join(Week, Week.id == Matchup.week_id)
+                .where(Matchup.id == matchup_id, Week.league_id == ctx.league.id)
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"There's no matchup #{matchup_id} this week. `markets` lists them.")
+        matchup, week = row
+        return await odds_detail(session, ctx.settings, week, matchup, ctx.now)
+
+
+async def bet(ctx: Context, args: dict[str, Any]) -> Reply:
+    quote, market, selection = await betting.make_quote(ctx, args["market"], args["pick"], args["stake"])
+    return slip(quote, market, selection, ctx.settings, ctx.now, ctx.invocation.user_id)
+
+
+async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
+    result = await betting.confirm_quote(ctx, args["quote"])
+    if isinstance(result, betting.Requoted):
+        moved = "" if result.quote.odds == result.old.odds else (
+            f" The price moved from {odds(result.old.odds)} to {odds(result.quote.odds)}."
+        )
+        return slip(result.quote, result.market, result.selection, ctx.settings, ctx.now,
+                    ctx.invocation.user_id,
+                    note=f"Slip #{result.old.id} expired before you confirmed, so nothing was placed.{moved} "
+                    "Here is a fresh slip at the current price.")
+    async with ctx.db.read() as session:
+        balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id)) or 0
+    return receipt(result.bet.id, result.bet.stake, result.bet.odds, result.selection.label, balance,
+                   already=result.already)
+
+
+async def discard(ctx: Context, args: dict[str, Any]) -> Reply:
+    quote = await betting.drop_quote(ctx, args["quote"])
+    return Reply(f"Slip #{quote.id} discarded; nothing was placed.")
+
+
+async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
+    async with ctx.db.read() as session:
+        rows = (
+            await session.execute(
+                select(Bet, Selection.label, Market.lock_at)
+                .join(Selection, Selection.id == Bet.selection_id)
+                .join(Market, Market.id == Bet.market_id)
+                .where(Bet.member_id == ctx.member.id)
+                .order_by(Bet.status != "open", Bet.id.desc())
+                .limit(25)
+            )
+        ).all()
+    if not rows:
+        return Reply("You have no bets yet. `markets` shows what's on offer.")
+    table_rows = []
+    for bet_row, label, _lock in rows:
+        if bet_row.status == "open":
+            from engine import potential_payout
+
+            result = f"pays {potential_payout(bet_row.stake, bet_row.odds):,}"
+        else:
+            result = signed_credits((bet_row.payout or 0) - bet_row.stake)
+        table_rows.append((str(bet_row.id), label, odds(bet_row.odds), f"{bet_row.stake:,}", bet_row.status, result))
+    return Reply(tables=(Table(("Bet", "Pick", "Odds", "Stake", "Status", "Result"), tuple(table_rows),
+                               title="Your bets", numeric=(3,)),))
+
+
+async def cancel(ctx: Context, args: dict[str, Any]) -> Reply:
+    cancelled = await betting.cancel_bet(ctx, args["bet"])
+    return Reply(f"Bet #{cancelled.id} cancelled; {credits(cancelled.stake)} refunded.", tone=Tone.SUCCESS)
+
+
+async def balance(ctx: Context, args: dict[str, Any]) -> Reply:
+    async with ctx.db.read() as session:
+        member = await session.get(Member, ctx.member.id)
+        assert member is not None
+        week = await current_week(session, ctx.league.id)
+        mine = [s for s in await standings(session, ctx.league.id, week.id if week else None)
+                if s.member_id == member.id]
+    at_stake = mine[0].open_stake if mine else 0
+    week_net = mine[0].net if mine else 0
+    return Reply(
+        f"{member.display_name}: {credits(member.balance)} available, {credits(at_stake)} riding on "
+        f"open bets. This week: {signed_credits(week_net)}."
+    )
+
+
+async def leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
+    period = args.get("period") or "season"
+    async with ctx.db.read() as session:
+        week = await current_week(session, ctx.league.id)
+        if period == "week":
+            if week is None:
+                return Reply("No week has started yet.")
+            rows = await standings(session, ctx.league.id, week.id)
+            return leaderboard_view(f"Week {week.matchup_period} leaderboard", rows, week=True)
+        rows = await standings(session, ctx.league.id)
+    return leaderboard_view(f"{ctx.league.name} - season leaderboard", rows, week=False)
+
+
+def help_reply(is_admin: bool, topic: str | None) -> Reply:
+    if topic:
+        command = BY_NAME.get(topic.strip().lower())
+        if command is None:
+            return Reply.error(f"There's no command called `{topic}`. `help` lists them all.")
+        lines = [f"`{command.usage}`: {command.summary}"]
+        lines += [f"  {o.name}: {o.description}" + ("" if o.required else " (optional)")
+                  for o in command.options]
+        return Reply("\n".join(lines))
+    rows = tuple(
+        (c.usage, c.summary)
+        for c in CATALOGUE
+        if not c.action and (is_admin or c.audience is Audience.MEMBER)
+    )
+    title = "Commands" + (" (commissioner commands included)" if is_admin else "")
+    return Reply(
+        text="Sidebet is a play-money sportsbook on this league's matchups: credits only, never money.",
+        tables=(Table(("Command", "What it does"), rows, title=title),),
+    )

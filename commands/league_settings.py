@@ -1,0 +1,126 @@
+"""A league's commissioner-editable settings, validated in one place.
+
+`config set` goes through `update_setting`, which reports the allowed range or choices of
+a setting in its error, so the commissioner can correct a typo without reading docs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from commands.errors import InvalidInput
+
+
+class LeagueSettings(BaseModel):
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    allowance: int = Field(1000, ge=10, le=1_000_000, description="credits each member gets weekly")
+    margin_pct: float = Field(4.76, ge=0, le=10, description="house margin, percent")
+    min_stake: int = Field(1, ge=1, le=10_000, description="smallest stake, credits")
+    max_stake_pct: int = Field(25, ge=1, le=100, description="largest stake, % of the allowance")
+    liability_multiple: int = Field(
+        3, ge=1, le=100, description="most the book may lose on one side, in allowances"
+    )
+    quote_ttl_seconds: int = Field(60, ge=10, le=600, description="how long a bet slip holds")
+    lock_mode: Literal["matchup", "week"] = Field(
+        "matchup", description="lock at each matchup's first kickoff, or the week's"
+    )
+    props: bool = Field(True, description="offer player props")
+    allow_cancel: bool = Field(True, description="members may cancel open bets before lock")
+    settle_delay_minutes: int = Field(
+        60, ge=0, le=2880, description="wait after the last game is final before settling"
+    )
+    timezone: str = Field("America/New_York", description="time zone for times shown")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown time zone") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def margin(self) -> float:
+        return self.margin_pct / 100
+
+    @property
+    def max_stake(self) -> int:
+        return max(self.min_stake, self.allowance * self.max_stake_pct // 100)
+
+    @property
+    def max_liability(self) -> int:
+        return self.allowance * self.liability_multiple
+
+
+def describe_allowed(name: str) -> str:
+    """The allowed values of a setting, in words, for help and error messages."""
+    info = LeagueSettings.model_fields[name]
+    if name == "timezone":
+        return "an IANA time zone such as America/New_York or Europe/London"
+    if info.annotation is bool:
+        return "on or off"
+    choices = get_args(info.annotation)
+    if choices:
+        return "one of " + ", ".join(str(c) for c in choices)
+    low = high = None
+    for meta in info.metadata:
+        low = getattr(meta, "ge", low)
+        high = getattr(meta, "le", high)
+    kind = "a whole number" if info.annotation is int else "a number"
+    return f"{kind} from {low} to {high}"
+
+
+_TRUE = {"on", "true", "yes", "1", "enable", "enabled"}
+_FALSE = {"off", "false", "no", "0", "disable", "disabled"}
+
+
+def parse_setting_value(name: str, raw: str) -> Any:
+    """Turn the commissioner's text into the setting's type, strictly (no '2.5' for an int)."""
+    info = LeagueSettings.model_fields[name]
+    text = raw.strip()
+    allowed = describe_allowed(name)
+    try:
+        if info.annotation is bool:
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            raise ValueError
+        if info.annotation is int:
+            return int(text.replace(",", "").replace("_", ""))
+        if info.annotation is float:
+            value = float(text.rstrip("%"))
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError
+            return value
+    except ValueError:
+        raise InvalidInput(f"`{name}` must be {allowed}; '{raw}' isn't.") from None
+    return text
+
+
+def update_setting(current: LeagueSettings, name: str, raw: str) -> LeagueSettings:
+    """A copy of `current` with one setting changed, or InvalidInput naming what is allowed."""
+    if name not in LeagueSettings.model_fields:
+        known = ", ".join(sorted(LeagueSettings.model_fields))
+        raise InvalidInput(f"There's no setting called `{name}`. Settings: {known}.")
+    value = parse_setting_value(name, raw)
+    data = current.model_dump() | {name: value}
+    try:
+        return LeagueSettings.model_validate(data)
+    except ValidationError:
+        raise InvalidInput(
+            f"`{name}` must be {describe_allowed(name)}; '{raw}' is out of range."
+        ) from None
+
+
+def all_time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())

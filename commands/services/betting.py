@@ -1,0 +1,323 @@
+"""Quotes, bets and cancellations: every money rule of a bet in one place.
+
+A bet is two steps. `make_quote` prices a slip and stores it with the exact odds, line
+and fair probability; `confirm_quote` turns it into a bet in one transaction that
+(1) claims the slip, (2) takes liability on the selection, (3) inserts the bet and
+(4) debits the stake through the ledger. Steps 1, 2 and 4 are conditional UPDATEs, so a
+double click, a concurrent bet or an exhausted balance fails cleanly and rolls back all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import engine
+from commands.context import Context
+from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from commands.format import credits, local_time
+from commands.options import StakeRequest
+from storage.ledger import InsufficientBalance, post_entry
+from storage.models import Bet, Market, Matchup, Member, Quote, Selection, Team
+
+PICK_ALIASES = {"h": "home", "a": "away", "o": "over", "u": "under"}
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    bet: Bet
+    market: Market
+    selection: Selection
+    already: bool  # True when the slip had been confirmed before (a repeated click)
+
+
+@dataclass(frozen=True, slots=True)
+class Requoted:
+    """The slip had expired; here is a fresh one at the current price."""
+
+    old: Quote
+    quote: Quote
+    market: Market
+    selection: Selection
+
+
+def limits_for(ctx: Context) -> engine.StakeLimits:
+    s = ctx.settings
+    return engine.StakeLimits(min_stake=s.min_stake, max_stake=s.max_stake, max_liability=s.max_liability)
+
+
+def _ensure_betting_open(ctx: Context) -> None:
+    if ctx.league.paused:
+        raise NotAllowed("Betting is paused by the commissioner right now. Try again later.")
+
+
+def _ensure_market_open(ctx: Context, market: Market, now: datetime) -> None:
+    if market.status == "void":
+        raise Conflict(f"Market #{market.id} was voided: {market.void_reason or 'no reason given'}.")
+    if market.status == "settled":
+        raise Conflict(f"Market #{market.id} is already settled.")
+    if market.status == "locked" or now >= market.lock_at:
+        when = local_time(market.lock_at, ctx.settings.tz)
+        raise Conflict(f"Market #{market.id} locked at {when}; no more bets on it.")
+
+
+async def load_market(session: AsyncSession, ctx: Context, market_id: int) -> Market:
+    """A market of the caller's league; any other id reads as not found."""
+    market = await session.scalar(
+        select(Market).where(Market.id == market_id, Market.league_id == ctx.league.id)
+    )
+    if market is None:
+        raise NotFound(f"There's no market #{market_id} in this league. `odds <matchup>` lists them.")
+    return market
+
+
+async def resolve_pick(session: AsyncSession, market: Market, pick: str) -> Selection:
+    selections = {
+        s.side: s
+        for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
+    }
+    side = PICK_ALIASES.get(pick, pick)
+    if side not in selections and market.kind in ("moneyline", "spread"):
+        matchup = await session.get(Matchup, market.matchup_id)
+        assert matchup is not None
+        for team_id, team_side in ((matchup.home_team_id, "home"), (matchup.away_team_id, "away")):
+            team = await session.get(Team, team_id)
+            if team is not None and pick in (team.abbrev.lower(), team.name.lower()):
+                side = team_side
+    if side not in selections:
+        choices = " or ".join(
+            f"`{s}`" for s in (["home", "away"] if "home" in selections else ["over", "under"])
+        )
+        raise InvalidInput(f"'{pick}' isn't a side of market #{market.id}. Pick {choices}.")
+    selection = selections[side]
+    if selection.odds is None:
+        raise Conflict(
+            f"{selection.label} isn't offered: it's too likely to be priced fairly. Try the other side."
+        )
+    return selection
+
+
+def _resolve_stake(ctx: Context, request: StakeRequest) -> int:
+    stake = request.resolve(ctx.member.balance, ctx.settings.max_stake)
+    if stake < ctx.settings.min_stake:
+        raise InvalidInput(
+            f"That comes to {credits(stake)}, below the minimum stake of {credits(ctx.settings.min_stake)}."
+        )
+    engine.check_stake(stake, ctx.member.balance, limits_for(ctx))
+    return stake
+
+
+async def make_quote(ctx: Context, market_id: int, pick: str, stake_request: StakeRequest) -> tuple[Quote, Market, Selection]:
+    now = ctx.now
+    _ensure_betting_open(ctx)
+    key = f"quote:{ctx.invocation.interaction_id}"
+    async with ctx.db.write() as session:
+        repeated = await session.scalar(
+            select(Quote).where(Quote.league_id == ctx.league.id, Quote.idempotency_key == key)
+        )
+        if repeated is not None:  # the platform delivered the same command twice
+            selection = await session.get(Selection, repeated.selection_id)
+            assert selection is not None
+            return repeated, await load_market(session, ctx, selection.market_id), selection
+        market = await load_market(session, ctx, market_id)
+        _ensure_market_open(ctx, market, now)
+        selection = await resolve_pick(session, market, pick)
+        stake = _resolve_stake(ctx, stake_request)
+        assert selection.odds is not None
+        engine.check_liability(selection.liability, engine.liability(stake, selection.odds), limits_for(ctx))
+        quote = Quote(
+            league_id=ctx.league.id,
+            member_id=ctx.member.id,
+            selection_id=selection.id,
+            stake=stake,
+            odds=selection.odds,
+            line=market.line,
+            fair_p=selection.fair_p,
+            idempotency_key=key,
+            status="pending",
+            created_at=now,
+            expires_at=now + timedelta(seconds=ctx.settings.quote_ttl_seconds),
+        )
+        session.add(quote)
+        await session.flush()
+        return quote, market, selection
+
+
+async def _load_own_quote(session: AsyncSession, ctx: Context, quote_id: int) -> Quote:
+    quote = await session.scalar(
+        select(Quote).where(Quote.id == quote_id, Quote.league_id == ctx.league.id)
+    )
+    if quote is None:
+        raise NotFound(f"There's no bet slip #{quote_id}. Use `bet` to get a new one.")
+    if quote.member_id != ctx.member.id:
+        raise NotAllowed("That bet slip belongs to someone else; get your own with `bet`.")
+    return quote
+
+
+class _LostRace(Exception):
+    """Another confirmation of the same slip got there first."""
+
+
+async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
+    try:
+        return await _confirm(ctx, quote_id)
+    except (IntegrityError, _LostRace):
+        # Two confirmations of one slip raced (a double click); the other placed the bet.
+        return await _already_placed(ctx, quote_id)
+
+
+async def _already_placed(ctx: Context, quote_id: int) -> Placed:
+    async with ctx.db.read() as session:
+        quote = await _load_own_quote(session, ctx, quote_id)
+        bet = await session.scalar(
+            select(Bet).where(Bet.league_id == ctx.league.id, Bet.idempotency_key == quote.idempotency_key)
+        )
+        if bet is None:
+            raise Conflict("That slip could not be placed; get a fresh one with `bet`.")
+        market = await session.get(Market, bet.market_id)
+        selection = await session.get(Selection, bet.selection_id)
+        assert market is not None and selection is not None
+        return Placed(bet, market, selection, already=True)
+
+
+async def _confirm(ctx: Context, quote_id: int) -> Placed | Requoted:
+    now = ctx.now
+    async with ctx.db.write() as session:
+        quote = await _load_own_quote(session, ctx, quote_id)
+        selection = await session.get(Selection, quote.selection_id)
+        assert selection is not None
+        market = await load_market(session, ctx, selection.market_id)
+        if quote.status == "placed":
+            bet = await session.get(Bet, quote.bet_id)
+            assert bet is not None
+            return Placed(bet, market, selection, already=True)
+        if quote.status == "dropped":
+            raise Conflict(f"Bet slip #{quote.id} was discarded. Use `bet` for a new one.")
+        _ensure_betting_open(ctx)
+        _ensure_market_open(ctx, market, now)
+        if engine.quote_expired(quote.created_at, now, ctx.settings.quote_ttl_seconds) or now >= quote.expires_at:
+            return await _requote(session, ctx, quote, market, selection, now)
+
+        claimed = await session.execute(
+            update(Quote).where(Quote.id == quote.id, Quote.status == "pending").values(status="placed")
+        )
+        if claimed.rowcount != 1:
+            raise _LostRace
+        added = engine.liability(quote.stake, quote.odds)
+        taken = await session.execute(
+            update(Selection)
+            .where(Selection.id == selection.id, Selection.liability + added <= ctx.settings.max_liability)
+            .values(liability=Selection.liability + added)
+        )
+        if taken.rowcount != 1:
+            raise Conflict(
+                f"The book has taken all it can on {selection.label} this week. Try another market."
+            )
+        bet = Bet(
+            league_id=ctx.league.id,
+            member_id=ctx.member.id,
+            week_id=market.week_id,
+            market_id=market.id,
+            selection_id=selection.id,
+            stake=quote.stake,
+            odds=quote.odds,
+            line=quote.line,
+            fair_p=quote.fair_p,
+            status="open",
+            idempotency_key=quote.idempotency_key,
+            placed_at=now,
+        )
+        session.add(bet)
+        await session.flush()
+        try:
+            await post_entry(
+                session, league_id=ctx.league.id, member_id=ctx.member.id, kind="stake",
+                amount=-quote.stake, dedupe_key=f"stake:bet:{bet.id}", bet_id=bet.id,
+                week_id=market.week_id, memo=selection.label, now=now,
+            )
+        except InsufficientBalance as exc:
+            raise Conflict(
+                f"You have {credits(exc.balance)}; that bet needs {credits(quote.stake)}."
+            ) from None
+        quote.bet_id = bet.id
+        return Placed(bet, market, selection, already=False)
+
+
+async def _requote(
+    session: AsyncSession, ctx: Context, old: Quote, market: Market, selection: Selection, now: datetime
+) -> Requoted:
+    if selection.odds is None:
+        raise Conflict(f"Your slip expired and {selection.label} is no longer offered.")
+    member = await session.get(Member, ctx.member.id)
+    assert member is not None
+    engine.check_stake(old.stake, member.balance, limits_for(ctx))
+    old.status = "dropped"
+    fresh = Quote(
+        league_id=ctx.league.id,
+        member_id=ctx.member.id,
+        selection_id=selection.id,
+        stake=old.stake,
+        odds=selection.odds,
+        line=market.line,
+        fair_p=selection.fair_p,
+        idempotency_key=f"requote:{old.id}",
+        status="pending",
+        created_at=now,
+        expires_at=now + timedelta(seconds=ctx.settings.quote_ttl_seconds),
+    )
+    existing = await session.scalar(
+        select(Quote).where(Quote.league_id == ctx.league.id, Quote.idempotency_key == fresh.idempotency_key)
+    )
+    if existing is not None:
+        return Requoted(old, existing, market, selection)
+    session.add(fresh)
+    await session.flush()
+    return Requoted(old, fresh, market, selection)
+
+
+async def drop_quote(ctx: Context, quote_id: int) -> Quote:
+    async with ctx.db.write() as session:
+        quote = await _load_own_quote(session, ctx, quote_id)
+        if quote.status == "placed":
+            raise Conflict(f"Slip #{quote.id} is already placed as bet #{quote.bet_id}; use `cancel {quote.bet_id}`.")
+        quote.status = "dropped"
+        return quote
+
+
+async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
+    now = ctx.now
+    if not ctx.settings.allow_cancel:
+        raise NotAllowed("This league doesn't allow cancelling bets.")
+    async with ctx.db.write() as session:
+        bet = await session.scalar(
+            select(Bet).where(Bet.id == bet_id, Bet.league_id == ctx.league.id, Bet.member_id == ctx.member.id)
+        )
+        if bet is None:
+            raise NotFound(f"You have no bet #{bet_id}. `mybets` lists yours.")
+        if bet.status != "open":
+            raise Conflict(f"Bet #{bet.id} is {bet.status}; only open bets can be cancelled.")
+        market = await session.get(Market, bet.market_id)
+        assert market is not None
+        if market.status != "open" or now >= market.lock_at:
+            raise Conflict(f"Bet #{bet.id}'s market has locked; it can't be cancelled now.")
+        done = await session.execute(
+            update(Bet).where(Bet.id == bet.id, Bet.status == "open").values(status="cancelled", settled_at=now, payout=bet.stake)
+        )
+        if done.rowcount != 1:
+            raise Conflict(f"Bet #{bet.id} is no longer open.")
+        await session.execute(
+            update(Selection)
+            .where(Selection.id == bet.selection_id)
+            .values(liability=Selection.liability - engine.liability(bet.stake, bet.odds))
+        )
+        await post_entry(
+            session, league_id=ctx.league.id, member_id=ctx.member.id, kind="refund",
+            amount=bet.stake, dedupe_key=f"refund:bet:{bet.id}", bet_id=bet.id,
+            week_id=bet.week_id, memo="cancelled by bettor", now=now,
+        )
+        await session.refresh(bet)
+        return bet

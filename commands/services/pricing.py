@@ -1,0 +1,203 @@
+"""From synced lineups to stored markets, through the pure engine.
+
+Pricing a matchup is a pure step (`plan_markets`); storing it (`apply_plans`) keeps every
+price a selection has had, so line movement and closing-line value can be shown later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import engine
+from commands.format import half_points, handicap
+from commands.league_settings import LeagueSettings
+from storage.models import Market, PriceHistory, Selection, Starter, Team
+
+INACTIVE_STATUSES = frozenset({"OUT", "INJURY_RESERVE", "SUSPENSION", "IR", "DOUBTFUL_OUT"})
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionPlan:
+    side: str
+    label: str
+    fair_p: float
+    odds: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class MarketPlan:
+    kind: str
+    subject: str
+    label: str
+    line: float | None
+    lock_at: datetime
+    selections: tuple[SelectionPlan, ...]
+
+
+def to_engine_starter(row: Starter) -> engine.Starter:
+    plays = row.game_id is not None and (row.injury_status or "ACTIVE") not in INACTIVE_STATUSES
+    return engine.Starter(
+        player_id=row.player_id,
+        name=row.name,
+        position=row.position,
+        pro_team=row.pro_team,
+        game_id=row.game_id,
+        projection=row.projection,
+        active=plays,
+    )
+
+
+def _selection_labels(
+    market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None
+) -> dict[str, str]:
+    line = market.line
+    if market.kind is engine.MarketKind.MONEYLINE:
+        return {"home": home.name, "away": away.name}
+    if market.kind is engine.MarketKind.SPREAD:
+        assert line is not None
+        return {"home": f"{home.abbrev} {handicap(-line)}", "away": f"{away.abbrev} {handicap(line)}"}
+    assert line is not None
+    prefix = ""
+    if market.kind is engine.MarketKind.TEAM_TOTAL:
+        prefix = (home if market.subject == "home" else away).abbrev + " "
+    elif market.kind is engine.MarketKind.PROP and starter is not None:
+        prefix = starter.name + " "
+    over, under = ("over", "under") if prefix else ("Over", "Under")
+    return {"over": f"{prefix}{over} {half_points(line)}", "under": f"{prefix}{under} {half_points(line)}"}
+
+
+def _market_label(market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None) -> str:
+    kind = market.kind
+    if kind is engine.MarketKind.TEAM_TOTAL:
+        return f"{(home if market.subject == 'home' else away).name} team total"
+    if kind is engine.MarketKind.PROP and starter is not None:
+        return f"{starter.name} ({starter.position}, {starter.pro_team}) fantasy points"
+    names = {"moneyline": "moneyline", "spread": "spread", "total": "total points"}
+    return f"{home.abbrev} vs {away.abbrev} {names[kind.value]}"
+
+
+def plan_markets(
+    home: Team,
+    away: Team,
+    home_starters: Sequence[Starter],
+    away_starters: Sequence[Starter],
+    settings: LeagueSettings,
+    matchup_lock: datetime,
+    calibration: float = 1.0,
+) -> list[MarketPlan]:
+    """Every market of one matchup, priced together so they agree with each other."""
+    model = engine.build_matchup_model(
+        [to_engine_starter(s) for s in home_starters],
+        [to_engine_starter(s) for s in away_starters],
+        k=calibration,
+    )
+    priced = engine.price_matchup(model, margin=settings.margin)
+    problems = engine.find_arbitrage(priced, model)
+    if problems:
+        raise RuntimeError(f"refusing to publish prices with arbitrage: {problems}")
+    plans = [_plan(m, home, away, None, matchup_lock) for m in priced]
+    if settings.props:
+        for row in (*home_starters, *away_starters):
+            prop = engine.price_prop(to_engine_starter(row), margin=settings.margin)
+            if prop is not None and row.kickoff is not None:
+                lock = row.kickoff if settings.lock_mode == "matchup" else matchup_lock
+                plans.append(_plan(prop, home, away, row, lock))
+    return plans
+
+
+def _plan(
+    market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None, lock_at: datetime
+) -> MarketPlan:
+    labels = _selection_labels(market, home, away, starter)
+    return MarketPlan(
+        kind=market.kind.value,
+        subject=market.subject or "",
+        label=_market_label(market, home, away, starter),
+        line=market.line,
+        lock_at=lock_at,
+        selections=tuple(
+            SelectionPlan(s.side, labels[s.side], s.fair_p, s.odds) for s in market.selections
+        ),
+    )
+
+
+async def apply_plans(
+    session: AsyncSession,
+    *,
+    league_id: int,
+    week_id: int,
+    matchup_id: int,
+    plans: Sequence[MarketPlan],
+    now: datetime,
+) -> int:
+    """Create or reprice the matchup's markets; returns how many markets changed price.
+
+    Markets that are locked, settled or void keep their last price: that is the closing
+    line bets are measured against.
+    """
+    existing = {
+        (m.kind, m.subject): m
+        for m in (await session.scalars(select(Market).where(Market.matchup_id == matchup_id))).all()
+    }
+    changed = 0
+    for plan in plans:
+        market = existing.get((plan.kind, plan.subject))
+        if market is None:
+            market = Market(
+                league_id=league_id,
+                week_id=week_id,
+                matchup_id=matchup_id,
+                kind=plan.kind,
+                subject=plan.subject,
+                label=plan.label,
+                line=plan.line,
+                status="open",
+                lock_at=plan.lock_at,
+            )
+            session.add(market)
+            await session.flush()
+            for sp in plan.selections:
+                selection = Selection(
+                    market_id=market.id, side=sp.side, label=sp.label, fair_p=sp.fair_p,
+                    odds=sp.odds, liability=0,
+                )
+                session.add(selection)
+                await session.flush()
+                session.add(_history(selection, plan.line, now))
+            changed += 1
+            continue
+        if market.status != "open" or now >= market.lock_at:
+            continue
+        market.lock_at = plan.lock_at
+        selections = {
+            s.side: s
+            for s in (
+                await session.scalars(select(Selection).where(Selection.market_id == market.id))
+            ).all()
+        }
+        moved = market.line != plan.line or any(
+            selections[sp.side].odds != sp.odds or abs(selections[sp.side].fair_p - sp.fair_p) > 1e-9
+            for sp in plan.selections
+        )
+        if not moved:
+            continue
+        market.line = plan.line
+        market.label = plan.label
+        for sp in plan.selections:
+            selection = selections[sp.side]
+            selection.fair_p, selection.odds, selection.label = sp.fair_p, sp.odds, sp.label
+            session.add(_history(selection, plan.line, now))
+        changed += 1
+    return changed
+
+
+def _history(selection: Selection, line: float | None, now: datetime) -> PriceHistory:
+    return PriceHistory(
+        selection_id=selection.id, line=line, fair_p=selection.fair_p, odds=selection.odds,
+        recorded_at=now,
+    )

@@ -1,0 +1,151 @@
+"""Grading and paying bets, voids and corrections.
+
+Settlement is exactly-once by construction: a bet is moved out of `open` by a conditional
+UPDATE and its payout's ledger entry has a dedupe key per bet, so a job that runs twice,
+or two processes settling the same week, pay each bet once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import engine
+from commands.errors import Conflict
+from commands.format import credits
+from storage.ledger import InsufficientBalance, post_entry
+from storage.models import Bet, Market, Matchup, Member, Selection, Starter, Week
+
+
+@dataclass(slots=True)
+class SettlementSummary:
+    week_id: int
+    bets: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    staked: int = 0
+    paid: int = 0
+
+
+def market_result(
+    market: Market, matchup: Matchup, starters: dict[int, Starter]
+) -> engine.MatchupResult | engine.PlayerResult:
+    if market.kind == "prop":
+        starter = starters.get(int(market.subject))
+        points = starter.points if starter is not None else None
+        return engine.PlayerResult(points=points, played=points is not None)
+    return engine.MatchupResult(home_score=matchup.home_score or 0.0, away_score=matchup.away_score or 0.0)
+
+
+async def settle_week(session: AsyncSession, week: Week, now: datetime) -> SettlementSummary:
+    """Grade every open bet of the week from its final scores and pay it, in the caller's txn."""
+    summary = SettlementSummary(week.id)
+    matchups = {
+        m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
+    }
+    starters: dict[int, dict[int, Starter]] = {}
+    for row in (
+        await session.scalars(select(Starter).where(Starter.matchup_id.in_(list(matchups))))
+    ).all():
+        starters.setdefault(row.matchup_id, {})[row.player_id] = row
+    markets = (
+        await session.scalars(
+            select(Market).where(Market.week_id == week.id, Market.status.in_(("open", "locked")))
+        )
+    ).all()
+    for market in markets:
+        result = market_result(market, matchups[market.matchup_id], starters.get(market.matchup_id, {}))
+        await _settle_market(session, market, result, now, summary)
+    week.status = "settled"
+    week.settled_at = now
+    return summary
+
+
+async def _settle_market(
+    session: AsyncSession,
+    market: Market,
+    result: engine.MatchupResult | engine.PlayerResult,
+    now: datetime,
+    summary: SettlementSummary,
+) -> None:
+    sides = {
+        s.id: s.side
+        for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
+    }
+    kind = engine.MarketKind(market.kind)
+    bets = (
+        await session.scalars(
+            select(Bet).where(Bet.market_id == market.id, Bet.status == "open").order_by(Bet.member_id, Bet.id)
+        )
+    ).all()
+    for bet in bets:
+        outcome = engine.grade(kind, sides[bet.selection_id], bet.line, market.subject or None, result)
+        await _pay(session, bet, outcome, now, summary)
+    market.status = "settled"
+
+
+async def _pay(
+    session: AsyncSession, bet: Bet, outcome: engine.Outcome, now: datetime, summary: SettlementSummary,
+    reason: str | None = None,
+) -> None:
+    amount = engine.payout(bet.stake, bet.odds, outcome)
+    moved = await session.execute(
+        update(Bet)
+        .where(Bet.id == bet.id, Bet.status == "open")
+        .values(status=outcome.value, payout=amount, settled_at=now, void_reason=reason)
+    )
+    if moved.rowcount != 1:
+        return  # someone else settled it
+    if amount:
+        await post_entry(
+            session, league_id=bet.league_id, member_id=bet.member_id,
+            kind="payout" if outcome is engine.Outcome.WON else "refund",
+            amount=amount, dedupe_key=f"settle:bet:{bet.id}", bet_id=bet.id, week_id=bet.week_id,
+            memo=reason or outcome.value, now=now,
+        )
+    summary.bets += 1
+    summary.outcomes[outcome.value] += 1
+    summary.staked += bet.stake
+    summary.paid += amount
+
+
+async def void_bets(
+    session: AsyncSession, bets: list[Bet], reason: str, now: datetime
+) -> SettlementSummary:
+    """Refund open bets; reverse settled ones with a correction entry.
+
+    A settled winner that is voided gives back its winnings; if the member has already
+    spent them the void is refused rather than driving the balance below zero.
+    """
+    summary = SettlementSummary(bets[0].week_id if bets else 0)
+    for bet in bets:
+        if bet.status == "open":
+            await _pay(session, bet, engine.Outcome.VOID, now, summary, reason=reason)
+            await session.execute(
+                update(Selection)
+                .where(Selection.id == bet.selection_id)
+                .values(liability=Selection.liability - engine.liability(bet.stake, bet.odds))
+            )
+        elif bet.status in ("won", "lost", "push"):
+            delta = bet.stake - (bet.payout or 0)
+            if delta:
+                try:
+                    await post_entry(
+                        session, league_id=bet.league_id, member_id=bet.member_id, kind="correction",
+                        amount=delta, dedupe_key=f"void:bet:{bet.id}", bet_id=bet.id,
+                        week_id=bet.week_id, memo=f"voided: {reason}", now=now,
+                    )
+                except InsufficientBalance as exc:
+                    member = await session.get(Member, bet.member_id)
+                    name = member.display_name if member else "the member"
+                    raise Conflict(
+                        f"Can't void bet #{bet.id}: {name} has {credits(exc.balance)} and would owe "
+                        f"{credits(-delta)} back. Adjust their credits first or leave it."
+                    ) from None
+            bet.status, bet.payout, bet.void_reason, bet.settled_at = "void", bet.stake, reason, now
+            summary.bets += 1
+            summary.outcomes["void"] += 1
+    return summary

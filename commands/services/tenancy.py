@@ -1,0 +1,116 @@
+"""Tenants, leagues and members: the scoping that keeps one league's data from another's."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands.context import Invocation
+from commands.league_settings import LeagueSettings
+from storage.database import Database
+from storage.ledger import post_entry
+from storage.models import League, Member, Team, Tenant, Week
+
+
+async def find_league(session: AsyncSession, platform: str, workspace_id: str) -> League | None:
+    return await session.scalar(
+        select(League)
+        .join(Tenant, Tenant.id == League.tenant_id)
+        .where(Tenant.platform == platform, Tenant.workspace_id == workspace_id)
+        .order_by(League.id)
+        .limit(1)
+    )
+
+
+async def get_or_create_tenant(
+    session: AsyncSession, platform: str, workspace_id: str, now: datetime
+) -> Tenant:
+    tenant = await session.scalar(
+        select(Tenant).where(Tenant.platform == platform, Tenant.workspace_id == workspace_id)
+    )
+    if tenant is None:
+        tenant = Tenant(platform=platform, workspace_id=workspace_id, created_at=now)
+        session.add(tenant)
+        await session.flush()
+    return tenant
+
+
+async def current_week(session: AsyncSession, league_id: int) -> Week | None:
+    """The newest week of the league, whatever its status."""
+    return await session.scalar(
+        select(Week).where(Week.league_id == league_id).order_by(Week.id.desc()).limit(1)
+    )
+
+
+async def grant_allowance(
+    session: AsyncSession, league: League, week: Week, member: Member, amount: int, now: datetime
+) -> bool:
+    """The weekly allowance, at most once per member per week (the dedupe key sees to it)."""
+    return await post_entry(
+        session,
+        league_id=league.id,
+        member_id=member.id,
+        kind="grant",
+        amount=amount,
+        dedupe_key=f"grant:week:{week.id}",
+        week_id=week.id,
+        memo=f"Week {week.matchup_period} allowance",
+        now=now,
+    )
+
+
+async def ensure_member(
+    db: Database, league: League, invocation: Invocation, settings: LeagueSettings, now: datetime
+) -> Member:
+    """The caller's membership, created on first contact with this week's allowance."""
+    async with db.read() as session:
+        member = await session.scalar(
+            select(Member).where(Member.league_id == league.id, Member.user_id == invocation.user_id)
+        )
+    if member is not None:
+        return member
+    try:
+        async with db.write() as session:
+            team_id = await session.scalar(
+                select(Team.id).where(
+                    Team.league_id == league.id, Team.owner_name == invocation.display_name
+                )
+            )
+            member = Member(
+                league_id=league.id,
+                user_id=invocation.user_id,
+                display_name=invocation.display_name[:120],
+                team_id=team_id,
+                balance=0,
+                created_at=now,
+            )
+            session.add(member)
+            await session.flush()
+            week = await current_week(session, league.id)
+            if week is not None and week.status != "settled":
+                await grant_allowance(session, league, week, member, settings.allowance, now)
+    except IntegrityError:
+        pass  # another request registered the same user first; use that row
+    async with db.read() as session:
+        member = await session.scalar(
+            select(Member).where(Member.league_id == league.id, Member.user_id == invocation.user_id)
+        )
+    assert member is not None
+    return member
+
+
+async def find_member(session: AsyncSession, league_id: int, who: str) -> Member | None:
+    """A member by chat user id, or by display name (case-insensitive)."""
+    member = await session.scalar(
+        select(Member).where(Member.league_id == league_id, Member.user_id == who)
+    )
+    if member is not None:
+        return member
+    matches = (
+        await session.scalars(select(Member).where(Member.league_id == league_id))
+    ).all()
+    named = [m for m in matches if m.display_name.lower() == who.lower()]
+    return named[0] if len(named) == 1 else None

@@ -1,0 +1,203 @@
+"""Replies built from the book's data: boards, slips, receipts and standings.
+
+Handlers and scheduled posts share these, so the markets board in a "lines are up" post
+is the very same board a member sees with `markets`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import engine
+from commands.format import credits, half_points, handicap, local_time, lock_phrase, odds, probability, signed_credits
+from commands.league_settings import LeagueSettings
+from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table, Tone
+from commands.services.settlement import SettlementSummary
+from commands.services.standings import Standing
+from storage.models import League, Market, Matchup, Quote, Selection, Team, Week
+
+MATCHUP_KINDS = ("moneyline", "spread", "total")
+
+
+async def _week_markets(
+    session: AsyncSession, week: Week
+) -> tuple[list[Matchup], dict[int, Team], dict[int, dict[tuple[str, str], Market]], dict[int, dict[str, Selection]]]:
+    matchups = list(
+        (await session.scalars(select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id))).all()
+    )
+    teams = {t.id: t for t in (await session.scalars(select(Team).where(Team.league_id == week.league_id))).all()}
+    markets: dict[int, dict[tuple[str, str], Market]] = defaultdict(dict)
+    for market in (await session.scalars(select(Market).where(Market.week_id == week.id))).all():
+        markets[market.matchup_id][(market.kind, market.subject)] = market
+    market_ids = [m.id for by_kind in markets.values() for m in by_kind.values()]
+    selections: dict[int, dict[str, Selection]] = defaultdict(dict)
+    if market_ids:
+        for s in (await session.scalars(select(Selection).where(Selection.market_id.in_(market_ids)))).all():
+            selections[s.market_id][s.side] = s
+    return matchups, teams, markets, selections
+
+
+def _status_word(market: Market, now: datetime, settings: LeagueSettings) -> str:
+    if market.status in ("settled", "void"):
+        return market.status
+    return lock_phrase(market.lock_at, now, settings.tz)
+
+
+async def markets_board(
+    session: AsyncSession, league: League, settings: LeagueSettings, week: Week, now: datetime
+) -> Reply:
+    matchups, teams, markets, selections = await _week_markets(session, week)
+    rows = []
+    buttons = []
+    for matchup in matchups:
+        home, away = teams[matchup.home_team_id], teams[matchup.away_team_id]
+        by_kind = markets.get(matchup.id, {})
+        ml, spread, total = (by_kind.get((k, "")) for k in MATCHUP_KINDS)
+        ml_text = spread_text = total_text = "-"
+        if ml is not None:
+            s = selections[ml.id]
+            ml_text = f"{home.abbrev} {odds(s['home'].odds)} / {away.abbrev} {odds(s['away'].odds)}"
+        if spread is not None and spread.line is not None:
+            spread_text = f"{home.abbrev} {handicap(-spread.line)}"
+        if total is not None and total.line is not None:
+            total_text = f"O/U {half_points(total.line)}"
+        lock_market = ml or spread or total
+        status = _status_word(lock_market, now, settings) if lock_market else "no markets"
+        rows.append((str(matchup.id), f"{home.abbrev} vs {away.abbrev}", ml_text, spread_text, total_text, status))
+        buttons.append(Button(f"{home.abbrev} vs {away.abbrev}", "odds", {"matchup": matchup.id}))
+    table = Table(
+        columns=("#", "Matchup", "Moneyline", "Spread", "Total", "Lock"),
+        rows=tuple(rows),
+        title=f"{league.name} - week {week.matchup_period} lines",
+    )
+    status_text = {"open": "", "locked": " All markets are locked.", "final": " Games are final; settling soon.",
+                   "settled": " This week is settled."}.get(week.status, "")
+    return Reply(
+        text=f"Week {week.matchup_period}: {len(matchups)} matchups.{status_text} "
+        "Use `odds <#>` for every market of a matchup.",
+        tables=(table,),
+        buttons=tuple(buttons),
+        ephemeral=False,
+    )
+
+
+async def lines_up_post(
+    session: AsyncSession, league: League, settings: LeagueSettings, week: Week, now: datetime
+) -> Reply:
+    board = await markets_board(session, league, settings, week, now)
+    return Reply(
+        text=f"Lines are up for week {week.matchup_period}! Everyone has "
+        f"{credits(settings.allowance)} to play with. `markets` to browse, `bet` to play.",
+        tables=board.tables,
+        buttons=board.buttons,
+        ephemeral=False,
+        tone=Tone.SUCCESS,
+    )
+
+
+async def odds_detail(
+    session: AsyncSession, settings: LeagueSettings, week: Week, matchup: Matchup, now: datetime
+) -> Reply:
+    _, teams, markets, selections = await _week_markets(session, week)
+    home, away = teams[matchup.home_team_id], teams[matchup.away_team_id]
+    by_kind = markets.get(matchup.id, {})
+    order = {"moneyline": 0, "spread": 1, "total": 2, "team_total": 3, "prop": 4}
+    game_rows, prop_rows = [], []
+    for market in sorted(by_kind.values(), key=lambda m: (order[m.kind], m.id)):
+        sides = selections[market.id]
+        picks = ("home", "away") if "home" in sides else ("over", "under")
+        cells = [f"{sides[p].label} {odds(sides[p].odds)} ({probability(sides[p].fair_p)})" for p in picks]
+        row = (str(market.id), market.label if market.kind != "prop" else market.label.replace(" fantasy points", ""),
+               cells[0], cells[1], _status_word(market, now, settings))
+        (prop_rows if market.kind == "prop" else game_rows).append(row)
+    columns = ("Market", "What", "Pick 1 (fair)", "Pick 2 (fair)", "Lock")
+    tables = [Table(columns, tuple(game_rows), title=f"{home.name} vs {away.name}")]
+    if prop_rows:
+        tables.append(Table(columns, tuple(prop_rows), title="Player props (fantasy points)"))
+    return Reply(
+        text=f"Matchup #{matchup.id}: {home.name} ({home.abbrev}) vs {away.name} ({away.abbrev}). "
+        "Bet with `bet <market> <pick> <stake>`, e.g. "
+        f"`bet {next(iter(by_kind.values())).id if by_kind else 1} {home.abbrev.lower()} 50`. "
+        "Percentages are fair chances before the house margin.",
+        tables=tuple(tables),
+    )
+
+
+def slip(quote: Quote, market: Market, selection: Selection, settings: LeagueSettings, now: datetime,
+         owner_id: str, *, note: str = "") -> Reply:
+    pays = engine.potential_payout(quote.stake, quote.odds)
+    seconds = max(0, int((quote.expires_at - now).total_seconds()))
+    card = Card(
+        title=f"Bet slip #{quote.id}",
+        description=f"{selection.label} ({market.label})",
+        fields=(
+            Field("Odds", odds(quote.odds)),
+            Field("Stake", credits(quote.stake)),
+            Field("Pays", f"{credits(pays)} (profit {pays - quote.stake:,})"),
+            Field("Fair chance", probability(quote.fair_p)),
+            Field("Quote holds", f"{seconds}s"),
+            Field("Market", lock_phrase(market.lock_at, now, settings.tz), inline=False),
+        ),
+        footer="Confirm to place the bet at these odds.",
+    )
+    return Reply(
+        text=note,
+        cards=(card,),
+        buttons=(
+            Button("Confirm", "confirm", {"quote": quote.id}, ButtonStyle.PRIMARY, owner_id),
+            Button("Cancel", "discard", {"quote": quote.id}, ButtonStyle.SECONDARY, owner_id),
+        ),
+        notes=(f"Type `confirm {quote.id}` to place it, or `discard {quote.id}`.",),
+    )
+
+
+def receipt(bet_id: int, stake: int, american: int, label: str, balance: int, *, already: bool) -> Reply:
+    pays = engine.potential_payout(stake, american)
+    head = "Already placed" if already else "Bet placed"
+    return Reply(
+        text=f"{head}: bet #{bet_id}, {credits(stake)} on {label} at {odds(american)}. "
+        f"Pays {credits(pays)} if it wins. Balance: {credits(balance)}.",
+        tone=Tone.INFO if already else Tone.SUCCESS,
+    )
+
+
+def leaderboard(title: str, rows: list[Standing], *, week: bool) -> Reply:
+    table_rows = tuple(
+        (
+            str(i),
+            s.name,
+            signed_credits(s.net),
+            f"{s.won}-{s.lost}-{s.pushed}",
+            f"{s.open_stake:,}",
+            f"{s.balance:,}",
+        )
+        for i, s in enumerate(rows, 1)
+    )
+    return Reply(
+        tables=(
+            Table(("Rank", "Member", "Week net" if week else "Season net", "W-L-P", "At stake", "Balance"),
+                  table_rows, title=title, numeric=(0, 2, 4, 5)),
+        ),
+        text="" if rows else "Nobody has placed a bet yet.",
+        ephemeral=False,
+    )
+
+
+def settlement_post(week: Week, summary: SettlementSummary, rows: list[Standing]) -> Reply:
+    outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items())) or "no bets"
+    board = leaderboard(f"Week {week.matchup_period} results", rows, week=True)
+    return Reply(
+        text=f"Week {week.matchup_period} is settled: {summary.bets} bets ({outcomes}). "
+        f"Staked {credits(summary.staked)}, paid out {credits(summary.paid)}.",
+        tables=board.tables,
+        ephemeral=False,
+        tone=Tone.SUCCESS,
+    )
+
+
+def when(instant: datetime, settings: LeagueSettings) -> str:
+    return local_time(instant, settings.tz)

@@ -1,0 +1,94 @@
+"""Engine, sessions and the write discipline for each back end.
+
+SQLite allows one writer at a time; two deferred transactions that both read and then try
+to write can fail with "database is locked" instead of waiting. Inside one process we
+therefore funnel write transactions through an asyncio lock, which turns that failure
+into an orderly queue, while reads run concurrently under WAL. On PostgreSQL there is no
+such lock: every money-moving statement is a conditional UPDATE on a single row, which
+the server serialises per row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class Database:
+    """One engine plus the session factory; the only way the rest of the code gets a session."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        pool_size: int = 10,
+        connect_args: dict[str, Any] | None = None,
+    ) -> None:
+        self.url = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        # hide_parameters: SQL errors must never carry values such as ESPN cookies into logs.
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
+        if connect_args:
+            kwargs["connect_args"] = connect_args
+        if not self.is_sqlite:
+            kwargs |= {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True}
+        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A transaction that may move money; committed on success, rolled back on error."""
+        if self._write_lock is None:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        async with self._write_lock, self.sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A read-only unit; nothing it does is committed.
+
+        Closing (not rolling back) ends it, so loaded objects stay readable afterwards.
+        """
+        async with self.sessions() as session:
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    """WAL for concurrent readers, a busy timeout for other processes, FKs enforced.
+
+    The driver's own transaction handling is switched off and SQLAlchemy emits BEGIN
+    itself (the recipe in SQLAlchemy's SQLite docs), so that a transaction's reads and
+    writes share one snapshot and SAVEPOINTs work.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")

@@ -1,0 +1,311 @@
+"""The book's tables.
+
+Money columns are integers. `members.balance` is a cache of the member's ledger entries,
+changed only in the same transaction as the entry that explains it, and guarded by a CHECK
+so that even a bug cannot store a negative balance. Every idempotency rule (one allowance
+per member per week, one payout per bet, one bet per slip) is a UNIQUE constraint, so it
+holds across processes and restarts, not just inside one Python process.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# A 64-bit id column that is still an auto-incrementing rowid alias on SQLite.
+Id = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Tenant(Base):
+    """A Discord guild, a Slack team or the console: the outer wall of every query."""
+
+    __tablename__ = "tenants"
+    __table_args__ = (UniqueConstraint("platform", "workspace_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class League(Base):
+    __tablename__ = "leagues"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(16), default="espn")  # espn | demo
+    espn_league_id: Mapped[int | None] = mapped_column(BigInteger)
+    season: Mapped[int | None] = mapped_column(Integer)
+    channel_id: Mapped[str | None] = mapped_column(String(64))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Private-league cookies. Never rendered, logged or echoed; see bot/logging.py.
+    espn_s2: Mapped[str | None] = mapped_column(Text)
+    espn_swid: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Team(Base):
+    """A fantasy team of the linked ESPN league."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("league_id", "espn_team_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"))
+    espn_team_id: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(120))
+    abbrev: Mapped[str] = mapped_column(String(16))
+    owner_name: Mapped[str | None] = mapped_column(String(120))
+
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (
+        UniqueConstraint("league_id", "user_id"),
+        CheckConstraint("balance >= 0", name="balance_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(120))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Week(Base):
+    """A matchup period: open -> locked -> final -> settled."""
+
+    __tablename__ = "weeks"
+    __table_args__ = (UniqueConstraint("league_id", "season", "matchup_period"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"))
+    season: Mapped[int] = mapped_column(Integer)
+    matchup_period: Mapped[int] = mapped_column(Integer)
+    scoring_periods: Mapped[list[int]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    first_kickoff: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_kickoff: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Matchup(Base):
+    __tablename__ = "matchups"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id"), index=True)
+    home_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    away_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    home_score: Mapped[float | None] = mapped_column(Float)
+    away_score: Mapped[float | None] = mapped_column(Float)
+    lock_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Starter(Base):
+    """A starter as last synced: projection for pricing, points for settling props."""
+
+    __tablename__ = "starters"
+    __table_args__ = (UniqueConstraint("matchup_id", "player_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    matchup_id: Mapped[int] = mapped_column(ForeignKey("matchups.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    player_id: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[str] = mapped_column(String(8))
+    slot: Mapped[str] = mapped_column(String(16))
+    pro_team: Mapped[str] = mapped_column(String(8))
+    injury_status: Mapped[str | None] = mapped_column(String(32))
+    projection: Mapped[float] = mapped_column(Float)
+    points: Mapped[float | None] = mapped_column(Float)
+    game_id: Mapped[str | None] = mapped_column(String(32))
+    kickoff: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Market(Base):
+    __tablename__ = "markets"
+    __table_args__ = (UniqueConstraint("matchup_id", "kind", "subject"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"), index=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id"), index=True)
+    matchup_id: Mapped[int] = mapped_column(ForeignKey("matchups.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(32), default="")  # "" | home | away | player id
+    label: Mapped[str] = mapped_column(String(160))
+    line: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open|locked|settled|void
+    lock_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Selection(Base):
+    """One side of a market with its current price and the house's exposure on it."""
+
+    __tablename__ = "selections"
+    __table_args__ = (
+        UniqueConstraint("market_id", "side"),
+        CheckConstraint("liability >= 0", name="liability_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    market_id: Mapped[int] = mapped_column(ForeignKey("markets.id"))
+    side: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(160))
+    fair_p: Mapped[float] = mapped_column(Float)
+    odds: Mapped[int | None] = mapped_column(Integer)  # American; None = not offered
+    liability: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PriceHistory(Base):
+    """Every price a selection has had, for line movement and closing-line value."""
+
+    __tablename__ = "price_history"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    selection_id: Mapped[int] = mapped_column(ForeignKey("selections.id"), index=True)
+    line: Mapped[float | None] = mapped_column(Float)
+    fair_p: Mapped[float] = mapped_column(Float)
+    odds: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Quote(Base):
+    """A bet slip: the exact price offered, honoured until it expires."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (UniqueConstraint("league_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    selection_id: Mapped[int] = mapped_column(ForeignKey("selections.id"))
+    stake: Mapped[int] = mapped_column(BigInteger)
+    odds: Mapped[int] = mapped_column(Integer)
+    line: Mapped[float | None] = mapped_column(Float)
+    fair_p: Mapped[float] = mapped_column(Float)
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|placed|dropped
+    bet_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Bet(Base):
+    __tablename__ = "bets"
+    __table_args__ = (
+        UniqueConstraint("league_id", "idempotency_key"),
+        CheckConstraint("stake > 0", name="stake_positive"),
+        Index("ix_bets_member_status", "member_id", "status"),
+        Index("ix_bets_market_status", "market_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id"), index=True)
+    market_id: Mapped[int] = mapped_column(ForeignKey("markets.id"))
+    selection_id: Mapped[int] = mapped_column(ForeignKey("selections.id"))
+    stake: Mapped[int] = mapped_column(BigInteger)
+    odds: Mapped[int] = mapped_column(Integer)
+    line: Mapped[float | None] = mapped_column(Float)
+    fair_p: Mapped[float] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open|won|lost|push|void|cancelled
+    payout: Mapped[int | None] = mapped_column(BigInteger)
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    lineup_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class LedgerEntry(Base):
+    """Append-only. A member's balance is the sum of these; nothing else moves credits."""
+
+    __tablename__ = "ledger"
+    __table_args__ = (UniqueConstraint("member_id", "dedupe_key"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    bet_id: Mapped[int | None] = mapped_column(BigInteger)
+    week_id: Mapped[int | None] = mapped_column(BigInteger)
+    memo: Mapped[str | None] = mapped_column(Text)
+    dedupe_key: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"), index=True)
+    actor_user_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OutboxMessage(Base):
+    """A channel post waiting to be delivered; the dedupe key makes each post happen once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("league_id", "dedupe_key"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AppState(Base):
+    """Small process-independent facts, such as where the demo clock stands."""
+
+    __tablename__ = "app_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

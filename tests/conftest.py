@@ -1,0 +1,53 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when configured) and a synced demo league."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from storage.database import Database
+from storage.migrate import upgrade_to_head
+
+PG_URL = os.environ.get("SIDEBET_TEST_DATABASE_URL")
+PG_SKIP = "PostgreSQL tests need SIDEBET_TEST_DATABASE_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1/test)"
+
+
+async def make_database(kind: str, tmp_path) -> AsyncIterator[Database]:
+    if kind == "sqlite":
+        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'book.db'}")
+        await upgrade_to_head(db)
+        yield db
+        await db.dispose()
+        return
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(PG_URL)
+    async with admin.begin() as conn:
+        await conn.execute(text(f"CREATE SCHEMA {schema}"))
+    db = Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+    try:
+        await upgrade_to_head(db)
+        yield db
+    finally:
+        await db.dispose()
+        async with admin.begin() as conn:
+            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        await admin.dispose()
+
+
+@pytest.fixture
+async def db(tmp_path) -> AsyncIterator[Database]:
+    async for database in make_database("sqlite", tmp_path):
+        yield database
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def any_db(request, tmp_path) -> AsyncIterator[Database]:
+    async for database in make_database(request.param, tmp_path):
+        yield database
