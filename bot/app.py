@@ -18,7 +18,7 @@ from bot.settings import Settings
 from commands.clock import Clock
 from commands.context import Invocation, Services
 from commands.dispatch import dispatch
-from commands.format import local_time
+from commands.format import local_time, plural
 from commands.league_settings import LeagueSettings
 from commands.provider import LeagueDataProvider
 from commands.replies import Reply
@@ -52,11 +52,11 @@ def describe_report(report: DueReport) -> list[str]:
     if report.sync.created:
         lines.append("The week's lines are up.")
     if report.locked:
-        lines.append(f"{report.locked} markets locked at kickoff.")
+        lines.append(f"{plural(report.locked, 'market')} locked at kickoff.")
     if report.sync.went_final:
         lines.append("Every game of the week is final.")
     if report.settled is not None:
-        lines.append(f"Week settled: {report.settled.bets} bets graded and paid.")
+        lines.append(f"Week settled: {plural(report.settled.bets, 'bet')} graded and paid.")
     return lines
 
 

@@ -23,13 +23,17 @@ def _sqlite_path(url: str) -> Path | None:
 def _reset(settings: Settings) -> None:
     path = _sqlite_path(settings.database_url)
     if path is None:
-        raise SystemExit("--reset only removes a SQLite demo database; drop other databases yourself.")
+        raise SystemExit(
+            "--reset only removes a SQLite demo database; drop other databases yourself."
+        )
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sidebet", description="A play-money sportsbook for fantasy leagues.")
+    parser = argparse.ArgumentParser(
+        prog="sidebet", description="A play-money sportsbook for fantasy leagues."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="start the bot (the console demo when no chat token is set)")
     console = sub.add_parser("console", help="play the demo league in this terminal")

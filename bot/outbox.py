@@ -39,7 +39,7 @@ async def deliver_pending(db: Database, clock: Clock, send: Send, *, limit: int 
     for message, league in rows:
         try:
             await send(league, reply_from_dict(message.payload))
-        except Exception as exc:  # noqa: BLE001 - any platform failure means "try later"
+        except Exception as exc:
             log.warning("outbox post %s failed: %s", message.id, type(exc).__name__)
             async with db.write() as session:
                 await session.execute(

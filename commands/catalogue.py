@@ -65,7 +65,9 @@ def _id(name: str, what: str, *, autocomplete: bool = True) -> Option:
 
 CATALOGUE: tuple[Command, ...] = (
     # --- members -----------------------------------------------------------------------
-    Command(("markets",), "This week's lines, one row per matchup, with lock times.", ephemeral=False),
+    Command(
+        ("markets",), "This week's lines, one row per matchup, with lock times.", ephemeral=False
+    ),
     Command(
         ("odds",),
         "Every market of one matchup, with fair probabilities.",
@@ -76,8 +78,12 @@ CATALOGUE: tuple[Command, ...] = (
         "Get a bet slip (quote) to confirm: market, pick and stake.",
         (
             _id("market", "Market number from `odds`"),
-            Option("pick", OptionType.PICK, "home/away, over/under or a team abbreviation",
-                   autocomplete=True),
+            Option(
+                "pick",
+                OptionType.PICK,
+                "home/away, over/under or a team abbreviation",
+                autocomplete=True,
+            ),
             Option("stake", OptionType.CREDITS, "Credits to stake: a whole number, 25% or all"),
         ),
     ),
@@ -91,8 +97,15 @@ CATALOGUE: tuple[Command, ...] = (
     Command(
         ("leaderboard",),
         "Standings of the league's bettors.",
-        (Option("period", OptionType.CHOICE, "week or season", required=False,
-                choices=("week", "season")),),
+        (
+            Option(
+                "period",
+                OptionType.CHOICE,
+                "week or season",
+                required=False,
+                choices=("week", "season"),
+            ),
+        ),
         ephemeral=False,
     ),
     Command(
@@ -101,10 +114,18 @@ CATALOGUE: tuple[Command, ...] = (
         (Option("command", OptionType.TEXT, "A command to explain", required=False),),
     ),
     # --- bet slip buttons --------------------------------------------------------------
-    Command(("confirm",), "Place the bet on a slip.", (_id("quote", "Slip number", autocomplete=False),),
-            action=True),
-    Command(("discard",), "Throw a bet slip away.", (_id("quote", "Slip number", autocomplete=False),),
-            action=True),
+    Command(
+        ("confirm",),
+        "Place the bet on a slip.",
+        (_id("quote", "Slip number", autocomplete=False),),
+        action=True,
+    ),
+    Command(
+        ("discard",),
+        "Throw a bet slip away.",
+        (_id("quote", "Slip number", autocomplete=False),),
+        action=True,
+    ),
     # --- commissioners -----------------------------------------------------------------
     Command(("config", "show"), "Show the league's settings.", audience=Audience.ADMIN),
     Command(
@@ -119,7 +140,10 @@ CATALOGUE: tuple[Command, ...] = (
     Command(
         ("void", "market"),
         "Void a market: every bet on it is refunded.",
-        (_id("market", "Market number"), Option("reason", OptionType.TEXT, "Why (shown to bettors)")),
+        (
+            _id("market", "Market number"),
+            Option("reason", OptionType.TEXT, "Why (shown to bettors)"),
+        ),
         audience=Audience.ADMIN,
     ),
     Command(

@@ -30,7 +30,9 @@ def new_reference() -> str:
     return secrets.token_hex(3)
 
 
-async def dispatch(services: Services, invocation: Invocation, name: str, raw: dict[str, Any]) -> Reply:
+async def dispatch(
+    services: Services, invocation: Invocation, name: str, raw: dict[str, Any]
+) -> Reply:
     command = BY_NAME.get(name)
     if command is None:
         return Reply.error(f"There's no command `{name}`. `help` lists what you can do.")
@@ -40,14 +42,18 @@ async def dispatch(services: Services, invocation: Invocation, name: str, raw: d
         return Reply.error(str(getattr(exc, "message", exc)))
     except Exception:
         ref = new_reference()
-        log.exception("command failed ref=%s command=%s platform=%s", ref, command.name, invocation.platform)
+        log.exception(
+            "command failed ref=%s command=%s platform=%s", ref, command.name, invocation.platform
+        )
         return Reply.error(
             f"Sorry, something went wrong on our side and nothing was changed (ref {ref}). "
             "If it keeps happening, give the commissioner that reference."
         )
 
 
-async def _run(services: Services, invocation: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
+async def _run(
+    services: Services, invocation: Invocation, command: Command, raw: dict[str, Any]
+) -> Reply:
     if command.audience is Audience.ADMIN and not invocation.is_admin:
         raise NotAllowed(f"`{command.name}` is for commissioners only.")
     args = parse_options(command, raw)

@@ -13,6 +13,10 @@ def credits(amount: int) -> str:
     return f"{amount:,} {unit}"
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def signed_credits(amount: int) -> str:
     return f"{amount:+,}"
 

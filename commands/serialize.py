@@ -24,13 +24,22 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
             for c in reply.cards
         ],
         "tables": [
-            {"title": t.title, "columns": list(t.columns), "rows": [list(r) for r in t.rows],
-             "numeric": list(t.numeric)}
+            {
+                "title": t.title,
+                "columns": list(t.columns),
+                "rows": [list(r) for r in t.rows],
+                "numeric": list(t.numeric),
+            }
             for t in reply.tables
         ],
         "buttons": [
-            {"label": b.label, "action": b.action, "args": b.args, "style": b.style.value,
-             "owner_id": b.owner_id}
+            {
+                "label": b.label,
+                "action": b.action,
+                "args": b.args,
+                "style": b.style.value,
+                "owner_id": b.owner_id,
+            }
             for b in reply.buttons
         ],
         "images": [
@@ -69,6 +78,7 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
             for b in data.get("buttons", ())
         ),
         images=tuple(
-            Image(i["filename"], base64.b64decode(i["data"]), i["alt"]) for i in data.get("images", ())
+            Image(i["filename"], base64.b64decode(i["data"]), i["alt"])
+            for i in data.get("images", ())
         ),
     )

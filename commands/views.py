@@ -13,7 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import engine
-from commands.format import credits, half_points, handicap, local_time, lock_phrase, odds, probability, signed_credits
+from commands.format import (
+    credits,
+    half_points,
+    handicap,
+    local_time,
+    lock_phrase,
+    odds,
+    plural,
+    probability,
+    signed_credits,
+)
 from commands.league_settings import LeagueSettings
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table, Tone
 from commands.services.settlement import SettlementSummary
@@ -25,18 +35,32 @@ MATCHUP_KINDS = ("moneyline", "spread", "total")
 
 async def _week_markets(
     session: AsyncSession, week: Week
-) -> tuple[list[Matchup], dict[int, Team], dict[int, dict[tuple[str, str], Market]], dict[int, dict[str, Selection]]]:
+) -> tuple[
+    list[Matchup],
+    dict[int, Team],
+    dict[int, dict[tuple[str, str], Market]],
+    dict[int, dict[str, Selection]],
+]:
     matchups = list(
-        (await session.scalars(select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id))).all()
+        (
+            await session.scalars(
+                select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id)
+            )
+        ).all()
     )
-    teams = {t.id: t for t in (await session.scalars(select(Team).where(Team.league_id == week.league_id))).all()}
+    teams = {
+        t.id: t
+        for t in (await session.scalars(select(Team).where(Team.league_id == week.league_id))).all()
+    }
     markets: dict[int, dict[tuple[str, str], Market]] = defaultdict(dict)
     for market in (await session.scalars(select(Market).where(Market.week_id == week.id))).all():
         markets[market.matchup_id][(market.kind, market.subject)] = market
     market_ids = [m.id for by_kind in markets.values() for m in by_kind.values()]
     selections: dict[int, dict[str, Selection]] = defaultdict(dict)
     if market_ids:
-        for s in (await session.scalars(select(Selection).where(Selection.market_id.in_(market_ids)))).all():
+        for s in (
+            await session.scalars(select(Selection).where(Selection.market_id.in_(market_ids)))
+        ).all():
             selections[s.market_id][s.side] = s
     return matchups, teams, markets, selections
 
@@ -67,15 +91,28 @@ async def markets_board(
             total_text = f"O/U {half_points(total.line)}"
         lock_market = ml or spread or total
         status = _status_word(lock_market, now, settings) if lock_market else "no markets"
-        rows.append((str(matchup.id), f"{home.abbrev} vs {away.abbrev}", ml_text, spread_text, total_text, status))
+        rows.append(
+            (
+                str(matchup.id),
+                f"{home.abbrev} vs {away.abbrev}",
+                ml_text,
+                spread_text,
+                total_text,
+                status,
+            )
+        )
         buttons.append(Button(f"{home.abbrev} vs {away.abbrev}", "odds", {"matchup": matchup.id}))
     table = Table(
         columns=("#", "Matchup", "Moneyline", "Spread", "Total", "Lock"),
         rows=tuple(rows),
         title=f"{league.name} - week {week.matchup_period} lines",
     )
-    status_text = {"open": "", "locked": " All markets are locked.", "final": " Games are final; settling soon.",
-                   "settled": " This week is settled."}.get(week.status, "")
+    status_text = {
+        "open": "",
+        "locked": " All markets are locked.",
+        "final": " Games are final; settling soon.",
+        "settled": " This week is settled.",
+    }.get(week.status, "")
     return Reply(
         text=f"Week {week.matchup_period}: {len(matchups)} matchups.{status_text} "
         "Use `odds <#>` for every market of a matchup.",
@@ -110,9 +147,20 @@ async def odds_detail(
     for market in sorted(by_kind.values(), key=lambda m: (order[m.kind], m.id)):
         sides = selections[market.id]
         picks = ("home", "away") if "home" in sides else ("over", "under")
-        cells = [f"{sides[p].label} {odds(sides[p].odds)} ({probability(sides[p].fair_p)})" for p in picks]
-        row = (str(market.id), market.label if market.kind != "prop" else market.label.replace(" fantasy points", ""),
-               cells[0], cells[1], _status_word(market, now, settings))
+        names = [sides[p].label for p in picks]
+        if market.kind in ("prop", "team_total") and market.line is not None:
+            names = [f"{p.capitalize()} {half_points(market.line)}" for p in picks]
+        cells = [
+            f"{n} {odds(sides[p].odds)} ({probability(sides[p].fair_p)})"
+            for n, p in zip(names, picks, strict=True)
+        ]
+        row = (
+            str(market.id),
+            market.label if market.kind != "prop" else market.label.replace(" fantasy points", ""),
+            cells[0],
+            cells[1],
+            _status_word(market, now, settings),
+        )
         (prop_rows if market.kind == "prop" else game_rows).append(row)
     columns = ("Market", "What", "Pick 1 (fair)", "Pick 2 (fair)", "Lock")
     tables = [Table(columns, tuple(game_rows), title=f"{home.name} vs {away.name}")]
@@ -127,8 +175,16 @@ async def odds_detail(
     )
 
 
-def slip(quote: Quote, market: Market, selection: Selection, settings: LeagueSettings, now: datetime,
-         owner_id: str, *, note: str = "") -> Reply:
+def slip(
+    quote: Quote,
+    market: Market,
+    selection: Selection,
+    settings: LeagueSettings,
+    now: datetime,
+    owner_id: str,
+    *,
+    note: str = "",
+) -> Reply:
     pays = engine.potential_payout(quote.stake, quote.odds)
     seconds = max(0, int((quote.expires_at - now).total_seconds()))
     card = Card(
@@ -155,7 +211,9 @@ def slip(quote: Quote, market: Market, selection: Selection, settings: LeagueSet
     )
 
 
-def receipt(bet_id: int, stake: int, american: int, label: str, balance: int, *, already: bool) -> Reply:
+def receipt(
+    bet_id: int, stake: int, american: int, label: str, balance: int, *, already: bool
+) -> Reply:
     pays = engine.potential_payout(stake, american)
     head = "Already placed" if already else "Bet placed"
     return Reply(
@@ -179,8 +237,19 @@ def leaderboard(title: str, rows: list[Standing], *, week: bool) -> Reply:
     )
     return Reply(
         tables=(
-            Table(("Rank", "Member", "Week net" if week else "Season net", "W-L-P", "At stake", "Balance"),
-                  table_rows, title=title, numeric=(0, 2, 4, 5)),
+            Table(
+                (
+                    "Rank",
+                    "Member",
+                    "Week net" if week else "Season net",
+                    "W-L-P",
+                    "At stake",
+                    "Balance",
+                ),
+                table_rows,
+                title=title,
+                numeric=(0, 2, 4, 5),
+            ),
         ),
         text="" if rows else "Nobody has placed a bet yet.",
         ephemeral=False,
@@ -191,7 +260,7 @@ def settlement_post(week: Week, summary: SettlementSummary, rows: list[Standing]
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items())) or "no bets"
     board = leaderboard(f"Week {week.matchup_period} results", rows, week=True)
     return Reply(
-        text=f"Week {week.matchup_period} is settled: {summary.bets} bets ({outcomes}). "
+        text=f"Week {week.matchup_period} is settled: {plural(summary.bets, 'bet')} ({outcomes}). "
         f"Staked {credits(summary.staked)}, paid out {credits(summary.paid)}.",
         tables=board.tables,
         ephemeral=False,

@@ -1,0 +1,106 @@
+"""Sidebet's pure domain: pricing, grading, payouts and limits.
+
+Plain functions and frozen dataclasses, no I/O: the command layer and the scheduler
+call in with numbers and get numbers back, so every rule of the book can be tested
+(and reasoned about) without a database or a chat platform. Money is always an int.
+"""
+
+from engine.arbitrage import find_arbitrage
+from engine.grading import MatchupResult, Outcome, PlayerResult, grade, payout, potential_payout
+from engine.limits import (
+    DEFAULT_QUOTE_TTL_SECONDS,
+    LimitError,
+    StakeLimits,
+    check_liability,
+    check_stake,
+    default_limits,
+    liability,
+    quote_expired,
+)
+from engine.margin import (
+    DEFAULT_MARGIN,
+    MAX_MARGIN,
+    MIN_MARGIN,
+    PROBABILITY_CAP,
+    PROBABILITY_FLOOR,
+    quote_two_way,
+)
+from engine.markets import (
+    AWAY,
+    HOME,
+    OVER,
+    UNDER,
+    MarketKind,
+    PricedMarket,
+    PricedSelection,
+    gamma_median,
+    price_matchup,
+    price_prop,
+    round_half,
+)
+from engine.model import (
+    DEFAULT_CORRELATIONS,
+    MIN_PLAYER_SD,
+    POSITION_CV,
+    CorrelationTable,
+    MatchupModel,
+    Normal,
+    Starter,
+    build_matchup_model,
+)
+from engine.odds import (
+    american_to_decimal,
+    format_american,
+    implied_probability,
+    probability_to_american,
+)
+from engine.regions import HalfPlane, winning_region
+
+__all__ = [
+    "AWAY",
+    "DEFAULT_CORRELATIONS",
+    "DEFAULT_MARGIN",
+    "DEFAULT_QUOTE_TTL_SECONDS",
+    "HOME",
+    "MAX_MARGIN",
+    "MIN_MARGIN",
+    "MIN_PLAYER_SD",
+    "OVER",
+    "POSITION_CV",
+    "PROBABILITY_CAP",
+    "PROBABILITY_FLOOR",
+    "UNDER",
+    "CorrelationTable",
+    "HalfPlane",
+    "LimitError",
+    "MarketKind",
+    "MatchupModel",
+    "MatchupResult",
+    "Normal",
+    "Outcome",
+    "PlayerResult",
+    "PricedMarket",
+    "PricedSelection",
+    "StakeLimits",
+    "Starter",
+    "american_to_decimal",
+    "build_matchup_model",
+    "check_liability",
+    "check_stake",
+    "default_limits",
+    "find_arbitrage",
+    "format_american",
+    "gamma_median",
+    "grade",
+    "implied_probability",
+    "liability",
+    "payout",
+    "potential_payout",
+    "price_matchup",
+    "price_prop",
+    "probability_to_american",
+    "quote_expired",
+    "quote_two_way",
+    "round_half",
+    "winning_region",
+]

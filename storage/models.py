@@ -246,7 +246,9 @@ class Bet(Base):
     odds: Mapped[int] = mapped_column(Integer)
     line: Mapped[float | None] = mapped_column(Float)
     fair_p: Mapped[float] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open|won|lost|push|void|cancelled
+    status: Mapped[str] = mapped_column(
+        String(16), default="open"
+    )  # open|won|lost|push|void|cancelled
     payout: Mapped[int | None] = mapped_column(BigInteger)
     idempotency_key: Mapped[str] = mapped_column(String(100))
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime())

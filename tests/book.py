@@ -16,13 +16,15 @@ from commands.dispatch import dispatch
 from commands.replies import Reply
 from commands.services.lifecycle import DueReport, run_due
 from storage.database import Database
-from storage.models import Base, LedgerEntry, League, Market, Member, Selection
+from storage.models import Base, League, LedgerEntry, Market, Member, Selection
 
 _ids = itertools.count(1)
 
 
 class Book:
-    def __init__(self, db: Database, clock: ManualClock | None = None, workspace: str = "demo") -> None:
+    def __init__(
+        self, db: Database, clock: ManualClock | None = None, workspace: str = "demo"
+    ) -> None:
         self.db = db
         self.clock = clock or ManualClock(DEMO_WEEK_START)
         self.workspace = workspace
@@ -44,8 +46,14 @@ class Book:
     async def due(self) -> DueReport:
         return await run_due(self.services, await self.league())
 
-    def invocation(self, user: str, *, admin: bool = False, interaction: str | None = None,
-                   workspace: str | None = None) -> Invocation:
+    def invocation(
+        self,
+        user: str,
+        *,
+        admin: bool = False,
+        interaction: str | None = None,
+        workspace: str | None = None,
+    ) -> Invocation:
         return Invocation(
             platform="console",
             workspace_id=workspace or self.workspace,
@@ -55,17 +63,31 @@ class Book:
             is_admin=admin,
         )
 
-    async def run(self, user: str, name: str, *, admin: bool = False, interaction: str | None = None,
-                  workspace: str | None = None, **args: Any) -> Reply:
+    async def run(
+        self,
+        user: str,
+        name: str,
+        *,
+        admin: bool = False,
+        interaction: str | None = None,
+        workspace: str | None = None,
+        **args: Any,
+    ) -> Reply:
         inv = self.invocation(user, admin=admin, interaction=interaction, workspace=workspace)
         return await dispatch(self.services, inv, name, args)
 
-    async def market_id(self, kind: str = "moneyline", matchup_index: int = 0, subject: str = "") -> int:
+    async def market_id(
+        self, kind: str = "moneyline", matchup_index: int = 0, subject: str = ""
+    ) -> int:
         async with self.db.read() as session:
             ids = (
                 await session.scalars(
-                    select(Market.id).where(Market.league_id == self.league_id, Market.kind == kind,
-                                            Market.subject == subject if kind != "prop" else Market.subject != "")
+                    select(Market.id)
+                    .where(
+                        Market.league_id == self.league_id,
+                        Market.kind == kind,
+                        Market.subject == subject if kind != "prop" else Market.subject != "",
+                    )
                     .order_by(Market.matchup_id, Market.id)
                 )
             ).all()
@@ -82,7 +104,9 @@ class Book:
     async def balance(self, user: str) -> int:
         async with self.db.read() as session:
             value = await session.scalar(
-                select(Member.balance).where(Member.league_id == self.league_id, Member.user_id == user)
+                select(Member.balance).where(
+                    Member.league_id == self.league_id, Member.user_id == user
+                )
             )
         return int(value or 0)
 
@@ -98,11 +122,18 @@ class Book:
     async def ledger_sums(self) -> dict[str, int]:
         async with self.db.read() as session:
             by_kind = dict(
-                (await session.execute(
-                    select(LedgerEntry.kind, func.sum(LedgerEntry.amount)).group_by(LedgerEntry.kind)
-                )).all()
+                (
+                    await session.execute(
+                        select(LedgerEntry.kind, func.sum(LedgerEntry.amount)).group_by(
+                            LedgerEntry.kind
+                        )
+                    )
+                ).all()
             )
             balances = await session.scalar(select(func.coalesce(func.sum(Member.balance), 0)))
             liabilities = await session.scalar(select(func.min(Selection.liability)))
-        return {"balances": int(balances or 0), "min_liability": int(liabilities or 0),
-                **{k: int(v) for k, v in by_kind.items()}}
+        return {
+            "balances": int(balances or 0),
+            "min_liability": int(liabilities or 0),
+            **{k: int(v) for k, v in by_kind.items()},
+        }

@@ -11,8 +11,9 @@ _PREFIX = {Tone.ERROR: "! ", Tone.WARNING: "~ ", Tone.SUCCESS: "✓ ", Tone.INFO
 
 def render_table(table: Table) -> str:
     align = tuple("right" if i in table.numeric else "left" for i in range(len(table.columns)))
-    body = tabulate(table.rows, headers=table.columns, tablefmt="simple", colalign=align,
-                    disable_numparse=True)
+    body = tabulate(
+        table.rows, headers=table.columns, tablefmt="simple", colalign=align, disable_numparse=True
+    )
     return f"{table.title}\n{body}" if table.title else body
 
 

@@ -24,8 +24,10 @@ async def config_show(ctx: Context, args: dict[str, Any]) -> Reply:
         (name, str(getattr(ctx.settings, name)), describe_allowed(name), info.description or "")
         for name, info in LeagueSettings.model_fields.items()
     )
-    return Reply(tables=(Table(("Setting", "Value", "Allowed", "Meaning"), rows, title="League settings"),),
-                 text="Change one with `config set <setting> <value>`.")
+    return Reply(
+        tables=(Table(("Setting", "Value", "Allowed", "Meaning"), rows, title="League settings"),),
+        text="Change one with `config set <setting> <value>`.",
+    )
 
 
 async def config_set(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -36,8 +38,14 @@ async def config_set(ctx: Context, args: dict[str, Any]) -> Reply:
         await session.execute(
             update(League).where(League.id == ctx.league.id).values(settings=updated.model_dump())
         )
-        await audit(session, league_id=ctx.league.id, actor=ctx.invocation.user_id, action="config.set",
-                    detail={"setting": name, "from": before, "to": getattr(updated, name)}, now=ctx.now)
+        await audit(
+            session,
+            league_id=ctx.league.id,
+            actor=ctx.invocation.user_id,
+            action="config.set",
+            detail={"setting": name, "from": before, "to": getattr(updated, name)},
+            now=ctx.now,
+        )
     return Reply(f"`{name}` is now {getattr(updated, name)} (was {before}).", tone=Tone.SUCCESS)
 
 
@@ -52,17 +60,35 @@ async def void_market(ctx: Context, args: dict[str, Any]) -> Reply:
         if market.status == "void":
             raise Conflict(f"Market #{market.id} is already void.")
         bets = list(
-            (await session.scalars(select(Bet).where(Bet.market_id == market.id,
-                                                    Bet.status.in_(("open", "won", "lost", "push"))))).all()
+            (
+                await session.scalars(
+                    select(Bet).where(
+                        Bet.market_id == market.id, Bet.status.in_(("open", "won", "lost", "push"))
+                    )
+                )
+            ).all()
         )
         summary = await void_bets(session, bets, reason, ctx.now)
         market.status, market.void_reason = "void", reason
-        await audit(session, league_id=ctx.league.id, actor=ctx.invocation.user_id, action="void.market",
-                    detail={"market": market.id, "reason": reason, "bets": summary.bets}, now=ctx.now)
+        await audit(
+            session,
+            league_id=ctx.league.id,
+            actor=ctx.invocation.user_id,
+            action="void.market",
+            detail={"market": market.id, "reason": reason, "bets": summary.bets},
+            now=ctx.now,
+        )
         await enqueue_post(
-            session, league_id=ctx.league.id, kind="void", dedupe_key=f"void:market:{market.id}",
-            reply=Reply(f"Market #{market.id} ({market.label}) was voided by the commissioner: {reason}. "
-                        f"{summary.bets} bets refunded.", ephemeral=False, tone=Tone.WARNING),
+            session,
+            league_id=ctx.league.id,
+            kind="void",
+            dedupe_key=f"void:market:{market.id}",
+            reply=Reply(
+                f"Market #{market.id} ({market.label}) was voided by the commissioner: {reason}. "
+                f"{summary.bets} bets refunded.",
+                ephemeral=False,
+                tone=Tone.WARNING,
+            ),
             now=ctx.now,
         )
     return Reply(f"Market #{market.id} voided; {summary.bets} bets refunded.", tone=Tone.SUCCESS)
@@ -71,14 +97,22 @@ async def void_market(ctx: Context, args: dict[str, Any]) -> Reply:
 async def void_bet(ctx: Context, args: dict[str, Any]) -> Reply:
     bet_id, reason = args["bet"], args["reason"]
     async with ctx.db.write() as session:
-        bet = await session.scalar(select(Bet).where(Bet.id == bet_id, Bet.league_id == ctx.league.id))
+        bet = await session.scalar(
+            select(Bet).where(Bet.id == bet_id, Bet.league_id == ctx.league.id)
+        )
         if bet is None:
             raise NotFound(f"There's no bet #{bet_id} in this league.")
         if bet.status in ("void", "cancelled"):
             raise Conflict(f"Bet #{bet.id} is already {bet.status}.")
         await void_bets(session, [bet], reason, ctx.now)
-        await audit(session, league_id=ctx.league.id, actor=ctx.invocation.user_id, action="void.bet",
-                    detail={"bet": bet.id, "reason": reason}, now=ctx.now)
+        await audit(
+            session,
+            league_id=ctx.league.id,
+            actor=ctx.invocation.user_id,
+            action="void.bet",
+            detail={"bet": bet.id, "reason": reason},
+            now=ctx.now,
+        )
     return Reply(f"Bet #{bet_id} voided and refunded ({credits(bet.stake)}).", tone=Tone.SUCCESS)
 
 
@@ -90,42 +124,75 @@ async def adjust(ctx: Context, args: dict[str, Any]) -> Reply:
             raise NotFound(f"There's no member '{who}' in this league.")
         try:
             applied = await post_entry(
-                session, league_id=ctx.league.id, member_id=member.id, kind="adjustment", amount=amount,
-                dedupe_key=f"adjust:{ctx.invocation.interaction_id}", memo=reason, now=ctx.now,
+                session,
+                league_id=ctx.league.id,
+                member_id=member.id,
+                kind="adjustment",
+                amount=amount,
+                dedupe_key=f"adjust:{ctx.invocation.interaction_id}",
+                memo=reason,
+                now=ctx.now,
             )
         except InsufficientBalance as exc:
             raise Conflict(
                 f"{member.display_name} has only {credits(exc.balance)}; you can take at most that."
             ) from None
         if applied:
-            await audit(session, league_id=ctx.league.id, actor=ctx.invocation.user_id, action="adjust",
-                        detail={"member": member.user_id, "amount": amount, "reason": reason}, now=ctx.now)
+            await audit(
+                session,
+                league_id=ctx.league.id,
+                actor=ctx.invocation.user_id,
+                action="adjust",
+                detail={"member": member.user_id, "amount": amount, "reason": reason},
+                now=ctx.now,
+            )
         await session.refresh(member)
     verb = "Gave" if amount > 0 else "Took"
-    return Reply(f"{verb} {credits(abs(amount))} {'to' if amount > 0 else 'from'} {member.display_name} "
-                 f"({reason}). Their balance: {credits(member.balance)}.", tone=Tone.SUCCESS)
+    return Reply(
+        f"{verb} {credits(abs(amount))} {'to' if amount > 0 else 'from'} {member.display_name} "
+        f"({reason}). Their balance: {credits(member.balance)}.",
+        tone=Tone.SUCCESS,
+    )
 
 
 async def settle(ctx: Context, args: dict[str, Any]) -> Reply:
     summary = await settle_now(ctx.services, ctx.league)
     async with ctx.db.write() as session:
-        await audit(session, league_id=ctx.league.id, actor=ctx.invocation.user_id, action="settle",
-                    detail={"week": summary.week_id, "bets": summary.bets}, now=ctx.now)
-    return Reply(f"Settled {summary.bets} bets; paid out {credits(summary.paid)}.", tone=Tone.SUCCESS)
+        await audit(
+            session,
+            league_id=ctx.league.id,
+            actor=ctx.invocation.user_id,
+            action="settle",
+            detail={"week": summary.week_id, "bets": summary.bets},
+            now=ctx.now,
+        )
+    return Reply(
+        f"Settled {summary.bets} bets; paid out {credits(summary.paid)}.", tone=Tone.SUCCESS
+    )
 
 
 async def _set_paused(ctx: Context, paused: bool) -> None:
     async with ctx.db.write() as session:
-        await session.execute(update(League).where(League.id == ctx.league.id).values(paused=paused))
-        await audit(session, league_id=ctx.league.id, actor=ctx.invocation.user_id,
-                    action="pause" if paused else "resume", detail={}, now=ctx.now)
+        await session.execute(
+            update(League).where(League.id == ctx.league.id).values(paused=paused)
+        )
+        await audit(
+            session,
+            league_id=ctx.league.id,
+            actor=ctx.invocation.user_id,
+            action="pause" if paused else "resume",
+            detail={},
+            now=ctx.now,
+        )
 
 
 async def pause(ctx: Context, args: dict[str, Any]) -> Reply:
     if ctx.league.paused:
         return Reply("Betting is already paused. `resume` to reopen it.")
     await _set_paused(ctx, True)
-    return Reply("Betting is paused. Open bets stay open and will settle as usual.", tone=Tone.WARNING)
+    return Reply(
+        "Betting is paused. Open bets stay open and will settle as usual.", tone=Tone.WARNING
+    )
 
 
 async def resume(ctx: Context, args: dict[str, Any]) -> Reply:

@@ -23,7 +23,9 @@ async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
     async with ctx.db.read() as session:
         week = await current_week(session, ctx.league.id)
         if week is None:
-            return Reply("No lines yet: the week's markets appear once the league's data is synced.")
+            return Reply(
+                "No lines yet: the week's markets appear once the league's data is synced."
+            )
         return await markets_board(session, ctx.league, ctx.settings, week, ctx.now)
 
 
@@ -44,24 +46,42 @@ async def odds_(ctx: Context, args: dict[str, Any]) -> Reply:
 
 
 async def bet(ctx: Context, args: dict[str, Any]) -> Reply:
-    quote, market, selection = await betting.make_quote(ctx, args["market"], args["pick"], args["stake"])
+    quote, market, selection = await betting.make_quote(
+        ctx, args["market"], args["pick"], args["stake"]
+    )
     return slip(quote, market, selection, ctx.settings, ctx.now, ctx.invocation.user_id)
 
 
 async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
     result = await betting.confirm_quote(ctx, args["quote"])
     if isinstance(result, betting.Requoted):
-        moved = "" if result.quote.odds == result.old.odds else (
-            f" The price moved from {odds(result.old.odds)} to {odds(result.quote.odds)}."
+        moved = (
+            ""
+            if result.quote.odds == result.old.odds
+            else (f" The price moved from {odds(result.old.odds)} to {odds(result.quote.odds)}.")
         )
-        return slip(result.quote, result.market, result.selection, ctx.settings, ctx.now,
-                    ctx.invocation.user_id,
-                    note=f"Slip #{result.old.id} expired before you confirmed, so nothing was placed.{moved} "
-                    "Here is a fresh slip at the current price.")
+        return slip(
+            result.quote,
+            result.market,
+            result.selection,
+            ctx.settings,
+            ctx.now,
+            ctx.invocation.user_id,
+            note=f"Slip #{result.old.id} expired before you confirmed, so nothing was placed.{moved} "
+            "Here is a fresh slip at the current price.",
+        )
     async with ctx.db.read() as session:
-        balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id)) or 0
-    return receipt(result.bet.id, result.bet.stake, result.bet.odds, result.selection.label, balance,
-                   already=result.already)
+        balance = (
+            await session.scalar(select(Member.balance).where(Member.id == ctx.member.id)) or 0
+        )
+    return receipt(
+        result.bet.id,
+        result.bet.stake,
+        result.bet.odds,
+        result.selection.label,
+        balance,
+        already=result.already,
+    )
 
 
 async def discard(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -91,14 +111,33 @@ async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
             result = f"pays {potential_payout(bet_row.stake, bet_row.odds):,}"
         else:
             result = signed_credits((bet_row.payout or 0) - bet_row.stake)
-        table_rows.append((str(bet_row.id), label, odds(bet_row.odds), f"{bet_row.stake:,}", bet_row.status, result))
-    return Reply(tables=(Table(("Bet", "Pick", "Odds", "Stake", "Status", "Result"), tuple(table_rows),
-                               title="Your bets", numeric=(3,)),))
+        table_rows.append(
+            (
+                str(bet_row.id),
+                label,
+                odds(bet_row.odds),
+                f"{bet_row.stake:,}",
+                bet_row.status,
+                result,
+            )
+        )
+    return Reply(
+        tables=(
+            Table(
+                ("Bet", "Pick", "Odds", "Stake", "Status", "Result"),
+                tuple(table_rows),
+                title="Your bets",
+                numeric=(3,),
+            ),
+        )
+    )
 
 
 async def cancel(ctx: Context, args: dict[str, Any]) -> Reply:
     cancelled = await betting.cancel_bet(ctx, args["bet"])
-    return Reply(f"Bet #{cancelled.id} cancelled; {credits(cancelled.stake)} refunded.", tone=Tone.SUCCESS)
+    return Reply(
+        f"Bet #{cancelled.id} cancelled; {credits(cancelled.stake)} refunded.", tone=Tone.SUCCESS
+    )
 
 
 async def balance(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -106,8 +145,11 @@ async def balance(ctx: Context, args: dict[str, Any]) -> Reply:
         member = await session.get(Member, ctx.member.id)
         assert member is not None
         week = await current_week(session, ctx.league.id)
-        mine = [s for s in await standings(session, ctx.league.id, week.id if week else None)
-                if s.member_id == member.id]
+        mine = [
+            s
+            for s in await standings(session, ctx.league.id, week.id if week else None)
+            if s.member_id == member.id
+        ]
     at_stake = mine[0].open_stake if mine else 0
     week_net = mine[0].net if mine else 0
     return Reply(
@@ -135,8 +177,10 @@ def help_reply(is_admin: bool, topic: str | None) -> Reply:
         if command is None:
             return Reply.error(f"There's no command called `{topic}`. `help` lists them all.")
         lines = [f"`{command.usage}`: {command.summary}"]
-        lines += [f"  {o.name}: {o.description}" + ("" if o.required else " (optional)")
-                  for o in command.options]
+        lines += [
+            f"  {o.name}: {o.description}" + ("" if o.required else " (optional)")
+            for o in command.options
+        ]
         return Reply("\n".join(lines))
     rows = tuple(
         (c.usage, c.summary)

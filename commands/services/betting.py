@@ -47,7 +47,9 @@ class Requoted:
 
 def limits_for(ctx: Context) -> engine.StakeLimits:
     s = ctx.settings
-    return engine.StakeLimits(min_stake=s.min_stake, max_stake=s.max_stake, max_liability=s.max_liability)
+    return engine.StakeLimits(
+        min_stake=s.min_stake, max_stake=s.max_stake, max_liability=s.max_liability
+    )
 
 
 def _ensure_betting_open(ctx: Context) -> None:
@@ -57,7 +59,9 @@ def _ensure_betting_open(ctx: Context) -> None:
 
 def _ensure_market_open(ctx: Context, market: Market, now: datetime) -> None:
     if market.status == "void":
-        raise Conflict(f"Market #{market.id} was voided: {market.void_reason or 'no reason given'}.")
+        raise Conflict(
+            f"Market #{market.id} was voided: {market.void_reason or 'no reason given'}."
+        )
     if market.status == "settled":
         raise Conflict(f"Market #{market.id} is already settled.")
     if market.status == "locked" or now >= market.lock_at:
@@ -71,14 +75,18 @@ async def load_market(session: AsyncSession, ctx: Context, market_id: int) -> Ma
         select(Market).where(Market.id == market_id, Market.league_id == ctx.league.id)
     )
     if market is None:
-        raise NotFound(f"There's no market #{market_id} in this league. `odds <matchup>` lists them.")
+        raise NotFound(
+            f"There's no market #{market_id} in this league. `odds <matchup>` lists them."
+        )
     return market
 
 
 async def resolve_pick(session: AsyncSession, market: Market, pick: str) -> Selection:
     selections = {
         s.side: s
-        for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
+        for s in (
+            await session.scalars(select(Selection).where(Selection.market_id == market.id))
+        ).all()
     }
     side = PICK_ALIASES.get(pick, pick)
     if side not in selections and market.kind in ("moneyline", "spread"):
@@ -111,7 +119,9 @@ def _resolve_stake(ctx: Context, request: StakeRequest) -> int:
     return stake
 
 
-async def make_quote(ctx: Context, market_id: int, pick: str, stake_request: StakeRequest) -> tuple[Quote, Market, Selection]:
+async def make_quote(
+    ctx: Context, market_id: int, pick: str, stake_request: StakeRequest
+) -> tuple[Quote, Market, Selection]:
     now = ctx.now
     _ensure_betting_open(ctx)
     key = f"quote:{ctx.invocation.interaction_id}"
@@ -128,7 +138,9 @@ async def make_quote(ctx: Context, market_id: int, pick: str, stake_request: Sta
         selection = await resolve_pick(session, market, pick)
         stake = _resolve_stake(ctx, stake_request)
         assert selection.odds is not None
-        engine.check_liability(selection.liability, engine.liability(stake, selection.odds), limits_for(ctx))
+        engine.check_liability(
+            selection.liability, engine.liability(stake, selection.odds), limits_for(ctx)
+        )
         quote = Quote(
             league_id=ctx.league.id,
             member_id=ctx.member.id,
@@ -174,7 +186,9 @@ async def _already_placed(ctx: Context, quote_id: int) -> Placed:
     async with ctx.db.read() as session:
         quote = await _load_own_quote(session, ctx, quote_id)
         bet = await session.scalar(
-            select(Bet).where(Bet.league_id == ctx.league.id, Bet.idempotency_key == quote.idempotency_key)
+            select(Bet).where(
+                Bet.league_id == ctx.league.id, Bet.idempotency_key == quote.idempotency_key
+            )
         )
         if bet is None:
             raise Conflict("That slip could not be placed; get a fresh one with `bet`.")
@@ -199,18 +213,26 @@ async def _confirm(ctx: Context, quote_id: int) -> Placed | Requoted:
             raise Conflict(f"Bet slip #{quote.id} was discarded. Use `bet` for a new one.")
         _ensure_betting_open(ctx)
         _ensure_market_open(ctx, market, now)
-        if engine.quote_expired(quote.created_at, now, ctx.settings.quote_ttl_seconds) or now >= quote.expires_at:
+        if (
+            engine.quote_expired(quote.created_at, now, ctx.settings.quote_ttl_seconds)
+            or now >= quote.expires_at
+        ):
             return await _requote(session, ctx, quote, market, selection, now)
 
         claimed = await session.execute(
-            update(Quote).where(Quote.id == quote.id, Quote.status == "pending").values(status="placed")
+            update(Quote)
+            .where(Quote.id == quote.id, Quote.status == "pending")
+            .values(status="placed")
         )
         if claimed.rowcount != 1:
             raise _LostRace
         added = engine.liability(quote.stake, quote.odds)
         taken = await session.execute(
             update(Selection)
-            .where(Selection.id == selection.id, Selection.liability + added <= ctx.settings.max_liability)
+            .where(
+                Selection.id == selection.id,
+                Selection.liability + added <= ctx.settings.max_liability,
+            )
             .values(liability=Selection.liability + added)
         )
         if taken.rowcount != 1:
@@ -235,9 +257,16 @@ async def _confirm(ctx: Context, quote_id: int) -> Placed | Requoted:
         await session.flush()
         try:
             await post_entry(
-                session, league_id=ctx.league.id, member_id=ctx.member.id, kind="stake",
-                amount=-quote.stake, dedupe_key=f"stake:bet:{bet.id}", bet_id=bet.id,
-                week_id=market.week_id, memo=selection.label, now=now,
+                session,
+                league_id=ctx.league.id,
+                member_id=ctx.member.id,
+                kind="stake",
+                amount=-quote.stake,
+                dedupe_key=f"stake:bet:{bet.id}",
+                bet_id=bet.id,
+                week_id=market.week_id,
+                memo=selection.label,
+                now=now,
             )
         except InsufficientBalance as exc:
             raise Conflict(
@@ -248,7 +277,12 @@ async def _confirm(ctx: Context, quote_id: int) -> Placed | Requoted:
 
 
 async def _requote(
-    session: AsyncSession, ctx: Context, old: Quote, market: Market, selection: Selection, now: datetime
+    session: AsyncSession,
+    ctx: Context,
+    old: Quote,
+    market: Market,
+    selection: Selection,
+    now: datetime,
 ) -> Requoted:
     if selection.odds is None:
         raise Conflict(f"Your slip expired and {selection.label} is no longer offered.")
@@ -270,7 +304,9 @@ async def _requote(
         expires_at=now + timedelta(seconds=ctx.settings.quote_ttl_seconds),
     )
     existing = await session.scalar(
-        select(Quote).where(Quote.league_id == ctx.league.id, Quote.idempotency_key == fresh.idempotency_key)
+        select(Quote).where(
+            Quote.league_id == ctx.league.id, Quote.idempotency_key == fresh.idempotency_key
+        )
     )
     if existing is not None:
         return Requoted(old, existing, market, selection)
@@ -283,7 +319,9 @@ async def drop_quote(ctx: Context, quote_id: int) -> Quote:
     async with ctx.db.write() as session:
         quote = await _load_own_quote(session, ctx, quote_id)
         if quote.status == "placed":
-            raise Conflict(f"Slip #{quote.id} is already placed as bet #{quote.bet_id}; use `cancel {quote.bet_id}`.")
+            raise Conflict(
+                f"Slip #{quote.id} is already placed as bet #{quote.bet_id}; use `cancel {quote.bet_id}`."
+            )
         quote.status = "dropped"
         return quote
 
@@ -294,7 +332,9 @@ async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
         raise NotAllowed("This league doesn't allow cancelling bets.")
     async with ctx.db.write() as session:
         bet = await session.scalar(
-            select(Bet).where(Bet.id == bet_id, Bet.league_id == ctx.league.id, Bet.member_id == ctx.member.id)
+            select(Bet).where(
+                Bet.id == bet_id, Bet.league_id == ctx.league.id, Bet.member_id == ctx.member.id
+            )
         )
         if bet is None:
             raise NotFound(f"You have no bet #{bet_id}. `mybets` lists yours.")
@@ -305,7 +345,9 @@ async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
         if market.status != "open" or now >= market.lock_at:
             raise Conflict(f"Bet #{bet.id}'s market has locked; it can't be cancelled now.")
         done = await session.execute(
-            update(Bet).where(Bet.id == bet.id, Bet.status == "open").values(status="cancelled", settled_at=now, payout=bet.stake)
+            update(Bet)
+            .where(Bet.id == bet.id, Bet.status == "open")
+            .values(status="cancelled", settled_at=now, payout=bet.stake)
         )
         if done.rowcount != 1:
             raise Conflict(f"Bet #{bet.id} is no longer open.")
@@ -315,9 +357,16 @@ async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
             .values(liability=Selection.liability - engine.liability(bet.stake, bet.odds))
         )
         await post_entry(
-            session, league_id=ctx.league.id, member_id=ctx.member.id, kind="refund",
-            amount=bet.stake, dedupe_key=f"refund:bet:{bet.id}", bet_id=bet.id,
-            week_id=bet.week_id, memo="cancelled by bettor", now=now,
+            session,
+            league_id=ctx.league.id,
+            member_id=ctx.member.id,
+            kind="refund",
+            amount=bet.stake,
+            dedupe_key=f"refund:bet:{bet.id}",
+            bet_id=bet.id,
+            week_id=bet.week_id,
+            memo="cancelled by bettor",
+            now=now,
         )
         await session.refresh(bet)
         return bet

@@ -23,13 +23,20 @@ async def audit(
     now: datetime,
 ) -> None:
     session.add(
-        AuditLog(league_id=league_id, actor_user_id=actor, action=action, detail=detail,
-                 created_at=now)
+        AuditLog(
+            league_id=league_id, actor_user_id=actor, action=action, detail=detail, created_at=now
+        )
     )
 
 
 async def enqueue_post(
-    session: AsyncSession, *, league_id: int, kind: str, dedupe_key: str, reply: Reply, now: datetime
+    session: AsyncSession,
+    *,
+    league_id: int,
+    kind: str,
+    dedupe_key: str,
+    reply: Reply,
+    now: datetime,
 ) -> bool:
     """Queue a channel post once; the same dedupe key never queues a second copy."""
     insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert

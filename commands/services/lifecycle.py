@@ -35,7 +35,9 @@ async def settle_due(
     async with db.write() as session:
         week = await session.scalar(
             select(Week)
-            .where(Week.league_id == league.id, Week.status != "settled", Week.final_at.is_not(None))
+            .where(
+                Week.league_id == league.id, Week.status != "settled", Week.final_at.is_not(None)
+            )
             .order_by(Week.id)
             .limit(1)
         )
@@ -46,8 +48,12 @@ async def settle_due(
         summary = await settle_week(session, week, now)
         rows = await standings(session, league.id, week.id)
         await enqueue_post(
-            session, league_id=league.id, kind="settled", dedupe_key=f"settled:week:{week.id}",
-            reply=settlement_post(week, summary, rows), now=now,
+            session,
+            league_id=league.id,
+            kind="settled",
+            dedupe_key=f"settled:week:{week.id}",
+            reply=settlement_post(week, summary, rows),
+            now=now,
         )
         log.info("settled league=%s week=%s bets=%s", league.id, week.matchup_period, summary.bets)
         return summary

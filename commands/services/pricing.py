@@ -60,7 +60,10 @@ def _selection_labels(
         return {"home": home.name, "away": away.name}
     if market.kind is engine.MarketKind.SPREAD:
         assert line is not None
-        return {"home": f"{home.abbrev} {handicap(-line)}", "away": f"{away.abbrev} {handicap(line)}"}
+        return {
+            "home": f"{home.abbrev} {handicap(-line)}",
+            "away": f"{away.abbrev} {handicap(line)}",
+        }
     assert line is not None
     prefix = ""
     if market.kind is engine.MarketKind.TEAM_TOTAL:
@@ -68,10 +71,15 @@ def _selection_labels(
     elif market.kind is engine.MarketKind.PROP and starter is not None:
         prefix = starter.name + " "
     over, under = ("over", "under") if prefix else ("Over", "Under")
-    return {"over": f"{prefix}{over} {half_points(line)}", "under": f"{prefix}{under} {half_points(line)}"}
+    return {
+        "over": f"{prefix}{over} {half_points(line)}",
+        "under": f"{prefix}{under} {half_points(line)}",
+    }
 
 
-def _market_label(market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None) -> str:
+def _market_label(
+    market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None
+) -> str:
     kind = market.kind
     if kind is engine.MarketKind.TEAM_TOTAL:
         return f"{(home if market.subject == 'home' else away).name} team total"
@@ -142,7 +150,9 @@ async def apply_plans(
     """
     existing = {
         (m.kind, m.subject): m
-        for m in (await session.scalars(select(Market).where(Market.matchup_id == matchup_id))).all()
+        for m in (
+            await session.scalars(select(Market).where(Market.matchup_id == matchup_id))
+        ).all()
     }
     changed = 0
     for plan in plans:
@@ -163,8 +173,12 @@ async def apply_plans(
             await session.flush()
             for sp in plan.selections:
                 selection = Selection(
-                    market_id=market.id, side=sp.side, label=sp.label, fair_p=sp.fair_p,
-                    odds=sp.odds, liability=0,
+                    market_id=market.id,
+                    side=sp.side,
+                    label=sp.label,
+                    fair_p=sp.fair_p,
+                    odds=sp.odds,
+                    liability=0,
                 )
                 session.add(selection)
                 await session.flush()
@@ -181,7 +195,8 @@ async def apply_plans(
             ).all()
         }
         moved = market.line != plan.line or any(
-            selections[sp.side].odds != sp.odds or abs(selections[sp.side].fair_p - sp.fair_p) > 1e-9
+            selections[sp.side].odds != sp.odds
+            or abs(selections[sp.side].fair_p - sp.fair_p) > 1e-9
             for sp in plan.selections
         )
         if not moved:
@@ -198,6 +213,9 @@ async def apply_plans(
 
 def _history(selection: Selection, line: float | None, now: datetime) -> PriceHistory:
     return PriceHistory(
-        selection_id=selection.id, line=line, fair_p=selection.fair_p, odds=selection.odds,
+        selection_id=selection.id,
+        line=line,
+        fair_p=selection.fair_p,
+        odds=selection.odds,
         recorded_at=now,
     )

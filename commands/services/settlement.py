@@ -37,14 +37,17 @@ def market_result(
         starter = starters.get(int(market.subject))
         points = starter.points if starter is not None else None
         return engine.PlayerResult(points=points, played=points is not None)
-    return engine.MatchupResult(home_score=matchup.home_score or 0.0, away_score=matchup.away_score or 0.0)
+    return engine.MatchupResult(
+        home_score=matchup.home_score or 0.0, away_score=matchup.away_score or 0.0
+    )
 
 
 async def settle_week(session: AsyncSession, week: Week, now: datetime) -> SettlementSummary:
     """Grade every open bet of the week from its final scores and pay it, in the caller's txn."""
     summary = SettlementSummary(week.id)
     matchups = {
-        m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
+        m.id: m
+        for m in (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
     }
     starters: dict[int, dict[int, Starter]] = {}
     for row in (
@@ -57,7 +60,9 @@ async def settle_week(session: AsyncSession, week: Week, now: datetime) -> Settl
         )
     ).all()
     for market in markets:
-        result = market_result(market, matchups[market.matchup_id], starters.get(market.matchup_id, {}))
+        result = market_result(
+            market, matchups[market.matchup_id], starters.get(market.matchup_id, {})
+        )
         await _settle_market(session, market, result, now, summary)
     week.status = "settled"
     week.settled_at = now
@@ -73,22 +78,32 @@ async def _settle_market(
 ) -> None:
     sides = {
         s.id: s.side
-        for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
+        for s in (
+            await session.scalars(select(Selection).where(Selection.market_id == market.id))
+        ).all()
     }
     kind = engine.MarketKind(market.kind)
     bets = (
         await session.scalars(
-            select(Bet).where(Bet.market_id == market.id, Bet.status == "open").order_by(Bet.member_id, Bet.id)
+            select(Bet)
+            .where(Bet.market_id == market.id, Bet.status == "open")
+            .order_by(Bet.member_id, Bet.id)
         )
     ).all()
     for bet in bets:
-        outcome = engine.grade(kind, sides[bet.selection_id], bet.line, market.subject or None, result)
+        outcome = engine.grade(
+            kind, sides[bet.selection_id], bet.line, market.subject or None, result
+        )
         await _pay(session, bet, outcome, now, summary)
     market.status = "settled"
 
 
 async def _pay(
-    session: AsyncSession, bet: Bet, outcome: engine.Outcome, now: datetime, summary: SettlementSummary,
+    session: AsyncSession,
+    bet: Bet,
+    outcome: engine.Outcome,
+    now: datetime,
+    summary: SettlementSummary,
     reason: str | None = None,
 ) -> None:
     amount = engine.payout(bet.stake, bet.odds, outcome)
@@ -101,10 +116,16 @@ async def _pay(
         return  # someone else settled it
     if amount:
         await post_entry(
-            session, league_id=bet.league_id, member_id=bet.member_id,
+            session,
+            league_id=bet.league_id,
+            member_id=bet.member_id,
             kind="payout" if outcome is engine.Outcome.WON else "refund",
-            amount=amount, dedupe_key=f"settle:bet:{bet.id}", bet_id=bet.id, week_id=bet.week_id,
-            memo=reason or outcome.value, now=now,
+            amount=amount,
+            dedupe_key=f"settle:bet:{bet.id}",
+            bet_id=bet.id,
+            week_id=bet.week_id,
+            memo=reason or outcome.value,
+            now=now,
         )
     summary.bets += 1
     summary.outcomes[outcome.value] += 1
@@ -134,9 +155,16 @@ async def void_bets(
             if delta:
                 try:
                     await post_entry(
-                        session, league_id=bet.league_id, member_id=bet.member_id, kind="correction",
-                        amount=delta, dedupe_key=f"void:bet:{bet.id}", bet_id=bet.id,
-                        week_id=bet.week_id, memo=f"voided: {reason}", now=now,
+                        session,
+                        league_id=bet.league_id,
+                        member_id=bet.member_id,
+                        kind="correction",
+                        amount=delta,
+                        dedupe_key=f"void:bet:{bet.id}",
+                        bet_id=bet.id,
+                        week_id=bet.week_id,
+                        memo=f"voided: {reason}",
+                        now=now,
                     )
                 except InsufficientBalance as exc:
                     member = await session.get(Member, bet.member_id)

@@ -68,7 +68,9 @@ async def ensure_member(
     """The caller's membership, created on first contact with this week's allowance."""
     async with db.read() as session:
         member = await session.scalar(
-            select(Member).where(Member.league_id == league.id, Member.user_id == invocation.user_id)
+            select(Member).where(
+                Member.league_id == league.id, Member.user_id == invocation.user_id
+            )
         )
     if member is not None:
         return member
@@ -96,7 +98,9 @@ async def ensure_member(
         pass  # another request registered the same user first; use that row
     async with db.read() as session:
         member = await session.scalar(
-            select(Member).where(Member.league_id == league.id, Member.user_id == invocation.user_id)
+            select(Member).where(
+                Member.league_id == league.id, Member.user_id == invocation.user_id
+            )
         )
     assert member is not None
     return member
@@ -109,8 +113,6 @@ async def find_member(session: AsyncSession, league_id: int, who: str) -> Member
     )
     if member is not None:
         return member
-    matches = (
-        await session.scalars(select(Member).where(Member.league_id == league_id))
-    ).all()
+    matches = (await session.scalars(select(Member).where(Member.league_id == league_id))).all()
     named = [m for m in matches if m.display_name.lower() == who.lower()]
     return named[0] if len(named) == 1 else None

@@ -100,8 +100,13 @@ async def _upsert_teams(
     for info in league_data.teams:
         team = existing.get(info.team_id)
         if team is None:
-            team = Team(league_id=league_id, espn_team_id=info.team_id, name=info.name,
-                        abbrev=info.abbrev, owner_name=info.owner_name)
+            team = Team(
+                league_id=league_id,
+                espn_team_id=info.team_id,
+                name=info.name,
+                abbrev=info.abbrev,
+                owner_name=info.owner_name,
+            )
             session.add(team)
             existing[info.team_id] = team
         else:
@@ -140,8 +145,9 @@ async def _sync_matchup(
         select(Matchup).where(Matchup.week_id == week.id, Matchup.home_team_id == home.id)
     )
     if matchup is None:
-        matchup = Matchup(week_id=week.id, home_team_id=home.id, away_team_id=away.id,
-                          lock_at=lock_at)
+        matchup = Matchup(
+            week_id=week.id, home_team_id=home.id, away_team_id=away.id, lock_at=lock_at
+        )
         session.add(matchup)
         await session.flush()
     elif now < matchup.lock_at:
@@ -150,7 +156,9 @@ async def _sync_matchup(
 
     rows = {
         s.player_id: s
-        for s in (await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))).all()
+        for s in (
+            await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))
+        ).all()
     }
     seen: set[int] = set()
     for team, player in lineup:
@@ -170,7 +178,9 @@ async def _sync_matchup(
             row.game_id = game.game_id if game else None
             row.kickoff = game.kickoff if game else None
         row.points = player.points
-    benched = [pid for pid, r in rows.items() if pid not in seen and (r.kickoff is None or now < r.kickoff)]
+    benched = [
+        pid for pid, r in rows.items() if pid not in seen and (r.kickoff is None or now < r.kickoff)
+    ]
     for player_id in benched:
         await session.delete(rows.pop(player_id))
     await session.flush()
@@ -200,8 +210,12 @@ async def _open_week(
 
     reply = await lines_up_post(session, league, settings, week, now)
     await enqueue_post(
-        session, league_id=league.id, kind="lines_up", dedupe_key=f"lines_up:week:{week.id}",
-        reply=reply, now=now,
+        session,
+        league_id=league.id,
+        kind="lines_up",
+        dedupe_key=f"lines_up:week:{week.id}",
+        reply=reply,
+        now=now,
     )
 
 

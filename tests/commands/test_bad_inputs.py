@@ -21,7 +21,9 @@ async def book(db):
     placed = await book.place("blake", ml, "home", 50)
     assert placed.tone is Tone.SUCCESS, placed.text
     book.blake_bet = int(placed.text.split("#")[1].split(",")[0])
-    book.blake_slip = await book.quote_id(await book.run("blake", "bet", market=ml, pick="away", stake=20))
+    book.blake_slip = await book.quote_id(
+        await book.run("blake", "bet", market=ml, pick="away", stake=20)
+    )
     return book
 
 
@@ -36,37 +38,184 @@ CASES = [
     ("fractional stake", "alex", False, "bet", {"pick": "home", "stake": "2.5"}, "whole numbers"),
     ("huge stake", "alex", False, "bet", {"pick": "home", "stake": "9" * 40}, "most you can stake"),
     ("over max stake", "alex", False, "bet", {"pick": "home", "stake": 251}, "most you can stake"),
-    ("text stake", "alex", False, "bet", {"pick": "home", "stake": "lots"}, "isn't a number of credits"),
-    ("exponent stake", "alex", False, "bet", {"pick": "home", "stake": "1e3"}, "isn't a number of credits"),
-    ("percent stake over 100", "alex", False, "bet", {"pick": "home", "stake": "150%"}, "percentage"),
+    (
+        "text stake",
+        "alex",
+        False,
+        "bet",
+        {"pick": "home", "stake": "lots"},
+        "isn't a number of credits",
+    ),
+    (
+        "exponent stake",
+        "alex",
+        False,
+        "bet",
+        {"pick": "home", "stake": "1e3"},
+        "isn't a number of credits",
+    ),
+    (
+        "percent stake over 100",
+        "alex",
+        False,
+        "bet",
+        {"pick": "home", "stake": "150%"},
+        "percentage",
+    ),
     ("missing stake", "alex", False, "bet", {"pick": "home"}, "needs `stake`"),
-    ("text market id", "alex", False, "bet", {"market": "abc", "pick": "home", "stake": 5}, "isn't a market number"),
-    ("unknown market", "alex", False, "bet", {"market": 99999, "pick": "home", "stake": 5}, "no market #99999"),
-    ("negative market", "alex", False, "bet", {"market": -3, "pick": "home", "stake": 5}, "isn't a market number"),
+    (
+        "text market id",
+        "alex",
+        False,
+        "bet",
+        {"market": "abc", "pick": "home", "stake": 5},
+        "isn't a market number",
+    ),
+    (
+        "unknown market",
+        "alex",
+        False,
+        "bet",
+        {"market": 99999, "pick": "home", "stake": 5},
+        "no market #99999",
+    ),
+    (
+        "negative market",
+        "alex",
+        False,
+        "bet",
+        {"market": -3, "pick": "home", "stake": 5},
+        "isn't a market number",
+    ),
     ("bad pick", "alex", False, "bet", {"pick": "sideways", "stake": 5}, "isn't a side"),
     ("text matchup", "alex", False, "odds", {"matchup": "first"}, "isn't a matchup number"),
     ("unknown matchup", "alex", False, "odds", {"matchup": 4242}, "no matchup #4242"),
     ("unknown slip", "alex", False, "confirm", {"quote": 777}, "no bet slip #777"),
     ("unknown bet", "alex", False, "cancel", {"bet": 888}, "no bet #888"),
     ("bad period", "alex", False, "leaderboard", {"period": "month"}, "must be one of"),
-    ("member runs config set", "alex", False, "config set", {"setting": "margin_pct", "value": "1"}, "commissioners only"),
-    ("member runs adjust", "alex", False, "adjust", {"member": "alex", "amount": "500", "reason": "me"}, "commissioners only"),
-    ("member runs void", "alex", False, "void market", {"market": 1, "reason": "x"}, "commissioners only"),
+    (
+        "member runs config set",
+        "alex",
+        False,
+        "config set",
+        {"setting": "margin_pct", "value": "1"},
+        "commissioners only",
+    ),
+    (
+        "member runs adjust",
+        "alex",
+        False,
+        "adjust",
+        {"member": "alex", "amount": "500", "reason": "me"},
+        "commissioners only",
+    ),
+    (
+        "member runs void",
+        "alex",
+        False,
+        "void market",
+        {"market": 1, "reason": "x"},
+        "commissioners only",
+    ),
     ("member runs settle", "alex", False, "settle", {}, "commissioners only"),
     ("member runs pause", "alex", False, "pause", {}, "commissioners only"),
     ("member runs config show", "alex", False, "config show", {}, "commissioners only"),
-    ("margin out of range", "alex", True, "config set", {"setting": "margin_pct", "value": "50"}, "from 0 to 10"),
-    ("allowance not a number", "alex", True, "config set", {"setting": "allowance", "value": "lots"}, "whole number"),
-    ("allowance fractional", "alex", True, "config set", {"setting": "allowance", "value": "10.5"}, "whole number"),
-    ("unknown setting", "alex", True, "config set", {"setting": "rake", "value": "1"}, "no setting called `rake`"),
-    ("bad time zone", "alex", True, "config set", {"setting": "timezone", "value": "Mars/Olympus"}, "time zone"),
-    ("adjust unknown member", "alex", True, "adjust", {"member": "zed", "amount": "5", "reason": "x"}, "no member 'zed'"),
-    ("adjust fractional", "alex", True, "adjust", {"member": "blake", "amount": "1.5", "reason": "x"}, "whole number"),
-    ("adjust zero", "alex", True, "adjust", {"member": "blake", "amount": "0", "reason": "x"}, "changes nothing"),
-    ("adjust huge", "alex", True, "adjust", {"member": "blake", "amount": "9" * 30, "reason": "x"}, "limited to"),
-    ("adjust overdraw", "alex", True, "adjust", {"member": "blake", "amount": "-100000", "reason": "x"}, "has only"),
-    ("adjust no reason", "alex", True, "adjust", {"member": "blake", "amount": "5"}, "needs `reason`"),
-    ("void unknown market", "alex", True, "void market", {"market": 5555, "reason": "x"}, "no market #5555"),
+    (
+        "margin out of range",
+        "alex",
+        True,
+        "config set",
+        {"setting": "margin_pct", "value": "50"},
+        "from 0 to 10",
+    ),
+    (
+        "allowance not a number",
+        "alex",
+        True,
+        "config set",
+        {"setting": "allowance", "value": "lots"},
+        "whole number",
+    ),
+    (
+        "allowance fractional",
+        "alex",
+        True,
+        "config set",
+        {"setting": "allowance", "value": "10.5"},
+        "whole number",
+    ),
+    (
+        "unknown setting",
+        "alex",
+        True,
+        "config set",
+        {"setting": "rake", "value": "1"},
+        "no setting called `rake`",
+    ),
+    (
+        "bad time zone",
+        "alex",
+        True,
+        "config set",
+        {"setting": "timezone", "value": "Mars/Olympus"},
+        "time zone",
+    ),
+    (
+        "adjust unknown member",
+        "alex",
+        True,
+        "adjust",
+        {"member": "zed", "amount": "5", "reason": "x"},
+        "no member 'zed'",
+    ),
+    (
+        "adjust fractional",
+        "alex",
+        True,
+        "adjust",
+        {"member": "blake", "amount": "1.5", "reason": "x"},
+        "whole number",
+    ),
+    (
+        "adjust zero",
+        "alex",
+        True,
+        "adjust",
+        {"member": "blake", "amount": "0", "reason": "x"},
+        "changes nothing",
+    ),
+    (
+        "adjust huge",
+        "alex",
+        True,
+        "adjust",
+        {"member": "blake", "amount": "9" * 30, "reason": "x"},
+        "limited to",
+    ),
+    (
+        "adjust overdraw",
+        "alex",
+        True,
+        "adjust",
+        {"member": "blake", "amount": "-100000", "reason": "x"},
+        "has only",
+    ),
+    (
+        "adjust no reason",
+        "alex",
+        True,
+        "adjust",
+        {"member": "blake", "amount": "5"},
+        "needs `reason`",
+    ),
+    (
+        "void unknown market",
+        "alex",
+        True,
+        "void market",
+        {"market": 5555, "reason": "x"},
+        "no market #5555",
+    ),
     ("void unknown bet", "alex", True, "void bet", {"bet": 5555, "reason": "x"}, "no bet #5555"),
     ("settle before final", "alex", True, "settle", {}, "isn't final yet"),
     ("resume when not paused", "alex", True, "resume", {}, "isn't paused"),
@@ -75,8 +224,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("what", "user", "admin", "name", "args", "fragment"), CASES, ids=[c[0] for c in CASES])
-async def test_bad_input_is_refused_and_writes_nothing(book, what, user, admin, name, args, fragment):
+@pytest.mark.parametrize(
+    ("what", "user", "admin", "name", "args", "fragment"), CASES, ids=[c[0] for c in CASES]
+)
+async def test_bad_input_is_refused_and_writes_nothing(
+    book, what, user, admin, name, args, fragment
+):
     if name == "bet":
         args = {"market": await _ml(book)} | args
     before = await book.snapshot()
@@ -99,7 +252,11 @@ async def test_foreign_ids_are_not_found(book, db):
         ("cancel", {"bet": book.blake_bet}),
         ("confirm", {"quote": book.blake_slip}),
     ):
-        reply = await book.run("alex", name, **args) if name != "odds" else await other.run("casey", name, **args)
+        reply = (
+            await book.run("alex", name, **args)
+            if name != "odds"
+            else await other.run("casey", name, **args)
+        )
         assert reply.tone is Tone.ERROR, (name, reply.text)
         assert "no " in reply.text.lower() or "someone else" in reply.text.lower()
     assert await book.snapshot() == before
@@ -140,7 +297,9 @@ async def test_insufficient_credits(book):
         assert (await book.place("alex", ml, "home", 250)).tone is Tone.SUCCESS
     assert await book.balance("alex") == 0
     before = await book.snapshot()
-    reply = await book.run("alex", "bet", market=await book.market_id("total", 0), pick="over", stake=10)
+    reply = await book.run(
+        "alex", "bet", market=await book.market_id("total", 0), pick="over", stake=10
+    )
     assert "You have 0 credits" in reply.text
     assert await book.snapshot() == before
 
@@ -151,10 +310,14 @@ async def test_locked_market_refuses_bets_even_before_the_lock_job_runs(book):
     from storage.models import Market
 
     async with book.db.read() as session:
-        first = await session.scalar(select(Market).where(Market.kind == "moneyline").order_by(Market.lock_at))
+        first = await session.scalar(
+            select(Market).where(Market.kind == "moneyline").order_by(Market.lock_at)
+        )
     placed = await book.place("alex", first.id, "home", 10)
     bet_id = int(placed.text.split("#")[1].split(",")[0])
-    slip = await book.quote_id(await book.run("alex", "bet", market=first.id, pick="away", stake=10))
+    slip = await book.quote_id(
+        await book.run("alex", "bet", market=first.id, pick="away", stake=10)
+    )
     book.clock.set(first.lock_at + timedelta(seconds=1))  # no lock job has run
     before = await book.snapshot()
     for name, args, fragment in (
@@ -190,8 +353,16 @@ async def test_console_bad_inputs_reply_and_write_nothing(book):
     async def drain():
         return []
 
-    session = ConsoleSession(run_command=run_command, advance=advance, drain_posts=drain, now_text=lambda: "now",
-                             stdin=io.StringIO(), stdout=out, workspace_id="demo", user="alex")
+    session = ConsoleSession(
+        run_command=run_command,
+        advance=advance,
+        drain_posts=drain,
+        now_text=lambda: "now",
+        stdin=io.StringIO(),
+        stdout=out,
+        workspace_id="demo",
+        user="alex",
+    )
     ml = await _ml(book)
     lines = {
         f"bet {ml} home 0": "at least 1 credit",

@@ -1,0 +1,188 @@
+"""A safety net run on every quote set: no combination of our prices may be a sure thing.
+
+Each two-way market must keep its own book (sum of 1/decimal >= 1 + margin). Across
+the markets of one matchup, any few selections whose winning regions together cover
+every plausible final score must do the same, or staking them in proportion to 1/decimal
+would profit whatever happens. Plausible scores are each team's mean +/- 5 sd.
+
+Coverage is decided exactly rather than on a sampled grid: every matchup selection
+wins on one side of a straight line (engine.regions), so "some outcome where nothing
+wins and something loses" is a question about the corners of a small convex polygon.
+That is what an infinitely fine grid would find, without missing strips thinner than
+its step, and it takes about a millisecond.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from engine.markets import HOME, MATCHUP_KINDS, MarketKind, PricedMarket, PricedSelection
+from engine.model import MatchupModel
+from engine.odds import format_american, implied_probability
+from engine.regions import HalfPlane, winning_region
+
+BOX_SDS = 5.0
+"""Scores further than this many standard deviations from the mean are not considered."""
+
+MAX_COMBINATION = 3
+"""Largest set examined: by Helly's theorem (in the plane), selections that cover every
+outcome between them always include a covering set of at most three."""
+
+PROBABILITY_TOLERANCE = 1e-9
+"""Float noise in implied probabilities, far below anything a bettor could use."""
+
+_POINTS_TOLERANCE = 1e-7
+
+Constraint = tuple[float, float, float]
+"""(a, b, c) meaning a * home + b * away <= c."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Offer:
+    market: PricedMarket
+    selection: PricedSelection
+    implied: float
+    region: HalfPlane | None
+
+    @property
+    def label(self) -> str:
+        return f"{_describe(self.market, self.selection.side)} {format_american(self.odds)}"
+
+    @property
+    def odds(self) -> int:
+        assert self.selection.odds is not None
+        return self.selection.odds
+
+
+@dataclass(frozen=True, slots=True)
+class _Box:
+    home_low: float
+    home_high: float
+    away_low: float
+    away_high: float
+
+    @classmethod
+    def around(cls, model: MatchupModel) -> _Box:
+        home, away = model.home, model.away
+        return cls(
+            home.mean - BOX_SDS * home.sd,
+            home.mean + BOX_SDS * home.sd,
+            away.mean - BOX_SDS * away.sd,
+            away.mean + BOX_SDS * away.sd,
+        )
+
+    def constraints(self) -> list[Constraint]:
+        return [
+            (-1.0, 0.0, -self.home_low),
+            (1.0, 0.0, self.home_high),
+            (0.0, -1.0, -self.away_low),
+            (0.0, 1.0, self.away_high),
+        ]
+
+    def corners(self) -> list[tuple[float, float]]:
+        return [(h, a) for h in (self.home_low, self.home_high) for a in (self.away_low, self.away_high)]
+
+
+def find_arbitrage(
+    markets: Sequence[PricedMarket], model: MatchupModel, min_margin: float = 0.0
+) -> list[str]:
+    """Human-readable violations; an empty list means the quote set is safe to publish."""
+    required = 1.0 + min_margin
+    offers = [_offer(market, selection) for market in markets for selection in market.selections]
+    offered = [offer for offer in offers if offer is not None]
+    problems = [problem for market in markets if (problem := _book_problem(market, required)) is not None]
+    box = _Box.around(model)
+    covering: list[frozenset[int]] = []
+    on_matchup = [i for i, offer in enumerate(offered) if offer.region is not None]
+    for size in range(1, MAX_COMBINATION + 1):
+        for combo in combinations(on_matchup, size):
+            group = [offered[i] for i in combo]
+            if len({id(offer.market) for offer in group}) < size:
+                continue  # both sides of one market: its own book already answers for it
+            if any(smaller <= frozenset(combo) for smaller in covering):
+                continue  # a covering subset already answers for this set
+            regions = [offer.region for offer in group if offer.region is not None]
+            if not _always_covered(regions, box):
+                continue
+            covering.append(frozenset(combo))
+            implied = sum(offer.implied for offer in group)
+            if implied < required - PROBABILITY_TOLERANCE:
+                labels = " + ".join(offer.label for offer in group)
+                problems.append(
+                    f"{labels} cover every outcome but imply only {implied:.2%} "
+                    f"(need at least {required:.2%})"
+                )
+    return problems
+
+
+def _offer(market: PricedMarket, selection: PricedSelection) -> _Offer | None:
+    if selection.odds is None:
+        return None
+    region = None
+    if market.kind in MATCHUP_KINDS:
+        region = winning_region(market.kind, selection.side, market.line, market.subject)
+    return _Offer(market, selection, implied_probability(selection.odds), region)
+
+
+def _book_problem(market: PricedMarket, required: float) -> str | None:
+    """Both sides of one market offered must imply at least `required` together."""
+    first, second = market.selections
+    if first.odds is None or second.odds is None:
+        return None
+    implied = implied_probability(first.odds) + implied_probability(second.odds)
+    if implied >= required - PROBABILITY_TOLERANCE:
+        return None
+    sides = " / ".join(
+        f"{_describe(market, s.side)} {format_american(s.odds)}"
+        for s in market.selections
+        if s.odds is not None
+    )
+    return f"{sides} imply only {implied:.2%} (need at least {required:.2%})"
+
+
+def _always_covered(regions: Sequence[HalfPlane], box: _Box) -> bool:
+    """True when, on every score in the box, some selection wins or none of them loses.
+
+    The scores where no selection wins form a convex polygon (the box cut by each
+    losing-or-push side); it is harmless only if it is empty or lies where every
+    selection pushes, which a polygon does exactly when all its corners do. At least
+    one selection must also be able to win, or the set is merely a refund.
+    """
+    constraints = box.constraints() + [(r.home_coef, r.away_coef, r.threshold) for r in regions]
+    for home, away in _vertices(constraints):
+        if any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
+            return False
+    return any(r.excess(home, away) > _POINTS_TOLERANCE for r in regions for home, away in box.corners())
+
+
+def _vertices(constraints: Sequence[Constraint]) -> list[tuple[float, float]]:
+    """Corners of the polygon {x : a*home + b*away <= c for every constraint}."""
+    corners = []
+    for (a1, b1, c1), (a2, b2, c2) in combinations(constraints, 2):
+        det = a1 * b2 - a2 * b1
+        if det == 0.0:
+            continue
+        home = (c1 * b2 - c2 * b1) / det
+        away = (a1 * c2 - a2 * c1) / det
+        if all(a * home + b * away <= c + _POINTS_TOLERANCE for a, b, c in constraints):
+            corners.append((home, away))
+    return corners
+
+
+def _describe(market: PricedMarket, side: str) -> str:
+    line = market.line
+    match market.kind:
+        case MarketKind.MONEYLINE:
+            return f"moneyline {side}"
+        case MarketKind.SPREAD:
+            assert line is not None
+            handicap = -line if side == HOME else line
+            return f"spread {side} {handicap + 0.0:+g}"
+        case MarketKind.TOTAL:
+            return f"total {side} {line:g}"
+        case MarketKind.TEAM_TOTAL:
+            return f"{market.subject} team total {side} {line:g}"
+        case _:
+            return f"player {market.subject} {side} {line:g}"

@@ -1,0 +1,169 @@
+"""The markets of a matchup and of a player, priced from one model.
+
+Lines sit on half points. A spread line is stored as the home team's expected margin
+(home covers when home - away > line), so "home -10" reads as line 10.0; a line of
+10.5 cannot push, 10.0 can.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+from scipy.special import gammainc, gammaincc, gammaincinv
+
+from engine.margin import DEFAULT_MARGIN, check_margin, quote_two_way
+from engine.model import POSITION_CV, MatchupModel, Normal, Starter, position_cv
+
+HOME = "home"
+AWAY = "away"
+OVER = "over"
+UNDER = "under"
+
+
+class MarketKind(StrEnum):
+    MONEYLINE = "moneyline"
+    SPREAD = "spread"
+    TOTAL = "total"
+    TEAM_TOTAL = "team_total"
+    PROP = "prop"
+
+
+SIDES: Mapping[MarketKind, tuple[str, str]] = MappingProxyType(
+    {
+        MarketKind.MONEYLINE: (HOME, AWAY),
+        MarketKind.SPREAD: (HOME, AWAY),
+        MarketKind.TOTAL: (OVER, UNDER),
+        MarketKind.TEAM_TOTAL: (OVER, UNDER),
+        MarketKind.PROP: (OVER, UNDER),
+    }
+)
+"""The two sides of each kind of market, in the order selections are listed."""
+
+MATCHUP_KINDS = frozenset({MarketKind.MONEYLINE, MarketKind.SPREAD, MarketKind.TOTAL, MarketKind.TEAM_TOTAL})
+"""Markets settled by the two team scores alone (props need the player's points)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PricedSelection:
+    """One side of a market: its fair probability and the price offered (None: not offered)."""
+
+    side: str
+    fair_p: float
+    odds: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PricedMarket:
+    """A two-way market.
+
+    subject is None for moneyline, spread and total; "home"/"away" for a team total;
+    str(player_id) for a prop. line is None for a moneyline.
+    """
+
+    kind: MarketKind
+    subject: str | None
+    line: float | None
+    selections: tuple[PricedSelection, PricedSelection]
+
+    def selection(self, side: str) -> PricedSelection:
+        for selection in self.selections:
+            if selection.side == side:
+                return selection
+        raise KeyError(f"{self.kind} has no side {side!r}")
+
+
+def round_half(x: float) -> float:
+    """The nearest half point, ties away from zero so home and away lines mirror exactly."""
+    if not math.isfinite(x):
+        raise ValueError(f"cannot put a line at {x}")
+    halves = math.floor(abs(x) * 2.0 + 0.5)
+    return math.copysign(halves / 2.0, x) + 0.0
+
+
+def price_matchup(model: MatchupModel, margin: float = DEFAULT_MARGIN) -> list[PricedMarket]:
+    """Moneyline, spread, total and both team totals, all from the same two distributions."""
+    check_margin(margin)
+    diff = model.margin
+    spread_line = round_half(diff.mean)
+    return [
+        _two_way(MarketKind.MONEYLINE, None, None, diff.sf(0.0), diff.cdf(0.0), margin),
+        _two_way(
+            MarketKind.SPREAD,
+            None,
+            spread_line,
+            diff.sf(spread_line),
+            diff.cdf(spread_line),
+            margin,
+        ),
+        _over_under(MarketKind.TOTAL, None, model.total, margin),
+        _over_under(MarketKind.TEAM_TOTAL, HOME, model.home, margin),
+        _over_under(MarketKind.TEAM_TOTAL, AWAY, model.away, margin),
+    ]
+
+
+def gamma_median(mean: float, cv: float) -> float:
+    """Median of a gamma with this mean and coefficient of variation.
+
+    Fantasy points are right-skewed (a long touchdown doubles a week), so the median
+    sits below the projection: about 0.88 of it at CV 0.6. A prop line at the median
+    makes over and under close to even money.
+    """
+    shape, scale = _gamma_parameters(mean, cv)
+    return float(gammaincinv(shape, 0.5)) * scale
+
+
+def price_prop(
+    starter: Starter, margin: float = DEFAULT_MARGIN, cv: Mapping[str, float] = POSITION_CV
+) -> PricedMarket | None:
+    """A player's over/under at the median of a gamma fitted to his projection.
+
+    None when there is nothing to bet on: the player is out, on bye, or projected for
+    (almost) nothing.
+    """
+    check_margin(margin)
+    if starter.mean <= 0.0:
+        return None
+    c = position_cv(starter.position, cv)
+    shape, scale = _gamma_parameters(starter.mean, c)
+    line = round_half(gamma_median(starter.mean, c))
+    if line <= 0.0:
+        return None
+    p_over = float(gammaincc(shape, line / scale))
+    p_under = float(gammainc(shape, line / scale))
+    return _two_way(MarketKind.PROP, str(starter.player_id), line, p_over, p_under, margin)
+
+
+def _gamma_parameters(mean: float, cv: float) -> tuple[float, float]:
+    if not mean > 0.0 or not cv > 0.0:
+        raise ValueError(f"a gamma needs a positive mean and CV, got {mean} and {cv}")
+    return 1.0 / (cv * cv), mean * cv * cv
+
+
+def _over_under(kind: MarketKind, subject: str | None, score: Normal, margin: float) -> PricedMarket:
+    line = round_half(score.mean)
+    return _two_way(kind, subject, line, score.sf(line), score.cdf(line), margin)
+
+
+def _two_way(
+    kind: MarketKind,
+    subject: str | None,
+    line: float | None,
+    p_first: float,
+    p_second: float,
+    margin: float,
+) -> PricedMarket:
+    first, second = SIDES[kind]
+    odds_first, odds_second = quote_two_way(p_first, p_second, margin)
+    return PricedMarket(
+        kind=kind,
+        subject=subject,
+        line=line,
+        selections=(
+            PricedSelection(first, p_first, odds_first),
+            PricedSelection(second, p_second, odds_second),
+        ),
+    )

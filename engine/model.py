@@ -1,0 +1,203 @@
+"""The scoring model: each fantasy team's weekly score is normal, built player by player.
+
+Means come from projections; spreads from position-specific coefficients of variation;
+and players in the same NFL game move together (a QB's touchdown is also his
+receiver's), which widens a stacked team's distribution and links the two sides of a
+matchup when they share a game. Every market of a matchup is priced from this one
+model, which is what keeps those markets consistent with each other.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from statistics import NormalDist
+from types import MappingProxyType
+
+POSITION_CV: Mapping[str, float] = MappingProxyType(
+    {"QB": 0.41, "K": 0.49, "WR": 0.61, "RB": 0.63, "TE": 0.70, "D/ST": 0.71}
+)
+"""Week-to-week coefficients of variation of fantasy points, by position."""
+
+DEFAULT_CV = 0.65
+"""For a position the table does not know: about the average skill position."""
+
+MIN_PLAYER_SD = 2.0
+"""Even a tiny projection can swing by a couple of points (one catch, one field goal)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Starter:
+    """A player in a fantasy lineup for the week, as far as pricing cares."""
+
+    player_id: int
+    name: str
+    position: str
+    pro_team: str
+    game_id: str | None
+    projection: float
+    active: bool = True
+
+    @property
+    def plays(self) -> bool:
+        """An OUT player or one whose team is on bye scores nothing, whatever ESPN projects."""
+        return self.active and self.game_id is not None
+
+    @property
+    def mean(self) -> float:
+        return self.projection if self.plays else 0.0
+
+
+def position_cv(position: str, cv: Mapping[str, float] = POSITION_CV) -> float:
+    return cv.get(position, DEFAULT_CV)
+
+
+def starter_sd(starter: Starter, cv: Mapping[str, float] = POSITION_CV) -> float:
+    """Spread grows with the projection; a player who cannot score adds no uncertainty."""
+    if starter.mean == 0.0:
+        return 0.0
+    return max(position_cv(starter.position, cv) * starter.mean, MIN_PLAYER_SD)
+
+
+@dataclass(frozen=True, slots=True)
+class CorrelationTable:
+    """Correlations between two starters in the same NFL game, keyed by their positions.
+
+    Teammates share drives (QB with his receivers); opponents compete for the same
+    possessions (a QB against the defence facing him). Players in different games are
+    treated as independent.
+    """
+
+    teammates: Mapping[frozenset[str], float]
+    opponents: Mapping[frozenset[str], float]
+
+    def __post_init__(self) -> None:
+        for rho in (*self.teammates.values(), *self.opponents.values()):
+            if not -1.0 <= rho <= 1.0:
+                raise ValueError(f"a correlation must be between -1 and 1, got {rho}")
+
+    def rho(self, a: Starter, b: Starter) -> float:
+        if a.game_id is None or a.game_id != b.game_id:
+            return 0.0
+        table = self.teammates if a.pro_team == b.pro_team else self.opponents
+        return table.get(frozenset((a.position, b.position)), 0.0)
+
+
+DEFAULT_CORRELATIONS = CorrelationTable(
+    teammates=MappingProxyType(
+        {
+            frozenset(("QB", "WR")): 0.50,
+            frozenset(("QB", "TE")): 0.38,
+            frozenset(("QB", "RB")): 0.13,
+        }
+    ),
+    opponents=MappingProxyType({frozenset(("QB", "D/ST")): -0.35}),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Normal:
+    """A normal distribution that also allows zero variance (a lineup that cannot score).
+
+    `statistics.NormalDist` refuses sigma = 0, and an empty lineup is a real case.
+    """
+
+    mean: float
+    variance: float
+
+    def __post_init__(self) -> None:
+        if math.isnan(self.variance) or self.variance < 0.0:
+            raise ValueError(f"variance must be >= 0, got {self.variance}")
+
+    @property
+    def sd(self) -> float:
+        return math.sqrt(self.variance)
+
+    def cdf(self, x: float) -> float:
+        """P(X <= x)."""
+        if self.variance == 0.0:
+            return 1.0 if x >= self.mean else 0.0
+        return NormalDist(self.mean, self.sd).cdf(x)
+
+    def sf(self, x: float) -> float:
+        """P(X > x), mirrored from the cdf so that P(X > mu + d) == P(X <= mu - d) exactly.
+
+        Swapping home and away then gives the very same prices, not ones a rounding apart.
+        """
+        if self.variance == 0.0:
+            return 1.0 if x < self.mean else 0.0
+        return NormalDist(self.mean, self.sd).cdf(2.0 * self.mean - x)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchupModel:
+    """Both teams' scores and how they move together; margin and total follow from these."""
+
+    home: Normal
+    away: Normal
+    covariance: float
+
+    @property
+    def margin(self) -> Normal:
+        """Home minus away.
+
+        A correlation table that is not positive semi-definite for some odd lineup (one
+        QB against several of his own receivers) can push the formula below zero; a real
+        variance cannot be, so it is clamped.
+        """
+        variance = self.home.variance + self.away.variance - 2.0 * self.covariance
+        return Normal(self.home.mean - self.away.mean, max(variance, 0.0))
+
+    @property
+    def total(self) -> Normal:
+        variance = self.home.variance + self.away.variance + 2.0 * self.covariance
+        return Normal(self.home.mean + self.away.mean, max(variance, 0.0))
+
+
+def build_matchup_model(
+    home: Sequence[Starter],
+    away: Sequence[Starter],
+    k: float = 1.0,
+    cv: Mapping[str, float] = POSITION_CV,
+    correlations: CorrelationTable = DEFAULT_CORRELATIONS,
+) -> MatchupModel:
+    """Model a matchup from its two lineups.
+
+    k scales every standard deviation: 1.0 until a league has history, then fitted so
+    that past (actual - projected) / sd has unit variance.
+    """
+    if not k > 0.0:
+        raise ValueError(f"the calibration factor k must be positive, got {k}")
+    home_sd = [starter_sd(s, cv) for s in home]
+    away_sd = [starter_sd(s, cv) for s in away]
+    scale = k * k
+    return MatchupModel(
+        home=Normal(sum(s.mean for s in home), scale * _team_variance(home, home_sd, correlations)),
+        away=Normal(sum(s.mean for s in away), scale * _team_variance(away, away_sd, correlations)),
+        covariance=scale * _cross_covariance(home, home_sd, away, away_sd, correlations),
+    )
+
+
+def _team_variance(lineup: Sequence[Starter], sds: Sequence[float], correlations: CorrelationTable) -> float:
+    own = sum(sd * sd for sd in sds)
+    shared = sum(
+        correlations.rho(lineup[i], lineup[j]) * sds[i] * sds[j]
+        for i, j in combinations(range(len(lineup)), 2)
+    )
+    return own + 2.0 * shared
+
+
+def _cross_covariance(
+    home: Sequence[Starter],
+    home_sd: Sequence[float],
+    away: Sequence[Starter],
+    away_sd: Sequence[float],
+    correlations: CorrelationTable,
+) -> float:
+    return sum(
+        correlations.rho(h, a) * h_sd * a_sd
+        for h, h_sd in zip(home, home_sd, strict=True)
+        for a, a_sd in zip(away, away_sd, strict=True)
+    )

@@ -1,0 +1,65 @@
+"""American odds: the only price format members see, converted exactly.
+
+Decimal odds are kept as `Fraction`s so that payouts can be floored with integer
+arithmetic; a float would turn 100 credits at -110 into 190.90909090909088 and risk
+an off-by-one credit against the ledger.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+ODDS_STEP = 5
+"""Quoted odds are multiples of this: prices read like a real book's."""
+
+_NOISE_DIGITS = 6
+"""Decimals kept before flooring, so float noise (-110.00000000000001) does not cost a step."""
+
+_NOISE_PROBABILITY = 1e-12
+"""The largest shortfall of implied probability that still counts as float noise."""
+
+
+def _check_american(american: int) -> None:
+    """Odds strictly between -100 and +100 do not exist in the American format."""
+    if isinstance(american, bool) or not isinstance(american, int):
+        raise TypeError(f"American odds are integers, got {american!r}")
+    if -100 < american < 100:
+        raise ValueError(f"American odds must be <= -100 or >= +100, got {american}")
+
+
+def american_to_decimal(american: int) -> Fraction:
+    """Decimal odds (returned per credit staked, stake included), exactly."""
+    _check_american(american)
+    if american > 0:
+        return 1 + Fraction(american, 100)
+    return 1 + Fraction(100, -american)
+
+
+def implied_probability(american: int) -> float:
+    """The break-even probability of a price: what a bettor must beat to profit."""
+    return float(1 / american_to_decimal(american))
+
+
+def probability_to_american(q: float) -> int:
+    """The price of a quoted probability, rounded to a step of 5 in the house's favour.
+
+    Flooring moves both signs the house's way: -163.2 becomes -165 (the bettor risks
+    more) and +157.3 becomes +155 (the bettor wins less), so the implied probability
+    never drops below q. The exact value is rounded to six decimals first so that
+    float noise in q = 110/210 gives -110, not -115; should that rounding ever hide a
+    real shortfall, the price moves one more step.
+    """
+    if not 0.0 < q < 1.0:
+        raise ValueError(f"a quoted probability must be strictly between 0 and 1, got {q}")
+    exact = -100.0 * q / (1.0 - q) if q >= 0.5 else 100.0 * (1.0 - q) / q
+    american = ODDS_STEP * math.floor(round(exact, _NOISE_DIGITS) / ODDS_STEP)
+    if implied_probability(american) < q - _NOISE_PROBABILITY:
+        american -= ODDS_STEP
+    return american
+
+
+def format_american(american: int) -> str:
+    """Odds as members read them: always signed, "+145" or "-185"."""
+    _check_american(american)
+    return f"{american:+d}"

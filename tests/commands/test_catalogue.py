@@ -1,0 +1,33 @@
+"""One catalogue: every command has a handler, and the console exposes exactly the catalogue."""
+
+from __future__ import annotations
+
+from commands.catalogue import CATALOGUE, Audience, match, slash_commands
+from commands.handlers import HANDLERS
+
+
+def test_every_command_has_exactly_one_handler():
+    names = {c.name for c in CATALOGUE if c.name != "help"}
+    assert names == set(HANDLERS)
+
+
+def test_console_reaches_every_catalogue_command_and_nothing_else():
+    for command in CATALOGUE:
+        found = match([*command.path, "x"])
+        assert found is not None and found[0] is command
+    assert match(["frobnicate"]) is None
+    assert match(["config"]) is None  # a group alone is not a command
+
+
+def test_catalogue_shape():
+    paths = [c.path for c in CATALOGUE]
+    assert len(paths) == len(set(paths))
+    member = {c.name for c in slash_commands() if c.audience is Audience.MEMBER}
+    admin = {c.name for c in slash_commands() if c.audience is Audience.ADMIN}
+    assert member == {"markets", "odds", "bet", "mybets", "cancel", "balance", "leaderboard", "help"}
+    assert admin == {"config show", "config set", "void market", "void bet", "adjust", "settle", "pause", "resume"}
+    for command in CATALOGUE:
+        optional_seen = False
+        for option in command.options:
+            assert not (optional_seen and option.required), f"{command.name}: required after optional"
+            optional_seen |= not option.required
