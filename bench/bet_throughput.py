@@ -47,7 +47,9 @@ async def prepare(path: Path, members: int, bets: int) -> tuple[Services, list[l
     league = await ensure_demo_league(db, "bench", clock.now())
     roomy = LeagueSettings(allowance=1_000_000, liability_multiple=100, quote_ttl_seconds=600)
     async with db.write() as session:
-        await session.execute(update(League).where(League.id == league.id).values(settings=roomy.model_dump()))
+        await session.execute(
+            update(League).where(League.id == league.id).values(settings=roomy.model_dump())
+        )
         league = await session.get(League, league.id)
     services = Services(db, clock, provider_factory(clock))
     await run_due(services, league)
@@ -65,8 +67,12 @@ async def prepare(path: Path, members: int, bets: int) -> tuple[Services, list[l
         slips = []
         for b in range(bets):
             market_id, side = picks[(m * bets + b) % len(picks)]
-            reply = await dispatch(services, invocation(user, f"q-{m}-{b}"), "bet",
-                                   {"market": market_id, "pick": side, "stake": 1})
+            reply = await dispatch(
+                services,
+                invocation(user, f"q-{m}-{b}"),
+                "bet",
+                {"market": market_id, "pick": side, "stake": 1},
+            )
             slips.append((user, int(reply.cards[0].title.split("#")[1])))
         plan.append(slips)
     return services, plan
@@ -118,12 +124,19 @@ async def raw_sql(path: Path, members: int, bets: int) -> tuple[float, list[floa
             async with lock:
                 await conn.execute("BEGIN")
                 await conn.execute("UPDATE q SET status='placed' WHERE id=? AND status='pending'", (quote,))
-                await conn.execute("UPDATE s SET liability = liability + 1 WHERE id=? AND liability + 1 <= 1e9",
-                                   (quote % 50,))
-                cursor = await conn.execute("INSERT INTO b (member_id, selection_id, stake, odds, key) "
-                                            "VALUES (?, ?, 1, -110, ?)", (m, quote % 50, f"k{quote}"))
-                await conn.execute("INSERT INTO l (member_id, amount, bet_id, key) VALUES (?, -1, ?, ?) "
-                                   "ON CONFLICT DO NOTHING", (m, cursor.lastrowid, f"stake:{cursor.lastrowid}"))
+                await conn.execute(
+                    "UPDATE s SET liability = liability + 1 WHERE id=? AND liability + 1 <= 1e9",
+                    (quote % 50,),
+                )
+                cursor = await conn.execute(
+                    "INSERT INTO b (member_id, selection_id, stake, odds, key) VALUES (?, ?, 1, -110, ?)",
+                    (m, quote % 50, f"k{quote}"),
+                )
+                await conn.execute(
+                    "INSERT INTO l (member_id, amount, bet_id, key) VALUES (?, -1, ?, ?) "
+                    "ON CONFLICT DO NOTHING",
+                    (m, cursor.lastrowid, f"stake:{cursor.lastrowid}"),
+                )
                 await conn.execute("UPDATE m SET balance = balance - 1 WHERE id=? AND balance - 1 >= 0", (m,))
                 await conn.execute("COMMIT")
             latencies.append(time.perf_counter() - started)
@@ -137,8 +150,10 @@ async def raw_sql(path: Path, members: int, bets: int) -> tuple[float, list[floa
 
 def report(name: str, count: int, elapsed: float, latencies: list[float]) -> float:
     rate = count / elapsed
-    print(f"{name:<14} {count:>6} bets  {rate:>8.0f} bets/s  p50 {percentile(latencies, .50) * 1000:6.2f} ms"
-          f"  p99 {percentile(latencies, .99) * 1000:6.2f} ms  mean {statistics.fmean(latencies) * 1000:6.2f} ms")
+    print(
+        f"{name:<14} {count:>6} bets  {rate:>8.0f} bets/s  p50 {percentile(latencies, 0.50) * 1000:6.2f} ms"
+        f"  p99 {percentile(latencies, 0.99) * 1000:6.2f} ms  mean {statistics.fmean(latencies) * 1000:6.2f} ms"
+    )
     return rate
 
 

@@ -22,9 +22,7 @@ _ids = itertools.count(1)
 
 
 class Book:
-    def __init__(
-        self, db: Database, clock: ManualClock | None = None, workspace: str = "demo"
-    ) -> None:
+    def __init__(self, db: Database, clock: ManualClock | None = None, workspace: str = "demo") -> None:
         self.db = db
         self.clock = clock or ManualClock(DEMO_WEEK_START)
         self.workspace = workspace
@@ -76,9 +74,7 @@ class Book:
         inv = self.invocation(user, admin=admin, interaction=interaction, workspace=workspace)
         return await dispatch(self.services, inv, name, args)
 
-    async def market_id(
-        self, kind: str = "moneyline", matchup_index: int = 0, subject: str = ""
-    ) -> int:
+    async def market_id(self, kind: str = "moneyline", matchup_index: int = 0, subject: str = "") -> int:
         async with self.db.read() as session:
             ids = (
                 await session.scalars(
@@ -104,9 +100,7 @@ class Book:
     async def balance(self, user: str) -> int:
         async with self.db.read() as session:
             value = await session.scalar(
-                select(Member.balance).where(
-                    Member.league_id == self.league_id, Member.user_id == user
-                )
+                select(Member.balance).where(Member.league_id == self.league_id, Member.user_id == user)
             )
         return int(value or 0)
 
@@ -124,9 +118,7 @@ class Book:
             by_kind = dict(
                 (
                     await session.execute(
-                        select(LedgerEntry.kind, func.sum(LedgerEntry.amount)).group_by(
-                            LedgerEntry.kind
-                        )
+                        select(LedgerEntry.kind, func.sum(LedgerEntry.amount)).group_by(LedgerEntry.kind)
                     )
                 ).all()
             )

@@ -14,7 +14,9 @@ from storage.database import Database
 from storage.migrate import upgrade_to_head
 
 PG_URL = os.environ.get("SIDEBET_TEST_DATABASE_URL")
-PG_SKIP = "PostgreSQL tests need SIDEBET_TEST_DATABASE_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1/test)"
+PG_SKIP = (
+    "PostgreSQL tests need SIDEBET_TEST_DATABASE_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1/test)"
+)
 
 
 async def make_database(kind: str, tmp_path) -> AsyncIterator[Database]:

@@ -10,7 +10,9 @@ from bot.settings import Settings
 
 def test_toml_then_environment(tmp_path, monkeypatch):
     config = tmp_path / "sidebet.toml"
-    config.write_text('database_url = "sqlite+aiosqlite:///x.db"\nlog_level = "DEBUG"\n[slack]\nmode = "http"\n')
+    config.write_text(
+        'database_url = "sqlite+aiosqlite:///x.db"\nlog_level = "DEBUG"\n[slack]\nmode = "http"\n'
+    )
     monkeypatch.setenv("SIDEBET_CONFIG", str(config))
     monkeypatch.setenv("SIDEBET_LOG_LEVEL", "WARNING")
     monkeypatch.setenv("SIDEBET_DISCORD__TOKEN", "discord-secret-token-value")
@@ -33,9 +35,15 @@ def test_example_config_parses(monkeypatch):
 def test_redactor_masks_configured_and_known_secret_shapes():
     secrets = ["AEBzXyZ-espn-s2-cookie-value", "{4C1C5C2B-9C8A-4F3E-9E0B-1234567890AB}"]
     formatter = RedactingFormatter("%(message)s", secrets)
-    record = logging.LogRecord("x", logging.ERROR, __file__, 1,
-                               "GET /league cookies=espn_s2=%s; SWID=%s token xoxb-123-abc", (
-                                   secrets[0], secrets[1]), None)
+    record = logging.LogRecord(
+        "x",
+        logging.ERROR,
+        __file__,
+        1,
+        "GET /league cookies=espn_s2=%s; SWID=%s token xoxb-123-abc",
+        (secrets[0], secrets[1]),
+        None,
+    )
     line = formatter.format(record)
     for secret in secrets:
         assert secret not in line

@@ -21,9 +21,7 @@ async def book(db):
     placed = await book.place("blake", ml, "home", 50)
     assert placed.tone is Tone.SUCCESS, placed.text
     book.blake_bet = int(placed.text.split("#")[1].split(",")[0])
-    book.blake_slip = await book.quote_id(
-        await book.run("blake", "bet", market=ml, pick="away", stake=20)
-    )
+    book.blake_slip = await book.quote_id(await book.run("blake", "bet", market=ml, pick="away", stake=20))
     return book
 
 
@@ -227,9 +225,7 @@ CASES = [
 @pytest.mark.parametrize(
     ("what", "user", "admin", "name", "args", "fragment"), CASES, ids=[c[0] for c in CASES]
 )
-async def test_bad_input_is_refused_and_writes_nothing(
-    book, what, user, admin, name, args, fragment
-):
+async def test_bad_input_is_refused_and_writes_nothing(book, what, user, admin, name, args, fragment):
     if name == "bet":
         args = {"market": await _ml(book)} | args
     before = await book.snapshot()
@@ -253,9 +249,7 @@ async def test_foreign_ids_are_not_found(book, db):
         ("confirm", {"quote": book.blake_slip}),
     ):
         reply = (
-            await book.run("alex", name, **args)
-            if name != "odds"
-            else await other.run("casey", name, **args)
+            await book.run("alex", name, **args) if name != "odds" else await other.run("casey", name, **args)
         )
         assert reply.tone is Tone.ERROR, (name, reply.text)
         assert "no " in reply.text.lower() or "someone else" in reply.text.lower()
@@ -297,9 +291,7 @@ async def test_insufficient_credits(book):
         assert (await book.place("alex", ml, "home", 250)).tone is Tone.SUCCESS
     assert await book.balance("alex") == 0
     before = await book.snapshot()
-    reply = await book.run(
-        "alex", "bet", market=await book.market_id("total", 0), pick="over", stake=10
-    )
+    reply = await book.run("alex", "bet", market=await book.market_id("total", 0), pick="over", stake=10)
     assert "You have 0 credits" in reply.text
     assert await book.snapshot() == before
 
@@ -315,9 +307,7 @@ async def test_locked_market_refuses_bets_even_before_the_lock_job_runs(book):
         )
     placed = await book.place("alex", first.id, "home", 10)
     bet_id = int(placed.text.split("#")[1].split(",")[0])
-    slip = await book.quote_id(
-        await book.run("alex", "bet", market=first.id, pick="away", stake=10)
-    )
+    slip = await book.quote_id(await book.run("alex", "bet", market=first.id, pick="away", stake=10))
     book.clock.set(first.lock_at + timedelta(seconds=1))  # no lock job has run
     before = await book.snapshot()
     for name, args, fragment in (

@@ -25,7 +25,16 @@ def test_catalogue_shape():
     member = {c.name for c in slash_commands() if c.audience is Audience.MEMBER}
     admin = {c.name for c in slash_commands() if c.audience is Audience.ADMIN}
     assert member == {"markets", "odds", "bet", "mybets", "cancel", "balance", "leaderboard", "help"}
-    assert admin == {"config show", "config set", "void market", "void bet", "adjust", "settle", "pause", "resume"}
+    assert admin == {
+        "config show",
+        "config set",
+        "void market",
+        "void bet",
+        "adjust",
+        "settle",
+        "pause",
+        "resume",
+    }
     for command in CATALOGUE:
         optional_seen = False
         for option in command.options:

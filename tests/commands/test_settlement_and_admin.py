@@ -50,7 +50,10 @@ async def test_settlement_grades_from_final_scores_and_pays_once(db):
             if market.kind == "prop":
                 continue
             expected = engine.grade(
-                engine.MarketKind(market.kind), selection.side, bet.line, market.subject or None,
+                engine.MarketKind(market.kind),
+                selection.side,
+                bet.line,
+                market.subject or None,
                 engine.MatchupResult(matchup.home_score, matchup.away_score),
             )
             assert bet.status == expected.value
@@ -84,8 +87,11 @@ async def test_void_market_refunds_open_and_reverses_settled_bets(db):
     assert after == {"alex": 1000, "blake": 1000}
     assert before != after
     async with db.read() as session:
-        assert (await session.scalar(select(func.count()).select_from(AuditLog).where(
-            AuditLog.action == "void.market"))) == 1
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action == "void.market")
+            )
+        ) == 1
         statuses = set((await session.scalars(select(Bet.status))).all())
         ledger = await session.scalar(select(func.sum(LedgerEntry.amount)))
         balances = await session.scalar(select(func.sum(Member.balance)))
@@ -108,15 +114,29 @@ async def test_void_open_bet_refunds_and_frees_liability(db):
 async def test_admin_adjust_config_and_pause_are_audited(db):
     book = await Book(db).open()
     await book.run("blake", "balance")
-    assert "Gave 250 credits to blake" in (await book.run(
-        "alex", "adjust", admin=True, member="blake", amount="250", reason="won the draft lottery")).text
+    assert (
+        "Gave 250 credits to blake"
+        in (
+            await book.run(
+                "alex", "adjust", admin=True, member="blake", amount="250", reason="won the draft lottery"
+            )
+        ).text
+    )
     assert await book.balance("blake") == 1250
-    assert "Took 50 credits from blake" in (await book.run(
-        "alex", "adjust", admin=True, member="@blake", amount="-50", reason="late fee")).text
-    assert "`margin_pct` is now 3.0" in (await book.run(
-        "alex", "config set", admin=True, setting="margin_pct", value="3")).text
-    assert "`props` is now False" in (await book.run(
-        "alex", "config set", admin=True, setting="props", value="off")).text
+    assert (
+        "Took 50 credits from blake"
+        in (
+            await book.run("alex", "adjust", admin=True, member="@blake", amount="-50", reason="late fee")
+        ).text
+    )
+    assert (
+        "`margin_pct` is now 3.0"
+        in (await book.run("alex", "config set", admin=True, setting="margin_pct", value="3")).text
+    )
+    assert (
+        "`props` is now False"
+        in (await book.run("alex", "config set", admin=True, setting="props", value="off")).text
+    )
     await book.run("alex", "pause", admin=True)
     await book.run("alex", "resume", admin=True)
     async with db.read() as session:
@@ -153,7 +173,9 @@ async def test_cancel_refunds_before_lock(db):
 
 async def test_all_in_is_capped_at_max_stake(db):
     book = await Book(db).open()
-    slip = await book.run("alex", "bet", market=await book.market_id("moneyline", 0), pick="home", stake="all")
+    slip = await book.run(
+        "alex", "bet", market=await book.market_id("moneyline", 0), pick="home", stake="all"
+    )
     assert ("Stake", "250 credits") in {(f.name, f.value) for f in slip.cards[0].fields}
 
 

@@ -26,9 +26,11 @@ class Console:
     async def market(self, kind: str, matchup: int = 1, lock_order: bool = False) -> int:
         async with self.runtime.db.read() as session:
             query = select(Market.id).where(Market.kind == kind)
-            query = query.order_by(Market.lock_at, Market.id) if lock_order else query.where(
-                Market.matchup_id == matchup
-            ).order_by(Market.id)
+            query = (
+                query.order_by(Market.lock_at, Market.id)
+                if lock_order
+                else query.where(Market.matchup_id == matchup).order_by(Market.id)
+            )
             return (await session.scalars(query)).first()
 
     async def last_quote(self, text: str) -> int:
@@ -105,10 +107,13 @@ async def test_a_whole_week_in_the_console(console):
     assert "open" not in mine.split("\n", 2)[2]
 
     async with c.runtime.db.read() as session:
-        grants = (await session.execute(
-            select(LedgerEntry.member_id, func.count(), func.sum(LedgerEntry.amount))
-            .where(LedgerEntry.kind == "grant").group_by(LedgerEntry.member_id)
-        )).all()
+        grants = (
+            await session.execute(
+                select(LedgerEntry.member_id, func.count(), func.sum(LedgerEntry.amount))
+                .where(LedgerEntry.kind == "grant")
+                .group_by(LedgerEntry.member_id)
+            )
+        ).all()
         ledger_sum = await session.scalar(select(func.sum(LedgerEntry.amount)))
         balances = await session.scalar(select(func.sum(Member.balance)))
         net = await session.scalar(
@@ -119,9 +124,11 @@ async def test_a_whole_week_in_the_console(console):
     assert len(grants) == 3 and all(count == 1 and amount == 1000 for _, count, amount in grants)
     assert ledger_sum == balances == 3000 + net
     assert all(b.status in ("won", "lost", "push", "void", "cancelled") for b in bets)
-    assert sum(b.payout or 0 for b in bets if b.status != "cancelled") - sum(
-        b.stake for b in bets if b.status != "cancelled"
-    ) == net + 0  # cancelled bets refund exactly their stake
+    assert (
+        sum(b.payout or 0 for b in bets if b.status != "cancelled")
+        - sum(b.stake for b in bets if b.status != "cancelled")
+        == net + 0
+    )  # cancelled bets refund exactly their stake
     assert min(liabilities) >= 0
 
 

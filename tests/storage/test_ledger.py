@@ -18,7 +18,9 @@ async def _member(db) -> Member:
         tenant = Tenant(platform="t", workspace_id="w", created_at=NOW)
         s.add(tenant)
         await s.flush()
-        league = League(tenant_id=tenant.id, name="L", source="demo", settings={}, paused=False, created_at=NOW)
+        league = League(
+            tenant_id=tenant.id, name="L", source="demo", settings={}, paused=False, created_at=NOW
+        )
         s.add(league)
         await s.flush()
         member = Member(league_id=league.id, user_id="u", display_name="u", balance=0, created_at=NOW)
@@ -29,8 +31,15 @@ async def _member(db) -> Member:
 
 async def _post(db, member, amount, key):
     async with db.write() as s:
-        return await post_entry(s, league_id=member.league_id, member_id=member.id, kind="adjustment",
-                                amount=amount, dedupe_key=key, now=NOW)
+        return await post_entry(
+            s,
+            league_id=member.league_id,
+            member_id=member.id,
+            kind="adjustment",
+            amount=amount,
+            dedupe_key=key,
+            now=NOW,
+        )
 
 
 async def test_dedupe_key_makes_entries_exactly_once(any_db):
