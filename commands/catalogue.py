@@ -65,9 +65,7 @@ def _id(name: str, what: str, *, autocomplete: bool = True) -> Option:
 
 CATALOGUE: tuple[Command, ...] = (
     # --- members -----------------------------------------------------------------------
-    Command(
-        ("markets",), "This week's lines, one row per matchup, with lock times.", ephemeral=False
-    ),
+    Command(("markets",), "This week's lines, one row per matchup, with lock times.", ephemeral=False),
     Command(
         ("odds",),
         "Every market of one matchup, with fair probabilities.",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from commands.callers import CallerCache
 from commands.clock import Clock
 from commands.league_settings import LeagueSettings
 from commands.provider import LeagueDataProvider
@@ -39,6 +40,7 @@ class Services:
     db: Database
     clock: Clock
     providers: ProviderFactory
+    callers: CallerCache = field(default_factory=CallerCache)
 
 
 @dataclass(slots=True)
@@ -53,3 +55,7 @@ class Context:
     @property
     def db(self) -> Database:
         return self.services.db
+
+    def league_changed(self) -> None:
+        """Forget cached copies of this league after changing its settings or state."""
+        self.services.callers.forget_league(self.league.id)

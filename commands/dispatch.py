@@ -20,7 +20,7 @@ from commands.handlers.members import help_reply
 from commands.league_settings import LeagueSettings
 from commands.options import parse_options
 from commands.replies import Reply, Tone
-from commands.services.tenancy import ensure_member, find_league
+from commands.services.tenancy import ensure_member, find_caller
 from engine import LimitError
 
 log = logging.getLogger("sidebet.commands")
@@ -30,9 +30,7 @@ def new_reference() -> str:
     return secrets.token_hex(3)
 
 
-async def dispatch(
-    services: Services, invocation: Invocation, name: str, raw: dict[str, Any]
-) -> Reply:
+async def dispatch(services: Services, invocation: Invocation, name: str, raw: dict[str, Any]) -> Reply:
     command = BY_NAME.get(name)
     if command is None:
         return Reply.error(f"There's no command `{name}`. `help` lists what you can do.")
@@ -42,30 +40,34 @@ async def dispatch(
         return Reply.error(str(getattr(exc, "message", exc)))
     except Exception:
         ref = new_reference()
-        log.exception(
-            "command failed ref=%s command=%s platform=%s", ref, command.name, invocation.platform
-        )
+        log.exception("command failed ref=%s command=%s platform=%s", ref, command.name, invocation.platform)
         return Reply.error(
             f"Sorry, something went wrong on our side and nothing was changed (ref {ref}). "
             "If it keeps happening, give the commissioner that reference."
         )
 
 
-async def _run(
-    services: Services, invocation: Invocation, command: Command, raw: dict[str, Any]
-) -> Reply:
+async def _run(services: Services, invocation: Invocation, command: Command, raw: dict[str, Any]) -> Reply:
     if command.audience is Audience.ADMIN and not invocation.is_admin:
         raise NotAllowed(f"`{command.name}` is for commissioners only.")
     args = parse_options(command, raw)
     if command.name == "help":
         return help_reply(invocation.is_admin, args.get("command"))
-    async with services.db.read() as session:
-        league = await find_league(session, invocation.platform, invocation.workspace_id)
+    key = (invocation.platform, invocation.workspace_id, invocation.user_id)
+    cached = services.callers.get(key)
+    if cached is not None:
+        league, member = cached
+    else:
+        async with services.db.read() as session:
+            league, member = await find_caller(session, invocation)
     if league is None:
         raise CommandError("There's no Sidebet league here yet. A commissioner can set one up.")
     settings = LeagueSettings.model_validate(league.settings or {})
     now = services.clock.now()
-    member = await ensure_member(services.db, league, invocation, settings, now)
+    if member is None:
+        member = await ensure_member(services.db, league, invocation, settings, now)
+    if cached is None:
+        services.callers.put(key, league, member)
     ctx = Context(services, invocation, league, settings, member, now)
     reply = await HANDLERS[command.name](ctx, args)
     if not command.ephemeral and reply.tone is not Tone.ERROR:

@@ -117,9 +117,7 @@ def update_setting(current: LeagueSettings, name: str, raw: str) -> LeagueSettin
     try:
         return LeagueSettings.model_validate(data)
     except ValidationError:
-        raise InvalidInput(
-            f"`{name}` must be {describe_allowed(name)}; '{raw}' is out of range."
-        ) from None
+        raise InvalidInput(f"`{name}` must be {describe_allowed(name)}; '{raw}' is out of range.") from None
 
 
 def all_time_zones() -> frozenset[str]:

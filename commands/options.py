@@ -123,17 +123,13 @@ def parse_options(command: Command, raw: dict[str, Any]) -> dict[str, Any]:
     known = {o.name for o in command.options}
     extra = sorted(set(raw) - known)
     if extra:
-        raise InvalidInput(
-            f"`{command.name}` doesn't take {', '.join(extra)}. Usage: `{command.usage}`"
-        )
+        raise InvalidInput(f"`{command.name}` doesn't take {', '.join(extra)}. Usage: `{command.usage}`")
     values: dict[str, Any] = {}
     for option in command.options:
         value = raw.get(option.name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if option.required:
-                raise InvalidInput(
-                    f"`{command.name}` needs `{option.name}`. Usage: `{command.usage}`"
-                )
+                raise InvalidInput(f"`{command.name}` needs `{option.name}`. Usage: `{command.usage}`")
             values[option.name] = None
             continue
         values[option.name] = parse_option(option, value)

@@ -78,7 +78,6 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
             for b in data.get("buttons", ())
         ),
         images=tuple(
-            Image(i["filename"], base64.b64decode(i["data"]), i["alt"])
-            for i in data.get("images", ())
+            Image(i["filename"], base64.b64decode(i["data"]), i["alt"]) for i in data.get("images", ())
         ),
     )

@@ -42,15 +42,10 @@ async def _week_markets(
     dict[int, dict[str, Selection]],
 ]:
     matchups = list(
-        (
-            await session.scalars(
-                select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id)
-            )
-        ).all()
+        (await session.scalars(select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id))).all()
     )
     teams = {
-        t.id: t
-        for t in (await session.scalars(select(Team).where(Team.league_id == week.league_id))).all()
+        t.id: t for t in (await session.scalars(select(Team).where(Team.league_id == week.league_id))).all()
     }
     markets: dict[int, dict[tuple[str, str], Market]] = defaultdict(dict)
     for market in (await session.scalars(select(Market).where(Market.week_id == week.id))).all():
@@ -58,9 +53,7 @@ async def _week_markets(
     market_ids = [m.id for by_kind in markets.values() for m in by_kind.values()]
     selections: dict[int, dict[str, Selection]] = defaultdict(dict)
     if market_ids:
-        for s in (
-            await session.scalars(select(Selection).where(Selection.market_id.in_(market_ids)))
-        ).all():
+        for s in (await session.scalars(select(Selection).where(Selection.market_id.in_(market_ids)))).all():
             selections[s.market_id][s.side] = s
     return matchups, teams, markets, selections
 
@@ -211,9 +204,7 @@ def slip(
     )
 
 
-def receipt(
-    bet_id: int, stake: int, american: int, label: str, balance: int, *, already: bool
-) -> Reply:
+def receipt(bet_id: int, stake: int, american: int, label: str, balance: int, *, already: bool) -> Reply:
     pays = engine.potential_payout(stake, american)
     head = "Already placed" if already else "Bet placed"
     return Reply(

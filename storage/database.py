@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -24,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from storage.placement import SessionPlacer, SqliteGroupPlacer
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -51,7 +54,23 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # Reads need no transaction of their own on SQLite (see _on_begin).
+        self._read_sessions = async_sessionmaker(
+            self.engine.execution_options(sidebet_read_only=True), expire_on_commit=False
+        )
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self._placer: SqliteGroupPlacer | SessionPlacer | None = None
+
+    @property
+    def placer(self) -> SqliteGroupPlacer | SessionPlacer:
+        """Where bets are placed: a group-committing writer on a SQLite file, else per bet."""
+        if self._placer is None:
+            path = self.url.database
+            if self._write_lock is not None and path and path != ":memory:":
+                self._placer = SqliteGroupPlacer(Path(path), self._write_lock, SQLITE_BUSY_TIMEOUT_MS)
+            else:
+                self._placer = SessionPlacer(self.write)
+        return self._placer
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -69,10 +88,12 @@ class Database:
 
         Closing (not rolling back) ends it, so loaded objects stay readable afterwards.
         """
-        async with self.sessions() as session:
+        async with self._read_sessions() as session:
             yield session
 
     async def dispose(self) -> None:
+        if isinstance(self._placer, SqliteGroupPlacer):
+            await self._placer.close()
         await self.engine.dispose()
 
 
@@ -96,4 +117,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A read-only unit runs each SELECT on its own (WAL gives each a consistent
+        # snapshot); skipping BEGIN/ROLLBACK saves two round trips per read.
+        if not conn.get_execution_options().get("sidebet_read_only"):
+            conn.exec_driver_sql("BEGIN")

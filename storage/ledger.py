@@ -3,7 +3,8 @@
 Each change is one ledger row plus one conditional UPDATE of the cached balance, in the
 caller's transaction. The UPDATE's WHERE clause (`balance + amount >= 0`) is what makes
 overdrawing impossible under any interleaving: the database evaluates it against the
-row's current value at the moment of the write, not a value read earlier.
+row's current value at the moment of the write, not a value read earlier. The bet writer
+(storage.placement) runs these same two statements.
 """
 
 from __future__ import annotations
@@ -11,13 +12,30 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import LedgerEntry, Member
+from storage.models import Member
+from storage.types import UTCDateTime
 
 EntryKind = Literal["grant", "stake", "payout", "refund", "rebuy", "adjustment", "correction"]
+
+# The dedupe key makes every kind of entry exactly-once: a retried job or a second process
+# that tries the same grant or payout inserts nothing and so moves nothing.
+LEDGER_INSERT = """
+INSERT INTO ledger (league_id, member_id, kind, amount, bet_id, week_id, memo, dedupe_key, created_at)
+VALUES (:league_id, :member_id, :kind, :amount, :bet_id, :week_id, :memo, :dedupe_key, :now)
+ON CONFLICT (member_id, dedupe_key) DO NOTHING
+"""
+
+BALANCE_MOVE = """
+UPDATE members SET balance = balance + :amount
+WHERE id = :member_id AND balance + :amount >= 0
+RETURNING balance
+"""
+
+_LEDGER_INSERT = text(LEDGER_INSERT).bindparams(bindparam("now", type_=UTCDateTime()))
+_BALANCE_MOVE = text(BALANCE_MOVE)
 
 
 class InsufficientBalance(Exception):
@@ -42,40 +60,27 @@ async def post_entry(
     week_id: int | None = None,
     memo: str | None = None,
 ) -> bool:
-    """Record a ledger entry and move the balance with it; False if the key was already used.
-
-    The dedupe key makes every kind of entry exactly-once: a retried job or a second
-    process that tries the same grant or payout inserts nothing and changes nothing.
-    """
+    """Record a ledger entry and move the balance with it; False if the key was already used."""
     if not isinstance(amount, int) or isinstance(amount, bool):
         raise TypeError("ledger amounts are integers")
-    values = {
-        "league_id": league_id,
-        "member_id": member_id,
-        "kind": kind,
-        "amount": amount,
-        "bet_id": bet_id,
-        "week_id": week_id,
-        "memo": memo,
-        "dedupe_key": dedupe_key,
-        "created_at": now,
-    }
-    dialect = session.bind.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(LedgerEntry)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["member_id", "dedupe_key"])
+    inserted = await session.execute(
+        _LEDGER_INSERT,
+        {
+            "league_id": league_id,
+            "member_id": member_id,
+            "kind": kind,
+            "amount": amount,
+            "bet_id": bet_id,
+            "week_id": week_id,
+            "memo": memo,
+            "dedupe_key": dedupe_key,
+            "now": now,
+        },
     )
-    result = await session.execute(stmt)
-    if result.rowcount == 0:
+    if inserted.rowcount == 0:
         return False
-    moved = await session.execute(
-        update(Member)
-        .where(Member.id == member_id, Member.balance + amount >= 0)
-        .values(balance=Member.balance + amount)
-    )
-    if moved.rowcount != 1:
+    moved = (await session.execute(_BALANCE_MOVE, {"member_id": member_id, "amount": amount})).first()
+    if moved is None:
         balance = await session.scalar(select(Member.balance).where(Member.id == member_id))
         raise InsufficientBalance(balance or 0, -amount)
     return True

@@ -222,7 +222,6 @@ class Quote(Base):
     fair_p: Mapped[float] = mapped_column(Float)
     idempotency_key: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|placed|dropped
-    bet_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -246,9 +245,7 @@ class Bet(Base):
     odds: Mapped[int] = mapped_column(Integer)
     line: Mapped[float | None] = mapped_column(Float)
     fair_p: Mapped[float] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(
-        String(16), default="open"
-    )  # open|won|lost|push|void|cancelled
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open|won|lost|push|void|cancelled
     payout: Mapped[int | None] = mapped_column(BigInteger)
     idempotency_key: Mapped[str] = mapped_column(String(100))
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime())

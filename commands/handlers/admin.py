@@ -46,6 +46,7 @@ async def config_set(ctx: Context, args: dict[str, Any]) -> Reply:
             detail={"setting": name, "from": before, "to": getattr(updated, name)},
             now=ctx.now,
         )
+    ctx.league_changed()
     return Reply(f"`{name}` is now {getattr(updated, name)} (was {before}).", tone=Tone.SUCCESS)
 
 
@@ -97,9 +98,7 @@ async def void_market(ctx: Context, args: dict[str, Any]) -> Reply:
 async def void_bet(ctx: Context, args: dict[str, Any]) -> Reply:
     bet_id, reason = args["bet"], args["reason"]
     async with ctx.db.write() as session:
-        bet = await session.scalar(
-            select(Bet).where(Bet.id == bet_id, Bet.league_id == ctx.league.id)
-        )
+        bet = await session.scalar(select(Bet).where(Bet.id == bet_id, Bet.league_id == ctx.league.id))
         if bet is None:
             raise NotFound(f"There's no bet #{bet_id} in this league.")
         if bet.status in ("void", "cancelled"):
@@ -166,16 +165,12 @@ async def settle(ctx: Context, args: dict[str, Any]) -> Reply:
             detail={"week": summary.week_id, "bets": summary.bets},
             now=ctx.now,
         )
-    return Reply(
-        f"Settled {summary.bets} bets; paid out {credits(summary.paid)}.", tone=Tone.SUCCESS
-    )
+    return Reply(f"Settled {summary.bets} bets; paid out {credits(summary.paid)}.", tone=Tone.SUCCESS)
 
 
 async def _set_paused(ctx: Context, paused: bool) -> None:
     async with ctx.db.write() as session:
-        await session.execute(
-            update(League).where(League.id == ctx.league.id).values(paused=paused)
-        )
+        await session.execute(update(League).where(League.id == ctx.league.id).values(paused=paused))
         await audit(
             session,
             league_id=ctx.league.id,
@@ -184,15 +179,14 @@ async def _set_paused(ctx: Context, paused: bool) -> None:
             detail={},
             now=ctx.now,
         )
+    ctx.league_changed()
 
 
 async def pause(ctx: Context, args: dict[str, Any]) -> Reply:
     if ctx.league.paused:
         return Reply("Betting is already paused. `resume` to reopen it.")
     await _set_paused(ctx, True)
-    return Reply(
-        "Betting is paused. Open bets stay open and will settle as usual.", tone=Tone.WARNING
-    )
+    return Reply("Betting is paused. Open bets stay open and will settle as usual.", tone=Tone.WARNING)
 
 
 async def resume(ctx: Context, args: dict[str, Any]) -> Reply:

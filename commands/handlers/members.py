@@ -23,9 +23,7 @@ async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
     async with ctx.db.read() as session:
         week = await current_week(session, ctx.league.id)
         if week is None:
-            return Reply(
-                "No lines yet: the week's markets appear once the league's data is synced."
-            )
+            return Reply("No lines yet: the week's markets appear once the league's data is synced.")
         return await markets_board(session, ctx.league, ctx.settings, week, ctx.now)
 
 
@@ -46,9 +44,7 @@ async def odds_(ctx: Context, args: dict[str, Any]) -> Reply:
 
 
 async def bet(ctx: Context, args: dict[str, Any]) -> Reply:
-    quote, market, selection = await betting.make_quote(
-        ctx, args["market"], args["pick"], args["stake"]
-    )
+    quote, market, selection = await betting.make_quote(ctx, args["market"], args["pick"], args["stake"])
     return slip(quote, market, selection, ctx.settings, ctx.now, ctx.invocation.user_id)
 
 
@@ -70,17 +66,9 @@ async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
             note=f"Slip #{result.old.id} expired before you confirmed, so nothing was placed.{moved} "
             "Here is a fresh slip at the current price.",
         )
-    async with ctx.db.read() as session:
-        balance = (
-            await session.scalar(select(Member.balance).where(Member.id == ctx.member.id)) or 0
-        )
+    placed = result.placement
     return receipt(
-        result.bet.id,
-        result.bet.stake,
-        result.bet.odds,
-        result.selection.label,
-        balance,
-        already=result.already,
+        placed.bet_id, placed.stake, placed.odds, placed.label, placed.balance, already=result.already
     )
 
 
@@ -135,9 +123,7 @@ async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
 
 async def cancel(ctx: Context, args: dict[str, Any]) -> Reply:
     cancelled = await betting.cancel_bet(ctx, args["bet"])
-    return Reply(
-        f"Bet #{cancelled.id} cancelled; {credits(cancelled.stake)} refunded.", tone=Tone.SUCCESS
-    )
+    return Reply(f"Bet #{cancelled.id} cancelled; {credits(cancelled.stake)} refunded.", tone=Tone.SUCCESS)
 
 
 async def balance(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -178,8 +164,7 @@ def help_reply(is_admin: bool, topic: str | None) -> Reply:
             return Reply.error(f"There's no command called `{topic}`. `help` lists them all.")
         lines = [f"`{command.usage}`: {command.summary}"]
         lines += [
-            f"  {o.name}: {o.description}" + ("" if o.required else " (optional)")
-            for o in command.options
+            f"  {o.name}: {o.description}" + ("" if o.required else " (optional)") for o in command.options
         ]
         return Reply("\n".join(lines))
     rows = tuple(

@@ -21,17 +21,16 @@ from commands.context import Context
 from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from commands.format import credits, local_time
 from commands.options import StakeRequest
-from storage.ledger import InsufficientBalance, post_entry
+from storage.ledger import post_entry
 from storage.models import Bet, Market, Matchup, Member, Quote, Selection, Team
+from storage.placement import Placement, PlaceRefused, PlaceRequest
 
 PICK_ALIASES = {"h": "home", "a": "away", "o": "over", "u": "under"}
 
 
 @dataclass(frozen=True, slots=True)
 class Placed:
-    bet: Bet
-    market: Market
-    selection: Selection
+    placement: Placement
     already: bool  # True when the slip had been confirmed before (a repeated click)
 
 
@@ -47,9 +46,7 @@ class Requoted:
 
 def limits_for(ctx: Context) -> engine.StakeLimits:
     s = ctx.settings
-    return engine.StakeLimits(
-        min_stake=s.min_stake, max_stake=s.max_stake, max_liability=s.max_liability
-    )
+    return engine.StakeLimits(min_stake=s.min_stake, max_stake=s.max_stake, max_liability=s.max_liability)
 
 
 def _ensure_betting_open(ctx: Context) -> None:
@@ -59,9 +56,7 @@ def _ensure_betting_open(ctx: Context) -> None:
 
 def _ensure_market_open(ctx: Context, market: Market, now: datetime) -> None:
     if market.status == "void":
-        raise Conflict(
-            f"Market #{market.id} was voided: {market.void_reason or 'no reason given'}."
-        )
+        raise Conflict(f"Market #{market.id} was voided: {market.void_reason or 'no reason given'}.")
     if market.status == "settled":
         raise Conflict(f"Market #{market.id} is already settled.")
     if market.status == "locked" or now >= market.lock_at:
@@ -75,18 +70,14 @@ async def load_market(session: AsyncSession, ctx: Context, market_id: int) -> Ma
         select(Market).where(Market.id == market_id, Market.league_id == ctx.league.id)
     )
     if market is None:
-        raise NotFound(
-            f"There's no market #{market_id} in this league. `odds <matchup>` lists them."
-        )
+        raise NotFound(f"There's no market #{market_id} in this league. `odds <matchup>` lists them.")
     return market
 
 
 async def resolve_pick(session: AsyncSession, market: Market, pick: str) -> Selection:
     selections = {
         s.side: s
-        for s in (
-            await session.scalars(select(Selection).where(Selection.market_id == market.id))
-        ).all()
+        for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
     }
     side = PICK_ALIASES.get(pick, pick)
     if side not in selections and market.kind in ("moneyline", "spread"):
@@ -109,13 +100,13 @@ async def resolve_pick(session: AsyncSession, market: Market, pick: str) -> Sele
     return selection
 
 
-def _resolve_stake(ctx: Context, request: StakeRequest) -> int:
-    stake = request.resolve(ctx.member.balance, ctx.settings.max_stake)
+def _resolve_stake(ctx: Context, request: StakeRequest, balance: int) -> int:
+    stake = request.resolve(balance, ctx.settings.max_stake)
     if stake < ctx.settings.min_stake:
         raise InvalidInput(
             f"That comes to {credits(stake)}, below the minimum stake of {credits(ctx.settings.min_stake)}."
         )
-    engine.check_stake(stake, ctx.member.balance, limits_for(ctx))
+    engine.check_stake(stake, balance, limits_for(ctx))
     return stake
 
 
@@ -136,11 +127,11 @@ async def make_quote(
         market = await load_market(session, ctx, market_id)
         _ensure_market_open(ctx, market, now)
         selection = await resolve_pick(session, market, pick)
-        stake = _resolve_stake(ctx, stake_request)
+        # The caller's cached row may be a moment old; the balance that decides is read here.
+        balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id)) or 0
+        stake = _resolve_stake(ctx, stake_request, balance)
         assert selection.odds is not None
-        engine.check_liability(
-            selection.liability, engine.liability(stake, selection.odds), limits_for(ctx)
-        )
+        engine.check_liability(selection.liability, engine.liability(stake, selection.odds), limits_for(ctx))
         quote = Quote(
             league_id=ctx.league.id,
             member_id=ctx.member.id,
@@ -160,9 +151,7 @@ async def make_quote(
 
 
 async def _load_own_quote(session: AsyncSession, ctx: Context, quote_id: int) -> Quote:
-    quote = await session.scalar(
-        select(Quote).where(Quote.id == quote_id, Quote.league_id == ctx.league.id)
-    )
+    quote = await session.scalar(select(Quote).where(Quote.id == quote_id, Quote.league_id == ctx.league.id))
     if quote is None:
         raise NotFound(f"There's no bet slip #{quote_id}. Use `bet` to get a new one.")
     if quote.member_id != ctx.member.id:
@@ -170,110 +159,62 @@ async def _load_own_quote(session: AsyncSession, ctx: Context, quote_id: int) ->
     return quote
 
 
-class _LostRace(Exception):
-    """Another confirmation of the same slip got there first."""
-
-
 async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
+    """Place the slip's bet, or explain exactly why not (and re-quote an expired slip).
+
+    The fast path is one conditional write sequence in storage; only when it refuses do
+    we read enough to say why, so the common case costs no extra round trips.
+    """
+    request = PlaceRequest(
+        league_id=ctx.league.id,
+        member_id=ctx.member.id,
+        quote_id=quote_id,
+        now=ctx.now,
+        max_liability=ctx.settings.max_liability,
+    )
     try:
-        return await _confirm(ctx, quote_id)
-    except (IntegrityError, _LostRace):
-        # Two confirmations of one slip raced (a double click); the other placed the bet.
-        return await _already_placed(ctx, quote_id)
+        placement = await ctx.db.placer.place(request)
+    except PlaceRefused as refused:
+        return await _explain_refusal(ctx, quote_id, refused)
+    except IntegrityError:
+        # PostgreSQL: a concurrent confirmation of the same slip inserted the bet first.
+        return await _explain_refusal(ctx, quote_id, PlaceRefused("quote"))
+    return Placed(placement, already=False)
 
 
-async def _already_placed(ctx: Context, quote_id: int) -> Placed:
-    async with ctx.db.read() as session:
-        quote = await _load_own_quote(session, ctx, quote_id)
-        bet = await session.scalar(
-            select(Bet).where(
-                Bet.league_id == ctx.league.id, Bet.idempotency_key == quote.idempotency_key
-            )
-        )
-        if bet is None:
-            raise Conflict("That slip could not be placed; get a fresh one with `bet`.")
-        market = await session.get(Market, bet.market_id)
-        selection = await session.get(Selection, bet.selection_id)
-        assert market is not None and selection is not None
-        return Placed(bet, market, selection, already=True)
-
-
-async def _confirm(ctx: Context, quote_id: int) -> Placed | Requoted:
+async def _explain_refusal(ctx: Context, quote_id: int, refused: PlaceRefused) -> Placed | Requoted:
     now = ctx.now
-    async with ctx.db.write() as session:
+    async with ctx.db.read() as session:
         quote = await _load_own_quote(session, ctx, quote_id)
         selection = await session.get(Selection, quote.selection_id)
         assert selection is not None
         market = await load_market(session, ctx, selection.market_id)
         if quote.status == "placed":
-            bet = await session.get(Bet, quote.bet_id)
+            bet = await session.scalar(
+                select(Bet).where(
+                    Bet.league_id == ctx.league.id, Bet.idempotency_key == quote.idempotency_key
+                )
+            )
             assert bet is not None
-            return Placed(bet, market, selection, already=True)
+            balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id))
+            return Placed(Placement(bet.id, bet.stake, bet.odds, selection.label, balance or 0), already=True)
         if quote.status == "dropped":
             raise Conflict(f"Bet slip #{quote.id} was discarded. Use `bet` for a new one.")
         _ensure_betting_open(ctx)
         _ensure_market_open(ctx, market, now)
-        if (
-            engine.quote_expired(quote.created_at, now, ctx.settings.quote_ttl_seconds)
-            or now >= quote.expires_at
-        ):
-            return await _requote(session, ctx, quote, market, selection, now)
-
-        claimed = await session.execute(
-            update(Quote)
-            .where(Quote.id == quote.id, Quote.status == "pending")
-            .values(status="placed")
-        )
-        if claimed.rowcount != 1:
-            raise _LostRace
-        added = engine.liability(quote.stake, quote.odds)
-        taken = await session.execute(
-            update(Selection)
-            .where(
-                Selection.id == selection.id,
-                Selection.liability + added <= ctx.settings.max_liability,
-            )
-            .values(liability=Selection.liability + added)
-        )
-        if taken.rowcount != 1:
+        if refused.reason == "balance":
+            balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id)) or 0
+            raise Conflict(f"You have {credits(balance)}; that bet needs {credits(quote.stake)}.")
+        if refused.reason == "market":
+            if selection.odds is None:
+                raise Conflict(f"{selection.label} is no longer offered.")
             raise Conflict(
                 f"The book has taken all it can on {selection.label} this week. Try another market."
             )
-        bet = Bet(
-            league_id=ctx.league.id,
-            member_id=ctx.member.id,
-            week_id=market.week_id,
-            market_id=market.id,
-            selection_id=selection.id,
-            stake=quote.stake,
-            odds=quote.odds,
-            line=quote.line,
-            fair_p=quote.fair_p,
-            status="open",
-            idempotency_key=quote.idempotency_key,
-            placed_at=now,
-        )
-        session.add(bet)
-        await session.flush()
-        try:
-            await post_entry(
-                session,
-                league_id=ctx.league.id,
-                member_id=ctx.member.id,
-                kind="stake",
-                amount=-quote.stake,
-                dedupe_key=f"stake:bet:{bet.id}",
-                bet_id=bet.id,
-                week_id=market.week_id,
-                memo=selection.label,
-                now=now,
-            )
-        except InsufficientBalance as exc:
-            raise Conflict(
-                f"You have {credits(exc.balance)}; that bet needs {credits(quote.stake)}."
-            ) from None
-        quote.bet_id = bet.id
-        return Placed(bet, market, selection, already=False)
+    if now >= quote.expires_at:
+        async with ctx.db.write() as session:
+            return await _requote(session, ctx, quote, market, selection, now)
+    raise Conflict("That slip could not be placed; get a fresh one with `bet`.")
 
 
 async def _requote(
@@ -289,7 +230,7 @@ async def _requote(
     member = await session.get(Member, ctx.member.id)
     assert member is not None
     engine.check_stake(old.stake, member.balance, limits_for(ctx))
-    old.status = "dropped"
+    await session.execute(update(Quote).where(Quote.id == old.id).values(status="dropped"))
     fresh = Quote(
         league_id=ctx.league.id,
         member_id=ctx.member.id,
@@ -304,9 +245,7 @@ async def _requote(
         expires_at=now + timedelta(seconds=ctx.settings.quote_ttl_seconds),
     )
     existing = await session.scalar(
-        select(Quote).where(
-            Quote.league_id == ctx.league.id, Quote.idempotency_key == fresh.idempotency_key
-        )
+        select(Quote).where(Quote.league_id == ctx.league.id, Quote.idempotency_key == fresh.idempotency_key)
     )
     if existing is not None:
         return Requoted(old, existing, market, selection)
@@ -319,9 +258,7 @@ async def drop_quote(ctx: Context, quote_id: int) -> Quote:
     async with ctx.db.write() as session:
         quote = await _load_own_quote(session, ctx, quote_id)
         if quote.status == "placed":
-            raise Conflict(
-                f"Slip #{quote.id} is already placed as bet #{quote.bet_id}; use `cancel {quote.bet_id}`."
-            )
+            raise Conflict(f"Slip #{quote.id} is already placed; `mybets` shows it and `cancel` undoes it.")
         quote.status = "dropped"
         return quote
 

@@ -23,9 +23,7 @@ async def audit(
     now: datetime,
 ) -> None:
     session.add(
-        AuditLog(
-            league_id=league_id, actor_user_id=actor, action=action, detail=detail, created_at=now
-        )
+        AuditLog(league_id=league_id, actor_user_id=actor, action=action, detail=detail, created_at=now)
     )
 
 

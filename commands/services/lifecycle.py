@@ -35,9 +35,7 @@ async def settle_due(
     async with db.write() as session:
         week = await session.scalar(
             select(Week)
-            .where(
-                Week.league_id == league.id, Week.status != "settled", Week.final_at.is_not(None)
-            )
+            .where(Week.league_id == league.id, Week.status != "settled", Week.final_at.is_not(None))
             .order_by(Week.id)
             .limit(1)
         )

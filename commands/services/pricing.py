@@ -77,9 +77,7 @@ def _selection_labels(
     }
 
 
-def _market_label(
-    market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None
-) -> str:
+def _market_label(market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None) -> str:
     kind = market.kind
     if kind is engine.MarketKind.TEAM_TOTAL:
         return f"{(home if market.subject == 'home' else away).name} team total"
@@ -128,9 +126,7 @@ def _plan(
         label=_market_label(market, home, away, starter),
         line=market.line,
         lock_at=lock_at,
-        selections=tuple(
-            SelectionPlan(s.side, labels[s.side], s.fair_p, s.odds) for s in market.selections
-        ),
+        selections=tuple(SelectionPlan(s.side, labels[s.side], s.fair_p, s.odds) for s in market.selections),
     )
 
 
@@ -150,9 +146,7 @@ async def apply_plans(
     """
     existing = {
         (m.kind, m.subject): m
-        for m in (
-            await session.scalars(select(Market).where(Market.matchup_id == matchup_id))
-        ).all()
+        for m in (await session.scalars(select(Market).where(Market.matchup_id == matchup_id))).all()
     }
     changed = 0
     for plan in plans:
@@ -190,13 +184,10 @@ async def apply_plans(
         market.lock_at = plan.lock_at
         selections = {
             s.side: s
-            for s in (
-                await session.scalars(select(Selection).where(Selection.market_id == market.id))
-            ).all()
+            for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
         }
         moved = market.line != plan.line or any(
-            selections[sp.side].odds != sp.odds
-            or abs(selections[sp.side].fair_p - sp.fair_p) > 1e-9
+            selections[sp.side].odds != sp.odds or abs(selections[sp.side].fair_p - sp.fair_p) > 1e-9
             for sp in plan.selections
         )
         if not moved:

@@ -37,22 +37,17 @@ def market_result(
         starter = starters.get(int(market.subject))
         points = starter.points if starter is not None else None
         return engine.PlayerResult(points=points, played=points is not None)
-    return engine.MatchupResult(
-        home_score=matchup.home_score or 0.0, away_score=matchup.away_score or 0.0
-    )
+    return engine.MatchupResult(home_score=matchup.home_score or 0.0, away_score=matchup.away_score or 0.0)
 
 
 async def settle_week(session: AsyncSession, week: Week, now: datetime) -> SettlementSummary:
     """Grade every open bet of the week from its final scores and pay it, in the caller's txn."""
     summary = SettlementSummary(week.id)
     matchups = {
-        m.id: m
-        for m in (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
+        m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
     }
     starters: dict[int, dict[int, Starter]] = {}
-    for row in (
-        await session.scalars(select(Starter).where(Starter.matchup_id.in_(list(matchups))))
-    ).all():
+    for row in (await session.scalars(select(Starter).where(Starter.matchup_id.in_(list(matchups))))).all():
         starters.setdefault(row.matchup_id, {})[row.player_id] = row
     markets = (
         await session.scalars(
@@ -60,9 +55,7 @@ async def settle_week(session: AsyncSession, week: Week, now: datetime) -> Settl
         )
     ).all()
     for market in markets:
-        result = market_result(
-            market, matchups[market.matchup_id], starters.get(market.matchup_id, {})
-        )
+        result = market_result(market, matchups[market.matchup_id], starters.get(market.matchup_id, {}))
         await _settle_market(session, market, result, now, summary)
     week.status = "settled"
     week.settled_at = now
@@ -78,9 +71,7 @@ async def _settle_market(
 ) -> None:
     sides = {
         s.id: s.side
-        for s in (
-            await session.scalars(select(Selection).where(Selection.market_id == market.id))
-        ).all()
+        for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
     }
     kind = engine.MarketKind(market.kind)
     bets = (
@@ -91,9 +82,7 @@ async def _settle_market(
         )
     ).all()
     for bet in bets:
-        outcome = engine.grade(
-            kind, sides[bet.selection_id], bet.line, market.subject or None, result
-        )
+        outcome = engine.grade(kind, sides[bet.selection_id], bet.line, market.subject or None, result)
         await _pay(session, bet, outcome, now, summary)
     market.status = "settled"
 
@@ -133,9 +122,7 @@ async def _pay(
     summary.paid += amount
 
 
-async def void_bets(
-    session: AsyncSession, bets: list[Bet], reason: str, now: datetime
-) -> SettlementSummary:
+async def void_bets(session: AsyncSession, bets: list[Bet], reason: str, now: datetime) -> SettlementSummary:
     """Refund open bets; reverse settled ones with a correction entry.
 
     A settled winner that is voided gives back its winnings; if the member has already

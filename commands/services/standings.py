@@ -25,9 +25,7 @@ class Standing:
     open_stake: int
 
 
-async def standings(
-    session: AsyncSession, league_id: int, week_id: int | None = None
-) -> list[Standing]:
+async def standings(session: AsyncSession, league_id: int, week_id: int | None = None) -> list[Standing]:
     """Members ranked by betting result (season, or one week when `week_id` is given)."""
     members = (await session.scalars(select(Member).where(Member.league_id == league_id))).all()
     net_query = (

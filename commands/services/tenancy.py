@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +13,32 @@ from commands.league_settings import LeagueSettings
 from storage.database import Database
 from storage.ledger import post_entry
 from storage.models import League, Member, Team, Tenant, Week
+
+# Built once: every command runs this lookup, and building the expression costs more than
+# running it.
+_CALLER = (
+    select(League, Member)
+    .join(Tenant, Tenant.id == League.tenant_id)
+    .outerjoin(Member, and_(Member.league_id == League.id, Member.user_id == bindparam("user_id")))
+    .where(Tenant.platform == bindparam("platform"), Tenant.workspace_id == bindparam("workspace_id"))
+    .order_by(League.id)
+    .limit(1)
+)
+
+
+async def find_caller(session: AsyncSession, invocation: Invocation) -> tuple[League | None, Member | None]:
+    """The league of the caller's workspace and the caller's membership in it, in one query."""
+    row = (
+        await session.execute(
+            _CALLER,
+            {
+                "user_id": invocation.user_id,
+                "platform": invocation.platform,
+                "workspace_id": invocation.workspace_id,
+            },
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 async def find_league(session: AsyncSession, platform: str, workspace_id: str) -> League | None:
@@ -66,20 +92,10 @@ async def ensure_member(
     db: Database, league: League, invocation: Invocation, settings: LeagueSettings, now: datetime
 ) -> Member:
     """The caller's membership, created on first contact with this week's allowance."""
-    async with db.read() as session:
-        member = await session.scalar(
-            select(Member).where(
-                Member.league_id == league.id, Member.user_id == invocation.user_id
-            )
-        )
-    if member is not None:
-        return member
     try:
         async with db.write() as session:
             team_id = await session.scalar(
-                select(Team.id).where(
-                    Team.league_id == league.id, Team.owner_name == invocation.display_name
-                )
+                select(Team.id).where(Team.league_id == league.id, Team.owner_name == invocation.display_name)
             )
             member = Member(
                 league_id=league.id,
@@ -98,9 +114,7 @@ async def ensure_member(
         pass  # another request registered the same user first; use that row
     async with db.read() as session:
         member = await session.scalar(
-            select(Member).where(
-                Member.league_id == league.id, Member.user_id == invocation.user_id
-            )
+            select(Member).where(Member.league_id == league.id, Member.user_id == invocation.user_id)
         )
     assert member is not None
     return member
@@ -108,9 +122,7 @@ async def ensure_member(
 
 async def find_member(session: AsyncSession, league_id: int, who: str) -> Member | None:
     """A member by chat user id, or by display name (case-insensitive)."""
-    member = await session.scalar(
-        select(Member).where(Member.league_id == league_id, Member.user_id == who)
-    )
+    member = await session.scalar(select(Member).where(Member.league_id == league_id, Member.user_id == who))
     if member is not None:
         return member
     matches = (await session.scalars(select(Member).where(Member.league_id == league_id))).all()

@@ -76,9 +76,7 @@ async def _store(
     for matchup_data in data.matchups:
         if matchup_data.away_team_id is None:
             continue  # a bye: nothing to bet on
-        repriced += await _sync_matchup(
-            session, league, settings, week, teams, games, matchup_data, now
-        )
+        repriced += await _sync_matchup(session, league, settings, week, teams, games, matchup_data, now)
     went_final = False
     if data.is_final and week.final_at is None:
         week.final_at = now
@@ -90,9 +88,7 @@ async def _store(
     return SyncResult(week.id, created, repriced, went_final)
 
 
-async def _upsert_teams(
-    session: AsyncSession, league_id: int, league_data: LeagueData
-) -> dict[int, Team]:
+async def _upsert_teams(session: AsyncSession, league_id: int, league_data: LeagueData) -> dict[int, Team]:
     existing = {
         t.espn_team_id: t
         for t in (await session.scalars(select(Team).where(Team.league_id == league_id))).all()
@@ -145,9 +141,7 @@ async def _sync_matchup(
         select(Matchup).where(Matchup.week_id == week.id, Matchup.home_team_id == home.id)
     )
     if matchup is None:
-        matchup = Matchup(
-            week_id=week.id, home_team_id=home.id, away_team_id=away.id, lock_at=lock_at
-        )
+        matchup = Matchup(week_id=week.id, home_team_id=home.id, away_team_id=away.id, lock_at=lock_at)
         session.add(matchup)
         await session.flush()
     elif now < matchup.lock_at:
@@ -156,9 +150,7 @@ async def _sync_matchup(
 
     rows = {
         s.player_id: s
-        for s in (
-            await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))
-        ).all()
+        for s in (await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))).all()
     }
     seen: set[int] = set()
     for team, player in lineup:
@@ -178,9 +170,7 @@ async def _sync_matchup(
             row.game_id = game.game_id if game else None
             row.kickoff = game.kickoff if game else None
         row.points = player.points
-    benched = [
-        pid for pid, r in rows.items() if pid not in seen and (r.kickoff is None or now < r.kickoff)
-    ]
+    benched = [pid for pid, r in rows.items() if pid not in seen and (r.kickoff is None or now < r.kickoff)]
     for player_id in benched:
         await session.delete(rows.pop(player_id))
     await session.flush()
@@ -231,9 +221,7 @@ async def lock_due(db: Database, league_id: int, now: datetime) -> int:
             .values(status="locked")
         )
         weeks = (
-            await session.scalars(
-                select(Week).where(Week.league_id == league_id, Week.status == "open")
-            )
+            await session.scalars(select(Week).where(Week.league_id == league_id, Week.status == "open"))
         ).all()
         for week in weeks:
             still_open = await session.scalar(

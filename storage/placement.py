@@ -1,0 +1,269 @@
+"""Placing a bet: the money-moving statements, written once, run two ways.
+
+Each statement is a conditional write whose WHERE clause *is* the rule, so the database
+enforces it at the instant of the write under any concurrency:
+  claim   the slip is this member's, pending and unexpired      (UPDATE quotes)
+  take    the market is open, unlocked, the league not paused, and the side's liability
+          stays under the cap                                     (UPDATE selections)
+  debit   the balance covers the stake                           (UPDATE members)
+then the bet and its ledger entry are inserted. If any condition fails nothing is kept.
+
+On PostgreSQL each bet is its own transaction through SQLAlchemy. On SQLite, which
+admits one writer at a time anyway, a single writer drains a queue of bets and runs a
+batch of them in one transaction on its own sqlite3 connection, with a SAVEPOINT per bet
+so one refusal undoes only that bet. That is group commit: the same guarantees, one
+thread hop and one fsync per batch instead of per bet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.ledger import BALANCE_MOVE, LEDGER_INSERT
+from storage.types import UTCDateTime
+
+Reason = Literal["quote", "market", "balance"]
+
+CLAIM = """
+UPDATE quotes SET status = 'placed'
+WHERE id = :quote_id AND league_id = :league_id AND member_id = :member_id
+  AND status = 'pending' AND expires_at > :now
+RETURNING selection_id, stake, odds, line, fair_p, idempotency_key
+"""
+
+TAKE = """
+UPDATE selections SET liability = liability + :liability
+WHERE id = :selection_id AND odds IS NOT NULL AND liability + :liability <= :max_liability
+  AND EXISTS (
+    SELECT 1 FROM markets JOIN leagues ON leagues.id = markets.league_id
+    WHERE markets.id = selections.market_id AND markets.status = 'open'
+      AND markets.lock_at > :now AND leagues.paused = false)
+RETURNING market_id, label
+"""
+
+BET_INSERT = """
+INSERT INTO bets (league_id, member_id, week_id, market_id, selection_id, stake, odds, line, fair_p,
+                  status, idempotency_key, placed_at)
+SELECT :league_id, :member_id, week_id, id, :selection_id, :stake, :odds, :line, :fair_p,
+       'open', :idempotency_key, :now
+FROM markets WHERE id = :market_id
+RETURNING id, week_id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRequest:
+    league_id: int
+    member_id: int
+    quote_id: int
+    now: datetime
+    max_liability: int
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    bet_id: int
+    stake: int
+    odds: int
+    label: str
+    balance: int
+
+
+class PlaceRefused(Exception):
+    """A condition failed; nothing of this bet was written. `reason` says which one."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def liability(stake: int, american: int) -> int:
+    """What the house loses if the bet wins: the payout's profit part, rounded down.
+
+    Kept here (and equal to engine.liability, which a test checks) because storage may
+    not import the engine.
+    """
+    return stake * american // 100 if american > 0 else stake * 100 // -american
+
+
+def _place(execute: Any, request: PlaceRequest, now: Any) -> Placement:
+    """The statement sequence, for any `execute(sql, params) -> first row or None`."""
+    base = {"league_id": request.league_id, "member_id": request.member_id, "now": now}
+    quote = execute(CLAIM, base | {"quote_id": request.quote_id})
+    if quote is None:
+        raise PlaceRefused("quote")
+    selection_id, stake, odds, line, fair_p, key = quote
+    taken = execute(
+        TAKE,
+        base
+        | {
+            "selection_id": selection_id,
+            "liability": liability(stake, odds),
+            "max_liability": request.max_liability,
+        },
+    )
+    if taken is None:
+        raise PlaceRefused("market")
+    market_id, label = taken
+    bet_id, week_id = execute(
+        BET_INSERT,
+        base
+        | {
+            "selection_id": selection_id,
+            "stake": stake,
+            "odds": odds,
+            "line": line,
+            "fair_p": fair_p,
+            "idempotency_key": key,
+            "market_id": market_id,
+        },
+    )
+    execute(
+        LEDGER_INSERT,
+        base
+        | {
+            "kind": "stake",
+            "amount": -stake,
+            "bet_id": bet_id,
+            "week_id": week_id,
+            "memo": label,
+            "dedupe_key": f"stake:bet:{bet_id}",
+        },
+    )
+    moved = execute(BALANCE_MOVE, {"member_id": request.member_id, "amount": -stake})
+    if moved is None:
+        raise PlaceRefused("balance")
+    return Placement(bet_id=bet_id, stake=stake, odds=odds, label=label, balance=moved[0])
+
+
+class SessionPlacer:
+    """One transaction per bet through SQLAlchemy (PostgreSQL, and any other back end)."""
+
+    def __init__(self, write: Any) -> None:
+        self._write = write
+
+    async def place(self, request: PlaceRequest) -> Placement:
+        async with self._write() as session:
+            return await _place_async(session, request)
+
+
+async def _place_async(session: AsyncSession, request: PlaceRequest) -> Placement:
+    # A tiny bridge: the shared sequence is synchronous, so run it on the sync session.
+    def run(sync_session: Any) -> Placement:
+        def execute(sql: str, params: dict[str, Any]) -> Any:
+            statement = text(sql)
+            if "now" in params:
+                statement = statement.bindparams(bindparam("now", type_=UTCDateTime()))
+            result = sync_session.execute(statement, params)
+            return result.first() if result.returns_rows else None
+
+        return _place(execute, request, request.now)
+
+    return await session.run_sync(run)
+
+
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime on SQLite
+
+
+def sqlite_time(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime(SQLITE_TIME)
+
+
+class SqliteGroupPlacer:
+    """The single SQLite writer for bets: queued requests committed in batches."""
+
+    MAX_BATCH = 128
+
+    def __init__(self, path: Path, write_lock: asyncio.Lock, busy_timeout_ms: int) -> None:
+        self._path = path
+        self._lock = write_lock
+        self._busy_timeout = busy_timeout_ms / 1000
+        self._queue: asyncio.Queue[tuple[PlaceRequest, asyncio.Future[Placement]]] | None = None
+        self._worker: asyncio.Task[None] | None = None
+        self._conn: sqlite3.Connection | None = None
+
+    async def place(self, request: PlaceRequest) -> Placement:
+        if self._worker is None or self._worker.done():
+            self._queue = asyncio.Queue()
+            self._worker = asyncio.create_task(self._run(), name="sqlite-bet-writer")
+        assert self._queue is not None
+        future: asyncio.Future[Placement] = asyncio.get_running_loop().create_future()
+        await self._queue.put((request, future))
+        return await future
+
+    async def _run(self) -> None:
+        assert self._queue is not None
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self.MAX_BATCH and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                async with self._lock:
+                    results = await asyncio.to_thread(self._commit_batch, [r for r, _ in batch])
+            except Exception as exc:  # the whole batch failed to commit: tell every caller
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_, future), result in zip(batch, results, strict=True):
+                if future.done():
+                    continue
+                if isinstance(result, Exception):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            conn = sqlite3.connect(
+                self._path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._conn = conn
+        return self._conn
+
+    def _commit_batch(self, requests: list[PlaceRequest]) -> list[Placement | Exception]:
+        conn = self._connection()
+
+        def execute(sql: str, params: dict[str, Any]) -> Any:
+            return conn.execute(sql, params).fetchone()
+
+        results: list[Placement | Exception] = []
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for request in requests:
+                conn.execute("SAVEPOINT bet")
+                try:
+                    results.append(_place(execute, request, sqlite_time(request.now)))
+                except (PlaceRefused, sqlite3.IntegrityError) as refused:
+                    # Only this bet is undone; the rest of the batch stands.
+                    conn.execute("ROLLBACK TO bet")
+                    results.append(refused)
+                conn.execute("RELEASE bet")
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        return results
+
+    async def close(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError, RuntimeError):
+                await self._worker
+            self._worker = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
