@@ -40,3 +40,15 @@ def test_catalogue_shape():
         for option in command.options:
             assert not (optional_seen and option.required), f"{command.name}: required after optional"
             optional_seen |= not option.required
+
+
+def test_readme_documents_every_command_and_setting():
+    from pathlib import Path
+
+    from commands.league_settings import LeagueSettings
+
+    readme = Path(__file__).resolve().parents[2].joinpath("README.md").read_text()
+    for command in CATALOGUE:
+        assert f"`{command.usage}`" in readme, f"README lacks `{command.usage}`"
+    for name in LeagueSettings.model_fields:
+        assert f"| `{name}` |" in readme, f"README lacks setting {name}"
