@@ -7,7 +7,7 @@ a setting in its error, so the commissioner can correct a typo without reading d
 from __future__ import annotations
 
 from typing import Any, Literal, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -118,7 +118,3 @@ def update_setting(current: LeagueSettings, name: str, raw: str) -> LeagueSettin
         return LeagueSettings.model_validate(data)
     except ValidationError:
         raise InvalidInput(f"`{name}` must be {describe_allowed(name)}; '{raw}' is out of range.") from None
-
-
-def all_time_zones() -> frozenset[str]:
-    return frozenset(available_timezones())

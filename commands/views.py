@@ -17,7 +17,6 @@ from commands.format import (
     credits,
     half_points,
     handicap,
-    local_time,
     lock_phrase,
     odds,
     plural,
@@ -257,7 +256,3 @@ def settlement_post(week: Week, summary: SettlementSummary, rows: list[Standing]
         ephemeral=False,
         tone=Tone.SUCCESS,
     )
-
-
-def when(instant: datetime, settings: LeagueSettings) -> str:
-    return local_time(instant, settings.tz)

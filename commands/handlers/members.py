@@ -16,6 +16,7 @@ from commands.services.standings import standings
 from commands.services.tenancy import current_week
 from commands.views import leaderboard as leaderboard_view
 from commands.views import markets_board, odds_detail, receipt, slip
+from engine import potential_payout
 from storage.models import Bet, Market, Matchup, Member, Selection, Week
 
 
@@ -94,8 +95,6 @@ async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
     table_rows = []
     for bet_row, label, _lock in rows:
         if bet_row.status == "open":
-            from engine import potential_payout
-
             result = f"pays {potential_payout(bet_row.stake, bet_row.odds):,}"
         else:
             result = signed_credits((bet_row.payout or 0) - bet_row.stake)

@@ -1,10 +1,11 @@
-"""Quotes, bets and cancellations: every money rule of a bet in one place.
+"""Quotes, bets and cancellations, with the words for every refusal.
 
 A bet is two steps. `make_quote` prices a slip and stores it with the exact odds, line
-and fair probability; `confirm_quote` turns it into a bet in one transaction that
-(1) claims the slip, (2) takes liability on the selection, (3) inserts the bet and
-(4) debits the stake through the ledger. Steps 1, 2 and 4 are conditional UPDATEs, so a
-double click, a concurrent bet or an exhausted balance fails cleanly and rolls back all.
+and fair probability. `confirm_quote` hands the slip to storage.placement, whose
+conditional writes decide atomically whether it becomes a bet (slip still pending and
+unexpired, market open, league not paused, liability and balance sufficient). Only when
+that refuses does this module read what it needs to tell the member why, or to offer a
+fresh slip when the old one expired.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from commands.format import credits, local_time
 from commands.options import StakeRequest
 from storage.ledger import post_entry
-from storage.models import Bet, Market, Matchup, Member, Quote, Selection, Team
+from storage.models import Bet, League, Market, Matchup, Member, Quote, Selection, Team
 from storage.placement import Placement, PlaceRefused, PlaceRequest
 
 PICK_ALIASES = {"h": "home", "a": "away", "o": "over", "u": "under"}
@@ -49,8 +50,9 @@ def limits_for(ctx: Context) -> engine.StakeLimits:
     return engine.StakeLimits(min_stake=s.min_stake, max_stake=s.max_stake, max_liability=s.max_liability)
 
 
-def _ensure_betting_open(ctx: Context) -> None:
-    if ctx.league.paused:
+async def _ensure_betting_open(session: AsyncSession, ctx: Context) -> None:
+    """Read the pause flag itself: the caller's league row may be cached a moment."""
+    if await session.scalar(select(League.paused).where(League.id == ctx.league.id)):
         raise NotAllowed("Betting is paused by the commissioner right now. Try again later.")
 
 
@@ -114,9 +116,9 @@ async def make_quote(
     ctx: Context, market_id: int, pick: str, stake_request: StakeRequest
 ) -> tuple[Quote, Market, Selection]:
     now = ctx.now
-    _ensure_betting_open(ctx)
     key = f"quote:{ctx.invocation.interaction_id}"
     async with ctx.db.write() as session:
+        await _ensure_betting_open(session, ctx)
         repeated = await session.scalar(
             select(Quote).where(Quote.league_id == ctx.league.id, Quote.idempotency_key == key)
         )
@@ -200,7 +202,7 @@ async def _explain_refusal(ctx: Context, quote_id: int, refused: PlaceRefused) -
             return Placed(Placement(bet.id, bet.stake, bet.odds, selection.label, balance or 0), already=True)
         if quote.status == "dropped":
             raise Conflict(f"Bet slip #{quote.id} was discarded. Use `bet` for a new one.")
-        _ensure_betting_open(ctx)
+        await _ensure_betting_open(session, ctx)
         _ensure_market_open(ctx, market, now)
         if refused.reason == "balance":
             balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id)) or 0

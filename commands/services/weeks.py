@@ -18,6 +18,7 @@ from commands.provider import LeagueData, LeagueDataProvider, MatchupData, ProGa
 from commands.services.journal import enqueue_post
 from commands.services.pricing import apply_plans, plan_markets
 from commands.services.tenancy import grant_allowance
+from commands.views import lines_up_post
 from storage.database import Database
 from storage.models import League, Market, Matchup, Member, Starter, Team, Week
 
@@ -196,8 +197,6 @@ async def _open_week(
     members = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
     for member in members:
         await grant_allowance(session, league, week, member, settings.allowance, now)
-    from commands.views import lines_up_post
-
     reply = await lines_up_post(session, league, settings, week, now)
     await enqueue_post(
         session,
