@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import shlex
+import threading
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -108,14 +109,33 @@ class ConsoleSession:
         )
         self._write(self._now_text())
         await self._show_posts()
+        lines = self._read_lines()
         while True:
             self._prompt()
-            line = await asyncio.to_thread(self._in.readline)
+            line = await lines.get()
             if not line:
                 self._write("")
                 return
             if not await self.handle(line.strip()):
                 return
+
+    def _read_lines(self) -> asyncio.Queue[str]:
+        """Read input on a daemon thread, so Ctrl-C never waits for a pending readline."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[str] = asyncio.Queue()
+
+        def pump() -> None:
+            while True:
+                line = self._in.readline()
+                try:
+                    loop.call_soon_threadsafe(queue.put_nowait, line)
+                except RuntimeError:  # the session already ended and its loop closed
+                    return
+                if not line:
+                    return
+
+        threading.Thread(target=pump, name="console-input", daemon=True).start()
+        return queue
 
     async def _show_posts(self) -> None:
         for post in await self._drain_posts():
