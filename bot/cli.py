@@ -23,9 +23,7 @@ def _sqlite_path(url: str) -> Path | None:
 def _reset(settings: Settings) -> None:
     path = _sqlite_path(settings.database_url)
     if path is None:
-        raise SystemExit(
-            "--reset only removes a SQLite demo database; drop other databases yourself."
-        )
+        raise SystemExit("--reset only removes a SQLite demo database; drop other databases yourself.")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 

@@ -22,12 +22,15 @@ DEMO_LEAGUE_NAME = "Sidebet Demo League"
 CLOCK_KEY = "demo_clock"
 
 
-async def ensure_demo_league(db: Database, workspace_id: str, now: datetime) -> League:
+async def ensure_demo_league(
+    db: Database, workspace_id: str, now: datetime, platform: str = DEMO_PLATFORM
+) -> League:
+    """The demo league of a workspace (the console's, or a chat workspace trying Sidebet out)."""
     async with db.write() as session:
-        league = await find_league(session, DEMO_PLATFORM, workspace_id)
+        league = await find_league(session, platform, workspace_id)
         if league is not None:
             return league
-        tenant = await get_or_create_tenant(session, DEMO_PLATFORM, workspace_id, now)
+        tenant = await get_or_create_tenant(session, platform, workspace_id, now)
         settings = LeagueSettings(settle_delay_minutes=0)
         league = League(
             tenant_id=tenant.id,

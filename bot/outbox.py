@@ -15,7 +15,7 @@ from commands.clock import Clock
 from commands.replies import Reply
 from commands.serialize import reply_from_dict
 from storage.database import Database
-from storage.models import League, OutboxMessage
+from storage.models import League, OutboxMessage, Tenant
 
 log = logging.getLogger(__name__)
 
@@ -23,18 +23,24 @@ Send = Callable[[League, Reply], Awaitable[None]]
 MAX_ATTEMPTS = 20
 
 
-async def deliver_pending(db: Database, clock: Clock, send: Send, *, limit: int = 50) -> int:
-    """Send up to `limit` pending posts in the order they were queued; returns how many went."""
+async def deliver_pending(
+    db: Database, clock: Clock, send: Send, *, platform: str | None = None, limit: int = 50
+) -> int:
+    """Send up to `limit` pending posts in the order they were queued; returns how many went.
+
+    With `platform`, only posts of leagues on that platform: each adapter delivers its own.
+    """
+    query = (
+        select(OutboxMessage, League)
+        .join(League, League.id == OutboxMessage.league_id)
+        .where(OutboxMessage.status == "pending")
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if platform is not None:
+        query = query.join(Tenant, Tenant.id == League.tenant_id).where(Tenant.platform == platform)
     async with db.read() as session:
-        rows = (
-            await session.execute(
-                select(OutboxMessage, League)
-                .join(League, League.id == OutboxMessage.league_id)
-                .where(OutboxMessage.status == "pending")
-                .order_by(OutboxMessage.id)
-                .limit(limit)
-            )
-        ).all()
+        rows = (await session.execute(query)).all()
     sent = 0
     for message, league in rows:
         try:

@@ -46,9 +46,7 @@ class DemoSettings(BaseModel):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="SIDEBET_", env_nested_delimiter="__", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="SIDEBET_", env_nested_delimiter="__", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///sidebet.db"
     log_level: str = "INFO"

@@ -24,6 +24,8 @@ class OptionType(StrEnum):
     ID = "id"  # a positive integer id (market, matchup, bet, quote)
     PICK = "pick"  # a side of a market: home/away/over/under or a team abbreviation
     MEMBER = "member"  # a league member, by name or chat mention
+    TEAM = "team"  # a fantasy team of the league, by abbreviation or ESPN team id
+    NUMBER = "number"  # a positive whole number that is not an id (an ESPN league id, a season)
     CHOICE = "choice"  # one of `choices`
 
 
@@ -35,6 +37,9 @@ class Option:
     required: bool = True
     choices: tuple[str, ...] = ()
     autocomplete: bool = False
+    # A secret (ESPN cookies): chat adapters collect it in a private form (a modal), never
+    # as a visible command option, and nothing ever echoes it back.
+    secret: bool = False
 
 
 @dataclass(frozen=True, slots=True)

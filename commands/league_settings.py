@@ -34,6 +34,17 @@ class LeagueSettings(BaseModel):
         60, ge=0, le=2880, description="wait after the last game is final before settling"
     )
     timezone: str = Field("America/New_York", description="time zone for times shown")
+    public_tickets: bool = Field(False, description="post each placed bet in the league channel")
+    admin_role: str = Field(
+        "", max_length=64, description="Discord role id whose members may run commissioner commands"
+    )
+    admins: str = Field(
+        "", max_length=2000, description="comma-separated chat user ids of extra commissioners"
+    )
+
+    @property
+    def admin_ids(self) -> frozenset[str]:
+        return frozenset(a.strip() for a in self.admins.split(",") if a.strip())
 
     @field_validator("timezone")
     @classmethod
@@ -66,6 +77,10 @@ def describe_allowed(name: str) -> str:
     info = LeagueSettings.model_fields[name]
     if name == "timezone":
         return "an IANA time zone such as America/New_York or Europe/London"
+    if name == "admin_role":
+        return "a role id, or none to clear it"
+    if name == "admins":
+        return "user ids separated by commas, or none to clear the list"
     if info.annotation is bool:
         return "on or off"
     choices = get_args(info.annotation)
@@ -97,6 +112,8 @@ def parse_setting_value(name: str, raw: str) -> Any:
             raise ValueError
         if info.annotation is int:
             return int(text.replace(",", "").replace("_", ""))
+        if info.annotation is str and name in ("admin_role", "admins") and text.lower() == "none":
+            return ""
         if info.annotation is float:
             value = float(text.rstrip("%"))
             if value != value or value in (float("inf"), float("-inf")):

@@ -154,6 +154,21 @@ async def odds_detail(
             _status_word(market, now, settings),
         )
         (prop_rows if market.kind == "prop" else game_rows).append(row)
+    # One button per side of the game markets (props are many: `bet` reaches them). A
+    # button without a stake makes the adapter ask for one.
+    buttons = tuple(
+        Button(
+            f"{sides[p].label} {odds(sides[p].odds)}",
+            "bet",
+            {"market": market.id, "pick": p},
+            ButtonStyle.PRIMARY,
+        )
+        for market in sorted(by_kind.values(), key=lambda m: (order[m.kind], m.id))
+        if market.kind in MATCHUP_KINDS and market.status == "open" and now < market.lock_at
+        for sides in (selections[market.id],)
+        for p in (("home", "away") if "home" in sides else ("over", "under"))
+        if sides[p].odds is not None
+    )
     columns = ("Market", "What", "Pick 1 (fair)", "Pick 2 (fair)", "Lock")
     tables = [Table(columns, tuple(game_rows), title=f"{home.name} vs {away.name}")]
     if prop_rows:
@@ -164,6 +179,7 @@ async def odds_detail(
         f"`bet {next(iter(by_kind.values())).id if by_kind else 1} {home.abbrev.lower()} 50`. "
         "Percentages are fair chances before the house margin.",
         tables=tuple(tables),
+        buttons=buttons,
     )
 
 

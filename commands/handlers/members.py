@@ -12,6 +12,7 @@ from commands.errors import NotFound
 from commands.format import credits, odds, signed_credits
 from commands.replies import Reply, Table, Tone
 from commands.services import betting
+from commands.services.journal import enqueue_post
 from commands.services.standings import standings
 from commands.services.tenancy import current_week
 from commands.views import leaderboard as leaderboard_view
@@ -68,6 +69,20 @@ async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
             "Here is a fresh slip at the current price.",
         )
     placed = result.placement
+    if ctx.settings.public_tickets and not result.already:
+        async with ctx.db.write() as session:
+            await enqueue_post(
+                session,
+                league_id=ctx.league.id,
+                kind="ticket",
+                dedupe_key=f"ticket:bet:{placed.bet_id}",
+                reply=Reply(
+                    f"{ctx.member.display_name} put {credits(placed.stake)} on {placed.label} at "
+                    f"{odds(placed.odds)}.",
+                    ephemeral=False,
+                ),
+                now=ctx.now,
+            )
     return receipt(
         placed.bet_id, placed.stake, placed.odds, placed.label, placed.balance, already=result.already
     )

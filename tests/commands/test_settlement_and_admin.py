@@ -191,3 +191,33 @@ async def test_unexpected_errors_show_a_reference_not_internals(db, caplog, monk
     assert reply.tone is Tone.ERROR and "(ref " in reply.text and "hunter2" not in reply.text
     ref = reply.text.split("(ref ")[1].split(")")[0]
     assert any(ref in r.getMessage() for r in caplog.records)
+
+
+async def test_public_tickets_post_each_bet_once(db):
+    from sqlalchemy import select
+
+    from storage.models import OutboxMessage
+
+    book = await Book(db).open()
+    await book.run("alex", "config set", admin=True, setting="public_tickets", value="on")
+    slip = await book.quote_id(
+        await book.run("blake", "bet", market=await book.market_id("total", 1), pick="under", stake=15)
+    )
+    await book.run("blake", "confirm", quote=slip)
+    await book.run("blake", "confirm", quote=slip)
+    async with db.read() as session:
+        tickets = (await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "ticket"))).all()
+    assert len(tickets) == 1 and "blake put 15 credits on Under" in tickets[0].payload["text"]
+
+
+async def test_admin_list_settings_parse_and_clear(db):
+    book = await Book(db).open()
+    reply = await book.run("alex", "config set", admin=True, setting="admins", value="U1, U2")
+    assert reply.tone is Tone.SUCCESS
+    from commands.league_settings import LeagueSettings
+
+    league = await book.league()
+    assert LeagueSettings.model_validate(league.settings).admin_ids == {"U1", "U2"}
+    await book.run("alex", "config set", admin=True, setting="admins", value="none")
+    league = await book.league()
+    assert LeagueSettings.model_validate(league.settings).admin_ids == frozenset()

@@ -1,0 +1,126 @@
+"""Suggestions while a user types an option, served from the database (never from ESPN).
+
+Chat platforms cap suggestions (Discord: 25, each label at most 100 characters), so the
+list is filtered by what was typed so far and cut to that size. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from commands.catalogue import BY_NAME, OptionType
+from commands.context import Invocation, Services
+from commands.format import lock_phrase, odds
+from commands.league_settings import LeagueSettings
+from commands.services.tenancy import current_week, find_caller
+from storage.models import Bet, Market, Matchup, Member, Selection, Team
+
+MAX_CHOICES = 25
+MAX_LABEL = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    label: str
+    value: str
+
+
+def _fits(typed: str, *texts: str) -> bool:
+    needle = typed.strip().lower().lstrip("#")
+    return not needle or any(needle in t.lower() for t in texts)
+
+
+async def suggest(
+    services: Services,
+    invocation: Invocation,
+    command: str,
+    option: str,
+    typed: str,
+    args: dict[str, Any] | None = None,
+) -> list[Choice]:
+    spec = BY_NAME.get(command)
+    found = next((o for o in spec.options if o.name == option), None) if spec else None
+    if found is None or found.secret:
+        return []
+    async with services.db.read() as session:
+        league, member = await find_caller(session, invocation)
+        if league is None:
+            return []
+        settings = LeagueSettings.model_validate(league.settings or {})
+        now = services.clock.now()
+        choices: list[Choice] = []
+        if found.type is OptionType.WORD and option == "setting":
+            choices = [Choice(n, n) for n in LeagueSettings.model_fields if _fits(typed, n)]
+        elif found.type is OptionType.MEMBER:
+            rows = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
+            choices = [Choice(m.display_name, m.user_id) for m in rows if _fits(typed, m.display_name)]
+        elif found.type is OptionType.TEAM:
+            rows = (await session.scalars(select(Team).where(Team.league_id == league.id))).all()
+            choices = [
+                Choice(f"{t.name} ({t.abbrev})", t.abbrev) for t in rows if _fits(typed, t.name, t.abbrev)
+            ]
+        elif found.type is OptionType.PICK:
+            market_id = str((args or {}).get("market", "")).lstrip("#")
+            if market_id.isdigit():
+                rows = (
+                    (
+                        await session.execute(
+                            select(Selection)
+                            .join(Market, Market.id == Selection.market_id)
+                            .where(Market.id == int(market_id), Market.league_id == league.id)
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+                choices = [
+                    Choice(f"{s.label} ({odds(s.odds)})", s.side)
+                    for s in rows
+                    if s.odds is not None and _fits(typed, s.label, s.side)
+                ]
+        elif found.type is OptionType.ID and option == "bet" and member is not None:
+            rows = (
+                await session.execute(
+                    select(Bet.id, Selection.label, Bet.stake)
+                    .join(Selection, Selection.id == Bet.selection_id)
+                    .where(Bet.member_id == member.id, Bet.status == "open")
+                    .order_by(Bet.id.desc())
+                )
+            ).all()
+            choices = [
+                Choice(f"#{i} {label}, {stake:,} credits", str(i))
+                for i, label, stake in rows
+                if _fits(typed, str(i), label)
+            ]
+        elif found.type is OptionType.ID and option in ("market", "matchup"):
+            week = await current_week(session, league.id)
+            if week is not None:
+                choices = await _market_or_matchup(session, week.id, option, typed, settings, now)
+    return [Choice(c.label[:MAX_LABEL], c.value) for c in choices[:MAX_CHOICES]]
+
+
+async def _market_or_matchup(
+    session: Any, week_id: int, option: str, typed: str, settings: LeagueSettings, now: Any
+) -> list[Choice]:
+    teams = {t.id: t for t in (await session.scalars(select(Team))).all()}
+    matchups = (
+        await session.scalars(select(Matchup).where(Matchup.week_id == week_id).order_by(Matchup.id))
+    ).all()
+    if option == "matchup":
+        out = []
+        for m in matchups:
+            label = f"#{m.id} {teams[m.home_team_id].name} vs {teams[m.away_team_id].name}"
+            if _fits(typed, label):
+                out.append(Choice(f"{label}, {lock_phrase(m.lock_at, now, settings.tz)}", str(m.id)))
+        return out
+    markets = (
+        await session.scalars(
+            select(Market)
+            .where(Market.week_id == week_id, Market.status == "open", Market.lock_at > now)
+            .order_by(Market.matchup_id, Market.id)
+        )
+    ).all()
+    return [Choice(f"#{m.id} {m.label}", str(m.id)) for m in markets if _fits(typed, str(m.id), m.label)]
