@@ -49,14 +49,18 @@ async def open_database(url: str) -> Database:
 
 def describe_report(report: DueReport) -> list[str]:
     lines = []
-    if report.sync.created:
+    if report.sync is not None and report.sync.created:
         lines.append("The week's lines are up.")
     if report.locked:
         lines.append(f"{plural(report.locked, 'market')} locked at kickoff.")
-    if report.sync.went_final:
+    if report.sync is not None and report.sync.went_final:
         lines.append("Every game of the week is final.")
-    if report.settled is not None:
-        lines.append(f"Week settled: {plural(report.settled.bets, 'bet')} graded and paid.")
+    for summary in report.settled:
+        lines.append(f"Week settled: {plural(summary.bets, 'bet')} graded and paid.")
+    if report.corrections:
+        lines.append(f"Stat corrections: {plural(len(report.corrections), 'bet')} re-graded.")
+    if report.sync_error is not None:
+        lines.append(f"! {report.sync_error.user_message}")
     return lines
 
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from commands.errors import InvalidInput
+from commands.weekly_times import WeeklyTime
 
 
 class LeagueSettings(BaseModel):
@@ -34,6 +35,11 @@ class LeagueSettings(BaseModel):
         60, ge=0, le=2880, description="wait after the last game is final before settling"
     )
     timezone: str = Field("America/New_York", description="time zone for times shown")
+    lines_open: str = Field("wed 10:00", description="when a week's lines open (local weekday and time)")
+    settle_at: str = Field("tue 09:00", description="settle no earlier than this after the week's last game")
+    corrections_close: str = Field(
+        "thu 23:59", description="apply ESPN stat corrections until this after settling"
+    )
     public_tickets: bool = Field(False, description="post each placed bet in the league channel")
     admin_role: str = Field(
         "", max_length=64, description="Discord role id whose members may run commissioner commands"
@@ -54,6 +60,14 @@ class LeagueSettings(BaseModel):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("unknown time zone") from None
         return value
+
+    @field_validator("lines_open", "settle_at", "corrections_close")
+    @classmethod
+    def _weekly(cls, value: str) -> str:
+        return str(WeeklyTime.parse(value))
+
+    def weekly(self, name: str) -> WeeklyTime:
+        return WeeklyTime.parse(getattr(self, name))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -77,6 +91,8 @@ def describe_allowed(name: str) -> str:
     info = LeagueSettings.model_fields[name]
     if name == "timezone":
         return "an IANA time zone such as America/New_York or Europe/London"
+    if name in ("lines_open", "settle_at", "corrections_close"):
+        return "a weekday and a 24-hour local time, like wed 10:00"
     if name == "admin_role":
         return "a role id, or none to clear it"
     if name == "admins":

@@ -46,6 +46,11 @@ class TeamInfo:
     abbrev: str
     owner_name: str | None
     owner_id: str | None  # ESPN member id (SWID GUID)
+    wins: int = 0
+    losses: int = 0
+    ties: int = 0
+    points_for: float = 0.0
+    points_against: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +87,21 @@ class LeagueData:
     current_matchup_period: int
     regular_season_matchup_periods: int
     final_matchup_period: int
+
+
+class ProviderError(Exception):
+    """A data source could not answer. `user_message` tells a commissioner what to do.
+
+    `kind` is a short stable word ("private", "cookies_expired", "not_found",
+    "unavailable", "bad_data") used to decide whether to retry and when to tell the league.
+    The message never contains credentials.
+    """
+
+    def __init__(self, kind: str, user_message: str, *, retryable: bool) -> None:
+        super().__init__(user_message)
+        self.kind = kind
+        self.user_message = user_message
+        self.retryable = retryable
 
 
 class LeagueDataProvider(Protocol):

@@ -74,6 +74,11 @@ class League(Base):
     espn_s2: Mapped[str | None] = mapped_column(Text)
     espn_swid: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Sync health, so persistent ESPN trouble reaches the commissioner instead of a log.
+    last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sync_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_sync_error: Mapped[str | None] = mapped_column(String(32))
+    season_over: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Team(Base):
@@ -88,6 +93,11 @@ class Team(Base):
     name: Mapped[str] = mapped_column(String(120))
     abbrev: Mapped[str] = mapped_column(String(16))
     owner_name: Mapped[str | None] = mapped_column(String(120))
+    wins: Mapped[int] = mapped_column(Integer, default=0)
+    losses: Mapped[int] = mapped_column(Integer, default=0)
+    ties: Mapped[int] = mapped_column(Integer, default=0)
+    points_for: Mapped[float] = mapped_column(Float, default=0.0)
+    points_against: Mapped[float] = mapped_column(Float, default=0.0)
 
 
 class Member(Base):
@@ -102,6 +112,8 @@ class Member(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(120))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    # A team the member says is theirs, waiting for a commissioner's `link`.
+    claimed_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -123,6 +135,12 @@ class Week(Base):
     final_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    is_playoff: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Markets exist from this instant (the league's "lines open" time); none before.
+    lines_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    markets_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Stat corrections are applied until this instant after settlement.
+    corrections_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Matchup(Base):
@@ -295,6 +313,9 @@ class OutboxMessage(Base):
     dedupe_key: Mapped[str] = mapped_column(String(100))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|failed
+    # The platform's id of the posted message, so a board can be edited in place later.
+    message_ref: Mapped[str | None] = mapped_column(String(120))
+    revision: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,3 +53,13 @@ async def enqueue_post(
         .on_conflict_do_nothing(index_elements=["league_id", "dedupe_key"])
     )
     return result.rowcount == 1
+
+
+async def revise_post(session: AsyncSession, *, league_id: int, dedupe_key: str, reply: Reply) -> bool:
+    """Replace a queued or already posted message's content; the deliverer edits it in place."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.league_id == league_id, OutboxMessage.dedupe_key == dedupe_key)
+        .values(payload=reply_to_dict(reply), revision=OutboxMessage.revision + 1, status="pending")
+    )
+    return bool(result.rowcount)

@@ -1,85 +1,242 @@
-"""What is due for a league right now: sync, lock, settle.
+"""What is due for a league right now: sync, lock, settle, re-grade, season end.
 
 Everything here derives what to do from the database and the clock, never from memory of
-what ran before, so it can run on a timer, after a restart, twice, or from the console's
-`:advance` with the same result.
+what ran before, so it can run on a timer, after a restart, twice, from several
+processes, or from the console's `:advance` with the same result: the unique keys on
+allowances, payouts, corrections and posts make every effect happen once.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from commands.context import Services
 from commands.errors import Conflict
+from commands.format import plural
 from commands.league_settings import LeagueSettings
+from commands.provider import ProviderError
+from commands.replies import Reply, Table, Tone
 from commands.services.journal import enqueue_post
-from commands.services.settlement import SettlementSummary, settle_week
+from commands.services.settlement import Correction, SettlementSummary, regrade_week, settle_week
 from commands.services.standings import standings
 from commands.services.weeks import SyncResult, lock_due, sync_league
-from commands.views import settlement_post
+from commands.views import leaderboard, settlement_post
 from storage.database import Database
-from storage.models import League, Week
+from storage.models import League, Member, Team, Week
 
 log = logging.getLogger(__name__)
+
+# Tell the channel once a sync problem has lasted this many attempts in a row.
+FAILURES_BEFORE_NOTICE = 3
+
+
+@dataclass(slots=True)
+class DueReport:
+    sync: SyncResult | None
+    locked: int = 0
+    settled: list[SettlementSummary] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+    sync_error: ProviderError | None = None
+    season_over: bool = False
+
+
+def settle_time(week: Week, settings: LeagueSettings) -> datetime | None:
+    """When a final week may settle: after the settle delay and the league's settle time."""
+    if week.final_at is None:
+        return None
+    earliest = week.final_at + timedelta(minutes=settings.settle_delay_minutes)
+    if week.last_kickoff is not None:
+        earliest = max(earliest, settings.weekly("settle_at").next_after(week.last_kickoff, settings.tz))
+    return earliest
 
 
 async def settle_due(
     db: Database, league: League, now: datetime, *, force: bool = False
-) -> SettlementSummary | None:
-    """Settle the league's final week once its settle delay has passed (or now, if forced)."""
+) -> list[SettlementSummary]:
+    """Settle every final week whose settle time has come (or now, if forced), oldest first."""
     settings = LeagueSettings.model_validate(league.settings or {})
+    done: list[SettlementSummary] = []
     async with db.write() as session:
-        week = await session.scalar(
-            select(Week)
-            .where(Week.league_id == league.id, Week.status != "settled", Week.final_at.is_not(None))
-            .order_by(Week.id)
-            .limit(1)
+        weeks = (
+            await session.scalars(
+                select(Week)
+                .where(Week.league_id == league.id, Week.status != "settled", Week.final_at.is_not(None))
+                .order_by(Week.season, Week.matchup_period)
+            )
+        ).all()
+        for week in weeks:
+            due = settle_time(week, settings)
+            if not force and (due is None or now < due):
+                continue
+            summary = await settle_week(session, week, now)
+            week.corrections_close_at = settings.weekly("corrections_close").next_after(now, settings.tz)
+            rows = await standings(session, league.id, week.id)
+            await enqueue_post(
+                session,
+                league_id=league.id,
+                kind="settled",
+                dedupe_key=f"settled:week:{week.id}",
+                reply=settlement_post(week, summary, rows),
+                now=now,
+            )
+            log.info("settled league=%s week=%s bets=%s", league.id, week.matchup_period, summary.bets)
+            done.append(summary)
+    return done
+
+
+async def regrade_due(db: Database, league: League, now: datetime) -> list[Correction]:
+    """Apply stat corrections to settled weeks whose correction window is still open."""
+    corrections: list[Correction] = []
+    async with db.write() as session:
+        weeks = (
+            await session.scalars(
+                select(Week).where(
+                    Week.league_id == league.id, Week.status == "settled", Week.corrections_close_at > now
+                )
+            )
+        ).all()
+        for week in weeks:
+            changed = await regrade_week(session, week, now)
+            if not changed:
+                continue
+            corrections += changed
+            names = {
+                m.id: m.display_name
+                for m in (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
+            }
+            rows = tuple(
+                (
+                    names.get(c.member_id, "?"),
+                    c.label,
+                    f"{c.was} -> {c.now}",
+                    f"{c.amount:+,}" + (f" ({c.shortfall:,} not recoverable)" if c.shortfall else ""),
+                )
+                for c in changed
+            )
+            await enqueue_post(
+                session,
+                league_id=league.id,
+                kind="correction",
+                dedupe_key=f"regrade:week:{week.id}:{now.isoformat()}",
+                reply=Reply(
+                    f"ESPN corrected week {week.matchup_period} stats: "
+                    f"{plural(len(changed), 'bet')} re-graded.",
+                    tables=(Table(("Member", "Bet", "Result", "Credits"), rows),),
+                    ephemeral=False,
+                    tone=Tone.WARNING,
+                ),
+                now=now,
+            )
+    return corrections
+
+
+async def end_season_if_done(db: Database, league: League, sync: SyncResult, now: datetime) -> bool:
+    """After the final matchup period settles: one final standings post, then quiet."""
+    async with db.write() as session:
+        final = await session.scalar(
+            select(Week).where(
+                Week.league_id == league.id,
+                Week.season == sync.season,
+                Week.matchup_period == sync.final_period,
+                Week.status == "settled",
+            )
         )
-        if week is None or week.final_at is None:
-            return None
-        if not force and now < week.final_at + timedelta(minutes=settings.settle_delay_minutes):
-            return None
-        summary = await settle_week(session, week, now)
-        rows = await standings(session, league.id, week.id)
+        if final is None:
+            return False
+        teams = (
+            await session.scalars(
+                select(Team)
+                .where(Team.league_id == league.id)
+                .order_by(Team.wins.desc(), Team.points_for.desc())
+            )
+        ).all()
+        table = Table(
+            ("Team", "W-L-T", "PF", "PA"),
+            tuple(
+                (t.name, f"{t.wins}-{t.losses}-{t.ties}", f"{t.points_for:.1f}", f"{t.points_against:.1f}")
+                for t in teams
+            ),
+            title=f"{sync.season} final standings",
+        )
+        bettors = await standings(session, league.id)
+        reply = Reply(
+            f"That's the {sync.season} season. Thanks for playing! Final standings and the book's "
+            "season leaderboard:",
+            tables=(table, *leaderboard(f"{sync.season} bettors", bettors, week=False).tables),
+            ephemeral=False,
+            tone=Tone.SUCCESS,
+        )
         await enqueue_post(
             session,
             league_id=league.id,
-            kind="settled",
-            dedupe_key=f"settled:week:{week.id}",
-            reply=settlement_post(week, summary, rows),
+            kind="season_over",
+            dedupe_key=f"season_over:{sync.season}",
+            reply=reply,
             now=now,
         )
-        log.info("settled league=%s week=%s bets=%s", league.id, week.matchup_period, summary.bets)
-        return summary
+        await session.execute(update(League).where(League.id == league.id).values(season_over=True))
+    return True
 
 
-@dataclass(frozen=True, slots=True)
-class DueReport:
-    sync: SyncResult
-    locked: int
-    settled: SettlementSummary | None
+async def record_sync_failure(db: Database, league: League, error: ProviderError, now: datetime) -> None:
+    """Count consecutive failures; once they persist, tell the league channel (once a day per kind)."""
+    async with db.write() as session:
+        failures = (league.sync_failures or 0) + 1
+        await session.execute(
+            update(League)
+            .where(League.id == league.id)
+            .values(sync_failures=failures, last_sync_error=error.kind)
+        )
+        if failures >= FAILURES_BEFORE_NOTICE or not error.retryable:
+            await enqueue_post(
+                session,
+                league_id=league.id,
+                kind="sync_error",
+                dedupe_key=f"sync_error:{error.kind}:{now:%Y-%m-%d}",
+                reply=Reply(
+                    f"Sidebet can't read this league from ESPN: {error.user_message} "
+                    "Nothing is priced or settled until it can.",
+                    ephemeral=False,
+                    tone=Tone.WARNING,
+                ),
+                now=now,
+            )
 
 
-async def run_due(services: Services, league: League) -> DueReport:
-    """One pass of the week's jobs for one league."""
+async def run_due(services: Services, league: League, *, sync: bool = True) -> DueReport:
+    """One pass of the week's jobs for one league.
+
+    A provider failure skips the sync (nothing half-read is stored) but not the rest:
+    locks and settlement of weeks already known final still happen on time.
+    """
     now = services.clock.now()
-    sync = await sync_league(services.db, league, services.providers(league), now)
-    locked = await lock_due(services.db, league.id, now)
-    settled = await settle_due(services.db, league, now)
-    return DueReport(sync, locked, settled)
+    report = DueReport(sync=None)
+    if sync:
+        try:
+            report.sync = await sync_league(services.db, league, services.providers(league), now)
+        except ProviderError as error:
+            log.warning("sync failed league=%s kind=%s", league.id, error.kind)
+            report.sync_error = error
+            await record_sync_failure(services.db, league, error, now)
+    report.locked = await lock_due(services.db, league, now)
+    report.settled = await settle_due(services.db, league, now)
+    report.corrections = await regrade_due(services.db, league, now)
+    if report.sync is not None and report.settled and not league.season_over:
+        report.season_over = await end_season_if_done(services.db, league, report.sync, now)
+    return report
 
 
 async def settle_now(services: Services, league: League) -> SettlementSummary:
     """The commissioner's `settle`: refresh scores, then settle if every game is final."""
     now = services.clock.now()
     await sync_league(services.db, league, services.providers(league), now)
-    await lock_due(services.db, league.id, now)
-    summary = await settle_due(services.db, league, now, force=True)
-    if summary is None:
+    await lock_due(services.db, league, now)
+    done = await settle_due(services.db, league, now, force=True)
+    if not done:
         async with services.db.read() as session:
             week = await session.scalar(
                 select(Week).where(Week.league_id == league.id).order_by(Week.id.desc()).limit(1)
@@ -87,4 +244,4 @@ async def settle_now(services: Services, league: League) -> SettlementSummary:
         if week is not None and week.status == "settled":
             raise Conflict(f"Week {week.matchup_period} is already settled.")
         raise Conflict("This week isn't final yet: settling waits until every game has finished.")
-    return summary
+    return done[-1]

@@ -11,14 +11,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import engine
 from commands.errors import Conflict
 from commands.format import credits
 from storage.ledger import InsufficientBalance, post_entry
-from storage.models import Bet, Market, Matchup, Member, Selection, Starter, Week
+from storage.models import Bet, LedgerEntry, Market, Matchup, Member, Selection, Starter, Week
 
 
 @dataclass(slots=True)
@@ -164,3 +164,102 @@ async def void_bets(session: AsyncSession, bets: list[Bet], reason: str, now: da
             summary.bets += 1
             summary.outcomes["void"] += 1
     return summary
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    bet_id: int
+    member_id: int
+    label: str
+    was: str
+    now: str
+    amount: int  # credits actually moved
+    shortfall: int  # what could not be taken back because the balance ran out
+
+
+async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list[Correction]:
+    """Re-grade a settled week from its current scores; every change is a correction entry.
+
+    A correction that takes credits back takes at most what the member has left: a balance
+    never goes below zero, and the notice says how much could not be recovered.
+    """
+    matchups = {
+        m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
+    }
+    starters: dict[int, dict[int, Starter]] = {}
+    for row in (await session.scalars(select(Starter).where(Starter.matchup_id.in_(list(matchups))))).all():
+        starters.setdefault(row.matchup_id, {})[row.player_id] = row
+    markets = (
+        await session.scalars(select(Market).where(Market.week_id == week.id, Market.status == "settled"))
+    ).all()
+    corrections: list[Correction] = []
+    for market in markets:
+        result = market_result(market, matchups[market.matchup_id], starters.get(market.matchup_id, {}))
+        selections = {
+            s.id: s
+            for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
+        }
+        bets = (
+            await session.scalars(
+                select(Bet)
+                .where(Bet.market_id == market.id, Bet.status.in_(("won", "lost", "push", "void")))
+                .order_by(Bet.id)
+            )
+        ).all()
+        for bet in bets:
+            if bet.status == "void" and bet.void_reason is not None:
+                continue  # voided by a commissioner, not by the scores
+            selection = selections[bet.selection_id]
+            outcome = engine.grade(
+                engine.MarketKind(market.kind), selection.side, bet.line, market.subject or None, result
+            )
+            amount = engine.payout(bet.stake, bet.odds, outcome)
+            if outcome.value == bet.status and amount == bet.payout:
+                continue
+            corrections.append(await _correct(session, bet, selection.label, outcome, amount, now))
+    return corrections
+
+
+async def _correct(
+    session: AsyncSession, bet: Bet, label: str, outcome: engine.Outcome, amount: int, now: datetime
+) -> Correction:
+    delta = amount - (bet.payout or 0)
+    previous = await session.scalar(
+        select(func.count())
+        .select_from(LedgerEntry)
+        .where(LedgerEntry.bet_id == bet.id, LedgerEntry.kind == "correction")
+    )
+    key = f"regrade:bet:{bet.id}:{(previous or 0) + 1}"
+    moved, shortfall = delta, 0
+    if delta:
+        try:
+            await post_entry(
+                session,
+                league_id=bet.league_id,
+                member_id=bet.member_id,
+                kind="correction",
+                amount=delta,
+                dedupe_key=key,
+                bet_id=bet.id,
+                week_id=bet.week_id,
+                memo=f"stat correction: {bet.status} -> {outcome.value}",
+                now=now,
+            )
+        except InsufficientBalance as exc:
+            moved, shortfall = -exc.balance, -delta - exc.balance
+            if moved:
+                await post_entry(
+                    session,
+                    league_id=bet.league_id,
+                    member_id=bet.member_id,
+                    kind="correction",
+                    amount=moved,
+                    dedupe_key=key,
+                    bet_id=bet.id,
+                    week_id=bet.week_id,
+                    memo=f"stat correction: {bet.status} -> {outcome.value}; {shortfall} not recoverable",
+                    now=now,
+                )
+    was = bet.status
+    bet.status, bet.payout, bet.settled_at = outcome.value, amount, now
+    return Correction(bet.id, bet.member_id, label, was, outcome.value, moved, shortfall)

@@ -1,21 +1,23 @@
-"""Bringing a league's week in from its data provider: teams, matchups, starters, markets.
+"""Bringing a league's weeks in from its data provider: teams, matchups, starters, markets.
 
-Syncing is idempotent: it upserts what the provider says, creates a week's markets and
-allowances once, reprices only markets that are still open, and notes when the week went
-final. Network I/O happens before the write transaction starts, never inside it.
+Syncing is idempotent: it upserts what the provider says about the current matchup period
+and every earlier one that is not finished with (unsettled, or inside its stat-correction
+window), opens a week's markets and allowances once when its lines are due, reprices only
+markets that are still open, and notes when a week went final. Network I/O happens before
+the write transaction starts, never inside it, so a provider failure writes nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
 from commands.provider import LeagueData, LeagueDataProvider, MatchupData, ProGame, WeekData
-from commands.services.journal import enqueue_post
+from commands.services.journal import enqueue_post, revise_post
 from commands.services.pricing import apply_plans, plan_markets
 from commands.services.tenancy import grant_allowance
 from commands.views import lines_up_post
@@ -23,70 +25,65 @@ from storage.database import Database
 from storage.models import League, Market, Matchup, Member, Starter, Team, Week
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SyncResult:
-    week_id: int
-    created: bool
-    repriced: int
-    went_final: bool
+    season: int
+    current_period: int
+    final_period: int
+    weeks: list[int] = field(default_factory=list)
+    opened: list[int] = field(default_factory=list)
+    went_final: list[int] = field(default_factory=list)
+    repriced: int = 0
+
+    @property
+    def created(self) -> bool:
+        return bool(self.opened)
+
+
+def board_key(week_id: int) -> str:
+    return f"lines_up:week:{week_id}"
 
 
 async def sync_league(
     db: Database, league: League, provider: LeagueDataProvider, now: datetime
 ) -> SyncResult:
     league_data = await provider.fetch_league()
-    week_data = await provider.fetch_week(league_data.current_matchup_period)
+    periods = await periods_to_sync(db, league, league_data, now)
+    weeks = [await provider.fetch_week(period) for period in periods]
     settings = LeagueSettings.model_validate(league.settings or {})
-    async with db.write() as session:
-        return await _store(session, league, settings, league_data, week_data, now)
-
-
-async def _store(
-    session: AsyncSession,
-    league: League,
-    settings: LeagueSettings,
-    league_data: LeagueData,
-    data: WeekData,
-    now: datetime,
-) -> SyncResult:
-    teams = await _upsert_teams(session, league.id, league_data)
-    week = await session.scalar(
-        select(Week).where(
-            Week.league_id == league.id,
-            Week.season == data.season,
-            Week.matchup_period == data.matchup_period,
-        )
+    result = SyncResult(
+        league_data.season, league_data.current_matchup_period, league_data.final_matchup_period
     )
-    created = week is None
-    kickoffs = sorted(g.kickoff for g in data.pro_games)
-    if week is None:
-        week = Week(
-            league_id=league.id,
-            season=data.season,
-            matchup_period=data.matchup_period,
-            scoring_periods=list(data.scoring_periods),
-            status="open",
-            first_kickoff=kickoffs[0] if kickoffs else None,
-            last_kickoff=kickoffs[-1] if kickoffs else None,
-            opened_at=now,
+    async with db.write() as session:
+        teams = await _upsert_teams(session, league.id, league_data)
+        for data in weeks:
+            week = await _store_week(session, league, settings, teams, data, now, result)
+            await _open_or_reprice(session, league, settings, teams, week, now, result)
+        await session.execute(
+            update(League)
+            .where(League.id == league.id)
+            .values(last_synced_at=now, sync_failures=0, last_sync_error=None)
         )
-        session.add(week)
-        await session.flush()
-    games = _games_by_team(data.pro_games)
-    repriced = 0
-    for matchup_data in data.matchups:
-        if matchup_data.away_team_id is None:
-            continue  # a bye: nothing to bet on
-        repriced += await _sync_matchup(session, league, settings, week, teams, games, matchup_data, now)
-    went_final = False
-    if data.is_final and week.final_at is None:
-        week.final_at = now
-        if week.status != "settled":
-            week.status = "final"
-        went_final = True
-    if created:
-        await _open_week(session, league, settings, week, now)
-    return SyncResult(week.id, created, repriced, went_final)
+    return result
+
+
+async def periods_to_sync(db: Database, league: League, data: LeagueData, now: datetime) -> list[int]:
+    """The current matchup period plus every earlier one still in play for this season."""
+    periods: set[int] = set()
+    if 1 <= data.current_matchup_period <= data.final_matchup_period:
+        periods.add(data.current_matchup_period)
+    async with db.read() as session:
+        pending = (
+            await session.scalars(
+                select(Week.matchup_period).where(
+                    Week.league_id == league.id,
+                    Week.season == data.season,
+                    or_(Week.status != "settled", Week.corrections_close_at > now),
+                )
+            )
+        ).all()
+    periods.update(p for p in pending if p <= data.final_matchup_period)
+    return sorted(periods)
 
 
 async def _upsert_teams(session: AsyncSession, league_id: int, league_data: LeagueData) -> dict[int, Team]:
@@ -97,39 +94,80 @@ async def _upsert_teams(session: AsyncSession, league_id: int, league_data: Leag
     for info in league_data.teams:
         team = existing.get(info.team_id)
         if team is None:
-            team = Team(
-                league_id=league_id,
-                espn_team_id=info.team_id,
-                name=info.name,
-                abbrev=info.abbrev,
-                owner_name=info.owner_name,
-            )
+            team = Team(league_id=league_id, espn_team_id=info.team_id)
             session.add(team)
             existing[info.team_id] = team
-        else:
-            team.name, team.abbrev, team.owner_name = info.name, info.abbrev, info.owner_name
+        team.name, team.abbrev, team.owner_name = info.name, info.abbrev, info.owner_name
+        team.wins, team.losses, team.ties = info.wins, info.losses, info.ties
+        team.points_for, team.points_against = info.points_for, info.points_against
     await session.flush()
     return existing
 
 
-def _games_by_team(games: tuple[ProGame, ...]) -> dict[str, ProGame]:
+def _first_game_by_team(games: tuple[ProGame, ...]) -> dict[str, ProGame]:
+    """Each pro team's first game of the period (a two-week playoff matchup has two)."""
     by_team: dict[str, ProGame] = {}
-    for game in games:
-        by_team[game.home] = game
-        by_team[game.away] = game
+    for game in sorted(games, key=lambda g: g.kickoff):
+        by_team.setdefault(game.home, game)
+        by_team.setdefault(game.away, game)
     return by_team
 
 
-async def _sync_matchup(
+async def _store_week(
     session: AsyncSession,
     league: League,
+    settings: LeagueSettings,
+    teams: dict[int, Team],
+    data: WeekData,
+    now: datetime,
+    result: SyncResult,
+) -> Week:
+    week = await session.scalar(
+        select(Week).where(
+            Week.league_id == league.id,
+            Week.season == data.season,
+            Week.matchup_period == data.matchup_period,
+        )
+    )
+    kickoffs = sorted(g.kickoff for g in data.pro_games)
+    if week is None:
+        week = Week(
+            league_id=league.id,
+            season=data.season,
+            matchup_period=data.matchup_period,
+            status="open",
+            opened_at=now,
+            markets_open=False,
+        )
+        session.add(week)
+    week.scoring_periods = list(data.scoring_periods)
+    week.is_playoff = any(m.is_playoff for m in data.matchups)
+    if kickoffs and week.status == "open":
+        week.first_kickoff, week.last_kickoff = kickoffs[0], kickoffs[-1]
+        week.lines_open_at = settings.weekly("lines_open").last_before(kickoffs[0], settings.tz)
+    await session.flush()
+    games = _first_game_by_team(data.pro_games)
+    for matchup_data in data.matchups:
+        if matchup_data.away_team_id is not None:  # a bye has nothing to bet on
+            await _store_matchup(session, settings, week, teams, games, matchup_data, now)
+    if data.is_final and week.final_at is None:
+        week.final_at = now
+        if week.status != "settled":
+            week.status = "final"
+        result.went_final.append(week.id)
+    result.weeks.append(week.id)
+    return week
+
+
+async def _store_matchup(
+    session: AsyncSession,
     settings: LeagueSettings,
     week: Week,
     teams: dict[int, Team],
     games: dict[str, ProGame],
     data: MatchupData,
     now: datetime,
-) -> int:
+) -> None:
     assert data.away_team_id is not None
     home, away = teams[data.home_team_id], teams[data.away_team_id]
     lineup = [(home, p) for p in data.home_lineup] + [(away, p) for p in data.away_lineup]
@@ -175,57 +213,107 @@ async def _sync_matchup(
     for player_id in benched:
         await session.delete(rows.pop(player_id))
     await session.flush()
-    if now >= matchup.lock_at:
-        return 0
-    starters = list(rows.values())
-    plans = plan_markets(
-        home,
-        away,
-        [s for s in starters if s.team_id == home.id],
-        [s for s in starters if s.team_id == away.id],
-        settings,
-        matchup.lock_at,
-    )
-    return await apply_plans(
-        session, league_id=league.id, week_id=week.id, matchup_id=matchup.id, plans=plans, now=now
-    )
 
 
-async def _open_week(
+async def _previous_week_done(session: AsyncSession, week: Week) -> bool:
+    previous = await session.scalar(
+        select(Week.status)
+        .where(
+            Week.league_id == week.league_id,
+            Week.season == week.season,
+            Week.matchup_period < week.matchup_period,
+            Week.status != "settled",
+        )
+        .limit(1)
+    )
+    return previous is None
+
+
+async def _open_or_reprice(
+    session: AsyncSession,
+    league: League,
+    settings: LeagueSettings,
+    teams: dict[int, Team],
+    week: Week,
+    now: datetime,
+    result: SyncResult,
+) -> None:
+    """Open the week's book when its lines are due, or reprice what is still open."""
+    if week.status == "settled":
+        return
+    if not week.markets_open:
+        due = week.lines_open_at is not None and now >= week.lines_open_at
+        if not due or not await _previous_week_done(session, week):
+            return
+        week.markets_open = True
+        result.opened.append(week.id)
+    by_id = {t.id: t for t in teams.values()}
+    matchups = (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
+    changed = 0
+    for matchup in matchups:
+        if now >= matchup.lock_at and week.id not in result.opened:
+            continue
+        starters = (await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))).all()
+        home, away = by_id[matchup.home_team_id], by_id[matchup.away_team_id]
+        plans = plan_markets(
+            home,
+            away,
+            [s for s in starters if s.team_id == home.id],
+            [s for s in starters if s.team_id == away.id],
+            settings,
+            matchup.lock_at,
+        )
+        changed += await apply_plans(
+            session, league_id=league.id, week_id=week.id, matchup_id=matchup.id, plans=plans, now=now
+        )
+    result.repriced += changed
+    if week.id in result.opened:
+        members = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
+        for member in members:
+            await grant_allowance(session, league, week, member, settings.allowance, now)
+        reply = await lines_up_post(session, league, settings, week, now)
+        await enqueue_post(
+            session, league_id=league.id, kind="lines_up", dedupe_key=board_key(week.id), reply=reply, now=now
+        )
+    elif changed:
+        await refresh_board(session, league, settings, week, now)
+
+
+async def refresh_board(
     session: AsyncSession, league: League, settings: LeagueSettings, week: Week, now: datetime
 ) -> None:
-    members = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
-    for member in members:
-        await grant_allowance(session, league, week, member, settings.allowance, now)
+    """Edit the week's posted lines board in place, as a sportsbook's odds page updates."""
     reply = await lines_up_post(session, league, settings, week, now)
-    await enqueue_post(
-        session,
-        league_id=league.id,
-        kind="lines_up",
-        dedupe_key=f"lines_up:week:{week.id}",
-        reply=reply,
-        now=now,
-    )
+    await revise_post(session, league_id=league.id, dedupe_key=board_key(week.id), reply=reply)
 
 
-async def lock_due(db: Database, league_id: int, now: datetime) -> int:
+async def lock_due(db: Database, league: League, now: datetime) -> int:
     """Mark every market whose lock time has passed as locked; returns how many changed.
 
-    Bets check the lock time themselves, so this is bookkeeping for displays, not the guard.
+    Bets check the lock time themselves, so this is bookkeeping for displays (and the
+    board edit), not the guard.
     """
+    settings = LeagueSettings.model_validate(league.settings or {})
     async with db.write() as session:
-        result = await session.execute(
-            update(Market)
-            .where(Market.league_id == league_id, Market.status == "open", Market.lock_at <= now)
-            .values(status="locked")
-        )
         weeks = (
-            await session.scalars(select(Week).where(Week.league_id == league_id, Week.status == "open"))
+            await session.scalars(
+                select(Week).where(Week.league_id == league.id, Week.status == "open", Week.markets_open)
+            )
         ).all()
+        locked = 0
         for week in weeks:
+            result = await session.execute(
+                update(Market)
+                .where(Market.week_id == week.id, Market.status == "open", Market.lock_at <= now)
+                .values(status="locked")
+            )
+            if not result.rowcount:
+                continue
+            locked += result.rowcount
             still_open = await session.scalar(
                 select(Market.id).where(Market.week_id == week.id, Market.status == "open").limit(1)
             )
             if still_open is None:
                 week.status = "locked"
-        return result.rowcount or 0
+            await refresh_board(session, league, settings, week, now)
+        return locked

@@ -16,7 +16,7 @@ from tests.book import Book
 async def _settle(book: Book) -> None:
     book.clock.advance(timedelta(days=8))
     report = await book.due()
-    assert report.settled is not None
+    assert report.settled
 
 
 async def test_settlement_grades_from_final_scores_and_pays_once(db):
@@ -67,7 +67,7 @@ async def test_settlement_grades_from_final_scores_and_pays_once(db):
 
     before = await book.snapshot()
     league = await book.league()
-    assert await settle_due(db, league, book.clock.now(), force=True) is None
+    assert await settle_due(db, league, book.clock.now(), force=True) == []
     await book.due()
     assert await book.snapshot() == before
     assert "already settled" in (await book.run("alex", "settle", admin=True)).text
