@@ -38,6 +38,11 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     return text
 
 
+# Database drivers log every statement with its parameters at DEBUG, and parameters can be
+# ESPN cookies being saved; they never log below INFO, whatever the configured level.
+DRIVER_LOGGERS = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
+
+
 def configure_logging(level: str, secrets: Iterable[str], log_file: str | None = None) -> None:
     handler: logging.Handler = (
         logging.FileHandler(log_file) if log_file else logging.StreamHandler(sys.stderr)
@@ -46,3 +51,5 @@ def configure_logging(level: str, secrets: Iterable[str], log_file: str | None =
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    for name in DRIVER_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))

@@ -51,6 +51,8 @@ class Command:
     ephemeral: bool = True
     # Actions are reached by buttons (and typed in the console), not as slash commands.
     action: bool = False
+    # False for the few commands that work before the workspace has a league (setup).
+    needs_league: bool = True
 
     @property
     def name(self) -> str:
@@ -112,6 +114,17 @@ CATALOGUE: tuple[Command, ...] = (
         ephemeral=False,
     ),
     Command(
+        ("scoreboard",),
+        "This week's fantasy matchups: score, projection and live win chance.",
+        ephemeral=False,
+    ),
+    Command(("standings",), "The fantasy league's standings.", ephemeral=False),
+    Command(
+        ("claim",),
+        "Tell the commissioner which ESPN team is yours.",
+        (Option("team", OptionType.TEAM, "Your team's abbreviation", autocomplete=True),),
+    ),
+    Command(
         ("help",),
         "What you can do here.",
         (Option("command", OptionType.TEXT, "A command to explain", required=False),),
@@ -130,6 +143,31 @@ CATALOGUE: tuple[Command, ...] = (
         action=True,
     ),
     # --- commissioners -----------------------------------------------------------------
+    Command(
+        ("setup",),
+        "Link this server to an ESPN league (cookies only for a private league).",
+        (
+            Option("league", OptionType.NUMBER, "ESPN league id (the leagueId in the league's URL)"),
+            Option("season", OptionType.NUMBER, "Season year; detected when left out", required=False),
+            Option(
+                "espn_s2", OptionType.TEXT, "espn_s2 cookie (private leagues)", required=False, secret=True
+            ),
+            Option("swid", OptionType.TEXT, "SWID cookie (private leagues)", required=False, secret=True),
+        ),
+        audience=Audience.ADMIN,
+        needs_league=False,
+    ),
+    Command(
+        ("link",),
+        "Tie a member to the ESPN team they own (also approves a claim).",
+        (
+            Option("member", OptionType.MEMBER, "Who", autocomplete=True),
+            Option("team", OptionType.TEAM, "Their team's abbreviation", autocomplete=True),
+        ),
+        audience=Audience.ADMIN,
+    ),
+    Command(("channel",), "Post lines and results in this channel.", audience=Audience.ADMIN),
+    Command(("sync",), "Read the league from ESPN now.", audience=Audience.ADMIN),
     Command(("config", "show"), "Show the league's settings.", audience=Audience.ADMIN),
     Command(
         ("config", "set"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,6 +14,8 @@ from storage.database import Database
 from storage.models import League, Member
 
 ProviderFactory = Callable[[League], LeagueDataProvider]
+# Which season an ESPN league is in now: (league id, espn_s2, swid) -> season year.
+SeasonDetector = Callable[[int, str | None, str | None], Awaitable[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class Services:
     clock: Clock
     providers: ProviderFactory
     callers: CallerCache = field(default_factory=CallerCache)
+    detect_season: SeasonDetector | None = None
 
 
 @dataclass(slots=True)

@@ -15,7 +15,7 @@ from typing import Any
 from commands.catalogue import BY_NAME, Audience, Command
 from commands.context import Context, Invocation, Services
 from commands.errors import CommandError, NotAllowed
-from commands.handlers import HANDLERS
+from commands.handlers import HANDLERS, LEAGUELESS_HANDLERS
 from commands.handlers.members import help_reply
 from commands.league_settings import LeagueSettings
 from commands.options import parse_options
@@ -53,6 +53,8 @@ async def _run(services: Services, invocation: Invocation, command: Command, raw
     args = parse_options(command, raw)
     if command.name == "help":
         return help_reply(invocation.is_admin, args.get("command"))
+    if not command.needs_league:
+        return await LEAGUELESS_HANDLERS[command.name](services, invocation, args)
     key = (invocation.platform, invocation.workspace_id, invocation.user_id)
     cached = services.callers.get(key)
     if cached is not None:

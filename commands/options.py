@@ -80,6 +80,13 @@ def _where(option: Option) -> str:
     }.get(option.name, "")
 
 
+def parse_number(raw: Any, option: Option) -> int:
+    text = str(raw).strip().replace(",", "")
+    if isinstance(raw, bool) or not text.isdigit() or not 1 <= int(text) <= 2**62:
+        raise InvalidInput(f"`{option.name}` must be a whole number, like 123456; '{raw}' isn't.")
+    return int(text)
+
+
 def parse_amount(raw: Any) -> int:
     text = str(raw).strip().replace(",", "").replace("_", "")
     if not re.fullmatch(r"[+-]?\d+", text):
@@ -99,6 +106,8 @@ def parse_option(option: Option, raw: Any) -> Any:
         return parse_id(raw, option)
     if option.type is OptionType.AMOUNT:
         return parse_amount(raw)
+    if option.type is OptionType.NUMBER:
+        return parse_number(raw, option)
     text = str(raw).strip()
     if not text:
         raise InvalidInput(f"`{option.name}` can't be empty.")
@@ -111,7 +120,9 @@ def parse_option(option: Option, raw: Any) -> Any:
     if option.type is OptionType.MEMBER:
         mention = _MENTION.match(text)
         return mention.group(1) if mention else text.lstrip("@")
-    if option.type in (OptionType.PICK, OptionType.WORD):
+    if option.secret:
+        return text  # never echoed: no message here may quote it
+    if option.type in (OptionType.PICK, OptionType.WORD, OptionType.TEAM):
         if " " in text:
             raise InvalidInput(f"`{option.name}` is a single word; got '{text}'.")
         return text.lower()

@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import engine
 from commands.format import (
     credits,
+    duration,
     half_points,
     handicap,
+    local_time,
     lock_phrase,
     odds,
     plural,
@@ -66,6 +68,14 @@ def _status_word(market: Market, now: datetime, settings: LeagueSettings) -> str
 async def markets_board(
     session: AsyncSession, league: League, settings: LeagueSettings, week: Week, now: datetime
 ) -> Reply:
+    if not week.markets_open:
+        opens = "once last week is settled"
+        if week.lines_open_at is not None and now < week.lines_open_at:
+            opens = f"{local_time(week.lines_open_at, settings.tz)} (in {duration(week.lines_open_at - now)})"
+        return Reply(
+            f"Week {week.matchup_period} lines open {opens}. "
+            f"Everyone gets {credits(settings.allowance)} then."
+        )
     matchups, teams, markets, selections = await _week_markets(session, week)
     rows = []
     buttons = []

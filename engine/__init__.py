@@ -17,6 +17,7 @@ from engine.limits import (
     liability,
     quote_expired,
 )
+from engine.live import LiveStarter, live_matchup_model, win_probability
 from engine.margin import (
     DEFAULT_MARGIN,
     MAX_MARGIN,
@@ -73,6 +74,7 @@ __all__ = [
     "CorrelationTable",
     "HalfPlane",
     "LimitError",
+    "LiveStarter",
     "MarketKind",
     "MatchupModel",
     "MatchupResult",
@@ -94,6 +96,7 @@ __all__ = [
     "grade",
     "implied_probability",
     "liability",
+    "live_matchup_model",
     "payout",
     "potential_payout",
     "price_matchup",
@@ -102,5 +105,6 @@ __all__ = [
     "quote_expired",
     "quote_two_way",
     "round_half",
+    "win_probability",
     "winning_region",
 ]

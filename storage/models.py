@@ -174,6 +174,7 @@ class Starter(Base):
     points: Mapped[float | None] = mapped_column(Float)
     game_id: Mapped[str | None] = mapped_column(String(32))
     kickoff: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    game_state: Mapped[str | None] = mapped_column(String(8))  # pre | in | post
 
 
 class Market(Base):

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from commands.context import Context
-from commands.handlers import admin, members
+from commands.context import Context, Invocation, Services
+from commands.handlers import admin, league, members
 from commands.replies import Reply
 
 Handler = Callable[[Context, dict[str, Any]], Awaitable[Reply]]
+# Commands that run before the workspace has a league get the services, not a Context.
+LeaguelessHandler = Callable[[Services, Invocation, dict[str, Any]], Awaitable[Reply]]
 
 HANDLERS: dict[str, Handler] = {
     "markets": members.markets,
@@ -19,6 +21,12 @@ HANDLERS: dict[str, Handler] = {
     "cancel": members.cancel,
     "balance": members.balance,
     "leaderboard": members.leaderboard,
+    "scoreboard": league.scoreboard,
+    "standings": league.standings,
+    "claim": league.claim,
+    "link": league.link,
+    "channel": league.channel,
+    "sync": league.sync,
     "confirm": members.confirm,
     "discard": members.discard,
     "config show": admin.config_show,
@@ -30,3 +38,5 @@ HANDLERS: dict[str, Handler] = {
     "pause": admin.pause,
     "resume": admin.resume,
 }
+
+LEAGUELESS_HANDLERS: dict[str, LeaguelessHandler] = {"setup": league.setup}

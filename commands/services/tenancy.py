@@ -108,7 +108,7 @@ async def ensure_member(
             session.add(member)
             await session.flush()
             week = await current_week(session, league.id)
-            if week is not None and week.status != "settled":
+            if week is not None and week.markets_open and week.status != "settled":
                 await grant_allowance(session, league, week, member, settings.allowance, now)
     except IntegrityError:
         pass  # another request registered the same user first; use that row

@@ -104,6 +104,13 @@ async def _upsert_teams(session: AsyncSession, league_id: int, league_data: Leag
     return existing
 
 
+def _state_of(game_id: str, games: tuple[ProGame, ...]) -> str | None:
+    """A starter's game state over the matchup period: in a two-week matchup he is done
+    only when his last game is over, and live while any of his games is on."""
+    states = {g.state for g in games if g.game_id == game_id}
+    return next(iter(states)) if len(states) == 1 else ("in" if states else None)
+
+
 def _first_game_by_team(games: tuple[ProGame, ...]) -> dict[str, ProGame]:
     """Each pro team's first game of the period (a two-week playoff matchup has two)."""
     by_team: dict[str, ProGame] = {}
@@ -149,7 +156,7 @@ async def _store_week(
     games = _first_game_by_team(data.pro_games)
     for matchup_data in data.matchups:
         if matchup_data.away_team_id is not None:  # a bye has nothing to bet on
-            await _store_matchup(session, settings, week, teams, games, matchup_data, now)
+            await _store_matchup(session, settings, week, teams, games, matchup_data, now, data.pro_games)
     if data.is_final and week.final_at is None:
         week.final_at = now
         if week.status != "settled":
@@ -167,6 +174,7 @@ async def _store_matchup(
     games: dict[str, ProGame],
     data: MatchupData,
     now: datetime,
+    data_games: tuple[ProGame, ...] = (),
 ) -> None:
     assert data.away_team_id is not None
     home, away = teams[data.home_team_id], teams[data.away_team_id]
@@ -209,6 +217,7 @@ async def _store_matchup(
             row.game_id = game.game_id if game else None
             row.kickoff = game.kickoff if game else None
         row.points = player.points
+        row.game_state = _state_of(row.game_id, data_games) if row.game_id else None
     benched = [pid for pid, r in rows.items() if pid not in seen and (r.kickoff is None or now < r.kickoff)]
     for player_id in benched:
         await session.delete(rows.pop(player_id))

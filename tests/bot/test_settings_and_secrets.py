@@ -49,3 +49,15 @@ def test_redactor_masks_configured_and_known_secret_shapes():
         assert secret not in line
     assert "xoxb-123-abc" not in line
     assert redact("espn_s2=abc123; other=1") == "espn_s2=[redacted]; other=1"
+
+
+def test_driver_loggers_never_log_statements(tmp_path):
+    from bot.logging_setup import DRIVER_LOGGERS, configure_logging
+
+    configure_logging("DEBUG", [], str(tmp_path / "x.log"))
+    try:
+        assert all(logging.getLogger(n).getEffectiveLevel() >= logging.INFO for n in DRIVER_LOGGERS)
+    finally:
+        for name in DRIVER_LOGGERS:
+            logging.getLogger(name).setLevel(logging.NOTSET)
+        logging.getLogger().handlers[:] = []

@@ -7,8 +7,12 @@ from commands.handlers import HANDLERS
 
 
 def test_every_command_has_exactly_one_handler():
+    from commands.handlers import LEAGUELESS_HANDLERS
+
     names = {c.name for c in CATALOGUE if c.name != "help"}
-    assert names == set(HANDLERS)
+    assert names == set(HANDLERS) | set(LEAGUELESS_HANDLERS)
+    assert not set(HANDLERS) & set(LEAGUELESS_HANDLERS)
+    assert {c.name for c in CATALOGUE if not c.needs_league} == set(LEAGUELESS_HANDLERS)
 
 
 def test_console_reaches_every_catalogue_command_and_nothing_else():
@@ -24,7 +28,19 @@ def test_catalogue_shape():
     assert len(paths) == len(set(paths))
     member = {c.name for c in slash_commands() if c.audience is Audience.MEMBER}
     admin = {c.name for c in slash_commands() if c.audience is Audience.ADMIN}
-    assert member == {"markets", "odds", "bet", "mybets", "cancel", "balance", "leaderboard", "help"}
+    assert member == {
+        "markets",
+        "odds",
+        "bet",
+        "mybets",
+        "cancel",
+        "balance",
+        "leaderboard",
+        "help",
+        "scoreboard",
+        "standings",
+        "claim",
+    }
     assert admin == {
         "config show",
         "config set",
@@ -34,6 +50,10 @@ def test_catalogue_shape():
         "settle",
         "pause",
         "resume",
+        "setup",
+        "link",
+        "channel",
+        "sync",
     }
     for command in CATALOGUE:
         optional_seen = False

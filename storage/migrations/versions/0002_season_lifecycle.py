@@ -37,6 +37,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("message_ref", sa.String(length=120), nullable=True))
         batch_op.add_column(sa.Column("revision", sa.Integer(), nullable=False, server_default="0"))
 
+    with op.batch_alter_table("starters", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("game_state", sa.String(length=8), nullable=True))
+
     with op.batch_alter_table("teams", schema=None) as batch_op:
         batch_op.add_column(sa.Column("wins", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("losses", sa.Integer(), nullable=False, server_default="0"))
@@ -64,6 +67,9 @@ def downgrade() -> None:
         batch_op.drop_column("ties")
         batch_op.drop_column("losses")
         batch_op.drop_column("wins")
+
+    with op.batch_alter_table("starters", schema=None) as batch_op:
+        batch_op.drop_column("game_state")
 
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_column("revision")

@@ -1,0 +1,264 @@
+"""Handlers that connect the book to the fantasy league: setup, teams, scores, standings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+import engine
+from commands.context import Context, Invocation, Services
+from commands.errors import CommandError, NotFound
+from commands.format import probability
+from commands.league_settings import LeagueSettings
+from commands.provider import ProviderError
+from commands.replies import Reply, Table, Tone
+from commands.services.journal import audit, enqueue_post
+from commands.services.lifecycle import run_due
+from commands.services.pricing import to_engine_starter
+from commands.services.tenancy import current_week, find_league, find_member, get_or_create_tenant
+from storage.models import League, Matchup, Member, Starter, Team
+
+GAME_LENGTH = timedelta(hours=3)
+
+
+async def setup(services: Services, invocation: Invocation, args: dict[str, Any]) -> Reply:
+    """Link the workspace to an ESPN league after checking ESPN answers for it.
+
+    The cookies are stored but never repeated: not in the reply, the audit log or a log line.
+    """
+    league_id, season = args["league"], args.get("season")
+    espn_s2, swid = args.get("espn_s2"), args.get("swid")
+    if bool(espn_s2) != bool(swid):
+        raise CommandError("A private league needs both cookies, espn_s2 and SWID; you gave one.")
+    now = services.clock.now()
+    try:
+        if season is None:
+            if services.detect_season is None:
+                raise CommandError("Give the season too, e.g. `setup <league> 2026`.")
+            season = await services.detect_season(league_id, espn_s2, swid)
+        probe = League(
+            source="espn",
+            espn_league_id=league_id,
+            season=season,
+            espn_s2=espn_s2,
+            espn_swid=swid,
+            settings={},
+        )
+        data = await services.providers(probe).fetch_league()
+    except ProviderError as error:
+        return Reply.error(f"Couldn't link ESPN league {league_id}: {error.user_message}")
+    async with services.db.write() as session:
+        league = await find_league(session, invocation.platform, invocation.workspace_id)
+        if league is None:
+            tenant = await get_or_create_tenant(session, invocation.platform, invocation.workspace_id, now)
+            league = League(
+                tenant_id=tenant.id,
+                settings=LeagueSettings().model_dump(),
+                paused=False,
+                created_at=now,
+                channel_id=invocation.channel_id,
+            )
+            session.add(league)
+        league.name, league.source = data.name[:120], "espn"
+        league.espn_league_id, league.season = league_id, data.season
+        league.espn_s2, league.espn_swid = espn_s2, swid
+        league.season_over, league.sync_failures, league.last_sync_error = False, 0, None
+        league.channel_id = league.channel_id or invocation.channel_id
+        await session.flush()
+        await audit(
+            session,
+            league_id=league.id,
+            actor=invocation.user_id,
+            action="setup",
+            detail={"espn_league_id": league_id, "season": data.season, "private": bool(espn_s2)},
+            now=now,
+        )
+    services.callers.forget_league(league.id)
+    rows = tuple((t.abbrev, t.name, t.owner_name or "") for t in data.teams)
+    return Reply(
+        f"Linked {data.name} ({data.season}, {len(data.teams)} teams)"
+        + (" with your private-league cookies (saved, never shown)" if espn_s2 else "")
+        + ". Lines and results will be posted in this channel. Next: `link <member> <team>` for each "
+        "owner, or members can `claim <team>`.",
+        tables=(Table(("Team", "Name", "ESPN owner"), rows, title="Teams"),),
+        tone=Tone.SUCCESS,
+    )
+
+
+async def _team(ctx: Context, session: Any, text: str) -> Team:
+    teams = (await session.scalars(select(Team).where(Team.league_id == ctx.league.id))).all()
+    wanted = text.strip().lower()
+    for team in teams:
+        if wanted in (team.abbrev.lower(), team.name.lower(), str(team.espn_team_id)):
+            return team
+    known = ", ".join(sorted(t.abbrev for t in teams)) or "none yet (run `sync`)"
+    raise NotFound(f"There's no team '{text}' in this league. Teams: {known}.")
+
+
+async def link(ctx: Context, args: dict[str, Any]) -> Reply:
+    async with ctx.db.write() as session:
+        team = await _team(ctx, session, args["team"])
+        member = await find_member(session, ctx.league.id, args["member"])
+        if member is None:
+            raise NotFound(
+                f"There's no member '{args['member']}' yet; they appear after their first command."
+            )
+        await session.execute(
+            update(Member)
+            .where(Member.league_id == ctx.league.id, Member.team_id == team.id)
+            .values(team_id=None)
+        )
+        member.team_id, member.claimed_team_id = team.id, None
+        await audit(
+            session,
+            league_id=ctx.league.id,
+            actor=ctx.invocation.user_id,
+            action="link",
+            detail={"member": member.user_id, "team": team.espn_team_id},
+            now=ctx.now,
+        )
+    return Reply(f"{member.display_name} now owns {team.name} ({team.abbrev}).", tone=Tone.SUCCESS)
+
+
+async def claim(ctx: Context, args: dict[str, Any]) -> Reply:
+    async with ctx.db.write() as session:
+        team = await _team(ctx, session, args["team"])
+        if ctx.member.team_id == team.id:
+            return Reply(f"{team.name} is already linked to you.")
+        await session.execute(
+            update(Member).where(Member.id == ctx.member.id).values(claimed_team_id=team.id)
+        )
+        await enqueue_post(
+            session,
+            league_id=ctx.league.id,
+            kind="claim",
+            dedupe_key=f"claim:{ctx.member.id}:{team.id}",
+            reply=Reply(
+                f"{ctx.member.display_name} says {team.name} ({team.abbrev}) is theirs. A commissioner "
+                f"can approve with `link {ctx.member.display_name} {team.abbrev}`.",
+                ephemeral=False,
+            ),
+            now=ctx.now,
+        )
+    return Reply(f"Claim sent: a commissioner will confirm {team.name} is yours.", tone=Tone.SUCCESS)
+
+
+async def channel(ctx: Context, args: dict[str, Any]) -> Reply:
+    if not ctx.invocation.channel_id:
+        raise CommandError("Run this in the channel where the league's posts should go.")
+    async with ctx.db.write() as session:
+        await session.execute(
+            update(League).where(League.id == ctx.league.id).values(channel_id=ctx.invocation.channel_id)
+        )
+        await audit(
+            session,
+            league_id=ctx.league.id,
+            actor=ctx.invocation.user_id,
+            action="channel",
+            detail={"channel": ctx.invocation.channel_id},
+            now=ctx.now,
+        )
+    ctx.league_changed()
+    return Reply("Lines, results and notices will be posted in this channel.", tone=Tone.SUCCESS)
+
+
+async def sync(ctx: Context, args: dict[str, Any]) -> Reply:
+    report = await run_due(ctx.services, ctx.league)
+    if report.sync_error is not None:
+        return Reply.error(report.sync_error.user_message)
+    assert report.sync is not None
+    return Reply(
+        f"Synced week {report.sync.current_period} of {report.sync.season}: "
+        f"{report.sync.repriced} markets repriced, {report.locked} locked, "
+        f"{len(report.settled)} weeks settled.",
+        tone=Tone.SUCCESS,
+    )
+
+
+def _share_left(starter: Starter, now: Any) -> float:
+    if starter.game_state == "post" or (starter.game_state is None and starter.points is not None):
+        return 0.0
+    if starter.game_state == "in" and starter.kickoff is not None:
+        return max(0.0, 1.0 - (now - starter.kickoff) / GAME_LENGTH)
+    return 1.0
+
+
+async def scoreboard(ctx: Context, args: dict[str, Any]) -> Reply:
+    async with ctx.db.read() as session:
+        week = await current_week(session, ctx.league.id)
+        if week is None:
+            return Reply("No week has been synced yet.")
+        teams = {
+            t.id: t for t in (await session.scalars(select(Team).where(Team.league_id == ctx.league.id)))
+        }
+        matchups = await session.scalars(
+            select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id)
+        )
+        rows = []
+        for matchup in matchups.all():
+            starters = (await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))).all()
+            sides = {
+                team_id: [
+                    engine.LiveStarter(to_engine_starter(s), s.points or 0.0, _share_left(s, ctx.now))
+                    for s in starters
+                    if s.team_id == team_id
+                ]
+                for team_id in (matchup.home_team_id, matchup.away_team_id)
+            }
+            model = engine.live_matchup_model(sides[matchup.home_team_id], sides[matchup.away_team_id])
+            home, away = teams[matchup.home_team_id], teams[matchup.away_team_id]
+            p_home = engine.win_probability(model)
+            rows.append(
+                (
+                    f"{home.abbrev} vs {away.abbrev}",
+                    f"{matchup.home_score or 0:.1f} - {matchup.away_score or 0:.1f}",
+                    f"{model.home.mean:.1f} - {model.away.mean:.1f}",
+                    f"{home.abbrev} {probability(p_home)} / {away.abbrev} {probability(1 - p_home)}",
+                )
+            )
+    return Reply(
+        tables=(
+            Table(
+                ("Matchup", "Score", "Projected", "Win chance"),
+                tuple(rows),
+                title=f"Week {week.matchup_period} scoreboard",
+            ),
+        ),
+        ephemeral=False,
+    )
+
+
+async def standings(ctx: Context, args: dict[str, Any]) -> Reply:
+    async with ctx.db.read() as session:
+        teams = (
+            await session.scalars(
+                select(Team)
+                .where(Team.league_id == ctx.league.id)
+                .order_by(Team.wins.desc(), Team.ties.desc(), Team.points_for.desc())
+            )
+        ).all()
+    if not teams:
+        return Reply("No teams yet: the league hasn't been synced from ESPN.")
+    rows = tuple(
+        (
+            str(i),
+            f"{t.name} ({t.abbrev})",
+            f"{t.wins}-{t.losses}-{t.ties}",
+            f"{t.points_for:.1f}",
+            f"{t.points_against:.1f}",
+        )
+        for i, t in enumerate(teams, 1)
+    )
+    return Reply(
+        tables=(
+            Table(
+                ("#", "Team", "W-L-T", "PF", "PA"),
+                rows,
+                title=f"{ctx.league.name} standings",
+                numeric=(0, 3, 4),
+            ),
+        ),
+        ephemeral=False,
+    )
