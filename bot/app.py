@@ -13,7 +13,6 @@ from adapters.console.render import render
 from adapters.console.repl import ConsoleSession
 from adapters.espn.demo.provider import DemoLeagueProvider
 from bot.demo import PersistentDemoClock, ensure_demo_league, load_demo_clock
-from bot.outbox import deliver_pending
 from bot.settings import Settings
 from commands.clock import Clock
 from commands.context import Invocation, Services
@@ -22,6 +21,7 @@ from commands.format import local_time, plural
 from commands.league_settings import LeagueSettings
 from commands.provider import LeagueDataProvider
 from commands.replies import Reply
+from commands.services.delivery import deliver_pending
 from commands.services.lifecycle import DueReport, run_due
 from storage.database import Database
 from storage.migrate import upgrade_to_head
@@ -87,8 +87,12 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
     tz = LeagueSettings.model_validate(league.settings or {}).tz
     posts: list[str] = []
 
-    async def send(_league: League, reply: Reply) -> None:
+    async def send(_league: League, reply: Reply) -> str:
         posts.append(render(reply))
+        return f"console-{len(posts)}"
+
+    async def edit(_league: League, _ref: str, reply: Reply) -> None:
+        posts.append("(the lines board above was updated; `markets` shows it now)")
 
     async def due() -> DueReport:
         async with db.read() as session:
@@ -97,7 +101,7 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
         return await run_due(services, fresh)
 
     async def drain() -> list[str]:
-        await deliver_pending(db, clock, send)
+        await deliver_pending(db, clock, send, edit=edit)
         out = posts[:]
         posts.clear()
         return out

@@ -33,6 +33,16 @@ class SlackSettings(BaseModel):
     signing_secret: SecretStr | None = None
     app_token: SecretStr | None = None
     mode: Literal["socket", "http"] = "socket"
+    # Multi-workspace installs through OAuth (HTTP mode): the app's credentials.
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    redirect_uri: str | None = None
+    host: str = "0.0.0.0"
+    port: int = 3000
+
+    @property
+    def configured(self) -> bool:
+        return self.bot_token is not None or (self.client_id is not None and self.client_secret is not None)
 
 
 class EspnSettings(BaseModel):
@@ -76,6 +86,7 @@ class Settings(BaseSettings):
             self.slack.bot_token,
             self.slack.signing_secret,
             self.slack.app_token,
+            self.slack.client_secret,
             self.espn.espn_s2,
             self.espn.swid,
         ]
@@ -83,4 +94,4 @@ class Settings(BaseSettings):
 
     @property
     def has_chat_tokens(self) -> bool:
-        return self.discord.token is not None or self.slack.bot_token is not None
+        return self.discord.token is not None or self.slack.configured

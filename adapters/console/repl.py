@@ -104,9 +104,7 @@ class ConsoleSession:
         self._out.flush()
 
     async def run(self) -> None:
-        self._write(
-            "Sidebet console: the demo league. Type `help` for commands, `:help` for controls."
-        )
+        self._write("Sidebet console: the demo league. Type `help` for commands, `:help` for controls.")
         self._write(self._now_text())
         await self._show_posts()
         lines = self._read_lines()

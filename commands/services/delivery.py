@@ -1,7 +1,10 @@
-"""Delivering queued channel posts, at least once each, and marking them sent.
+"""Delivering queued channel posts and edits, and recording what was delivered.
 
-A post is marked sent only after the platform accepted it; a failure records the error
-and leaves it pending for the next pass. Issue-specific adapters supply the `send`.
+A post is marked sent only after the platform accepted it, with the platform's message id
+so a later revision (the lines board moving or locking) edits that message in place. A
+failure records the error and leaves the post pending for the next pass. Each adapter
+supplies `send` (returns the new message's id, or None if it has none) and optionally
+`edit`; without `edit` a revision is posted as a new message.
 """
 
 from __future__ import annotations
@@ -19,14 +22,21 @@ from storage.models import League, OutboxMessage, Tenant
 
 log = logging.getLogger(__name__)
 
-Send = Callable[[League, Reply], Awaitable[None]]
+Send = Callable[[League, Reply], Awaitable[str | None]]
+Edit = Callable[[League, str, Reply], Awaitable[None]]
 MAX_ATTEMPTS = 20
 
 
 async def deliver_pending(
-    db: Database, clock: Clock, send: Send, *, platform: str | None = None, limit: int = 50
+    db: Database,
+    clock: Clock,
+    send: Send,
+    *,
+    edit: Edit | None = None,
+    platform: str | None = None,
+    limit: int = 50,
 ) -> int:
-    """Send up to `limit` pending posts in the order they were queued; returns how many went.
+    """Deliver up to `limit` pending posts in the order they were queued; returns how many went.
 
     With `platform`, only posts of leagues on that platform: each adapter delivers its own.
     """
@@ -41,10 +51,15 @@ async def deliver_pending(
         query = query.join(Tenant, Tenant.id == League.tenant_id).where(Tenant.platform == platform)
     async with db.read() as session:
         rows = (await session.execute(query)).all()
-    sent = 0
+    delivered = 0
     for message, league in rows:
+        reply = reply_from_dict(message.payload)
+        ref = message.message_ref
         try:
-            await send(league, reply_from_dict(message.payload))
+            if ref is not None and edit is not None:
+                await edit(league, ref, reply)
+            else:
+                ref = await send(league, reply) or ref
         except Exception as exc:
             log.warning("outbox post %s failed: %s", message.id, type(exc).__name__)
             async with db.write() as session:
@@ -59,10 +74,13 @@ async def deliver_pending(
                 )
             continue
         async with db.write() as session:
+            # Only the revision we delivered is marked sent; a newer one stays pending.
             await session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == message.id, OutboxMessage.status == "pending")
-                .values(status="sent", sent_at=clock.now(), attempts=OutboxMessage.attempts + 1)
+                .where(OutboxMessage.id == message.id, OutboxMessage.revision == message.revision)
+                .values(
+                    status="sent", sent_at=clock.now(), message_ref=ref, attempts=OutboxMessage.attempts + 1
+                )
             )
-        sent += 1
-    return sent
+        delivered += 1
+    return delivered

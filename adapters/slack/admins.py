@@ -1,0 +1,91 @@
+"""Who is calling: their name, and whether they may run commissioner commands.
+
+A Slack user is a commissioner if the workspace says they are an admin or owner
+(users.info) or if their user id is on the league's `admins` list. users.info costs a Web
+API call (rate-limited, Tier 4), so each answer is kept for a short while; a demoted admin
+keeps the rights for at most that long. The league's list is read fresh (or from the
+command layer's two-second caller cache), so `config set admins` takes effect at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from commands.context import Services
+from commands.league_settings import LeagueSettings
+from commands.services.tenancy import find_league
+
+log = logging.getLogger(__name__)
+PLATFORM = "slack"
+
+
+@dataclass(frozen=True, slots=True)
+class SlackUser:
+    user_id: str
+    display_name: str
+    workspace_admin: bool
+
+
+class UserDirectory:
+    """users.info answers per (team, user), kept for `ttl_seconds`."""
+
+    def __init__(
+        self,
+        ttl_seconds: float = 60.0,
+        max_entries: int = 10_000,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl_seconds
+        self._max = max_entries
+        self._monotonic = monotonic
+        self._entries: OrderedDict[tuple[str, str], tuple[float, SlackUser]] = OrderedDict()
+
+    async def lookup(
+        self, client: AsyncWebClient, team_id: str, user_id: str, fallback_name: str
+    ) -> SlackUser:
+        key = (team_id, user_id)
+        entry = self._entries.get(key)
+        if entry is not None and self._monotonic() < entry[0]:
+            return entry[1]
+        try:
+            response = await client.users_info(user=user_id)
+        except SlackApiError as exc:
+            # Without the answer nobody is treated as a workspace admin; the league's list
+            # still applies. Only the error code is logged: never the request.
+            log.warning("users.info failed for a user of team %s: %s", team_id, exc.response.get("error"))
+            return SlackUser(user_id, fallback_name or user_id, workspace_admin=False)
+        user = response.get("user") or {}
+        profile = user.get("profile") or {}
+        name = profile.get("display_name") or profile.get("real_name") or user.get("name") or fallback_name
+        found = SlackUser(
+            user_id,
+            name or user_id,
+            workspace_admin=bool(
+                user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
+            ),
+        )
+        self._entries[key] = (self._monotonic() + self._ttl, found)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+        return found
+
+
+async def on_league_admin_list(services: Services, team_id: str, user_id: str) -> bool:
+    """Whether the league of `team_id` lists `user_id` among its commissioners."""
+    cached = services.callers.get((PLATFORM, team_id, user_id))
+    if cached is not None:
+        league = cached[0]
+    else:
+        async with services.db.read() as session:
+            league = await find_league(session, PLATFORM, team_id)
+    if league is None:
+        return False
+    return user_id in LeagueSettings.model_validate(league.settings or {}).admin_ids

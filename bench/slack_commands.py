@@ -1,0 +1,155 @@
+"""Signed `/sidebet` slash commands per second through the real bolt app over HTTP.
+
+Everything runs on 127.0.0.1: a fake Slack Web API and response_url sink, the bolt app on
+aiohttp, and a client posting signed slash commands with several in flight. For each
+command it measures the time to the ack (the HTTP answer Slack waits three seconds for)
+and to the final response (the post on the response_url). The baseline, in the same run,
+is the same bolt app, signature checks and server with a trivial `/sidebet` handler
+(ack, then respond "ok"), so the difference is what Sidebet's own work costs.
+
+    .venv/bin/python -m bench.slack_commands [--commands 2000] [--concurrency 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+from slack_bolt.async_app import AsyncApp
+
+from adapters.espn.demo.provider import DEMO_WEEK_START
+from adapters.slack.app import build_app
+from adapters.slack.client import web_client
+from adapters.slack.runner import start_http
+from bot.app import open_database, provider_factory
+from bot.demo import ensure_demo_league
+from commands.clock import ManualClock
+from commands.context import Services
+from commands.services.lifecycle import run_due
+from tests.fakes import slack_requests as req
+from tests.fakes.slack_api import FakeSlack
+
+SECRET = "bench-signing-secret"
+TOKEN = "xoxb-bench"
+TEAM = "T0BENCH"
+
+
+class Timings:
+    def __init__(self) -> None:
+        self.ack: list[float] = []
+        self.final: list[float] = []
+
+
+async def drive(
+    port: int, fake: FakeSlack, texts: list[str], users: int, concurrency: int
+) -> tuple[Timings, float]:
+    timings = Timings()
+    url = f"http://127.0.0.1:{port}/slack/events"
+    queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
+    for item in enumerate(texts):
+        queue.put_nowait(item)
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as http:
+
+        async def worker() -> None:
+            while not queue.empty():
+                index, text = queue.get_nowait()
+                response_url = fake.new_response_url()
+                body = req.form_body(
+                    req.slash_command(
+                        text, team=TEAM, user=f"U{index % users}", channel="C1", response_url=response_url
+                    )
+                )
+                start = time.perf_counter()
+                async with http.post(
+                    url, data=body.encode(), headers=req.signed_headers(SECRET, body)
+                ) as resp:
+                    await resp.read()
+                    assert resp.status == 200
+                timings.ack.append(time.perf_counter() - start)
+                await fake.responses(response_url)
+                timings.final.append(time.perf_counter() - start)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return timings, time.perf_counter() - began
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def report(name: str, timings: Timings, elapsed: float) -> None:
+    n = len(timings.final)
+    print(
+        f"{name:<34} {n / elapsed:8.0f}/s   ack p50 {pct(timings.ack, 0.5):6.1f} ms"
+        f"  p99 {pct(timings.ack, 0.99):6.1f} ms   final p50 {pct(timings.final, 0.5):6.1f} ms"
+        f"  p99 {pct(timings.final, 0.99):6.1f} ms"
+    )
+
+
+async def baseline_app(fake: FakeSlack) -> AsyncApp:
+    app = AsyncApp(
+        signing_secret=SECRET, client=web_client(TOKEN, api_url=fake.api_url), process_before_response=True
+    )
+    tasks: set[asyncio.Task[None]] = set()
+
+    @app.command("/sidebet")
+    async def trivial(ack, respond) -> None:  # type: ignore[no-untyped-def]
+        await ack()
+        task = asyncio.create_task(respond(text="ok", response_type="ephemeral"))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    return app
+
+
+async def main(commands: int, concurrency: int, users: int) -> None:
+    fake = await FakeSlack(bot_tokens={TOKEN: TEAM}).start()
+    # The fake keeps every post; the bench only needs to know each one arrived.
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await open_database(f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}")
+        clock = ManualClock(DEMO_WEEK_START)
+        services = Services(db, clock, provider_factory(clock))
+        league = await ensure_demo_league(db, TEAM, clock.now(), platform="slack")
+        await run_due(services, league)
+        bot = await build_app(services, signing_secret=SECRET, bot_token=TOKEN, api_url=fake.api_url)
+        server = await start_http(bot, "127.0.0.1", 0)
+
+        base_bot = type("B", (), {})()
+        base_bot.app = await baseline_app(fake)
+        base_server = await start_http(base_bot, "127.0.0.1", 0)  # type: ignore[arg-type]
+
+        print(f"{commands} signed slash commands, {concurrency} in flight, {users} members, SQLite, loopback")
+        warm = ["balance"] * users
+        await drive(server.port, fake, warm, users, concurrency)  # members join, users.info cached
+        await drive(base_server.port, fake, warm, users, concurrency)
+        for label, texts in (
+            ("baseline: trivial bolt handler", ["balance"] * commands),
+            ("sidebet balance", ["balance"] * commands),
+            ("sidebet markets (public board)", ["markets"] * commands),
+            ("sidebet bet 1 home 10 (slip)", ["bet 1 home 10"] * commands),
+            ("baseline again (same run, last)", ["balance"] * commands),
+        ):
+            port = base_server.port if label.startswith("baseline") else server.port
+            timings, elapsed = await drive(port, fake, texts, users, concurrency)
+            await bot.commands.idle()
+            report(label, timings, elapsed)
+        await server.close()
+        await base_server.close()
+        await db.dispose()
+    await fake.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commands", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--users", type=int, default=50)
+    args = parser.parse_args()
+    asyncio.run(main(args.commands, args.concurrency, args.users))

@@ -1,0 +1,200 @@
+"""A fake Slack on 127.0.0.1: the Web API methods Sidebet calls, response_urls and Socket Mode.
+
+It records every call so tests can assert what the real slack_sdk clients sent, and lets a
+test wait for a call or a response by *event*, never by sleeping. Nothing here talks to
+any address other than the loopback one it listens on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+ADMIN = {"is_admin": True, "is_owner": False}
+MEMBER = {"is_admin": False, "is_owner": False}
+
+
+@dataclass
+class ApiCall:
+    method: str
+    args: dict[str, Any]
+    token: str | None
+
+
+@dataclass
+class Posted:
+    """A post to a response_url."""
+
+    key: str
+    body: dict[str, Any]
+
+
+@dataclass
+class FakeSlack:
+    bot_tokens: dict[str, str] = field(default_factory=dict)  # token -> team id
+    app_token: str = "xapp-1-fake"
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)  # user id -> users.info user
+    oauth_codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> oauth.v2.access body
+    client_id: str = "111.222"
+    client_secret: str = "client-secret-fake"
+
+    def __post_init__(self) -> None:
+        self.calls: list[ApiCall] = []
+        self.posts: list[Posted] = []
+        self._posts_by_key: dict[str, list[dict[str, Any]]] = {}
+        self.socket_acks: list[dict[str, Any]] = []
+        self.rate_limited: dict[str, int] = {}
+        self.gone_response_urls: set[str] = set()
+        self._changed = asyncio.Condition()
+        self._ids = itertools.count(1)
+        self._sockets: list[web.WebSocketResponse] = []
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self
+
+    async def close(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def new_response_url(self) -> str:
+        return f"{self.base_url}/response/r{next(self._ids)}"
+
+    # --- waiting by event --------------------------------------------------------------
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_until(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
+        """Wait for `predicate` to hold, woken by each recorded call; `within` only bounds a hang."""
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(predicate)
+
+    def posted_to(self, response_url: str) -> list[dict[str, Any]]:
+        return list(self._posts_by_key.get(response_url.rsplit("/", 1)[1], ()))
+
+    async def responses(self, response_url: str, count: int = 1) -> list[dict[str, Any]]:
+        await self.wait_until(lambda: len(self.posted_to(response_url)) >= count)
+        return self.posted_to(response_url)
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        return [c for c in self.calls if c.method == method]
+
+    # --- handlers ----------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                args.update(await request.json())
+            else:
+                args.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
+        self.calls.append(ApiCall(method, args, token))
+        await self._notify()
+        if self.rate_limited.get(method):
+            self.rate_limited[method] -= 1
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+            )
+        if method == "oauth.v2.access":
+            return web.json_response(self._oauth_access(auth, args))
+        if method == "apps.connections.open":
+            if token != self.app_token:
+                return web.json_response({"ok": False, "error": "invalid_auth"})
+            return web.json_response({"ok": True, "url": f"{self.base_url.replace('http', 'ws')}/socket"})
+        team = self.bot_tokens.get(token or "")
+        if team is None:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        return web.json_response(self._answer(method, args, team))
+
+    def _answer(self, method: str, args: dict[str, Any], team: str) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://fake.slack.test/",
+                "team": "Fake team",
+                "user": "sidebet",
+                "team_id": team,
+                "user_id": "UBOT",
+                "bot_id": "BBOT",
+            }
+        if method == "users.info":
+            user_id = args.get("user", "")
+            user = {"id": user_id, "name": user_id.lower(), "profile": {"display_name": user_id.lower()}}
+            return {"ok": True, "user": user | self.users.get(user_id, MEMBER)}
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": args.get("channel"), "ts": f"{next(self._ids)}.000100"}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{next(self._ids)}.000200"}
+        if method == "views.open":
+            return {"ok": True, "view": {"id": f"V{next(self._ids)}"}}
+        return {"ok": False, "error": "unknown_method"}
+
+    def _oauth_access(self, auth: str, args: dict[str, Any]) -> dict[str, Any]:
+        expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        if auth != f"Basic {expected}":
+            return {"ok": False, "error": "invalid_client_id"}
+        body = self.oauth_codes.pop(args.get("code", ""), None)
+        if body is None:
+            return {"ok": False, "error": "invalid_code"}
+        self.bot_tokens[body["access_token"]] = body["team"]["id"]
+        return body
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        key = request.match_info["key"]
+        if key in self.gone_response_urls:
+            return web.Response(status=404, text="expired_url")
+        body = await request.json()
+        self.posts.append(Posted(key, body))
+        self._posts_by_key.setdefault(key, []).append(body)
+        await self._notify()
+        return web.Response(text="ok")
+
+    # --- Socket Mode -------------------------------------------------------------------
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        await self._notify()
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                self.socket_acks.append(json.loads(message.data))
+                await self._notify()
+        return ws
+
+    async def socket_send(self, envelope: dict[str, Any]) -> None:
+        await self.wait_until(lambda: bool(self._sockets))
+        await self._sockets[-1].send_json(envelope)
