@@ -11,11 +11,13 @@ from sqlalchemy import select
 
 from adapters.console.render import render
 from adapters.console.repl import ConsoleSession
+from adapters.espn.client import EspnClient, EspnCookies
 from adapters.espn.demo.provider import DemoLeagueProvider
+from adapters.espn.provider import EspnLeagueProvider, detect_season
 from bot.demo import PersistentDemoClock, ensure_demo_league, load_demo_clock
 from bot.settings import Settings
 from commands.clock import Clock
-from commands.context import Invocation, Services
+from commands.context import Invocation, ProviderFactory, SeasonDetector, Services
 from commands.dispatch import dispatch
 from commands.format import local_time, plural
 from commands.league_settings import LeagueSettings
@@ -30,15 +32,28 @@ from storage.models import League
 log = logging.getLogger(__name__)
 
 
-def provider_factory(clock: Clock) -> Any:
-    """Which data source backs a league. Demo leagues replay the shipped ESPN-shaped week."""
+def provider_factory(clock: Clock, espn: EspnClient | None = None) -> ProviderFactory:
+    """Which data source backs a league: ESPN, or the shipped ESPN-shaped demo week."""
 
     def provider_for(league: League) -> LeagueDataProvider:
         if league.source == "demo":
             return DemoLeagueProvider(clock.now)
+        if league.source == "espn" and espn is not None and league.espn_league_id and league.season:
+            cookies = (
+                EspnCookies(league.espn_s2, league.espn_swid) if league.espn_s2 and league.espn_swid else None
+            )
+            return EspnLeagueProvider(espn, league.espn_league_id, league.season, cookies, clock.now)
         raise LookupError(f"league {league.id} has no data source configured ({league.source})")
 
     return provider_for
+
+
+def season_detector(clock: Clock, espn: EspnClient) -> SeasonDetector:
+    async def detect(league_id: int, espn_s2: str | None, swid: str | None) -> int:
+        cookies = EspnCookies(espn_s2, swid) if espn_s2 and swid else None
+        return await detect_season(espn, league_id, cookies, clock.now().date())
+
+    return detect
 
 
 async def open_database(url: str) -> Database:

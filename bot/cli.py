@@ -53,12 +53,16 @@ def main(argv: list[str] | None = None) -> int:
         print("Database is up to date.")
         return 0
     if args.command == "run" and settings.has_chat_tokens:
-        print(
-            "A Discord or Slack token is configured, but this build of Sidebet only ships the "
-            "console adapter. Remove the token (or run `sidebet console`) to play the demo.",
-            file=sys.stderr,
-        )
-        return 2
+        from bot.chat import run_bot
+
+        try:
+            asyncio.run(run_bot(settings))
+        except ValueError as exc:  # a missing setting, named (never its value)
+            print(f"sidebet: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            pass
+        return 0
     if args.reset:
         _reset(settings)
     from bot.app import run_console

@@ -38,7 +38,9 @@ async def ensure_demo_league(
             source="demo",
             espn_league_id=1234567,
             season=2026,
-            channel_id="league",
+            # The console prints channel posts itself; a chat workspace names its channel with
+            # `channel` (an id that isn't a real channel would only fail delivery).
+            channel_id="league" if platform == DEMO_PLATFORM else None,
             settings=settings.model_dump(),
             paused=False,
             created_at=now,

@@ -46,8 +46,15 @@ class SlackSettings(BaseModel):
 
 
 class EspnSettings(BaseModel):
-    espn_s2: SecretStr | None = None
-    swid: SecretStr | None = None
+    """How Sidebet talks to ESPN. A private league's cookies are not here: `setup` stores
+    them per league, since one bot serves many leagues."""
+
+    fantasy_base: str = "https://lm-api-reads.fantasy.espn.com/apis/v3/games/ffl/"
+    site_base: str = "https://site.api.espn.com"
+    timeout_seconds: float = 10.0
+    retries: int = 3
+    max_concurrency: int = 20
+    cache_seconds: float = 30.0
 
 
 class DemoSettings(BaseModel):
@@ -87,8 +94,6 @@ class Settings(BaseSettings):
             self.slack.signing_secret,
             self.slack.app_token,
             self.slack.client_secret,
-            self.espn.espn_s2,
-            self.espn.swid,
         ]
         return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
 

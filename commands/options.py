@@ -14,6 +14,7 @@ from commands.catalogue import Command, Option, OptionType
 from commands.errors import InvalidInput
 
 MAX_TEXT = 300
+MAX_SECRET = 4000  # espn_s2 cookies run past 300 characters
 MAX_ADJUST = 1_000_000_000
 _MENTION = re.compile(r"^<@!?([A-Za-z0-9]+)(\|[^>]*)?>$")
 
@@ -111,8 +112,9 @@ def parse_option(option: Option, raw: Any) -> Any:
     text = str(raw).strip()
     if not text:
         raise InvalidInput(f"`{option.name}` can't be empty.")
-    if len(text) > MAX_TEXT:
-        raise InvalidInput(f"`{option.name}` is too long (at most {MAX_TEXT} characters).")
+    limit = MAX_SECRET if option.secret else MAX_TEXT
+    if len(text) > limit:
+        raise InvalidInput(f"`{option.name}` is too long (at most {limit} characters).")
     if option.type is OptionType.CHOICE:
         if text.lower() not in option.choices:
             raise InvalidInput(f"`{option.name}` must be one of: {', '.join(option.choices)}.")

@@ -444,6 +444,11 @@ def _team_info(team: Any, raw: Mapping[str, Any], members: Mapping[Any, Mapping[
         abbrev=_clean(team.team_abbrev),
         owner_name=_clean(name) if isinstance(name, str) and name.strip() else None,
         owner_id=owner_id,
+        wins=int(team.wins),
+        losses=int(team.losses),
+        ties=int(team.ties),
+        points_for=round(float(team.points_for), 2),
+        points_against=round(float(team.points_against), 2),
     )
 
 

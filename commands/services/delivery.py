@@ -43,7 +43,8 @@ async def deliver_pending(
     query = (
         select(OutboxMessage, League)
         .join(League, League.id == OutboxMessage.league_id)
-        .where(OutboxMessage.status == "pending")
+        # A league without a channel keeps its posts until `channel` names one.
+        .where(OutboxMessage.status == "pending", League.channel_id.is_not(None))
         .order_by(OutboxMessage.id)
         .limit(limit)
     )

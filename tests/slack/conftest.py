@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import update
 
 from adapters.espn.demo.provider import DEMO_WEEK_START
 from adapters.slack.app import build_app
@@ -14,8 +15,9 @@ from bot.demo import ensure_demo_league
 from commands.clock import ManualClock
 from commands.context import Services
 from commands.services.lifecycle import run_due
+from storage.models import League
 from tests.fakes.slack_api import ADMIN, FakeSlack
-from tests.slack.driver import BOT_TOKEN, SECRET, TEAM, SlackDriver
+from tests.slack.driver import BOT_TOKEN, CHANNEL, SECRET, TEAM, SlackDriver
 
 
 async def no_wait(_seconds: float) -> None:
@@ -38,6 +40,8 @@ def clock() -> ManualClock:
 async def services(db, clock) -> Services:
     services = Services(db, clock, provider_factory(clock))
     league = await ensure_demo_league(db, TEAM, clock.now(), platform="slack")
+    async with db.write() as session:  # as a commissioner's `channel` would
+        await session.execute(update(League).where(League.id == league.id).values(channel_id=CHANNEL))
     await run_due(services, league)
     return services
 

@@ -14,7 +14,7 @@ from commands.replies import Reply, Table
 from commands.services.journal import enqueue_post
 from storage.models import League, OutboxMessage
 from tests.slack.conftest import no_wait
-from tests.slack.driver import BOT_TOKEN, TEAM
+from tests.slack.driver import BOT_TOKEN, CHANNEL, TEAM
 
 S2 = "AEBsecretESPNcookieValue0123456789"
 SWID = "{SECRET-SWID-0000}"
@@ -32,7 +32,7 @@ async def test_lines_up_post_goes_out_through_chat_post_message_after_a_rate_lim
     sent = await (await outbox(services, fake)).deliver_once()
     posts = fake.calls_to("chat.postMessage")
     assert sent == 1 and len(posts) == 2  # the 429, then the retry
-    assert posts[-1].args["channel"] == "league" and posts[-1].token == BOT_TOKEN
+    assert posts[-1].args["channel"] == CHANNEL and posts[-1].token == BOT_TOKEN
     assert "Lines are up" in posts[-1].args["text"]
     async with services.db.read() as session:
         assert (await session.scalars(select(OutboxMessage.status))).all() == ["sent"]

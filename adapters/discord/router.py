@@ -1,0 +1,333 @@
+"""Every Discord interaction, routed to the command layer and answered within Discord's rules.
+
+- Slash commands run through `commands.dispatch`. If the answer is not ready within
+  `defer_after` seconds the interaction is deferred first (Discord allows 3 s for the first
+  response), then completed by editing the deferred response.
+- Autocomplete asks `commands.autocomplete.suggest` (database only, never ESPN).
+- Buttons carry their action, owner and arguments in their custom id (`custom_ids`), so the
+  router needs no memory and buttons keep working after a restart. A press by anyone but
+  the owner is refused privately; the command layer re-checks ownership too.
+- A button that lacks options (the odds board's bet buttons carry no stake) asks for them:
+  quick stakes plus a "Custom" modal for a stake, a modal for anything else.
+- Presses on our own private messages (stake picker, bet slip) replace that message, so a
+  slip turns into its receipt; errors always arrive as a new private message.
+
+Nothing here logs option values: modal submissions may hold ESPN cookies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import time
+from typing import Any
+
+import discord
+
+from adapters.discord.command_tree import ADMIN_GROUP, INTEGER, discord_type, resolve
+from adapters.discord.custom_ids import ComponentId, Kind, decode
+from adapters.discord.forms import build_modal, submitted_values
+from adapters.discord.permissions import PLATFORM, is_commissioner
+from adapters.discord.render import FormButton, Outgoing, render
+from commands import catalogue
+from commands.autocomplete import Choice, suggest
+from commands.catalogue import Audience, Command, Option, OptionType
+from commands.context import Invocation, Services
+from commands.dispatch import dispatch
+from commands.replies import Button, ButtonStyle, Reply, Tone
+
+log = logging.getLogger("sidebet.discord")
+
+DEFER_AFTER = 1.5
+QUICK_STAKES = (("10%", "10%"), ("25%", "25%"), ("All-in", "all"))
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def _missing(command: Command, args: dict[str, Any]) -> list[Option]:
+    return [o for o in command.options if o.required and args.get(o.name) in (None, "")]
+
+
+def _discord_choices(option: Option, found: list[Choice]) -> list[discord.app_commands.Choice[Any]]:
+    """Suggestions as Discord choices; integer options need integer values."""
+    if discord_type(option) != INTEGER:
+        return [discord.app_commands.Choice(name=c.label, value=c.value) for c in found]
+    return [
+        discord.app_commands.Choice(name=c.label, value=int(c.value))
+        for c in found
+        if c.value.lstrip("-").isdigit()
+    ]
+
+
+def _is_ephemeral(message: discord.Message | None) -> bool:
+    return message is not None and message.flags.ephemeral
+
+
+def _send_kwargs(out: Outgoing) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
+    if out.content:
+        kwargs["content"] = out.content
+    if out.embeds:
+        kwargs["embeds"] = out.embeds
+    view = out.view()
+    if view is not None:
+        kwargs["view"] = view
+    if out.images:
+        kwargs["files"] = out.files()
+    return kwargs
+
+
+def _edit_kwargs(out: Outgoing) -> dict[str, Any]:
+    """Replace a message wholesale: absent parts are cleared, not left from before."""
+    return {
+        "content": out.content or None,
+        "embeds": out.embeds,
+        "view": out.view(),
+        "attachments": out.files(),
+        "allowed_mentions": NO_MENTIONS,
+    }
+
+
+def _pressed_label(interaction: discord.Interaction, custom_id: str) -> str | None:
+    for row in getattr(interaction.message, "components", None) or []:
+        for child in getattr(row, "children", []):
+            if getattr(child, "custom_id", None) == custom_id:
+                return getattr(child, "label", None)
+    return None
+
+
+class InteractionRouter:
+    def __init__(self, services: Services, *, defer_after: float = DEFER_AFTER) -> None:
+        self.services = services
+        self.defer_after = defer_after
+        # Called after every command; the client uses it to wake the outbox (public tickets).
+        self.after_command: list[Any] = []
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        started = time.perf_counter()
+        kind = interaction.type
+        try:
+            if interaction.guild_id is None:
+                await self._answer(interaction, Reply.error("Sidebet works inside a server's channels."))
+            elif kind is discord.InteractionType.application_command:
+                await self._slash(interaction)
+            elif kind is discord.InteractionType.autocomplete:
+                await self._autocomplete(interaction)
+            elif kind is discord.InteractionType.component:
+                await self._component(interaction)
+            elif kind is discord.InteractionType.modal_submit:
+                await self._modal_submit(interaction)
+        except Exception:
+            ref = secrets.token_hex(3)
+            log.exception("discord interaction failed ref=%s id=%s type=%s", ref, interaction.id, kind.name)
+            await self._fail(interaction, ref)
+        finally:
+            log.debug(
+                "discord interaction id=%s type=%s took %.1f ms",
+                interaction.id,
+                kind.name,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    # --- invocations -----------------------------------------------------------------------
+
+    async def _invocation(self, interaction: discord.Interaction, *, admin: bool | None = None) -> Invocation:
+        if admin is None:
+            admin = await is_commissioner(self.services, interaction)
+        return Invocation(
+            platform=PLATFORM,
+            workspace_id=str(interaction.guild_id),
+            user_id=str(interaction.user.id),
+            display_name=interaction.user.display_name,
+            interaction_id=str(interaction.id),
+            is_admin=admin,
+            channel_id=str(interaction.channel_id) if interaction.channel_id else None,
+        )
+
+    # --- slash commands ----------------------------------------------------------------------
+
+    async def _slash(self, interaction: discord.Interaction) -> None:
+        called = resolve(interaction.data or {})
+        if called is None:
+            name = (interaction.data or {}).get("name", "?")
+            await self._answer(
+                interaction,
+                Reply.error(f"`/{name}` isn't a Sidebet command (any more). `/help` lists what you can do."),
+            )
+            return
+        secret = [o for o in called.command.options if o.secret]
+        if secret:
+            if not await self._allowed(interaction, called.command):
+                return
+            known = {k: v for k, v in called.args.items() if v is not None}
+            modal = build_modal(called.command, str(interaction.user.id), known, secret)
+            await interaction.response.send_modal(modal)
+            return
+        await self._run(interaction, called.command, called.args, update=False)
+
+    async def _allowed(self, interaction: discord.Interaction, command: Command) -> bool:
+        """Refuse a commissioner command early, privately, saying who may run it."""
+        if command.audience is not Audience.ADMIN or await is_commissioner(self.services, interaction):
+            return True
+        await self._answer(
+            interaction,
+            Reply.error(
+                f"`/{ADMIN_GROUP} {command.name}` is for commissioners: members with Manage Server, "
+                "the league's admin role, or on its admins list."
+            ),
+        )
+        return False
+
+    async def _run(
+        self, interaction: discord.Interaction, command: Command, args: dict[str, Any], *, update: bool
+    ) -> None:
+        admin = await is_commissioner(self.services, interaction)
+        if command.audience is Audience.ADMIN and not admin:
+            await self._allowed(interaction, command)
+            return
+        invocation = await self._invocation(interaction, admin=admin)
+        task = asyncio.ensure_future(dispatch(self.services, invocation, command.name, args))
+        deferred = False
+        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
+        if not done:
+            if update:
+                await interaction.response.defer()
+            else:
+                await interaction.response.defer(ephemeral=command.ephemeral, thinking=True)
+            deferred = True
+        reply = await task
+        for hook in self.after_command:
+            hook()
+        await self._answer(
+            interaction, reply, update=update, deferred=deferred, deferred_ephemeral=command.ephemeral
+        )
+
+    # --- autocomplete ------------------------------------------------------------------------
+
+    async def _autocomplete(self, interaction: discord.Interaction) -> None:
+        called = resolve(interaction.data or {})
+        choices: list[discord.app_commands.Choice[Any]] = []
+        if called is not None and called.focused is not None:
+            command = called.command
+            option = next((o for o in command.options if o.name == called.focused), None)
+            admin_only = command.audience is Audience.ADMIN
+            refused = admin_only and not await is_commissioner(self.services, interaction)
+            if option is not None and not refused:
+                invocation = await self._invocation(interaction, admin=admin_only)
+                typed = str(called.args.get(option.name) or "")
+                others = {k: v for k, v in called.args.items() if k != option.name and v is not None}
+                found = await suggest(self.services, invocation, command.name, option.name, typed, others)
+                choices = _discord_choices(option, found)
+        await interaction.response.autocomplete(choices)
+
+    # --- buttons and modals ----------------------------------------------------------------------
+
+    async def _owned(self, interaction: discord.Interaction, parsed: ComponentId | None) -> Command | None:
+        """The command a component runs, after checking it is ours and its presser's."""
+        if parsed is None:
+            await self._answer(
+                interaction, Reply.error("That button isn't one of Sidebet's. Run the command again.")
+            )
+            return None
+        if parsed.owner_id is not None and parsed.owner_id != str(interaction.user.id):
+            await self._answer(
+                interaction,
+                Reply.error("Those buttons belong to someone else. Use `/bet` to get your own slip."),
+            )
+            return None
+        command = catalogue.BY_NAME.get(parsed.action)
+        if command is None:
+            await self._answer(interaction, Reply.error("That button is out of date. Run the command again."))
+            return None
+        return command
+
+    async def _component(self, interaction: discord.Interaction) -> None:
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        parsed = decode(custom_id)
+        command = await self._owned(interaction, parsed)
+        if command is None or parsed is None:
+            return
+        missing = _missing(command, parsed.args)
+        if parsed.kind is Kind.RUN and [o.type for o in missing] == [OptionType.CREDITS]:
+            picker = self._stake_picker(interaction, command, parsed, missing[0], custom_id)
+            await self._answer(interaction, picker)
+            return
+        if parsed.kind is Kind.FORM or missing:
+            if await self._allowed(interaction, command):
+                modal = build_modal(command, str(interaction.user.id), parsed.args, missing)
+                await interaction.response.send_modal(modal)
+            return
+        await self._run(interaction, command, dict(parsed.args), update=_is_ephemeral(interaction.message))
+
+    def _stake_picker(
+        self,
+        interaction: discord.Interaction,
+        command: Command,
+        parsed: ComponentId,
+        stake: Option,
+        custom_id: str,
+    ) -> Reply:
+        owner = str(interaction.user.id)
+        label = _pressed_label(interaction, custom_id)
+        what = f"**{label}**" if label else "this pick"
+        buttons = [
+            Button(text, command.name, {**parsed.args, stake.name: value}, ButtonStyle.PRIMARY, owner)
+            for text, value in QUICK_STAKES
+        ]
+        buttons.append(FormButton("Custom…", command.name, dict(parsed.args), ButtonStyle.SECONDARY, owner))
+        return Reply(
+            text=f"How much on {what}? Quick stakes are shares of your balance (All-in is capped at "
+            "the maximum stake), or pick Custom to type an amount. You'll see the slip before anything "
+            "is placed.",
+            buttons=tuple(buttons),
+        )
+
+    async def _modal_submit(self, interaction: discord.Interaction) -> None:
+        data = interaction.data or {}
+        parsed = decode(str(data.get("custom_id", "")))
+        command = await self._owned(interaction, parsed)
+        if command is None or parsed is None:
+            return
+        args: dict[str, Any] = {**parsed.args, **submitted_values(data)}
+        await self._run(interaction, command, args, update=_is_ephemeral(interaction.message))
+
+    # --- answering ---------------------------------------------------------------------------
+
+    async def _answer(
+        self,
+        interaction: discord.Interaction,
+        reply: Reply,
+        *,
+        update: bool = False,
+        deferred: bool = False,
+        deferred_ephemeral: bool = True,
+    ) -> None:
+        messages = render(reply)
+        first, rest = messages[0], messages[1:]
+        replace = update and reply.ephemeral and reply.tone is not Tone.ERROR
+        if not deferred:
+            if replace:
+                await interaction.response.edit_message(**_edit_kwargs(first))
+            else:
+                await interaction.response.send_message(ephemeral=reply.ephemeral, **_send_kwargs(first))
+        elif replace or (not update and reply.ephemeral == deferred_ephemeral):
+            await interaction.edit_original_response(**_edit_kwargs(first))
+        else:
+            if not update:
+                await interaction.delete_original_response()
+            await interaction.followup.send(ephemeral=reply.ephemeral, **_send_kwargs(first))
+        for out in rest:
+            await interaction.followup.send(ephemeral=reply.ephemeral, **_send_kwargs(out))
+
+    async def _fail(self, interaction: discord.Interaction, ref: str) -> None:
+        reply = Reply.error(f"Sorry, something went wrong on our side (ref {ref}). Nothing was changed.")
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                if not interaction.response.is_done():
+                    await interaction.response.autocomplete([])
+            elif interaction.response.is_done():
+                await interaction.followup.send(ephemeral=True, **_send_kwargs(render(reply)[0]))
+            else:
+                await self._answer(interaction, reply)
+        except discord.HTTPException:
+            log.warning("could not report failure ref=%s to Discord", ref)

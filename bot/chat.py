@@ -1,0 +1,91 @@
+"""`sidebet run` with chat credentials: the chat adapters, ESPN and the weekly scheduler.
+
+Each configured platform runs as its own task on one event loop over one database; the
+scheduler's tick serves the leagues of exactly those platforms. Stopping (Ctrl-C or
+SIGTERM) cancels the tasks and closes ESPN and the database cleanly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Coroutine
+from typing import Any
+
+from adapters.espn.client import EspnClient
+from bot.app import open_database, provider_factory, season_detector
+from bot.scheduler import BookScheduler
+from bot.settings import Settings
+from commands.clock import SystemClock
+from commands.context import Services
+
+log = logging.getLogger(__name__)
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+async def run_bot(settings: Settings) -> None:
+    db = await open_database(settings.database_url)
+    clock = SystemClock()
+    e = settings.espn
+    espn = EspnClient(
+        e.fantasy_base,
+        e.site_base,
+        timeout=e.timeout_seconds,
+        retries=e.retries,
+        max_concurrency=e.max_concurrency,
+        cache_ttl=e.cache_seconds,
+    )
+    services = Services(db, clock, provider_factory(clock, espn), detect_season=season_detector(clock, espn))
+    stop = asyncio.Event()
+    adapters: dict[str, Coroutine[Any, Any, None]] = {}
+    if settings.slack.configured:
+        from adapters.slack.runner import run_slack
+
+        s = settings.slack
+        adapters["slack"] = run_slack(
+            services,
+            bot_token=_secret(s.bot_token),
+            signing_secret=_secret(s.signing_secret),
+            app_token=_secret(s.app_token),
+            mode=s.mode,
+            port=s.port,
+            host=s.host,
+            client_id=s.client_id,
+            client_secret=_secret(s.client_secret),
+            redirect_uri=s.redirect_uri,
+            stop=stop,
+        )
+    if settings.discord.token is not None:
+        from adapters.discord.runner import run_discord
+
+        d = settings.discord
+        adapters["discord"] = run_discord(
+            d.token.get_secret_value(), services, sharded=d.sharded, dev_guild_ids=d.dev_guild_ids
+        )
+    scheduler = BookScheduler(services, list(adapters))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(coro, name=name) for name, coro in adapters.items()]
+    scheduler.start()
+    log.info("Sidebet running on %s", ", ".join(adapters))
+    try:
+        stopped = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait([*tasks, stopped], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not stopped and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+    finally:
+        stop.set()
+        scheduler.shutdown()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await espn.aclose()
+        await db.dispose()

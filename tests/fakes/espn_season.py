@@ -1,0 +1,1080 @@
+"""A whole ESPN fantasy-football season, served in ESPN's exact JSON shapes, played out by a clock.
+
+Why a simulator rather than recorded files: a season test has to live through preseason, every
+week's kickoffs and Monday nights, two-week playoff rounds built from the real standings, and a
+stat correction after settlement. Recording that is impossible offline; generating it from a
+seed keeps every number coherent (a D/ST's points allowed are its NFL opponent's score, team
+totals are the sum of the starters, standings follow from the results) and reproducible.
+
+Shapes follow /work/shared/espn-samples (and the shipped demo league, whose generator this
+reuses for players, stat lines, scoring and settings). What the clock decides:
+
+- An NFL game is "pre" before kickoff, "in" for 3h30m after (stat lines grow linearly), "post"
+  after. The NFL slate is a function of the season only (`NflSeason`), shared by every league.
+- ESPN's `scoringPeriodId` / `status.currentMatchupPeriod` roll over on the Tuesday (09:00 UTC)
+  before a week's Thursday game. **Preseason** (before week 1's first kickoff): scoring period 1,
+  matchup period 1, every game "pre", no actual stat lines, all scores 0 and winners UNDECIDED;
+  there is no "week 0". After the final, they stay at 18 / 16.
+- Playoff matchups (top 4 by wins, then points for) appear once the regular season's last game is
+  over; the final appears once both semifinals (two scoring periods each) are over. Teams out of
+  the bracket have no playoff matchup at all (eliminated).
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from adapters.espn.demo import eastern
+from adapters.espn.demo.generate import (
+    DEFAULT_POSITION_ID,
+    ELIGIBLE_SLOTS,
+    NFL_TEAMS,
+    SLOT_ID,
+    Game,
+    Player,
+    PlayerFactory,
+    _scoreboard_team,
+    applied,
+    applied_total,
+    epoch_ms,
+    expected_stats,
+    fantasy_abbrev,
+    round_robin,
+    sampled_stats,
+    scheduled_status,
+    settings_view,
+)
+from adapters.espn.demo.provider import _final_status, _live_status
+
+Json = dict[str, Any]
+
+GAME_LENGTH = timedelta(hours=3, minutes=30)
+NFL_WEEKS = 18
+REGULAR_SEASON = 14
+#: matchup period -> scoring periods; two-week playoff rounds for a 4-team bracket.
+PLAYOFF_PERIODS: dict[int, tuple[int, ...]] = {15: (15, 16), 16: (17, 18)}
+PLAYOFF_TEAMS = 4
+
+OWNER_HANDLES = (
+    "alex",
+    "blake",
+    "casey",
+    "drew",
+    "emery",
+    "frankie",
+    "gray",
+    "harper",
+    "jules",
+    "kai",
+    "logan",
+    "morgan",
+)
+TEAM_NAMES = (
+    ("Gridiron Gurus", "GG"),
+    ("Blitz Brigade", "BLTZ"),
+    ("Couch Coaches", "CCH"),
+    ("Dropped Passes", "DROP"),
+    ("End Zone Envy", "EZE"),
+    ("Fourth and Forever", "FOUR"),
+    ("Gravy Bowl", "GRVY"),
+    ("Hail Mary Heroes", "HMH"),
+    ("Juke Box Heroes", "JUKE"),
+    ("Kickoff Kings", "KICK"),
+    ("Lambeau Leapers", "LEAP"),
+    ("Muffed Punts", "MUFF"),
+)
+
+
+def game_state(kickoff: datetime, now: datetime) -> tuple[str, float]:
+    """("pre" | "in" | "post", share of the game played) at `now`."""
+    if now < kickoff:
+        return "pre", 0.0
+    if now >= kickoff + GAME_LENGTH:
+        return "post", 1.0
+    return "in", (now - kickoff) / GAME_LENGTH
+
+
+# ------------------------------------------------------------------------------ the NFL season
+
+
+class NflSeason:
+    """The NFL regular season of a year: 18 weeks, byes in weeks 5-14, real kickoff windows.
+
+    Week 1's Thursday is the one after Labor Day. Per week: Thu 8:15 pm ET, Sunday 1:00 pm (most
+    games), 4:05 pm (2), 4:25 pm (2), 8:20 pm (1), Monday 8:15 pm ET (1). Use `for_season`.
+    """
+
+    def __init__(self, season: int) -> None:
+        self.season = season
+        rng = random.Random(f"nfl-{season}")
+        teams = sorted(NFL_TEAMS)
+        byes_per_week = {5: 2, 6: 2, 7: 4, 8: 4, 9: 4, 10: 4, 11: 4, 12: 4, 13: 2, 14: 2}
+        order = teams[:]
+        rng.shuffle(order)
+        self.bye_week: dict[int, int] = {}
+        for week, count in byes_per_week.items():
+            for _ in range(count):
+                self.bye_week[order.pop()] = week
+        september = date(season, 9, 1)
+        labor_day = september + timedelta(days=(0 - september.weekday()) % 7)
+        self.week1_thursday = labor_day + timedelta(days=3)
+        self.games: dict[int, list[Game]] = {}
+        for week in range(1, NFL_WEEKS + 1):
+            playing = [t for t in teams if self.bye_week.get(t) != week]
+            rng.shuffle(playing)
+            pairs = [(playing[i], playing[i + 1]) for i in range(0, len(playing), 2)]
+            games = []
+            for index, (away, home) in enumerate(pairs):
+                kickoff = self._slot(week, index, len(pairs))
+                home_score = max(0, round(rng.gauss(24, 9)))
+                away_score = max(0, round(rng.gauss(21, 9)))
+                if home_score == away_score:
+                    home_score += 3
+                event_id = int(f"40{season % 100:02d}{week:02d}{index:02d}1")
+                games.append(Game(event_id, away, home, kickoff, home_score, away_score))
+            games.sort(key=lambda g: (g.kickoff, g.event_id))
+            self.games[week] = games
+        self.by_team: dict[tuple[int, int], Game] = {
+            (week, team): game
+            for week, games in self.games.items()
+            for game in games
+            for team in (game.home, game.away)
+        }
+
+    @staticmethod
+    @lru_cache(maxsize=8)
+    def for_season(season: int) -> NflSeason:
+        return NflSeason(season)
+
+    def _slot(self, week: int, index: int, count: int) -> datetime:
+        thursday = self.week1_thursday + timedelta(days=7 * (week - 1))
+        sunday, monday = thursday + timedelta(days=3), thursday + timedelta(days=4)
+        windows = [(thursday, 20, 15), (monday, 20, 15), (sunday, 20, 20)]
+        windows += [(sunday, 16, 5)] * 2 + [(sunday, 16, 25)] * 2
+        day, hour, minute = windows[index] if index < min(count, len(windows)) else (sunday, 13, 0)
+        local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=eastern())
+        return local.astimezone(UTC)
+
+    # ------------------------------------------------------------------------------ facts
+
+    def kickoffs(self, week: int) -> list[datetime]:
+        """Every kickoff of an NFL week (scoring period), in order."""
+        return [g.kickoff for g in self.games[week]]
+
+    def first_kickoff(self, week: int) -> datetime:
+        return self.games[week][0].kickoff
+
+    def last_kickoff(self, week: int) -> datetime:
+        return self.games[week][-1].kickoff
+
+    def end_of(self, week: int) -> datetime:
+        """When the last game of the week goes final (Monday night + 3h30m)."""
+        return self.last_kickoff(week) + GAME_LENGTH
+
+    def rollover(self, week: int) -> datetime:
+        """When ESPN makes `week` the current scoring period: the Tuesday before, 09:00 UTC."""
+        tuesday = self.week1_thursday + timedelta(days=7 * (week - 1) - 2)
+        return datetime(tuesday.year, tuesday.month, tuesday.day, 9, 0, tzinfo=UTC)
+
+    def game_of(self, week: int, pro_team: int) -> Game | None:
+        return self.by_team.get((week, pro_team))
+
+    # ----------------------------------------------------------------------------- views
+
+    def pro_schedule_view(self) -> Json:
+        """The season endpoint with view=proTeamSchedules_wl, every week (as pro_schedule_2024)."""
+        teams: list[Json] = []
+        for pro_id in sorted(NFL_TEAMS):
+            location, name = NFL_TEAMS[pro_id]
+            games: Json = {}
+            for week in range(1, NFL_WEEKS + 1):
+                game = self.game_of(week, pro_id)
+                if game is None:
+                    continue
+                games[str(week)] = [
+                    {
+                        "awayProTeamId": game.away,
+                        "date": epoch_ms(game.kickoff),
+                        "homeProTeamId": game.home,
+                        "id": game.event_id,
+                        "scoringPeriodId": week,
+                        "startTimeTBD": False,
+                        "statsOfficial": False,
+                        "validForLocking": True,
+                    }
+                ]
+            teams.append(
+                {
+                    "abbrev": fantasy_abbrev(pro_id),
+                    "byeWeek": self.bye_week.get(pro_id, 0),
+                    "id": pro_id,
+                    "location": location,
+                    "name": name,
+                    "proGamesByScoringPeriod": games,
+                    "teamPlayersByPosition": {"16": -16000 - pro_id},
+                    "universeId": 1 + pro_id % 2,
+                }
+            )
+        teams.append(
+            {
+                "abbrev": "FA",
+                "byeWeek": 0,
+                "id": 0,
+                "location": "",
+                "name": "FA",
+                "proGamesByScoringPeriod": {},
+                "universeId": 0,
+            }
+        )
+        return {"display": True, "settings": {"proTeams": teams}}
+
+    def scoreboard_view(self, week: int, now: datetime) -> Json:
+        """ESPN's NFL site scoreboard of a regular-season week at `now` (as nfl_scoreboard_2023_w5)."""
+        events = []
+        for game in self.games.get(week, []):
+            state, share = game_state(game.kickoff, now)
+            status = (
+                scheduled_status(game.kickoff)
+                if state == "pre"
+                else _live_status(share)
+                if state == "in"
+                else _final_status()
+            )
+            home, away = _scoreboard_team(game.home), _scoreboard_team(game.away)
+            scores = {"home": game.home_score, "away": game.away_score}
+            iso = game.kickoff.strftime("%Y-%m-%dT%H:%MZ")
+            competitors = [
+                {
+                    "id": str(team_id),
+                    "uid": f"s:20~l:28~t:{team_id}",
+                    "type": "team",
+                    "order": order,
+                    "homeAway": side,
+                    "team": team,
+                    "score": str(round(scores[side] * share)),
+                    "statistics": [],
+                }
+                for order, (side, team_id, team) in enumerate(
+                    (("home", game.home, home), ("away", game.away, away))
+                )
+            ]
+            events.append(
+                {
+                    "id": str(game.event_id),
+                    "uid": f"s:20~l:28~e:{game.event_id}",
+                    "date": iso,
+                    "name": f"{away['displayName']} at {home['displayName']}",
+                    "shortName": f"{away['abbreviation']} @ {home['abbreviation']}",
+                    "season": {"year": self.season, "type": 2, "slug": "regular-season"},
+                    "week": {"number": week},
+                    "competitions": [
+                        {
+                            "id": str(game.event_id),
+                            "uid": f"s:20~l:28~e:{game.event_id}~c:{game.event_id}",
+                            "date": iso,
+                            "attendance": 0,
+                            "type": {"id": "1", "abbreviation": "STD"},
+                            "timeValid": True,
+                            "neutralSite": False,
+                            "conferenceCompetition": False,
+                            "playByPlayAvailable": state != "pre",
+                            "recent": state != "pre",
+                            "competitors": competitors,
+                            "notes": [],
+                            "status": status,
+                            "broadcasts": [],
+                            "format": {"regulation": {"periods": 4}},
+                            "startDate": iso,
+                        }
+                    ],
+                    "links": [],
+                    "status": status,
+                }
+            )
+        byes = [t for t, w in self.bye_week.items() if w == week]
+        return {
+            "leagues": [
+                {
+                    "id": "28",
+                    "uid": "s:20~l:28",
+                    "name": "National Football League",
+                    "abbreviation": "NFL",
+                    "slug": "nfl",
+                    "season": {
+                        "year": self.season,
+                        "type": {"id": "2", "type": 2, "name": "Regular Season", "abbreviation": "reg"},
+                    },
+                }
+            ],
+            "season": {"type": 2, "year": self.season},
+            "week": {"number": week, "teamsOnBye": [_scoreboard_team(t) for t in sorted(byes)]},
+            "events": events,
+        }
+
+
+# ------------------------------------------------------------------------- the fantasy league
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerWeek:
+    """One player in one scoring period: news, projection and (final) stat line."""
+
+    injury_status: str
+    projection: dict[int, float]  # stat id -> expected value; {} when out or on bye
+    actual: dict[int, float] | None  # None: did not play (bye, out)
+
+
+@dataclass(frozen=True, slots=True)
+class SimMatchup:
+    matchup_id: int
+    matchup_period: int
+    home: int
+    away: int
+    tier: str  # playoffTierType: NONE or WINNERS_BRACKET
+
+
+class SeasonSim:
+    """One ESPN league's season (`teams` = 10 or 12), played out by the clock `now`.
+
+    `now` may be replaced at any time (`sim.now = clock.now`); `FakeEspn.add_league` sets it to
+    the server's clock. With `private=True` ESPN's cookies `sim.espn_s2` / `sim.swid` are needed.
+    """
+
+    def __init__(
+        self,
+        league_id: int,
+        season: int,
+        teams: int = 10,
+        seed: int = 0,
+        *,
+        private: bool = False,
+        now: Callable[[], datetime] | None = None,
+        name: str | None = None,
+    ) -> None:
+        if teams not in (10, 12):
+            raise ValueError("the simulator plays 10- or 12-team leagues")
+        self.league_id = league_id
+        self.season = season
+        self.size = teams
+        self.seed = seed
+        self.private = private
+        self.name = name or f"Sim League {league_id}"
+        self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
+        self.nfl = NflSeason.for_season(season)
+        rng = random.Random(f"{seed}-{league_id}-{season}")
+        self._seed_text = f"{seed}-{league_id}-{season}"
+        self.espn_s2 = "AEB" + "".join(rng.choice("0123456789abcdefABCDEF%") for _ in range(120))
+        self.member_ids = [
+            "{" + str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper() + "}" for _ in range(teams)
+        ]
+        self.swid = self.member_ids[0]
+        self.team_ids = tuple(range(1, teams + 1))
+        self.rosters = self._build_rosters(rng)
+        self.regular = [
+            SimMatchup(self._matchup_id(week, index), week, home, away, "NONE")
+            for week in range(1, REGULAR_SEASON + 1)
+            for index, (_, home, away) in enumerate(
+                m for m in round_robin(list(self.team_ids), REGULAR_SEASON) if m[0] == week
+            )
+        ]
+        self.matchup_periods: dict[int, tuple[int, ...]] = {w: (w,) for w in range(1, REGULAR_SEASON + 1)}
+        self.matchup_periods.update(PLAYOFF_PERIODS)
+        self.revision = 0  # bumped by every correction, so servers can cache rendered views
+        self._weeks: dict[tuple[int, int], PlayerWeek] = {}
+        self._corrections: dict[tuple[int, int], float] = {}
+        self._lineups: dict[tuple[int, int], list[tuple[Player, str]]] = {}
+        self._settings: Json | None = None
+        self._finals: dict[tuple[int, int, int], float] = {}
+
+    # --------------------------------------------------------------------------- building
+
+    def _matchup_id(self, period: int, index: int) -> int:
+        return (period - 1) * (self.size // 2) + index + 1
+
+    def _build_rosters(self, rng: random.Random) -> dict[int, list[Player]]:
+        factory = PlayerFactory(rng)
+        pro = sorted(NFL_TEAMS)
+        qb, dst, k = rng.sample(pro, 2 * self.size), rng.sample(pro, self.size), rng.sample(pro, self.size)
+        rosters: dict[int, list[Player]] = {}
+        for index, team_id in enumerate(self.team_ids):
+            flex = ("RB", "WR", "RB", "WR", "TE")[index % 5]
+            plan = [
+                ("QB", "QB", qb[index]),
+                ("RB", "RB", None),
+                ("RB", "RB", None),
+                ("WR", "WR", None),
+                ("WR", "WR", None),
+                ("TE", "TE", None),
+                (flex, "FLEX", None),
+                ("D/ST", "D/ST", dst[index]),
+                ("K", "K", k[index]),
+                ("QB", "BE", qb[self.size + index]),
+                ("RB", "BE", None),
+                ("RB", "BE", None),
+                ("WR", "BE", None),
+                ("WR", "BE", None),
+                ("TE", "BE", None),
+            ]
+            roster = []
+            for position, slot, pro_team in plan:
+                quality = rng.uniform(0.8, 1.25) if slot != "BE" else rng.uniform(0.5, 0.85)
+                player = factory.make(position, pro_team or rng.choice(pro), quality)
+                player.slot = slot
+                roster.append(player)
+            rosters[team_id] = roster
+        return rosters
+
+    def player_week(self, player: Player, period: int) -> PlayerWeek:
+        """The player's news, projection and final stat line for a scoring period (memoized)."""
+        key = (player.player_id, period)
+        found = self._weeks.get(key)
+        if found is not None:
+            return found
+        rng = random.Random(f"{self._seed_text}-{player.player_id}-{period}")
+        game = self.nfl.game_of(period, player.pro_team)
+        roll = rng.random()
+        injury = "ACTIVE"
+        if player.position != "D/ST":
+            injury = (
+                "OUT"
+                if roll < 0.03
+                else "DOUBTFUL"
+                if roll < 0.05
+                else "QUESTIONABLE"
+                if roll < 0.12
+                else injury
+            )
+        if game is None or injury == "OUT":
+            week = PlayerWeek(injury, {}, None)
+        else:
+            form = player.quality * rng.uniform(0.88, 1.12)
+            projection = {k: round(v, 4) for k, v in expected_stats(player.position, form).items()}
+            allowed = game.away_score if player.pro_team == game.home else game.home_score
+            actual = sampled_stats(rng, player.position, player.quality, allowed)
+            if injury == "DOUBTFUL" and rng.random() < 0.6:
+                actual = None
+            week = PlayerWeek(injury, projection, actual)
+        self._weeks[key] = week
+        return week
+
+    def lineup(self, team_id: int, period: int) -> list[tuple[Player, str]]:
+        """(player, lineup slot) of the whole roster in a scoring period.
+
+        A starter on bye swaps places with a bench player of the same position (any RB/WR/TE for
+        FLEX) who is playing, as a manager would; so lineups change from week to week.
+        """
+        key = (team_id, period)
+        if key in self._lineups:
+            return self._lineups[key]
+        roster = self.rosters[team_id]
+        slots = {p.player_id: p.slot for p in roster}
+        for player in roster:
+            if player.slot == "BE" or self.nfl.game_of(period, player.pro_team) is not None:
+                continue
+            allowed = {"RB", "WR", "TE"} if player.slot == "FLEX" else {player.position}
+            for sub in roster:
+                if (
+                    slots[sub.player_id] == "BE"
+                    and sub.position in allowed
+                    and self.nfl.game_of(period, sub.pro_team) is not None
+                ):
+                    slots[sub.player_id], slots[player.player_id] = player.slot, "BE"
+                    break
+        lineup = [(p, slots[p.player_id]) for p in roster]
+        self._lineups[key] = lineup
+        return lineup
+
+    def starters(self, team_id: int, period: int) -> list[Player]:
+        return [p for p, slot in self.lineup(team_id, period) if slot not in ("BE", "IR")]
+
+    # ------------------------------------------------------------------- points by the clock
+
+    def final_points(self, period: int, player: Player) -> float | None:
+        """A player's complete fantasy points for a period (after corrections); None if no line."""
+        correction = self._corrections.get((period, player.player_id))
+        if correction is not None:
+            return correction
+        week = self.player_week(player, period)
+        return None if week.actual is None else applied_total(applied(week.actual))
+
+    def _revealed(self, period: int, player: Player, now: datetime) -> tuple[Json | None, float]:
+        """ESPN's actual stat entry for the player at `now` (None before kickoff) and its points."""
+        week = self.player_week(player, period)
+        game = self.nfl.game_of(period, player.pro_team)
+        if game is None or week.actual is None:
+            return None, 0.0
+        state, share = game_state(game.kickoff, now)
+        if state == "pre":
+            return None, 0.0
+        stats = {k: round(v * share, 2) for k, v in week.actual.items()} if share < 1 else dict(week.actual)
+        applied_stats = applied(stats)
+        total = applied_total(applied_stats)
+        final = self.final_points(period, player)
+        if state == "post" and final is not None and abs(final - total) > 1e-9:
+            # a stat correction: ESPN re-scores the line; keep the parts adding up to the total
+            scale = final / total if total else 0.0
+            applied_stats = {k: round(v * scale, 4) for k, v in applied_stats.items()}
+            if not total:
+                applied_stats["53"] = final
+            total = round(final, 2)
+        entry = self._stat_entry(player, game, period, 0, stats, applied_stats, total)
+        return entry, total
+
+    def _stat_entry(
+        self,
+        player: Player,
+        game: Game,
+        period: int,
+        source: int,
+        stats: Mapping[int, float],
+        applied_stats: Mapping[str, float],
+        total: float,
+    ) -> Json:
+        return {
+            "appliedStats": dict(applied_stats),
+            "appliedTotal": total,
+            "externalId": str(game.event_id),
+            "id": f"{source}1{game.event_id}",
+            "lastUpdateInfo": {},
+            "proTeamId": player.pro_team,
+            "scoringPeriodId": period,
+            "seasonId": self.season,
+            "statSourceId": source,
+            "statSplitTypeId": 1,
+            "stats": {str(k): v for k, v in sorted(stats.items())},
+        }
+
+    def team_points(self, team_id: int, period: int, now: datetime | None = None) -> float:
+        """A team's starters' points in a scoring period at `now` (None: final, corrections in)."""
+        if now is not None and now < self.nfl.first_kickoff(period):
+            return 0.0
+        if now is None or now >= self.nfl.end_of(period):
+            key = (team_id, period, self.revision)
+            if key not in self._finals:
+                total = sum(self.final_points(period, p) or 0.0 for p in self.starters(team_id, period))
+                self._finals[key] = round(total, 2)
+            return self._finals[key]
+        return round(sum(self._revealed(period, p, now)[1] for p in self.starters(team_id, period)), 2)
+
+    def matchup_points(self, team_id: int, matchup_period: int, now: datetime | None = None) -> float:
+        """Cumulative over the matchup period's scoring periods, as ESPN's `totalPoints`."""
+        return round(sum(self.team_points(team_id, p, now) for p in self.matchup_periods[matchup_period]), 2)
+
+    def correct_stat(self, scoring_period: int, player_id: int, new_points: float) -> None:
+        """A stat correction: the player's final points for the period become `new_points`.
+
+        Changes the stat line ESPN serves (once the game is over), the team totals, winners and
+        records, like ESPN's Tuesday/Thursday corrections do.
+        """
+        if not any(p.player_id == player_id for r in self.rosters.values() for p in r):
+            raise KeyError(f"no player {player_id} in league {self.league_id}")
+        self._corrections[(scoring_period, player_id)] = round(float(new_points), 2)
+        self.revision += 1
+
+    # ------------------------------------------------------------------------ clock facts
+
+    @property
+    def first_kickoff(self) -> datetime:
+        """Week 1's Thursday night game: the end of preseason."""
+        return self.nfl.first_kickoff(1)
+
+    @property
+    def preseason(self) -> datetime:
+        """An instant in preseason (a week before the first kickoff)."""
+        return self.first_kickoff - timedelta(days=7)
+
+    @property
+    def season_end(self) -> datetime:
+        """When the final (matchup period 16, scoring periods 17-18) is over."""
+        return self.end_of_matchup(max(self.matchup_periods))
+
+    def scoring_periods(self, matchup_period: int) -> tuple[int, ...]:
+        return self.matchup_periods[matchup_period]
+
+    def first_kickoff_of(self, matchup_period: int) -> datetime:
+        return self.nfl.first_kickoff(self.matchup_periods[matchup_period][0])
+
+    def end_of_matchup(self, matchup_period: int) -> datetime:
+        """When every NFL game of every scoring period of the matchup period is over."""
+        return self.nfl.end_of(self.matchup_periods[matchup_period][-1])
+
+    def is_matchup_final(self, matchup_period: int, now: datetime) -> bool:
+        return now >= self.end_of_matchup(matchup_period)
+
+    def current_scoring_period(self, now: datetime) -> int:
+        period = 1
+        for week in range(2, NFL_WEEKS + 1):
+            if now >= self.nfl.rollover(week):
+                period = week
+        return period
+
+    def current_matchup_period(self, now: datetime) -> int:
+        period = self.current_scoring_period(now)
+        return next(mp for mp, sps in self.matchup_periods.items() if period in sps)
+
+    def standings(self) -> list[int]:
+        """Team ids by regular-season wins, then points for (final results, corrections in)."""
+        wins = dict.fromkeys(self.team_ids, 0.0)
+        points = dict.fromkeys(self.team_ids, 0.0)
+        for m in self.regular:
+            home, away = (
+                self.matchup_points(m.home, m.matchup_period),
+                self.matchup_points(m.away, m.matchup_period),
+            )
+            points[m.home] += home
+            points[m.away] += away
+            wins[m.home] += 1.0 if home > away else 0.5 if home == away else 0.0
+            wins[m.away] += 1.0 if away > home else 0.5 if home == away else 0.0
+        return sorted(self.team_ids, key=lambda t: (-wins[t], -points[t], t))
+
+    def playoff_teams(self) -> list[int]:
+        """The four playoff seeds in order (what ESPN shows once the regular season is over)."""
+        return self.standings()[:PLAYOFF_TEAMS]
+
+    def eliminated(self, now: datetime) -> set[int]:
+        """Teams without a matchup in the playoff round under way at `now`."""
+        playing = {
+            t
+            for m in self.playoff_matchups(now)
+            if m.matchup_period == self.current_matchup_period(now)
+            for t in (m.home, m.away)
+        }
+        if self.current_matchup_period(now) <= REGULAR_SEASON:
+            return set()
+        return set(self.team_ids) - playing
+
+    def _winner(self, m: SimMatchup) -> int:
+        home, away = (
+            self.matchup_points(m.home, m.matchup_period),
+            self.matchup_points(m.away, m.matchup_period),
+        )
+        if home == away:
+            seeds = self.standings()
+            return min(m.home, m.away, key=seeds.index)
+        return m.home if home > away else m.away
+
+    def playoff_matchups(self, now: datetime) -> list[SimMatchup]:
+        """The bracket as far as ESPN has drawn it at `now`."""
+        out: list[SimMatchup] = []
+        if now < self.end_of_matchup(REGULAR_SEASON):
+            return out
+        s = self.playoff_teams()
+        base = self._matchup_id(REGULAR_SEASON + 1, 0)
+        semis = [
+            SimMatchup(base, 15, s[0], s[3], "WINNERS_BRACKET"),
+            SimMatchup(base + 1, 15, s[1], s[2], "WINNERS_BRACKET"),
+        ]
+        out.extend(semis)
+        if now >= self.end_of_matchup(15):
+            a, b = (self._winner(m) for m in semis)
+            home, away = sorted((a, b), key=s.index)
+            out.append(SimMatchup(base + 2, 16, home, away, "WINNERS_BRACKET"))
+        return out
+
+    def matchups(self, now: datetime) -> list[SimMatchup]:
+        return [*self.regular, *self.playoff_matchups(now)]
+
+    # ------------------------------------------------------------------------------ views
+
+    def _envelope(self, period: int) -> Json:
+        return {
+            "gameId": 1,
+            "id": self.league_id,
+            "scoringPeriodId": period,
+            "seasonId": self.season,
+            "segmentId": 0,
+        }
+
+    def status_block(self, now: datetime) -> Json:
+        period = self.current_scoring_period(now)
+        return {
+            "activatedDate": epoch_ms(self.preseason - timedelta(days=50)),
+            "createdAsLeagueType": 0,
+            "currentLeagueType": 0,
+            "currentMatchupPeriod": self.current_matchup_period(now),
+            "finalScoringPeriod": NFL_WEEKS,
+            "firstScoringPeriod": 1,
+            "isActive": True,
+            "isExpired": False,
+            "isFull": True,
+            "isPlayoffMatchupEdited": False,
+            "isToBeDeleted": False,
+            "isViewable": False,
+            "isWaiverOrderEdited": False,
+            "latestScoringPeriod": period,
+            "previousSeasons": [self.season - 2, self.season - 1],
+            "standingsUpdateDate": epoch_ms(self.nfl.rollover(period)),
+            "teamsJoined": self.size,
+            "transactionScoringPeriod": period,
+            "waiverLastExecutionDate": epoch_ms(self.nfl.rollover(period)),
+            "waiverProcessStatus": {},
+        }
+
+    def settings_block(self) -> Json:
+        """mSettings' `settings`: the demo league's, resized and with this season's schedule."""
+        if self._settings is None:
+            settings = copy.deepcopy(settings_view()["settings"])
+            schedule = settings["scheduleSettings"]
+            schedule["divisions"] = [{"id": 0, "name": "Division 1", "size": self.size}]
+            schedule["matchupPeriods"] = {str(k): list(v) for k, v in self.matchup_periods.items()}
+            schedule["matchupPeriodCount"] = REGULAR_SEASON
+            schedule["playoffTeamCount"] = PLAYOFF_TEAMS
+            schedule["playoffMatchupPeriodLength"] = 2
+            settings["name"] = self.name
+            settings["size"] = self.size
+            settings["isPublic"] = not self.private
+            settings["draftSettings"]["pickOrder"] = list(self.team_ids)
+            settings["draftSettings"]["date"] = epoch_ms(self.preseason - timedelta(days=3))
+            settings["tradeSettings"]["deadlineDate"] = epoch_ms(self.nfl.rollover(12))
+            self._settings = settings
+        return copy.deepcopy(self._settings)
+
+    def _records(self, now: datetime) -> dict[int, Json]:
+        def blank() -> Json:
+            return {
+                "gamesBack": 0.0,
+                "losses": 0,
+                "percentage": 0.0,
+                "pointsAgainst": 0.0,
+                "pointsFor": 0.0,
+                "streakLength": 0,
+                "streakType": "NONE",
+                "ties": 0,
+                "wins": 0,
+            }
+
+        out = {
+            t: {"away": blank(), "division": blank(), "home": blank(), "overall": blank()}
+            for t in self.team_ids
+        }
+        for m in self.regular:
+            if not self.is_matchup_final(m.matchup_period, now):
+                continue
+            home, away = (
+                self.matchup_points(m.home, m.matchup_period),
+                self.matchup_points(m.away, m.matchup_period),
+            )
+            for team, mine, theirs, where in ((m.home, home, away, "home"), (m.away, away, home, "away")):
+                result = "wins" if mine > theirs else "losses" if mine < theirs else "ties"
+                for block in ("overall", "division", where):
+                    rec = out[team][block]
+                    rec[result] += 1
+                    rec["pointsFor"] = round(rec["pointsFor"] + mine, 2)
+                    rec["pointsAgainst"] = round(rec["pointsAgainst"] + theirs, 2)
+                overall = out[team]["overall"]
+                streak = {"wins": "WIN", "losses": "LOSS", "ties": "TIE"}[result]
+                if overall["streakType"] == streak:
+                    overall["streakLength"] += 1
+                else:
+                    overall["streakType"], overall["streakLength"] = streak, 1
+        for recs in out.values():
+            for rec in recs.values():
+                played = rec["wins"] + rec["losses"] + rec["ties"]
+                rec["percentage"] = (rec["wins"] + rec["ties"] / 2) / played if played else 0.0
+        leader = max(r["overall"]["wins"] for r in out.values())
+        for recs in out.values():
+            recs["overall"]["gamesBack"] = float(leader - recs["overall"]["wins"])
+        return out
+
+    def members(self) -> list[Json]:
+        return [
+            {
+                "displayName": OWNER_HANDLES[i],
+                "firstName": OWNER_HANDLES[i].title(),
+                "id": member,
+                "isLeagueManager": i == 0,
+                "lastName": "Sim",
+            }
+            for i, member in enumerate(self.member_ids)
+        ]
+
+    def teams_block(self, now: datetime, *, roster_period: int | None = None) -> list[Json]:
+        """mTeam's teams (records and seeds by the clock); with mRoster, each team's roster."""
+        recs = self._records(now)
+        order = sorted(
+            self.team_ids, key=lambda t: (-recs[t]["overall"]["wins"], -recs[t]["overall"]["pointsFor"], t)
+        )
+        teams = []
+        for team_id in self.team_ids:
+            name, abbrev = TEAM_NAMES[team_id - 1]
+            member = self.member_ids[team_id - 1]
+            team: Json = {
+                "abbrev": abbrev,
+                "currentProjectedRank": order.index(team_id) + 1,
+                "divisionId": 0,
+                "draftDayProjectedRank": team_id,
+                "id": team_id,
+                "isActive": True,
+                "location": name.split()[0],
+                "logo": "",
+                "logoType": "VECTOR",
+                "name": name,
+                "nickname": " ".join(name.split()[1:]),
+                "owners": [member],
+                "playoffSeed": order.index(team_id) + 1,
+                "points": recs[team_id]["overall"]["pointsFor"],
+                "pointsAdjusted": 0.0,
+                "pointsDelta": 0.0,
+                "primaryOwner": member,
+                "rankCalculatedFinal": 0,
+                "rankFinal": 0,
+                "record": recs[team_id],
+                "tradeBlock": {},
+                "transactionCounter": {
+                    "acquisitionBudgetSpent": 0,
+                    "acquisitions": 0,
+                    "drops": 0,
+                    "matchupAcquisitionTotals": {},
+                    "misc": 0,
+                    "moveToActive": 0,
+                    "moveToIR": 0,
+                    "paid": 0.0,
+                    "teamCharges": 0.0,
+                    "trades": 0,
+                },
+                "valuesByStat": {},
+                "waiverRank": self.size - order.index(team_id),
+                "watchList": [],
+            }
+            if roster_period is not None:
+                team["roster"] = {
+                    "appliedStatTotal": 0.0,
+                    "entries": [
+                        self._roster_entry(p, slot, team_id, roster_period, now)
+                        for p, slot in self.lineup(team_id, roster_period)
+                    ],
+                }
+            teams.append(team)
+        return teams
+
+    def _summary(self, team_id: int, m: SimMatchup, now: datetime) -> Json:
+        by_period = {
+            str(p): self.team_points(team_id, p, now)
+            for p in self.matchup_periods[m.matchup_period]
+            if now >= self.nfl.first_kickoff(p)
+        }
+        total = round(sum(by_period.values()), 2)
+        return {
+            "adjustment": 0.0,
+            "cumulativeScore": {"losses": 0, "statBySlot": None, "ties": 0, "wins": 0},
+            "pointsByScoringPeriod": by_period,
+            "teamId": team_id,
+            "tiebreak": 0.0,
+            "totalPoints": total,
+        }
+
+    def _schedule_entry(self, m: SimMatchup, now: datetime) -> Json:
+        home, away = self._summary(m.home, m, now), self._summary(m.away, m, now)
+        winner = "UNDECIDED"
+        if self.is_matchup_final(m.matchup_period, now):
+            w = self._winner(m) if m.tier != "NONE" else None
+            h, a = home["totalPoints"], away["totalPoints"]
+            winner = (
+                ("HOME" if w == m.home else "AWAY") if w else "HOME" if h > a else "AWAY" if a > h else "TIE"
+            )
+        return {
+            "away": away,
+            "home": home,
+            "id": m.matchup_id,
+            "matchupPeriodId": m.matchup_period,
+            "playoffTierType": m.tier,
+            "winner": winner,
+        }
+
+    def _roster_entry(self, player: Player, slot: str, team_id: int, period: int, now: datetime) -> Json:
+        week = self.player_week(player, period)
+        game = self.nfl.game_of(period, player.pro_team)
+        stats: list[Json] = []
+        actual_total = 0.0
+        if game is not None:
+            actual, actual_total = self._revealed(period, player, now)
+            if actual is not None:
+                stats.append(actual)
+            proj_applied = applied(week.projection)
+            stats.append(
+                self._stat_entry(
+                    player, game, period, 1, week.projection, proj_applied, applied_total(proj_applied)
+                )
+            )
+        locked = game is not None and now >= game.kickoff
+        info: Json = {
+            "active": True,
+            "defaultPositionId": DEFAULT_POSITION_ID[player.position],
+            "droppable": True,
+            "eligibleSlots": ELIGIBLE_SLOTS[player.position],
+            "firstName": player.first,
+            "fullName": player.full_name,
+            "id": player.player_id,
+            "injured": week.injury_status not in ("ACTIVE", "QUESTIONABLE"),
+            "injuryStatus": week.injury_status,
+            "jersey": player.jersey,
+            "lastName": player.last,
+            "ownership": {"percentOwned": 90.0, "percentStarted": 70.0},
+            "proTeamId": player.pro_team,
+            "stats": stats,
+            "universeId": 1,
+        }
+        return {
+            "injuryStatus": "NORMAL",
+            "lineupSlotId": SLOT_ID[slot],
+            "pendingTransactionIds": None,
+            "playerId": player.player_id,
+            "playerPoolEntry": {
+                "appliedStatTotal": actual_total,
+                "id": player.player_id,
+                "keeperValue": 0,
+                "keeperValueFuture": 0,
+                "lineupLocked": locked,
+                "onTeamId": team_id,
+                "player": info,
+                "rosterLocked": locked,
+                "status": "ONTEAM",
+                "tradeLocked": False,
+            },
+            "status": "NORMAL",
+        }
+
+    def _box_side(self, team_id: int, m: SimMatchup, period: int, now: datetime) -> Json:
+        side = self._summary(team_id, m, now)
+        entries = [
+            self._roster_entry(p, slot, team_id, period, now) for p, slot in self.lineup(team_id, period)
+        ]
+        projected = side["totalPoints"]
+        for player in self.starters(team_id, period):
+            game = self.nfl.game_of(period, player.pro_team)
+            if game is not None:
+                share = game_state(game.kickoff, now)[1]
+                projected += applied_total(applied(self.player_week(player, period).projection)) * (1 - share)
+        side["rosterForCurrentScoringPeriod"] = {"appliedStatTotal": side["totalPoints"], "entries": entries}
+        side["totalPointsLive"] = side["totalPoints"]
+        side["totalProjectedPointsLive"] = round(projected, 2)
+        return side
+
+    def league_view(
+        self,
+        views: Iterable[str],
+        now: datetime,
+        scoring_period: int | None = None,
+        matchup_periods: Iterable[int] | None = None,
+    ) -> Json:
+        """The league endpoint for any combination of views, merged as ESPN merges them."""
+        views = set(views)
+        current = self.current_scoring_period(now)
+        period = scoring_period or current
+        out: Json = self._envelope(period)
+        status = self.status_block(now)
+        if not views:  # no view: ESPN's base object
+            out.update(
+                members=self.members(),
+                settings={"name": self.name},
+                status={
+                    "currentMatchupPeriod": status["currentMatchupPeriod"],
+                    "isActive": True,
+                    "latestScoringPeriod": status["latestScoringPeriod"],
+                },
+                teams=[
+                    {
+                        "abbrev": TEAM_NAMES[t - 1][1],
+                        "id": t,
+                        "name": TEAM_NAMES[t - 1][0],
+                        "owners": [self.member_ids[t - 1]],
+                    }
+                    for t in self.team_ids
+                ],
+            )
+            return out
+        out["status"] = status
+        out["draftDetail"] = {"drafted": True, "inProgress": False}  # ESPN adds it to every view
+        if views & {"mSettings"}:
+            out["settings"] = self.settings_block()
+        if views & {"mTeam", "mRoster", "mStandings"}:
+            out["teams"] = self.teams_block(now, roster_period=period if "mRoster" in views else None)
+        if "mTeam" in views:
+            out["members"] = self.members()
+        if "mDraftDetail" in views:
+            out["draftDetail"] = self._draft_detail()
+        boxes = views & {"mScoreboard", "mBoxscore"}
+        if boxes:
+            wanted = set(matchup_periods or ()) or {self._matchup_period_of(period)}
+            out["schedule"] = [
+                {
+                    **self._schedule_entry(m, now),
+                    "home": self._box_side(m.home, m, period, now),
+                    "away": self._box_side(m.away, m, period, now),
+                }
+                for m in self.matchups(now)
+                if m.matchup_period in wanted
+            ]
+        elif views & {"mMatchup", "mMatchupScore"}:
+            wanted = set(matchup_periods or ())
+            out["schedule"] = [
+                self._schedule_entry(m, now)
+                for m in self.matchups(now)
+                if not wanted or m.matchup_period in wanted
+            ]
+        return out
+
+    def _matchup_period_of(self, scoring_period: int) -> int:
+        return next(mp for mp, sps in self.matchup_periods.items() if scoring_period in sps)
+
+    def _draft_detail(self) -> Json:
+        picks = []
+        number = 0
+        for round_id in range(1, 16):
+            order = self.team_ids if round_id % 2 else tuple(reversed(self.team_ids))
+            for round_pick, team_id in enumerate(order, start=1):
+                number += 1
+                player = self.rosters[team_id][round_id - 1]
+                picks.append(
+                    {
+                        "autoDraftTypeId": 0,
+                        "bidAmount": 0,
+                        "id": number,
+                        "keeper": False,
+                        "nominatingTeamId": 0,
+                        "overallPickNumber": number,
+                        "playerId": player.player_id,
+                        "reservedForKeeper": False,
+                        "roundId": round_id,
+                        "roundPickNumber": round_pick,
+                        "teamId": team_id,
+                        "tradeLocked": False,
+                    }
+                )
+        return {
+            "completeDate": epoch_ms(self.preseason - timedelta(days=3)),
+            "drafted": True,
+            "inProgress": False,
+            "picks": picks,
+        }
+
+    def players_view(self) -> list[Json]:
+        """The season endpoint's /players (view=players_wl), for espn_api's name map."""
+        return [
+            {
+                "defaultPositionId": DEFAULT_POSITION_ID[p.position],
+                "droppable": True,
+                "eligibleSlots": ELIGIBLE_SLOTS[p.position],
+                "firstName": p.first,
+                "fullName": p.full_name,
+                "id": p.player_id,
+                "lastName": p.last,
+                "proTeamId": p.pro_team,
+                "universeId": 1,
+            }
+            for roster in self.rosters.values()
+            for p in roster
+        ]
+
+    def history_view(self, now: datetime, season: int | None) -> list[Json]:
+        """leagueHistory: this league as a past season (one element when `seasonId` is given)."""
+        if season is not None and season != self.season:
+            return []
+        return [self.league_view(("mSettings", "mTeam"), now)]
