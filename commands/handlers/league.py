@@ -48,7 +48,8 @@ async def setup(services: Services, invocation: Invocation, args: dict[str, Any]
         )
         data = await services.providers(probe).fetch_league()
     except ProviderError as error:
-        return Reply.error(f"Couldn't link ESPN league {league_id}: {error.user_message}")
+        retry = " Nothing is linked yet: run `setup` again in a few minutes." if error.retryable else ""
+        return Reply.error(f"Couldn't link ESPN league {league_id}: {error.user_message}{retry}")
     async with services.db.write() as session:
         league = await find_league(session, invocation.platform, invocation.workspace_id)
         if league is None:
