@@ -26,7 +26,7 @@ console: $(VENV)/.stamp-run
 
 test: $(VENV)/.stamp-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check .

@@ -82,7 +82,7 @@ async def test_persistent_sync_failure_is_posted_once_and_prices_nothing(db):
         )
         assert (await dispatch(services, boss("setup"), "setup", {"league": "72"})).tone is Tone.SUCCESS
         fake.fault = "down"
-        for attempt in range(FAILURES_BEFORE_NOTICE + 2):
+        for _ in range(FAILURES_BEFORE_NOTICE + 2):
             async with db.read() as session:
                 league = await session.scalar(select(League))
             report = await run_due(services, league)
