@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TextIO
@@ -32,7 +33,9 @@ from storage.models import League
 log = logging.getLogger(__name__)
 
 
-def provider_factory(clock: Clock, espn: EspnClient | None = None) -> ProviderFactory:
+def provider_factory(
+    clock: Clock, espn: EspnClient | None = None, parse_executor: Executor | None = None
+) -> ProviderFactory:
     """Which data source backs a league: ESPN, or the shipped ESPN-shaped demo week."""
 
     def provider_for(league: League) -> LeagueDataProvider:
@@ -42,7 +45,9 @@ def provider_factory(clock: Clock, espn: EspnClient | None = None) -> ProviderFa
             cookies = (
                 EspnCookies(league.espn_s2, league.espn_swid) if league.espn_s2 and league.espn_swid else None
             )
-            return EspnLeagueProvider(espn, league.espn_league_id, league.season, cookies, clock.now)
+            return EspnLeagueProvider(
+                espn, league.espn_league_id, league.season, cookies, clock.now, parse_executor=parse_executor
+            )
         raise LookupError(f"league {league.id} has no data source configured ({league.source})")
 
     return provider_for

@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Coroutine
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from adapters.espn.client import EspnClient
@@ -40,7 +42,11 @@ async def run_bot(settings: Settings) -> None:
         max_concurrency=e.max_concurrency,
         cache_ttl=e.cache_seconds,
     )
-    services = Services(db, clock, provider_factory(clock, espn), detect_season=season_detector(clock, espn))
+    # espn_api's parsing is pure Python: a process per core keeps it off the event loop's GIL.
+    parse_pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1)
+    services = Services(
+        db, clock, provider_factory(clock, espn, parse_pool), detect_season=season_detector(clock, espn)
+    )
     stop = asyncio.Event()
     adapters: dict[str, Coroutine[Any, Any, None]] = {}
     if settings.slack.configured:
@@ -75,17 +81,21 @@ async def run_bot(settings: Settings) -> None:
     tasks = [asyncio.create_task(coro, name=name) for name, coro in adapters.items()]
     scheduler.start()
     log.info("Sidebet running on %s", ", ".join(adapters))
+    stopped = asyncio.create_task(stop.wait(), name="stop")
     try:
-        stopped = asyncio.create_task(stop.wait())
+        # Run until asked to stop, or until an adapter ends (a configuration error ends it at once).
         done, _ = await asyncio.wait([*tasks, stopped], return_when=asyncio.FIRST_COMPLETED)
         for task in done:
-            if task is not stopped and task.exception() is not None:
-                raise task.exception()  # type: ignore[misc]
+            error = None if task is stopped else task.exception()
+            if error is not None:
+                raise error
     finally:
         stop.set()
-        scheduler.shutdown()
+        stopped.cancel()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await scheduler.stop()
         await espn.aclose()
+        parse_pool.shutdown(cancel_futures=True)
         await db.dispose()

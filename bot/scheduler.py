@@ -10,6 +10,7 @@ minutes while its games are on, hourly otherwise.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -45,6 +46,7 @@ class BookScheduler:
         self.tick_seconds = tick_seconds
         self.platforms = list(platforms)
         self._scheduler: AsyncIOScheduler | None = None
+        self._ticking = asyncio.Lock()
 
     def start(self) -> None:
         scheduler = AsyncIOScheduler(timezone=UTC)
@@ -62,10 +64,13 @@ class BookScheduler:
         scheduler.start()
         self._scheduler = scheduler
 
-    def shutdown(self) -> None:
+    async def stop(self) -> None:
+        """Stop scheduling and wait for a tick in progress, so the database can close under it."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        async with self._ticking:
+            pass
 
     @property
     def jobs(self) -> list[str]:
@@ -73,6 +78,10 @@ class BookScheduler:
 
     async def tick(self) -> dict[int, DueReport]:
         """Run what is due for every league of this process's platforms."""
+        async with self._ticking:
+            return await self._tick()
+
+    async def _tick(self) -> dict[int, DueReport]:
         now = self.services.clock.now()
         async with self.services.db.read() as session:
             query = (

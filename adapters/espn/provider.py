@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 from adapters.espn.client import EspnClient, EspnCookies, Json
@@ -38,10 +40,14 @@ WEEK_VIEWS: tuple[str, ...] = ("mMatchupScore", "mScoreboard")
 T = TypeVar("T")
 
 
-async def _parse(func: Callable[..., T], *args: Any) -> T:
-    """Run a parse.py function off the loop, turning its data errors into EspnError."""
+async def _parse(executor: Executor | None, func: Callable[..., T], *args: Any) -> T:
+    """Run a parse.py function off the loop, turning its data errors into EspnError.
+
+    With no executor it runs on a thread; a process pool lets parsing use every core, since
+    espn_api's parsing is pure Python and holds the GIL (the bot passes one; see bot/chat.py).
+    """
     try:
-        return await asyncio.to_thread(func, *args)
+        return await asyncio.get_running_loop().run_in_executor(executor, partial(func, *args))
     except EspnDataError as exc:
         raise EspnError.bad_data(str(exc)) from exc
 
@@ -60,12 +66,14 @@ class EspnLeagueProvider:
         season: int,
         cookies: EspnCookies | None,
         now: Callable[[], datetime],
+        parse_executor: Executor | None = None,
     ) -> None:
         self.client = client
         self.league_id = league_id
         self.season = season
         self._cookies = cookies
         self._now = now
+        self._executor = parse_executor
 
     def __repr__(self) -> str:
         private = "private" if self._cookies else "public"
@@ -77,7 +85,7 @@ class EspnLeagueProvider:
     async def fetch_league(self) -> LeagueData:
         """Identity, teams with owners, regular-season length and the current matchup period."""
         payload = await self._league_payload()
-        return await _parse(parse_league, payload)
+        return await _parse(self._executor, parse_league, payload)
 
     async def fetch_week(self, matchup_period: int) -> WeekData:
         """Every matchup of the matchup period with its starters, scores and NFL games.
@@ -110,7 +118,7 @@ class EspnLeagueProvider:
         )
         boxes = dict(zip(periods, boxes_and_boards[: len(periods)], strict=True))
         boards = list(boxes_and_boards[len(periods) :])
-        return await _parse(parse_week, league, boxes, schedule, matchup_period, boards)
+        return await _parse(self._executor, parse_week, league, boxes, schedule, matchup_period, boards)
 
 
 def _any_kicked_off(pro_schedule: Mapping[str, Any], period: int, now: datetime) -> bool:

@@ -185,5 +185,5 @@ async def test_scheduler_registers_its_tick_on_apscheduler(tmp_path):
     try:
         assert scheduler.jobs == ["tick"]
     finally:
-        scheduler.shutdown()
+        await scheduler.stop()
         await db.dispose()
