@@ -106,7 +106,7 @@ class BookScheduler:
                 weeks[league.id], now
             )
             try:
-                reports[league.id] = await run_due(self.services, league, sync=due and not league.season_over)
+                reports[league.id] = await run_due(self.services, league, sync=due)
             except Exception:
                 log.exception("jobs failed for league %s; the next tick retries", league.id)
         return reports

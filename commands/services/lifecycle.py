@@ -207,14 +207,57 @@ async def record_sync_failure(db: Database, league: League, error: ProviderError
             )
 
 
+async def roll_over_if_new_season(services: Services, league: League, now: datetime) -> bool:
+    """After a season ends, look for the league's next one; link it with nothing re-entered.
+
+    ESPN gives a league a new season in the off-season (same league id). Once it answers
+    for a later season, the league moves to it and the next sync opens its weeks.
+    """
+    if services.detect_season is None or league.source != "espn" or league.espn_league_id is None:
+        return False
+    try:
+        season = await services.detect_season(league.espn_league_id, league.espn_s2, league.espn_swid)
+    except ProviderError as error:
+        log.info("no new season yet for league %s (%s)", league.id, error.kind)
+        return False
+    finally:
+        async with services.db.write() as session:
+            await session.execute(update(League).where(League.id == league.id).values(last_synced_at=now))
+    if league.season is None or season <= league.season:
+        return False
+    async with services.db.write() as session:
+        await session.execute(
+            update(League)
+            .where(League.id == league.id)
+            .values(season=season, season_over=False, sync_failures=0, last_sync_error=None)
+        )
+    services.callers.forget_league(league.id)
+    league.season, league.season_over = season, False
+    log.info("league %s moved to the %s season", league.id, season)
+    return True
+
+
+async def _corrections_pending(db: Database, league: League, now: datetime) -> bool:
+    async with db.read() as session:
+        return (
+            await session.scalar(
+                select(Week.id).where(Week.league_id == league.id, Week.corrections_close_at > now).limit(1)
+            )
+        ) is not None
+
+
 async def run_due(services: Services, league: League, *, sync: bool = True) -> DueReport:
     """One pass of the week's jobs for one league.
 
     A provider failure skips the sync (nothing half-read is stored) but not the rest:
-    locks and settlement of weeks already known final still happen on time.
+    locks and settlement of weeks already known final still happen on time. After the
+    season's end a league only re-reads ESPN while stat corrections can still come, and
+    otherwise just watches for its next season.
     """
     now = services.clock.now()
     report = DueReport(sync=None)
+    if sync and league.season_over and not await _corrections_pending(services.db, league, now):
+        sync = await roll_over_if_new_season(services, league, now)
     if sync:
         try:
             report.sync = await sync_league(services.db, league, services.providers(league), now)
