@@ -63,24 +63,31 @@ async def post_entry(
     """Record a ledger entry and move the balance with it; False if the key was already used."""
     if not isinstance(amount, int) or isinstance(amount, bool):
         raise TypeError("ledger amounts are integers")
-    inserted = await session.execute(
-        _LEDGER_INSERT,
-        {
-            "league_id": league_id,
-            "member_id": member_id,
-            "kind": kind,
-            "amount": amount,
-            "bet_id": bet_id,
-            "week_id": week_id,
-            "memo": memo,
-            "dedupe_key": dedupe_key,
-            "now": now,
-        },
-    )
+    params = {
+        "league_id": league_id,
+        "member_id": member_id,
+        "kind": kind,
+        "amount": amount,
+        "bet_id": bet_id,
+        "week_id": week_id,
+        "memo": memo,
+        "dedupe_key": dedupe_key,
+        "now": now,
+    }
+    if amount >= 0:  # a credit cannot be refused
+        return await _insert_and_move(session, params)
+    # A debit can be refused; the savepoint takes its ledger row back with it, so a caller
+    # that catches InsufficientBalance and carries on is left with nothing half-written.
+    async with session.begin_nested():
+        return await _insert_and_move(session, params)
+
+
+async def _insert_and_move(session: AsyncSession, params: dict[str, object]) -> bool:
+    inserted = await session.execute(_LEDGER_INSERT, params)
     if inserted.rowcount == 0:
         return False
-    moved = (await session.execute(_BALANCE_MOVE, {"member_id": member_id, "amount": amount})).first()
+    moved = (await session.execute(_BALANCE_MOVE, params)).first()
     if moved is None:
-        balance = await session.scalar(select(Member.balance).where(Member.id == member_id))
-        raise InsufficientBalance(balance or 0, -amount)
+        balance = await session.scalar(select(Member.balance).where(Member.id == params["member_id"]))
+        raise InsufficientBalance(balance or 0, -int(params["amount"]))  # type: ignore[call-overload]
     return True

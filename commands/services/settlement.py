@@ -230,36 +230,30 @@ async def _correct(
         .where(LedgerEntry.bet_id == bet.id, LedgerEntry.kind == "correction")
     )
     key = f"regrade:bet:{bet.id}:{(previous or 0) + 1}"
+    memo = f"stat correction: {bet.status} -> {outcome.value}"
+
+    async def post(credits_moved: int, note: str) -> None:
+        await post_entry(
+            session,
+            league_id=bet.league_id,
+            member_id=bet.member_id,
+            kind="correction",
+            amount=credits_moved,
+            dedupe_key=key,
+            bet_id=bet.id,
+            week_id=bet.week_id,
+            memo=note,
+            now=now,
+        )
+
     moved, shortfall = delta, 0
     if delta:
         try:
-            await post_entry(
-                session,
-                league_id=bet.league_id,
-                member_id=bet.member_id,
-                kind="correction",
-                amount=delta,
-                dedupe_key=key,
-                bet_id=bet.id,
-                week_id=bet.week_id,
-                memo=f"stat correction: {bet.status} -> {outcome.value}",
-                now=now,
-            )
+            await post(delta, memo)
         except InsufficientBalance as exc:
             moved, shortfall = -exc.balance, -delta - exc.balance
             if moved:
-                await post_entry(
-                    session,
-                    league_id=bet.league_id,
-                    member_id=bet.member_id,
-                    kind="correction",
-                    amount=moved,
-                    dedupe_key=key,
-                    bet_id=bet.id,
-                    week_id=bet.week_id,
-                    memo=f"stat correction: {bet.status} -> {outcome.value}; {shortfall} not recoverable",
-                    now=now,
-                )
+                await post(moved, f"{memo}; {shortfall} not recoverable")
     was = bet.status
     bet.status, bet.payout, bet.settled_at = outcome.value, amount, now
     return Correction(bet.id, bet.member_id, label, was, outcome.value, moved, shortfall)

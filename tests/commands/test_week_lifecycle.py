@@ -113,3 +113,38 @@ async def test_void_of_a_prop_when_the_player_never_played_is_not_regraded(db):
     assert not (await book.due()).settled  # now waits for Wednesday 08:00
     book.clock.set(datetime(2026, 12, 2, 13, 0, tzinfo=UTC))
     assert (await book.due()).settled
+
+
+async def test_a_correction_never_overdraws_and_the_ledger_still_balances(db):
+    book = Book(db)
+    correctable = Correctable(book.clock.now)
+    book.services.providers = lambda league: correctable
+    await book.open()
+    ml = await book.market_id("moneyline", 0)
+    await book.place("alex", ml, "home", 250)
+    await book.place("blake", ml, "away", 250)
+    book.clock.set(SETTLE_TIME)
+    await book.due()
+    async with db.read() as session:
+        winner_id = (await session.scalars(select(Bet.member_id).where(Bet.status == "won"))).one()
+        winner = await session.get(Member, winner_id)
+    # The winner spends nearly everything before ESPN takes the win away.
+    taken = await book.run(
+        "zed",
+        "adjust",
+        admin=True,
+        member=winner.user_id,
+        amount=str(-(winner.balance - 5)),
+        reason="spent it",
+    )
+    assert taken.tone is Tone.SUCCESS, taken.text
+    correctable.home_bonus = -400.0 if winner.user_id == "alex" else 400.0
+    book.clock.advance(timedelta(hours=20))
+    report = await book.due()
+    clawback = next(c for c in report.corrections if c.member_id == winner_id)
+    assert clawback.amount == -5 and clawback.shortfall > 0
+    async with db.read() as session:
+        balances = await session.scalar(select(func.sum(Member.balance)))
+        ledger = await session.scalar(select(func.sum(LedgerEntry.amount)))
+        left = await session.scalar(select(Member.balance).where(Member.id == winner_id))
+    assert left == 0 and balances == ledger
