@@ -12,8 +12,9 @@ drop the league's entries at once; other processes see them within the TTL.
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable
+
+from cachetools import TTLCache
 
 from storage.models import League, Member
 
@@ -27,29 +28,18 @@ class CallerCache:
         max_entries: int = 10_000,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._ttl = ttl_seconds
-        self._max = max_entries
-        self._monotonic = monotonic
-        self._entries: OrderedDict[Key, tuple[float, League, Member]] = OrderedDict()
+        self._enabled = ttl_seconds > 0
+        self._entries: TTLCache[Key, tuple[League, Member]] = TTLCache(
+            max_entries, max(ttl_seconds, 1e-9), timer=monotonic
+        )
 
     def get(self, key: Key) -> tuple[League, Member] | None:
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        expires, league, member = entry
-        if self._monotonic() >= expires:
-            del self._entries[key]
-            return None
-        return league, member
+        return self._entries.get(key)
 
     def put(self, key: Key, league: League, member: Member) -> None:
-        if self._ttl <= 0:
-            return
-        self._entries[key] = (self._monotonic() + self._ttl, league, member)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
+        if self._enabled:
+            self._entries[key] = (league, member)
 
     def forget_league(self, league_id: int) -> None:
-        for key in [k for k, (_, league, _) in self._entries.items() if league.id == league_id]:
-            del self._entries[key]
+        for key in [k for k, (league, _) in list(self._entries.items()) if league.id == league_id]:
+            self._entries.pop(key, None)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from cachetools import TTLCache
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -42,18 +42,17 @@ class UserDirectory:
         max_entries: int = 10_000,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._ttl = ttl_seconds
-        self._max = max_entries
-        self._monotonic = monotonic
-        self._entries: OrderedDict[tuple[str, str], tuple[float, SlackUser]] = OrderedDict()
+        self._entries: TTLCache[tuple[str, str], SlackUser] = TTLCache(
+            max_entries, ttl_seconds, timer=monotonic
+        )
 
     async def lookup(
         self, client: AsyncWebClient, team_id: str, user_id: str, fallback_name: str
     ) -> SlackUser:
         key = (team_id, user_id)
-        entry = self._entries.get(key)
-        if entry is not None and self._monotonic() < entry[0]:
-            return entry[1]
+        cached = self._entries.get(key)
+        if cached is not None:
+            return cached
         try:
             response = await client.users_info(user=user_id)
         except SlackApiError as exc:
@@ -71,10 +70,7 @@ class UserDirectory:
                 user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")
             ),
         )
-        self._entries[key] = (self._monotonic() + self._ttl, found)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
+        self._entries[key] = found
         return found
 
 
