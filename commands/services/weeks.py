@@ -306,7 +306,9 @@ async def lock_due(db: Database, league: League, now: datetime) -> int:
     async with db.write() as session:
         weeks = (
             await session.scalars(
-                select(Week).where(Week.league_id == league.id, Week.status == "open", Week.markets_open)
+                select(Week).where(
+                    Week.league_id == league.id, Week.status.in_(("open", "final")), Week.markets_open
+                )
             )
         ).all()
         locked = 0
@@ -322,7 +324,7 @@ async def lock_due(db: Database, league: League, now: datetime) -> int:
             still_open = await session.scalar(
                 select(Market.id).where(Market.week_id == week.id, Market.status == "open").limit(1)
             )
-            if still_open is None:
+            if still_open is None and week.status == "open":
                 week.status = "locked"
             await refresh_board(session, league, settings, week, now)
         return locked

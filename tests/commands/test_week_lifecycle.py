@@ -148,3 +148,13 @@ async def test_a_correction_never_overdraws_and_the_ledger_still_balances(db):
         ledger = await session.scalar(select(func.sum(LedgerEntry.amount)))
         left = await session.scalar(select(Member.balance).where(Member.id == winner_id))
     assert left == 0 and balances == ledger
+
+
+async def test_jumping_past_the_final_still_locks_every_market(db):
+    book = await Book(db).open()
+    book.clock.set(MONDAY_GAME_OVER)  # down from Wednesday until every game is over
+    report = await book.due()
+    assert report.sync.went_final and report.locked > 0
+    async with db.read() as session:
+        statuses = set((await session.scalars(select(Market.status))).all())
+    assert statuses == {"locked"}
