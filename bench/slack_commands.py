@@ -140,6 +140,7 @@ async def main(commands: int, concurrency: int, users: int) -> None:
             timings, elapsed = await drive(port, fake, texts, users, concurrency)
             await bot.commands.idle()
             report(label, timings, elapsed)
+        await bot.commands.close()
         await server.close()
         await base_server.close()
         await db.dispose()

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -67,6 +68,23 @@ class SlackCommands:
         self.services = services
         self.directory = directory or UserDirectory()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._http: aiohttp.ClientSession | None = None
+
+    def _session(self) -> aiohttp.ClientSession:
+        """The HTTP session for response_url posts, opened on first use inside the running loop."""
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession()
+        return self._http
+
+    def _responder(self, client: AsyncWebClient, caller: Caller, response_url: str | None) -> Responder:
+        return Responder(client, caller.user_id, response_url, caller.channel_id, self._session())
+
+    async def close(self) -> None:
+        """Deliver every answer started so far, then close the HTTP session."""
+        await self.idle()
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
     def register(self, app: AsyncApp) -> None:
         app.command(SLASH_COMMAND)(self.on_slash_command)
@@ -175,7 +193,9 @@ class SlackCommands:
             channel_id=body.get("channel_id"),
             interaction_id=_interaction_id(body.get("trigger_id")),
         )
-        responder = Responder(client, caller.user_id, body.get("response_url"), caller.channel_id)
+        responder = Responder(
+            client, caller.user_id, body.get("response_url"), caller.channel_id, self._session()
+        )
         try:
             parsed = parse(body.get("text") or "")
         except UsageError as exc:
@@ -218,7 +238,9 @@ class SlackCommands:
             # layer makes confirming a slip exactly-once whatever the clicks' ids.
             interaction_id=_interaction_id(body.get("trigger_id"), action.get("action_ts")),
         )
-        responder = Responder(client, caller.user_id, body.get("response_url"), caller.channel_id)
+        responder = Responder(
+            client, caller.user_id, body.get("response_url"), caller.channel_id, self._session()
+        )
         try:
             pressed = buttons.decode(action.get("value") or "")
         except buttons.ButtonValueError:
@@ -301,7 +323,9 @@ class SlackCommands:
             channel_id=pending.channel_id,
             interaction_id=f"slack:{body.get('trigger_id') or view.get('id')}:{view.get('hash', '')}",
         )
-        responder = Responder(client, caller.user_id, pending.response_url, caller.channel_id)
+        responder = Responder(
+            client, caller.user_id, pending.response_url, caller.channel_id, self._session()
+        )
         if command is None:
             self._spawn(responder.send(Reply.error("That form is out of date.")), responder)
             return

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from aiohttp import ClientSession
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -29,6 +30,8 @@ class Responder:
     user_id: str
     response_url: str | None = None
     channel_id: str | None = None
+    # One shared HTTP session for response_url posts: a new one per post costs a connection.
+    session: ClientSession | None = None
     _uses: int = field(default=0, init=False)
 
     async def send(self, reply: Reply, *, replace_original: bool = False) -> None:
@@ -43,7 +46,7 @@ class Responder:
                 "response_type": "in_channel" if public else "ephemeral",
                 "replace_original": replace,
             }
-            response = await AsyncWebhookClient(self.response_url).send_dict(body)
+            response = await AsyncWebhookClient(self.response_url, session=self.session).send_dict(body)
             if response.status_code == 200:
                 return
             # The URL expired or was used up: fall through to the Web API.

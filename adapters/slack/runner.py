@@ -132,5 +132,5 @@ async def run_slack(
                 await server.close()
     finally:
         stop.set()
-        await bot.commands.idle()
+        await bot.commands.close()
         await outbox_task

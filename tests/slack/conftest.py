@@ -55,5 +55,5 @@ async def slack(services, fake) -> AsyncIterator[SlackDriver]:
     driver = SlackDriver(fake, bot, server.port)
     yield driver
     await driver.close()
-    await bot.commands.idle()
+    await bot.commands.close()
     await server.close()

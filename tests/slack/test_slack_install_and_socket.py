@@ -76,13 +76,13 @@ async def test_oauth_install_then_commands_from_that_workspace(services, fake, c
             )
             calls = len(fake.calls)
             await driver.post(req.form_body(stranger))
-            await bot.commands.idle()
+            await bot.commands.close()
             assert len(fake.calls) == calls
             assert "credits" not in str(fake.posted_to(stranger_url))
         finally:
             await driver.close()
     finally:
-        await bot.commands.idle()
+        await bot.commands.close()
         await server.close()
 
 
@@ -108,4 +108,4 @@ async def test_socket_mode_smoke(services, fake):
         assert [c.token for c in fake.calls_to("apps.connections.open")] == [fake.app_token]
     finally:
         await handler.close_async()
-        await bot.commands.idle()
+        await bot.commands.close()
