@@ -223,7 +223,14 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
 async def _correct(
     session: AsyncSession, bet: Bet, label: str, outcome: engine.Outcome, amount: int, now: datetime
 ) -> Correction:
-    delta = amount - (bet.payout or 0)
+    # What the member holds for this bet is what the ledger paid them, not the recorded
+    # payout: a clawback that could not be fully recovered must not be re-paid in full later.
+    received = await session.scalar(
+        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+            LedgerEntry.bet_id == bet.id, LedgerEntry.kind.in_(("payout", "refund", "correction"))
+        )
+    )
+    delta = amount - int(received or 0)
     previous = await session.scalar(
         select(func.count())
         .select_from(LedgerEntry)

@@ -148,6 +148,17 @@ async def test_a_correction_never_overdraws_and_the_ledger_still_balances(db):
         ledger = await session.scalar(select(func.sum(LedgerEntry.amount)))
         left = await session.scalar(select(Member.balance).where(Member.id == winner_id))
     assert left == 0 and balances == ledger
+    # ESPN reverses its correction: the winner gets back only what was actually taken.
+    correctable.home_bonus = 0.0
+    book.clock.advance(timedelta(hours=1))
+    report = await book.due()
+    restored = next(c for c in report.corrections if c.member_id == winner_id)
+    assert restored.amount == 5
+    async with db.read() as session:
+        assert await session.scalar(select(Member.balance).where(Member.id == winner_id)) == 5
+        assert await session.scalar(select(func.sum(Member.balance))) == await session.scalar(
+            select(func.sum(LedgerEntry.amount))
+        )
 
 
 async def test_jumping_past_the_final_still_locks_every_market(db):
