@@ -44,6 +44,7 @@ from adapters.espn.demo.generate import (
     applied,
     applied_total,
     epoch_ms,
+    espn_records,
     expected_stats,
     fantasy_abbrev,
     round_robin,
@@ -737,51 +738,19 @@ class SeasonSim:
         return copy.deepcopy(self._settings)
 
     def _records(self, now: datetime) -> dict[int, Json]:
-        def blank() -> Json:
-            return {
-                "gamesBack": 0.0,
-                "losses": 0,
-                "percentage": 0.0,
-                "pointsAgainst": 0.0,
-                "pointsFor": 0.0,
-                "streakLength": 0,
-                "streakType": "NONE",
-                "ties": 0,
-                "wins": 0,
-            }
-
-        out = {
-            t: {"away": blank(), "division": blank(), "home": blank(), "overall": blank()}
-            for t in self.team_ids
-        }
-        for m in self.regular:
-            if not self.is_matchup_final(m.matchup_period, now):
-                continue
-            home, away = (
-                self.matchup_points(m.home, m.matchup_period),
-                self.matchup_points(m.away, m.matchup_period),
-            )
-            for team, mine, theirs, where in ((m.home, home, away, "home"), (m.away, away, home, "away")):
-                result = "wins" if mine > theirs else "losses" if mine < theirs else "ties"
-                for block in ("overall", "division", where):
-                    rec = out[team][block]
-                    rec[result] += 1
-                    rec["pointsFor"] = round(rec["pointsFor"] + mine, 2)
-                    rec["pointsAgainst"] = round(rec["pointsAgainst"] + theirs, 2)
-                overall = out[team]["overall"]
-                streak = {"wins": "WIN", "losses": "LOSS", "ties": "TIE"}[result]
-                if overall["streakType"] == streak:
-                    overall["streakLength"] += 1
-                else:
-                    overall["streakType"], overall["streakLength"] = streak, 1
-        for recs in out.values():
-            for rec in recs.values():
-                played = rec["wins"] + rec["losses"] + rec["ties"]
-                rec["percentage"] = (rec["wins"] + rec["ties"] / 2) / played if played else 0.0
-        leader = max(r["overall"]["wins"] for r in out.values())
-        for recs in out.values():
-            recs["overall"]["gamesBack"] = float(leader - recs["overall"]["wins"])
-        return out
+        return espn_records(
+            self.team_ids,
+            (
+                (
+                    m.home,
+                    m.away,
+                    self.matchup_points(m.home, m.matchup_period),
+                    self.matchup_points(m.away, m.matchup_period),
+                )
+                for m in self.regular
+                if self.is_matchup_final(m.matchup_period, now)
+            ),
+        )
 
     def members(self) -> list[Json]:
         return [

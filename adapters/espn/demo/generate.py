@@ -23,7 +23,7 @@ import math
 import random
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -980,17 +980,23 @@ def _record() -> Json:
     }
 
 
-def records(demo: Demo) -> dict[int, dict[str, Json]]:
-    """Team records from the completed weeks (1-11), as mTeam's `record` blocks."""
+def espn_records(
+    team_ids: Iterable[int], games: Iterable[tuple[int, int, float, float]]
+) -> dict[int, dict[str, Json]]:
+    """mTeam's `record` blocks (overall, home, away, division) from finished games.
+
+    `games` are (home team, away team, home points, away points) in the order played, so
+    streaks come out right. The fake ESPN of the tests builds its records with this too.
+    """
     out = {
         team: {"away": _record(), "division": _record(), "home": _record(), "overall": _record()}
-        for team in range(1, 11)
+        for team in team_ids
     }
-    for week, home, away in demo.schedule:
-        if week >= DEMO_SCORING_PERIOD:
-            continue
-        for team, other, where in ((home, away, "home"), (away, home, "away")):
-            mine, theirs = demo.past_scores[(week, team)], demo.past_scores[(week, other)]
+    for home, away, home_points, away_points in games:
+        for team, mine, theirs, where in (
+            (home, home_points, away_points, "home"),
+            (away, away_points, home_points, "away"),
+        ):
             result = "wins" if mine > theirs else "losses" if mine < theirs else "ties"
             for block in ("overall", "division", where):
                 rec = out[team][block]
@@ -1007,11 +1013,22 @@ def records(demo: Demo) -> dict[int, dict[str, Json]]:
         for rec in team_records.values():
             played = rec["wins"] + rec["losses"] + rec["ties"]
             rec["percentage"] = (rec["wins"] + rec["ties"] / 2) / played if played else 0.0
-    leader = max(out.values(), key=lambda r: r["overall"]["wins"])["overall"]
+    leader = max(r["overall"]["wins"] for r in out.values())
     for team_records in out.values():
-        overall = team_records["overall"]
-        overall["gamesBack"] = float(leader["wins"] - overall["wins"])
+        team_records["overall"]["gamesBack"] = float(leader - team_records["overall"]["wins"])
     return out
+
+
+def records(demo: Demo) -> dict[int, dict[str, Json]]:
+    """Team records from the completed weeks (1-11), as mTeam's `record` blocks."""
+    return espn_records(
+        range(1, 11),
+        (
+            (home, away, demo.past_scores[(week, home)], demo.past_scores[(week, away)])
+            for week, home, away in demo.schedule
+            if week < DEMO_SCORING_PERIOD
+        ),
+    )
 
 
 def team_view(demo: Demo) -> Json:
