@@ -282,3 +282,27 @@ def settlement_post(week: Week, summary: SettlementSummary, rows: list[Standing]
         ephemeral=False,
         tone=Tone.SUCCESS,
     )
+
+
+async def fantasy_standings(session: AsyncSession, league_id: int, title: str) -> Table | None:
+    """The fantasy league's standings as ESPN reports them; None before the first sync."""
+    teams = (
+        await session.scalars(
+            select(Team)
+            .where(Team.league_id == league_id)
+            .order_by(Team.wins.desc(), Team.ties.desc(), Team.points_for.desc())
+        )
+    ).all()
+    if not teams:
+        return None
+    rows = tuple(
+        (
+            str(i),
+            f"{t.name} ({t.abbrev})",
+            f"{t.wins}-{t.losses}-{t.ties}",
+            f"{t.points_for:.1f}",
+            f"{t.points_against:.1f}",
+        )
+        for i, t in enumerate(teams, 1)
+    )
+    return Table(("#", "Team", "W-L-T", "PF", "PA"), rows, title=title, numeric=(0, 3, 4))

@@ -18,6 +18,7 @@ from commands.services.journal import audit, enqueue_post
 from commands.services.lifecycle import run_due
 from commands.services.pricing import to_engine_starter
 from commands.services.tenancy import current_week, find_league, find_member, get_or_create_tenant
+from commands.views import fantasy_standings
 from storage.models import League, Matchup, Member, Starter, Team
 
 GAME_LENGTH = timedelta(hours=3)
@@ -233,33 +234,7 @@ async def scoreboard(ctx: Context, args: dict[str, Any]) -> Reply:
 
 async def standings(ctx: Context, args: dict[str, Any]) -> Reply:
     async with ctx.db.read() as session:
-        teams = (
-            await session.scalars(
-                select(Team)
-                .where(Team.league_id == ctx.league.id)
-                .order_by(Team.wins.desc(), Team.ties.desc(), Team.points_for.desc())
-            )
-        ).all()
-    if not teams:
+        table = await fantasy_standings(session, ctx.league.id, f"{ctx.league.name} standings")
+    if table is None:
         return Reply("No teams yet: the league hasn't been synced from ESPN.")
-    rows = tuple(
-        (
-            str(i),
-            f"{t.name} ({t.abbrev})",
-            f"{t.wins}-{t.losses}-{t.ties}",
-            f"{t.points_for:.1f}",
-            f"{t.points_against:.1f}",
-        )
-        for i, t in enumerate(teams, 1)
-    )
-    return Reply(
-        tables=(
-            Table(
-                ("#", "Team", "W-L-T", "PF", "PA"),
-                rows,
-                title=f"{ctx.league.name} standings",
-                numeric=(0, 3, 4),
-            ),
-        ),
-        ephemeral=False,
-    )
+    return Reply(tables=(table,), ephemeral=False)

@@ -24,9 +24,9 @@ from commands.services.journal import enqueue_post
 from commands.services.settlement import Correction, SettlementSummary, regrade_week, settle_week
 from commands.services.standings import standings
 from commands.services.weeks import SyncResult, lock_due, sync_league
-from commands.views import leaderboard, settlement_post
+from commands.views import fantasy_standings, leaderboard, settlement_post
 from storage.database import Database
-from storage.models import League, Member, Team, Week
+from storage.models import League, Member, Week
 
 log = logging.getLogger(__name__)
 
@@ -147,26 +147,15 @@ async def end_season_if_done(db: Database, league: League, sync: SyncResult, now
         )
         if final is None:
             return False
-        teams = (
-            await session.scalars(
-                select(Team)
-                .where(Team.league_id == league.id)
-                .order_by(Team.wins.desc(), Team.points_for.desc())
-            )
-        ).all()
-        table = Table(
-            ("Team", "W-L-T", "PF", "PA"),
-            tuple(
-                (t.name, f"{t.wins}-{t.losses}-{t.ties}", f"{t.points_for:.1f}", f"{t.points_against:.1f}")
-                for t in teams
-            ),
-            title=f"{sync.season} final standings",
-        )
+        table = await fantasy_standings(session, league.id, f"{sync.season} final standings")
         bettors = await standings(session, league.id)
         reply = Reply(
             f"That's the {sync.season} season. Thanks for playing! Final standings and the book's "
             "season leaderboard:",
-            tables=(table, *leaderboard(f"{sync.season} bettors", bettors, week=False).tables),
+            tables=(
+                *((table,) if table is not None else ()),
+                *leaderboard(f"{sync.season} bettors", bettors, week=False).tables,
+            ),
             ephemeral=False,
             tone=Tone.SUCCESS,
         )

@@ -40,15 +40,23 @@ def market_result(
     return engine.MatchupResult(home_score=matchup.home_score or 0.0, away_score=matchup.away_score or 0.0)
 
 
-async def settle_week(session: AsyncSession, week: Week, now: datetime) -> SettlementSummary:
-    """Grade every open bet of the week from its final scores and pay it, in the caller's txn."""
-    summary = SettlementSummary(week.id)
+async def _week_results(
+    session: AsyncSession, week: Week
+) -> tuple[dict[int, Matchup], dict[int, dict[int, Starter]]]:
+    """The week's matchups and, per matchup, its starters by player id: what grading reads."""
     matchups = {
         m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
     }
     starters: dict[int, dict[int, Starter]] = {}
     for row in (await session.scalars(select(Starter).where(Starter.matchup_id.in_(list(matchups))))).all():
         starters.setdefault(row.matchup_id, {})[row.player_id] = row
+    return matchups, starters
+
+
+async def settle_week(session: AsyncSession, week: Week, now: datetime) -> SettlementSummary:
+    """Grade every open bet of the week from its final scores and pay it, in the caller's txn."""
+    summary = SettlementSummary(week.id)
+    matchups, starters = await _week_results(session, week)
     markets = (
         await session.scalars(
             select(Market).where(Market.week_id == week.id, Market.status.in_(("open", "locked")))
@@ -183,12 +191,7 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
     A correction that takes credits back takes at most what the member has left: a balance
     never goes below zero, and the notice says how much could not be recovered.
     """
-    matchups = {
-        m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
-    }
-    starters: dict[int, dict[int, Starter]] = {}
-    for row in (await session.scalars(select(Starter).where(Starter.matchup_id.in_(list(matchups))))).all():
-        starters.setdefault(row.matchup_id, {})[row.player_id] = row
+    matchups, starters = await _week_results(session, week)
     markets = (
         await session.scalars(select(Market).where(Market.week_id == week.id, Market.status == "settled"))
     ).all()
