@@ -67,12 +67,23 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that is not shown inline, such as a CSV export."""
+
+    filename: str
+    data: bytes
+    content_type: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     text: str = ""
     cards: tuple[Card, ...] = ()
     tables: tuple[Table, ...] = ()
     buttons: tuple[Button, ...] = ()
     images: tuple[Image, ...] = ()
+    files: tuple[Attachment, ...] = ()
     ephemeral: bool = True
     tone: Tone = Tone.INFO
     # Extra plain-text lines for a console, e.g. how to press a button by typing.

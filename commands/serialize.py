@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from commands.replies import Button, ButtonStyle, Card, Field, Image, Reply, Table, Tone
+from commands.replies import Attachment, Button, ButtonStyle, Card, Field, Image, Reply, Table, Tone
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
@@ -46,6 +46,15 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
             {"filename": i.filename, "alt": i.alt, "data": base64.b64encode(i.data).decode()}
             for i in reply.images
         ],
+        "files": [
+            {
+                "filename": f.filename,
+                "content_type": f.content_type,
+                "description": f.description,
+                "data": base64.b64encode(f.data).decode(),
+            }
+            for f in reply.files
+        ],
     }
 
 
@@ -79,5 +88,11 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         ),
         images=tuple(
             Image(i["filename"], base64.b64decode(i["data"]), i["alt"]) for i in data.get("images", ())
+        ),
+        files=tuple(
+            Attachment(
+                f["filename"], base64.b64decode(f["data"]), f["content_type"], f.get("description", "")
+            )
+            for f in data.get("files", ())
         ),
     )

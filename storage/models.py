@@ -79,6 +79,10 @@ class League(Base):
     sync_failures: Mapped[int] = mapped_column(Integer, default=0)
     last_sync_error: Mapped[str | None] = mapped_column(String(32))
     season_over: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Fitted from the league's own settled team-weeks (see engine/calibration.py); None
+    # until there is enough history, and pricing then uses 1.0.
+    calibration_k: Mapped[float | None] = mapped_column(Float)
+    calibration_fitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Team(Base):
@@ -116,6 +120,8 @@ class Member(Base):
     claimed_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Opt-in direct messages when this member's bets settle.
+    dm_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Week(Base):
@@ -141,6 +147,8 @@ class Week(Base):
     markets_open: Mapped[bool] = mapped_column(Boolean, default=False)
     # Stat corrections are applied until this instant after settlement.
     corrections_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The seed the week's pools were shuffled with, kept so the draw can be re-checked.
+    pool_seed: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Matchup(Base):
@@ -175,6 +183,60 @@ class Starter(Base):
     game_id: Mapped[str | None] = mapped_column(String(32))
     kickoff: Mapped[datetime | None] = mapped_column(UTCDateTime())
     game_state: Mapped[str | None] = mapped_column(String(8))  # pre | in | post
+    # ESPN lineup slots the player may fill, for the optimal-lineup award.
+    eligible_slots: Mapped[list[str] | None] = mapped_column(JSON)
+
+
+class BenchPlayer(Base):
+    """A rostered player not in the starting lineup, as last synced.
+
+    Kept apart from `starters` so pricing never sees the bench; used for the "best
+    manager" award (share of the optimal lineup) and for spotting an owner who benched
+    projected points after betting on their own matchup.
+    """
+
+    __tablename__ = "bench_players"
+    __table_args__ = (UniqueConstraint("matchup_id", "player_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    matchup_id: Mapped[int] = mapped_column(ForeignKey("matchups.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    player_id: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[str] = mapped_column(String(8))
+    slot: Mapped[str] = mapped_column(String(16))  # BE | IR
+    eligible_slots: Mapped[list[str] | None] = mapped_column(JSON)
+    projection: Mapped[float] = mapped_column(Float)
+    points: Mapped[float | None] = mapped_column(Float)
+
+
+class TeamProjection(Base):
+    """A team's projected score distribution as priced, last written at lock.
+
+    The closing mean and sd per team-week are what the calibration factor is fitted on.
+    """
+
+    __tablename__ = "team_projections"
+    __table_args__ = (UniqueConstraint("week_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    mean: Mapped[float] = mapped_column(Float)
+    sd: Mapped[float] = mapped_column(Float)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PoolAssignment(Base):
+    """Which pool a member bets in for a week, when a league outgrows one pool."""
+
+    __tablename__ = "pool_assignments"
+    __table_args__ = (UniqueConstraint("week_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    pool: Mapped[int] = mapped_column(Integer)
 
 
 class Market(Base):
@@ -321,6 +383,23 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A delivering process's lease on this row, so replicas never send the same post at once.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class JobLease(Base):
+    """A named unit of scheduled work held by one process until `expires_at`.
+
+    Several bot processes share one database; a job runs where its lease was won, and a
+    lease that outlives a crashed holder simply expires.
+    """
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class AppState(Base):
