@@ -11,11 +11,11 @@ from typing import Any, TextIO
 from sqlalchemy import select
 
 from adapters.console.render import render
-from adapters.console.repl import ConsoleSession
+from adapters.console.repl import ConsoleSession, DirectMessage
 from adapters.espn.client import EspnClient, EspnCookies
 from adapters.espn.demo.provider import DemoLeagueProvider
 from adapters.espn.provider import EspnLeagueProvider, detect_season
-from bot.demo import PersistentDemoClock, ensure_demo_league, load_demo_clock
+from bot.demo import DEMO_PLATFORM, PersistentDemoClock, ensure_demo_league, load_demo_clock
 from bot.settings import Settings
 from commands.clock import Clock
 from commands.context import Invocation, ProviderFactory, SeasonDetector, Services
@@ -25,6 +25,7 @@ from commands.league_settings import LeagueSettings
 from commands.provider import LeagueDataProvider
 from commands.replies import Reply
 from commands.services.delivery import deliver_pending
+from commands.services.direct_delivery import deliver_direct
 from commands.services.lifecycle import DueReport, run_due
 from storage.database import Database
 from storage.migrate import upgrade_to_head
@@ -105,7 +106,7 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
     league = await ensure_demo_league(db, settings.demo.workspace, clock.now())
     services = Services(db, clock, provider_factory(clock))
     tz = LeagueSettings.model_validate(league.settings or {}).tz
-    posts: list[str] = []
+    posts: list[str | DirectMessage] = []
 
     async def send(_league: League, reply: Reply) -> str:
         posts.append(render(reply))
@@ -114,14 +115,18 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
     async def edit(_league: League, _ref: str, reply: Reply) -> None:
         posts.append("(the lines board above was updated; `markets` shows it now)")
 
+    async def send_dm(_league: League, user_id: str, reply: Reply) -> None:
+        posts.append(DirectMessage(user_id, render(reply)))
+
     async def due() -> DueReport:
         async with db.read() as session:
             fresh = await session.scalar(select(League).where(League.id == league.id))
         assert fresh is not None
         return await run_due(services, fresh)
 
-    async def drain() -> list[str]:
+    async def drain() -> list[str | DirectMessage]:
         await deliver_pending(db, clock, send, edit=edit)
+        await deliver_direct(db, clock, send_dm, platform=DEMO_PLATFORM)
         out = posts[:]
         posts.clear()
         return out

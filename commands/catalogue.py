@@ -125,6 +125,19 @@ CATALOGUE: tuple[Command, ...] = (
         (Option("team", OptionType.TEAM, "Your team's abbreviation", autocomplete=True),),
     ),
     Command(
+        ("notify",),
+        "Get a direct message with your results when your bets settle (on/off).",
+        (
+            Option(
+                "dms",
+                OptionType.CHOICE,
+                "on or off; leave out to see which is set",
+                required=False,
+                choices=("on", "off"),
+            ),
+        ),
+    ),
+    Command(
         ("help",),
         "What you can do here.",
         (Option("command", OptionType.TEXT, "A command to explain", required=False),),
@@ -204,6 +217,11 @@ CATALOGUE: tuple[Command, ...] = (
         audience=Audience.ADMIN,
     ),
     Command(("settle",), "Settle the week now if every game is final.", audience=Audience.ADMIN),
+    Command(
+        ("export",),
+        "Download every bet and ledger entry of the league as CSV files.",
+        audience=Audience.ADMIN,
+    ),
     Command(("pause",), "Stop taking bets until resumed.", audience=Audience.ADMIN),
     Command(("resume",), "Take bets again.", audience=Audience.ADMIN),
 )

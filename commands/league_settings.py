@@ -47,6 +47,9 @@ class LeagueSettings(BaseModel):
     admins: str = Field(
         "", max_length=2000, description="comma-separated chat user ids of extra commissioners"
     )
+    winner_role: str = Field(
+        "", max_length=32, description="Discord role id given to each week's top bettor (Discord only)"
+    )
 
     @property
     def admin_ids(self) -> frozenset[str]:
@@ -97,6 +100,8 @@ def describe_allowed(name: str) -> str:
         return "a role id, or none to clear it"
     if name == "admins":
         return "user ids separated by commas, or none to clear the list"
+    if name == "winner_role":
+        return "a Discord role id (or @role mention), or none to turn it off"
     if info.annotation is bool:
         return "on or off"
     choices = get_args(info.annotation)
@@ -128,8 +133,14 @@ def parse_setting_value(name: str, raw: str) -> Any:
             raise ValueError
         if info.annotation is int:
             return int(text.replace(",", "").replace("_", ""))
-        if info.annotation is str and name in ("admin_role", "admins") and text.lower() == "none":
+        if (
+            info.annotation is str
+            and name in ("admin_role", "admins", "winner_role")
+            and text.lower() == "none"
+        ):
             return ""
+        if name == "winner_role":
+            return _role_id(text)
         if info.annotation is float:
             value = float(text.rstrip("%"))
             if value != value or value in (float("inf"), float("-inf")):
@@ -138,6 +149,14 @@ def parse_setting_value(name: str, raw: str) -> Any:
     except ValueError:
         raise InvalidInput(f"`{name}` must be {allowed}; '{raw}' isn't.") from None
     return text
+
+
+def _role_id(text: str) -> str:
+    """A role id from `123...` or a Discord role mention `<@&123...>`; anything else is refused."""
+    digits = text.removeprefix("<@&").removesuffix(">")
+    if not (digits.isascii() and digits.isdigit() and 15 <= len(digits) <= 22):
+        raise ValueError
+    return digits
 
 
 def update_setting(current: LeagueSettings, name: str, raw: str) -> LeagueSettings:

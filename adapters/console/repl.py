@@ -13,6 +13,7 @@ import shlex
 import threading
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TextIO
 
@@ -23,7 +24,17 @@ from commands.replies import Reply
 
 RunCommand = Callable[[Invocation, str, dict[str, Any]], Awaitable[Reply]]
 Advance = Callable[[timedelta], Awaitable[str]]
-Drain = Callable[[], Awaitable[list[str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class DirectMessage:
+    """A DM the bot sent one member, shown apart from the channel's posts."""
+
+    user: str
+    text: str
+
+
+Drain = Callable[[], Awaitable[list[str | DirectMessage]]]
 
 _DURATION = re.compile(r"(\d+)\s*([wdhms])", re.I)
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
@@ -137,7 +148,10 @@ class ConsoleSession:
 
     async def _show_posts(self) -> None:
         for post in await self._drain_posts():
-            self._write(f"--- #league channel ---\n{post}\n-----------------------")
+            if isinstance(post, DirectMessage):
+                self._write(f"--- direct message to {post.user} ---\n{post.text}\n-----------------------")
+            else:
+                self._write(f"--- #league channel ---\n{post}\n-----------------------")
 
     async def handle(self, line: str) -> bool:
         """Handle one line; False when the session should end."""

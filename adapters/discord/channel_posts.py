@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -21,8 +21,12 @@ from adapters.discord.render import Outgoing, render
 from commands.clock import Clock
 from commands.replies import Reply
 from commands.services.delivery import deliver_pending
+from commands.services.direct_delivery import deliver_direct
 from storage.database import Database
 from storage.models import League
+
+if TYPE_CHECKING:
+    from adapters.discord.direct import DirectSender
 
 log = logging.getLogger("sidebet.discord.posts")
 
@@ -104,10 +108,19 @@ class ChannelPoster:
 class OutboxPump:
     """Delivers this platform's queued posts every `interval` seconds, or at once when woken."""
 
-    def __init__(self, db: Database, clock: Clock, poster: ChannelPoster, *, interval: float = 5.0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        poster: ChannelPoster,
+        *,
+        interval: float = 5.0,
+        direct: DirectSender | None = None,
+    ) -> None:
         self._db = db
         self._clock = clock
         self._poster = poster
+        self._direct = direct
         self._interval = interval
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -116,8 +129,21 @@ class OutboxPump:
         self._wake.set()
 
     async def deliver_once(self) -> int:
-        return await deliver_pending(
+        posted = await deliver_pending(
             self._db, self._clock, self._poster.send, edit=self._poster.edit, platform="discord"
+        )
+        return posted + await self.deliver_direct_once()
+
+    async def deliver_direct_once(self) -> int:
+        """DMs and winner-role changes; after the channel posts, which they never hold up."""
+        if self._direct is None:
+            return 0
+        return await deliver_direct(
+            self._db,
+            self._clock,
+            self._direct.send_dm,
+            apply_role=self._direct.apply_role,
+            platform="discord",
         )
 
     def start(self) -> None:

@@ -16,6 +16,7 @@ import discord
 
 from adapters.discord.channel_posts import ChannelPoster, OutboxPump
 from adapters.discord.command_tree import application_commands
+from adapters.discord.direct import DirectSender
 from adapters.discord.log_safety import silence_payload_logs
 from adapters.discord.router import DEFER_AFTER, InteractionRouter
 from commands.context import Services
@@ -70,7 +71,9 @@ class SidebetMixin:
         self.router = InteractionRouter(services, defer_after=config.defer_after)
         client: discord.Client = self  # type: ignore[assignment]
         poster = ChannelPoster(client)
-        self.outbox = OutboxPump(services.db, services.clock, poster, interval=config.outbox_interval)
+        self.outbox = OutboxPump(
+            services.db, services.clock, poster, interval=config.outbox_interval, direct=DirectSender(client)
+        )
         self.router.after_command.append(self.outbox.wake)
 
     async def setup_hook(self) -> None:

@@ -14,6 +14,8 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
 from adapters.slack.blocks import render
@@ -21,11 +23,16 @@ from adapters.slack.client import Sleep, web_client
 from commands.context import Services
 from commands.replies import Reply
 from commands.services.delivery import deliver_pending
+from commands.services.direct_delivery import Undeliverable, deliver_direct
 from storage.models import League, Tenant
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
 TokenFor = Callable[[str], Awaitable[str | None]]  # team id -> bot token
+# chat.postMessage errors to a member's DM that retrying will not fix.
+DM_REFUSALS = frozenset(
+    {"channel_not_found", "user_not_found", "user_disabled", "cannot_dm_bot", "messages_tab_disabled"}
+)
 
 
 class NoTokenError(RuntimeError):
@@ -57,24 +64,42 @@ class SlackOutbox:
             self._teams[league.tenant_id] = team
         return team
 
-    async def send(self, league: League, reply: Reply) -> None:
-        """Post `reply` in the league's channel; raises so the outbox keeps it pending on failure."""
-        if not league.channel_id:
-            raise NoTokenError(f"league {league.id} has no channel to post in")
+    async def _client(self, league: League) -> AsyncWebClient:
         token = await self._token_for(await self._team_of(league))
         if not token:
             raise NoTokenError(f"no Slack installation for league {league.id}")
         kwargs = {"api_url": self._api_url}
-        client = (
+        return (
             web_client(token, **kwargs)
             if self._retry_sleep is None
             else web_client(token, **kwargs, sleep=self._retry_sleep, jitter=0.0)
         )
+
+    async def send(self, league: League, reply: Reply) -> None:
+        """Post `reply` in the league's channel; raises so the outbox keeps it pending on failure."""
+        if not league.channel_id:
+            raise NoTokenError(f"league {league.id} has no channel to post in")
+        client = await self._client(league)
         for message in render(reply):
             await client.chat_postMessage(channel=league.channel_id, **message.as_kwargs())
 
+    async def send_dm(self, league: League, user_id: str, reply: Reply) -> None:
+        """A direct message: chat.postMessage to the user id lands in the app's Messages tab."""
+        client = await self._client(league)
+        try:
+            for message in render(reply):
+                await client.chat_postMessage(channel=user_id, **message.as_kwargs())
+        except SlackApiError as error:
+            code = str(error.response.get("error", ""))
+            if code in DM_REFUSALS:
+                raise Undeliverable(f"Slack {code}") from None
+            raise
+
     async def deliver_once(self) -> int:
-        return await deliver_pending(self.services.db, self.services.clock, self.send, platform=PLATFORM)
+        """Channel posts, then DMs, which never hold the posts up."""
+        db, clock = self.services.db, self.services.clock
+        posted = await deliver_pending(db, clock, self.send, platform=PLATFORM)
+        return posted + await deliver_direct(db, clock, self.send_dm, platform=PLATFORM)
 
     async def run(self, stop: asyncio.Event, interval_seconds: float = 5.0) -> None:
         """Deliver pending posts every `interval_seconds` until `stop` is set."""

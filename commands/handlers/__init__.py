@@ -37,6 +37,8 @@ HANDLERS: dict[str, Handler] = {
     "settle": admin.settle,
     "pause": admin.pause,
     "resume": admin.resume,
+    "notify": members.notify,
+    "export": admin.export,
 }
 
 LEAGUELESS_HANDLERS: dict[str, LeaguelessHandler] = {"setup": league.setup}

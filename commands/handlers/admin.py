@@ -11,6 +11,7 @@ from commands.errors import Conflict, NotFound
 from commands.format import credits
 from commands.league_settings import LeagueSettings, describe_allowed, update_setting
 from commands.replies import Reply, Table, Tone
+from commands.services.export import export_league
 from commands.services.journal import audit, enqueue_post
 from commands.services.lifecycle import settle_now
 from commands.services.settlement import void_bets
@@ -194,3 +195,23 @@ async def resume(ctx: Context, args: dict[str, Any]) -> Reply:
         return Reply("Betting isn't paused.")
     await _set_paused(ctx, False)
     return Reply("Betting is open again.", tone=Tone.SUCCESS)
+
+
+async def export(ctx: Context, args: dict[str, Any]) -> Reply:
+    """Every bet and ledger entry of this league as two CSV files, for the commissioner only."""
+    async with ctx.db.write() as session:
+        done = await export_league(session, ctx.league.id, ctx.league.name, ctx.now)
+        await audit(
+            session,
+            league_id=ctx.league.id,
+            actor=ctx.invocation.user_id,
+            action="export",
+            detail={"bets": done.bets, "ledger_entries": done.entries},
+            now=ctx.now,
+        )
+    return Reply(
+        f"Export of {ctx.league.name}: {done.bets:,} bets and {done.entries:,} ledger entries, "
+        "as two CSV files.",
+        files=done.files,
+        ephemeral=True,
+    )

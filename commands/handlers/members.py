@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from commands.catalogue import BY_NAME, CATALOGUE, Audience
 from commands.context import Context
@@ -169,6 +169,29 @@ async def leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
             return leaderboard_view(f"Week {week.matchup_period} leaderboard", rows, week=True)
         rows = await standings(session, ctx.league.id)
     return leaderboard_view(f"{ctx.league.name} - season leaderboard", rows, week=False)
+
+
+async def notify(ctx: Context, args: dict[str, Any]) -> Reply:
+    """Opt in or out of a direct message when one's bets settle; without a choice, say which is set."""
+    choice = args.get("dms")
+    if choice is None:
+        async with ctx.db.read() as session:
+            on = bool(await session.scalar(select(Member.dm_opt_in).where(Member.id == ctx.member.id)))
+        state = "on: you get a direct message" if on else "off: you get no direct messages"
+        return Reply(
+            f"Notifications are {state} when your bets settle. `notify on` or `notify off` changes it."
+        )
+    on = choice == "on"
+    async with ctx.db.write() as session:
+        await session.execute(update(Member).where(Member.id == ctx.member.id).values(dm_opt_in=on))
+    ctx.services.callers.forget_league(ctx.league.id)
+    if on:
+        return Reply(
+            "Notifications on: when a week settles (or a stat correction changes one of your bets) "
+            "you get one direct message with your results and balance. `notify off` stops them.",
+            tone=Tone.SUCCESS,
+        )
+    return Reply("Notifications off: no more direct messages from Sidebet.", tone=Tone.SUCCESS)
 
 
 def help_reply(is_admin: bool, topic: str | None) -> Reply:

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from commands.clock import Clock
 from commands.replies import Reply
 from commands.serialize import reply_from_dict
+from commands.services.direct_delivery import DIRECT_KINDS
 from storage.database import Database
 from storage.models import League, OutboxMessage, Tenant
 
@@ -45,6 +46,8 @@ async def deliver_pending(
         .join(League, League.id == OutboxMessage.league_id)
         # A league without a channel keeps its posts until `channel` names one.
         .where(OutboxMessage.status == "pending", League.channel_id.is_not(None))
+        # DMs and role changes are not channel posts: `direct_delivery` sends those.
+        .where(OutboxMessage.kind.not_in(DIRECT_KINDS))
         .order_by(OutboxMessage.id)
         .limit(limit)
     )

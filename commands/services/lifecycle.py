@@ -20,10 +20,12 @@ from commands.format import plural
 from commands.league_settings import LeagueSettings
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
+from commands.services.bet_notices import queue_correction_dms, queue_settlement_dms
 from commands.services.journal import enqueue_post
 from commands.services.settlement import Correction, SettlementSummary, regrade_week, settle_week
 from commands.services.standings import standings
 from commands.services.weeks import SyncResult, lock_due, sync_league
+from commands.services.winner_role import queue_winner_role
 from commands.views import fantasy_standings, leaderboard, settlement_post
 from storage.database import Database
 from storage.models import League, Member, Week
@@ -83,6 +85,8 @@ async def settle_due(
                 reply=settlement_post(week, summary, rows),
                 now=now,
             )
+            await queue_settlement_dms(session, league.id, week, now)
+            await queue_winner_role(session, league, week, settings.winner_role, now)
             log.info("settled league=%s week=%s bets=%s", league.id, week.matchup_period, summary.bets)
             done.append(summary)
     return done
@@ -131,6 +135,7 @@ async def regrade_due(db: Database, league: League, now: datetime) -> list[Corre
                 ),
                 now=now,
             )
+            await queue_correction_dms(session, league.id, week, changed, now)
     return corrections
 
 

@@ -1,0 +1,182 @@
+"""Direct messages to members who opted in (`notify on`) when their bets settle or are re-graded.
+
+Each DM is queued in the outbox inside the transaction that settled or re-graded the
+week, under a dedupe key naming the week and the member, so a crash either keeps both the
+results and the DM or neither, and running settlement again (a restart, a second process)
+never queues a second copy. Delivery is `direct_delivery.deliver_direct`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands.format import credits, odds, plural, signed_credits
+from commands.replies import Reply, Table, Tone
+from commands.services.direct_delivery import DM_KIND, dm_payload
+from commands.services.settlement import Correction
+from storage.models import Bet, Member, OutboxMessage, Selection, Week
+
+SETTLED = ("won", "lost", "push", "void")
+
+
+async def enqueue_item(
+    session: AsyncSession,
+    *,
+    league_id: int,
+    kind: str,
+    dedupe_key: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Queue one outbox item once; the same dedupe key never queues a second copy."""
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    result = await session.execute(
+        insert(OutboxMessage)
+        .values(
+            league_id=league_id,
+            kind=kind,
+            dedupe_key=dedupe_key,
+            payload=payload,
+            status="pending",
+            attempts=0,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["league_id", "dedupe_key"])
+    )
+    return result.rowcount == 1
+
+
+def settlement_dm(week: Week, rows: list[Any], balance: int) -> Reply:
+    """One member's results for the week: every settled bet, the net and the new balance."""
+    counts = defaultdict(int)
+    for row in rows:
+        counts[row.status] += 1
+    net = sum((row.payout or 0) - row.stake for row in rows)
+    tally = ", ".join(f"{counts[s]} {s}" for s in SETTLED if counts[s])
+    table = Table(
+        ("Bet", "Pick", "Odds", "Stake", "Result", "Paid"),
+        tuple(
+            (
+                f"#{row.id}",
+                row.label,
+                odds(row.odds),
+                f"{row.stake:,}",
+                row.status,
+                f"{row.payout or 0:,}",
+            )
+            for row in rows
+        ),
+        title=f"Week {week.matchup_period}: your bets",
+        numeric=(3, 5),
+    )
+    return Reply(
+        f"Week {week.matchup_period} is settled. Your {plural(len(rows), 'bet')}: {tally}. "
+        f"Net {signed_credits(net)}; your balance is {credits(balance)}.",
+        tables=(table,),
+        ephemeral=False,
+        tone=Tone.SUCCESS if net > 0 else Tone.INFO,
+        notes=("`notify off` stops these messages.",),
+    )
+
+
+async def queue_settlement_dms(session: AsyncSession, league_id: int, week: Week, now: datetime) -> int:
+    """After `week` settled: one DM per opted-in member with settled bets in it. Returns how many queued."""
+    rows = (
+        await session.execute(
+            select(
+                Bet.id,
+                Bet.member_id,
+                Bet.stake,
+                Bet.odds,
+                Bet.status,
+                Bet.payout,
+                Selection.label,
+                Member.user_id,
+                Member.balance,
+            )
+            .join(Selection, Selection.id == Bet.selection_id)
+            .join(Member, Member.id == Bet.member_id)
+            .where(
+                Bet.league_id == league_id,
+                Bet.week_id == week.id,
+                Bet.status.in_(SETTLED),
+                Member.dm_opt_in.is_(True),
+            )
+            .order_by(Bet.member_id, Bet.id)
+        )
+    ).all()
+    by_member: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_member[row.member_id].append(row)
+    queued = 0
+    for member_id, bets in by_member.items():
+        reply = settlement_dm(week, bets, bets[0].balance)
+        queued += await enqueue_item(
+            session,
+            league_id=league_id,
+            kind=DM_KIND,
+            dedupe_key=f"dm:settled:week:{week.id}:member:{member_id}",
+            payload=dm_payload(bets[0].user_id, reply),
+            now=now,
+        )
+    return queued
+
+
+async def queue_correction_dms(
+    session: AsyncSession, league_id: int, week: Week, changed: list[Correction], now: datetime
+) -> int:
+    """After a re-grade changed bets: one DM per opted-in member whose bets changed."""
+    members = {
+        row.id: row
+        for row in (
+            await session.execute(
+                select(Member.id, Member.user_id, Member.balance).where(
+                    Member.id.in_({c.member_id for c in changed}), Member.dm_opt_in.is_(True)
+                )
+            )
+        ).all()
+    }
+    by_member: dict[int, list[Correction]] = defaultdict(list)
+    for correction in changed:
+        if correction.member_id in members:
+            by_member[correction.member_id].append(correction)
+    queued = 0
+    for member_id, mine in by_member.items():
+        member = members[member_id]
+        moved = sum(c.amount for c in mine)
+        reply = Reply(
+            f"ESPN corrected week {week.matchup_period} stats and {len(mine)} of your bets "
+            f"changed: {signed_credits(moved)} credits. Your balance is {credits(member.balance)}.",
+            tables=(
+                Table(
+                    ("Bet", "Pick", "Result", "Credits"),
+                    tuple(
+                        (
+                            f"#{c.bet_id}",
+                            c.label,
+                            f"{c.was} -> {c.now}",
+                            signed_credits(c.amount)
+                            + (f" ({c.shortfall:,} not recoverable)" if c.shortfall else ""),
+                        )
+                        for c in mine
+                    ),
+                ),
+            ),
+            ephemeral=False,
+            tone=Tone.WARNING,
+        )
+        queued += await enqueue_item(
+            session,
+            league_id=league_id,
+            kind=DM_KIND,
+            dedupe_key=f"dm:regrade:week:{week.id}:member:{member_id}:{now.isoformat()}",
+            payload=dm_payload(member.user_id, reply),
+            now=now,
+        )
+    return queued

@@ -1,0 +1,166 @@
+"""A commissioner's CSV export of every bet and every ledger entry of their league.
+
+Two files, because a bet and a ledger entry are different things: `bets.csv` has one row
+per bet as placed and graded, `ledger.csv` one row per credit movement with each member's
+running balance, so a spreadsheet can reconcile either against the other (a bet's stake,
+payout, refund and corrections are the ledger rows carrying its bet id). Everything is
+read in one snapshot and filtered by league, never by id alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands.replies import Attachment
+from storage.models import Bet, LedgerEntry, Market, Member, Selection, Week
+
+BET_COLUMNS = (
+    "bet_id",
+    "placed_at",
+    "season",
+    "week",
+    "member",
+    "user_id",
+    "market_id",
+    "market",
+    "pick",
+    "line",
+    "odds",
+    "fair_p",
+    "stake",
+    "status",
+    "payout",
+    "settled_at",
+    "void_reason",
+)
+LEDGER_COLUMNS = (
+    "entry_id",
+    "created_at",
+    "season",
+    "week",
+    "member",
+    "user_id",
+    "kind",
+    "amount",
+    "balance_after",
+    "bet_id",
+    "memo",
+)
+# A cell starting with one of these is a formula to Excel or Sheets; names and reasons
+# are typed by members and commissioners, so such text is prefixed with a quote.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    bets: int
+    entries: int
+    files: tuple[Attachment, Attachment]
+
+
+def _text(value: str | None) -> str:
+    if not value:
+        return ""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _time(value: datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _csv(columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    # utf-8-sig: Excel opens a BOM-marked file as UTF-8, so names keep their accents.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "league"
+
+
+async def export_league(session: AsyncSession, league_id: int, league_name: str, now: datetime) -> Export:
+    members = {
+        m.id: m for m in (await session.scalars(select(Member).where(Member.league_id == league_id))).all()
+    }
+    weeks = {
+        w.id: (w.season, w.matchup_period)
+        for w in (await session.scalars(select(Week).where(Week.league_id == league_id))).all()
+    }
+    bet_rows = (
+        await session.execute(
+            select(Bet, Market.label, Selection.label)
+            .join(Market, Market.id == Bet.market_id)
+            .join(Selection, Selection.id == Bet.selection_id)
+            .where(Bet.league_id == league_id)
+            .order_by(Bet.id)
+        )
+    ).all()
+    bets = [
+        (
+            bet.id,
+            _time(bet.placed_at),
+            *weeks.get(bet.week_id, ("", "")),
+            _text(members[bet.member_id].display_name),
+            _text(members[bet.member_id].user_id),
+            bet.market_id,
+            _text(market_label),
+            _text(pick),
+            "" if bet.line is None else bet.line,
+            bet.odds,
+            round(bet.fair_p, 6),
+            bet.stake,
+            bet.status,
+            "" if bet.payout is None else bet.payout,
+            _time(bet.settled_at),
+            _text(bet.void_reason),
+        )
+        for bet, market_label, pick in bet_rows
+    ]
+    running: dict[int, int] = defaultdict(int)
+    entries = []
+    for entry in (
+        await session.scalars(
+            select(LedgerEntry).where(LedgerEntry.league_id == league_id).order_by(LedgerEntry.id)
+        )
+    ).all():
+        running[entry.member_id] += entry.amount
+        member = members[entry.member_id]
+        entries.append(
+            (
+                entry.id,
+                _time(entry.created_at),
+                *weeks.get(entry.week_id or 0, ("", "")),
+                _text(member.display_name),
+                _text(member.user_id),
+                entry.kind,
+                entry.amount,
+                running[entry.member_id],
+                "" if entry.bet_id is None else entry.bet_id,
+                _text(entry.memo),
+            )
+        )
+    stem = f"sidebet-{_slug(league_name)}-{now:%Y%m%d-%H%M}"
+    return Export(
+        bets=len(bets),
+        entries=len(entries),
+        files=(
+            Attachment(f"{stem}-bets.csv", _csv(BET_COLUMNS, bets), "text/csv", "Every bet of the league"),
+            Attachment(
+                f"{stem}-ledger.csv",
+                _csv(LEDGER_COLUMNS, entries),
+                "text/csv",
+                "Every credit movement, with running balances",
+            ),
+        ),
+    )
