@@ -103,6 +103,14 @@ class FakeDiscord:
         self.callbacks: dict[str, Callback] = {}
         self.channel_posts: list[dict[str, Any]] = []
         self.identifies: list[dict[str, Any]] = []
+        # Direct messages: DM channel id -> user id; what each user received; who refuses DMs.
+        self.dm_channels: dict[str, str] = {}
+        self.direct_messages: list[tuple[str, dict[str, Any]]] = []
+        self.dms_closed: set[str] = set()
+        # Roles: user id -> role ids the bot gave; `roles_forbidden` answers 50013 as Discord
+        # does when the bot lacks Manage Roles or the role sits above the bot's own.
+        self.member_roles: dict[str, set[str]] = {}
+        self.roles_forbidden = False
         self._originals: dict[str, str] = {}  # interaction token -> message id
         self._pending: dict[str, Pending] = {}
         self._tokens: dict[str, str] = {}  # token -> interaction id
@@ -474,6 +482,24 @@ class FakeDiscord:
             case "DELETE", ["channels", _, "messages", message_id] if message_id in self.messages:
                 del self.messages[message_id]
                 return web.Response(status=204)
+            case "POST", ["users", "@me", "channels"]:
+                return _json(self._dm_channel(str(body["recipient_id"])))
+            case "POST", ["channels", channel_id, "messages"] if channel_id in self.dm_channels:
+                user = self.dm_channels[channel_id]
+                if user in self.dms_closed:
+                    return _json({"message": "Cannot send messages to this user", "code": 50007}, 403)
+                message = self._message(int(channel_id), body)
+                self.direct_messages.append((user, message))
+                return _json(self._public(message))
+            case ("PUT" | "DELETE") as verb, ["guilds", _, "members", user_id, "roles", role_id]:
+                if self.roles_forbidden:
+                    return _json({"message": "Missing Permissions", "code": 50013}, 403)
+                held = self.member_roles.setdefault(user_id, set())
+                if verb == "PUT":
+                    held.add(role_id)
+                else:
+                    held.discard(role_id)
+                return web.Response(status=204)
             case "POST", ["channels", channel_id, "messages"]:
                 message = self._message(int(channel_id), body)
                 self.channel_posts.append(message)
@@ -493,6 +519,18 @@ class FakeDiscord:
             "team": None,
             "flags": 0,
             "interactions_endpoint_url": None,
+        }
+
+    def _dm_channel(self, user_id: str) -> dict[str, Any]:
+        channel_id = next((c for c, u in self.dm_channels.items() if u == user_id), None)
+        if channel_id is None:
+            channel_id = str(self.snowflake())
+            self.dm_channels[channel_id] = user_id
+        return {
+            "id": channel_id,
+            "type": 1,
+            "last_message_id": None,
+            "recipients": [self._user(int(user_id), f"user-{user_id[-4:]}")],
         }
 
     def _store_commands(self, scope: str, body: list[dict[str, Any]]) -> list[dict[str, Any]]:

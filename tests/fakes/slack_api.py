@@ -52,6 +52,8 @@ class FakeSlack:
         self.socket_acks: list[dict[str, Any]] = []
         self.rate_limited: dict[str, int] = {}
         self.gone_response_urls: set[str] = set()
+        # User ids whose DMs from the app fail as Slack answers for an unknown or deactivated user.
+        self.dms_closed: set[str] = set()
         self._changed = asyncio.Condition()
         self._ids = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
@@ -153,6 +155,8 @@ class FakeSlack:
             user_id = args.get("user", "")
             user = {"id": user_id, "name": user_id.lower(), "profile": {"display_name": user_id.lower()}}
             return {"ok": True, "user": user | self.users.get(user_id, MEMBER)}
+        if method == "chat.postMessage" and args.get("channel") in self.dms_closed:
+            return {"ok": False, "error": "channel_not_found"}
         if method == "chat.postMessage":
             return {"ok": True, "channel": args.get("channel"), "ts": f"{next(self._ids)}.000100"}
         if method == "chat.postEphemeral":
