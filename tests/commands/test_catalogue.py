@@ -40,6 +40,7 @@ def test_catalogue_shape():
         "scoreboard",
         "standings",
         "claim",
+        "notify",
     }
     assert admin == {
         "config show",
@@ -54,6 +55,7 @@ def test_catalogue_shape():
         "link",
         "channel",
         "sync",
+        "export",
     }
     for command in CATALOGUE:
         optional_seen = False
