@@ -48,7 +48,10 @@ async def config_set(ctx: Context, args: dict[str, Any]) -> Reply:
             now=ctx.now,
         )
     ctx.league_changed()
-    return Reply(f"`{name}` is now {getattr(updated, name)} (was {before}).", tone=Tone.SUCCESS)
+    note = ""
+    if name == "winner_role" and updated.winner_role and ctx.invocation.platform != "discord":
+        note = " Roles exist only on Discord: on this platform the setting does nothing."
+    return Reply(f"`{name}` is now {getattr(updated, name)} (was {before}).{note}", tone=Tone.SUCCESS)
 
 
 async def void_market(ctx: Context, args: dict[str, Any]) -> Reply:

@@ -9,11 +9,22 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from adapters.espn.demo.provider import DEMO_WEEK_START
+from bot.demo import ensure_demo_league
+from commands.clock import ManualClock
 from commands.replies import Reply, Tone
 from commands.serialize import reply_from_dict
 from commands.services.bet_notices import enqueue_item
 from commands.services.delivery import deliver_pending
-from commands.services.direct_delivery import DM_KIND, Undeliverable, deliver_direct, dm_payload
+from commands.services.direct_delivery import (
+    DM_KIND,
+    ROLE_KIND,
+    Undeliverable,
+    deliver_direct,
+    dm_payload,
+    role_changes,
+    role_payload,
+)
 from commands.services.journal import enqueue_post
 from commands.services.lifecycle import regrade_due, settle_due
 from commands.services.winner_role import queue_winner_role
@@ -70,7 +81,8 @@ async def test_bad_notify_inputs_are_refused_and_change_nothing(db):
     assert await book.snapshot() == before
 
 
-async def test_settlement_queues_one_dm_per_opted_in_bettor_and_never_twice(db):
+async def test_settlement_queues_one_dm_per_opted_in_bettor_and_never_twice(any_db):
+    db = any_db
     book = await Book(db).open()
     await _bets_and_settle(book)
     dms = await _dms(db)
@@ -248,7 +260,7 @@ async def test_winner_role_setting_takes_a_role_id_or_mention_and_is_inert_off_d
         reply = await book.run("boss", "config set", admin=True, setting="winner_role", value=bad)
         assert reply.tone is Tone.ERROR and "role id" in reply.text, bad
     reply = await book.run("boss", "config set", admin=True, setting="winner_role", value=f"<@&{role}>")
-    assert reply.tone is Tone.SUCCESS
+    assert reply.tone is Tone.SUCCESS and "only on Discord" in reply.text
     async with db.read() as session:
         assert (await session.get(League, book.league_id)).settings["winner_role"] == role
     async with db.write() as session:  # a console league: the setting does nothing here
@@ -257,3 +269,32 @@ async def test_winner_role_setting_takes_a_role_id_or_mention_and_is_inert_off_d
     await book.run("boss", "config set", admin=True, setting="winner_role", value="none")
     async with db.read() as session:
         assert (await session.get(League, book.league_id)).settings["winner_role"] == ""
+
+
+async def test_winner_role_hand_over_takes_the_role_from_last_weeks_holders(db):
+    clock = ManualClock(DEMO_WEEK_START)
+    league = await ensure_demo_league(db, "424242424242424242", clock.now(), platform="discord")
+    book = Book(db, clock, workspace="424242424242424242")
+    book.league_id = league.id
+    await book.due()
+    old_role, new_role = "1111111111111111111", "2222222222222222222"
+    async with db.write() as session:
+        week = (await session.scalars(select(Week).where(Week.league_id == league.id))).one()
+        await enqueue_item(
+            session,
+            league_id=league.id,
+            kind=ROLE_KIND,
+            dedupe_key="winner_role:week:earlier",
+            payload=role_payload("424242424242424242", old_role, ["U1", "U2"], []),
+            now=clock.now(),
+        )
+        # Nobody has a settled bet this week: no winner, so both holders lose the old role.
+        assert await queue_winner_role(session, league, week, new_role, clock.now())
+        assert not await queue_winner_role(session, league, week, new_role, clock.now())  # once per week
+        payload = await session.scalar(
+            select(OutboxMessage.payload).where(OutboxMessage.dedupe_key == f"winner_role:week:{week.id}")
+        )
+    changes = role_changes(payload)
+    expected = [(old_role, "U1", False), (old_role, "U2", False)]
+    assert [(c.role_id, c.user_id, c.add) for c in changes] == expected
+    assert {c.guild_id for c in changes} == {"424242424242424242"}
