@@ -20,6 +20,7 @@ from commands.format import plural
 from commands.league_settings import LeagueSettings
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
+from commands.services.calibration import refit_calibration
 from commands.services.journal import enqueue_post
 from commands.services.settlement import Correction, SettlementSummary, regrade_week, settle_week
 from commands.services.standings import standings
@@ -85,6 +86,9 @@ async def settle_due(
             )
             log.info("settled league=%s week=%s bets=%s", league.id, week.matchup_period, summary.bets)
             done.append(summary)
+        if done:
+            # The settled weeks' scores are new evidence on how wide the lines should be.
+            await refit_calibration(session, league.id, now)
     return done
 
 
