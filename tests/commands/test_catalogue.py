@@ -40,6 +40,8 @@ def test_catalogue_shape():
         "scoreboard",
         "standings",
         "claim",
+        "stats",
+        "history",
     }
     assert admin == {
         "config show",
@@ -54,6 +56,7 @@ def test_catalogue_shape():
         "link",
         "channel",
         "sync",
+        "calibration",
     }
     for command in CATALOGUE:
         optional_seen = False
