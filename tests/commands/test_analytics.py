@@ -140,7 +140,8 @@ async def test_history_pages_newest_first_with_buttons_bound_to_the_owner(db):
 # --- closing projections and the calibration factor ---------------------------------------
 
 
-async def test_pricing_records_closing_projections_and_a_fitted_k_widens_open_lines(db):
+async def test_pricing_records_closing_projections_and_a_fitted_k_widens_open_lines(any_db):
+    db = any_db
     book = await Book(db).open()
     league = await book.league()
     ml = await book.market_id("moneyline", 0)
