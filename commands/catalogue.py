@@ -114,6 +114,24 @@ CATALOGUE: tuple[Command, ...] = (
         ephemeral=False,
     ),
     Command(
+        ("stats",),
+        "Betting record, ROI, average odds and closing-line value, yours or a member's.",
+        (
+            Option(
+                "member",
+                OptionType.MEMBER,
+                "Whose stats (a name or mention; yours when left out)",
+                required=False,
+                autocomplete=True,
+            ),
+        ),
+    ),
+    Command(
+        ("history",),
+        "Your finished bets, newest first, a page at a time.",
+        (Option("page", OptionType.NUMBER, "Page number; 1 is the newest", required=False),),
+    ),
+    Command(
         ("scoreboard",),
         "This week's fantasy matchups: score, projection and live win chance.",
         ephemeral=False,
@@ -220,6 +238,11 @@ CATALOGUE: tuple[Command, ...] = (
     Command(
         ("export",),
         "Download every bet and ledger entry of the league as CSV files.",
+        audience=Audience.ADMIN,
+    ),
+    Command(
+        ("calibration",),
+        "How well the lines did: moneyline Brier score, totals calibration and the fitted k.",
         audience=Audience.ADMIN,
     ),
     Command(("pause",), "Stop taking bets until resumed.", audience=Audience.ADMIN),

@@ -81,10 +81,16 @@ def _where(option: Option) -> str:
     }.get(option.name, "")
 
 
+_EXAMPLES = {"page": "2", "season": "2026"}
+
+
 def parse_number(raw: Any, option: Option) -> int:
     text = str(raw).strip().replace(",", "")
     if isinstance(raw, bool) or not text.isdigit() or not 1 <= int(text) <= 2**62:
-        raise InvalidInput(f"`{option.name}` must be a whole number, like 123456; '{raw}' isn't.")
+        example = _EXAMPLES.get(option.name, "123456")
+        raise InvalidInput(
+            f"`{option.name}` must be a whole number from 1 up, like {example}; '{raw}' isn't."
+        )
     return int(text)
 
 

@@ -63,3 +63,15 @@ def format_american(american: int) -> str:
     """Odds as members read them: always signed, "+145" or "-185"."""
     _check_american(american)
     return f"{american:+d}"
+
+
+def decimal_to_american(decimal: float) -> int:
+    """The American odds of a decimal price, to the nearest whole number (not a quoting step).
+
+    Used to show averages of prices, which are not quotes and need no house rounding.
+    """
+    if not decimal > 1.0:
+        raise ValueError(f"decimal odds must exceed 1, got {decimal}")
+    if decimal >= 2.0:
+        return round(100.0 * (decimal - 1.0))
+    return min(round(-100.0 / (decimal - 1.0)), -100)

@@ -225,6 +225,8 @@ class TeamProjection(Base):
     mean: Mapped[float] = mapped_column(Float)
     sd: Mapped[float] = mapped_column(Float)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The calibration factor `sd` was priced with, so a refit can divide it back out.
+    k: Mapped[float] = mapped_column(Float, default=1.0)
 
 
 class PoolAssignment(Base):

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from commands.context import Context, Invocation, Services
-from commands.handlers import admin, league, members
+from commands.handlers import admin, analytics, league, members
 from commands.replies import Reply
 
 Handler = Callable[[Context, dict[str, Any]], Awaitable[Reply]]
@@ -21,6 +21,8 @@ HANDLERS: dict[str, Handler] = {
     "cancel": members.cancel,
     "balance": members.balance,
     "leaderboard": members.leaderboard,
+    "stats": analytics.stats,
+    "history": analytics.history,
     "scoreboard": league.scoreboard,
     "standings": league.standings,
     "claim": league.claim,
@@ -35,6 +37,7 @@ HANDLERS: dict[str, Handler] = {
     "void bet": admin.void_bet,
     "adjust": admin.adjust,
     "settle": admin.settle,
+    "calibration": analytics.calibration,
     "pause": admin.pause,
     "resume": admin.resume,
     "notify": members.notify,

@@ -21,6 +21,7 @@ from commands.league_settings import LeagueSettings
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
 from commands.services.bet_notices import queue_correction_dms, queue_settlement_dms
+from commands.services.calibration import refit_calibration
 from commands.services.journal import enqueue_post
 from commands.services.settlement import Correction, SettlementSummary, regrade_week, settle_week
 from commands.services.standings import standings
@@ -89,6 +90,9 @@ async def settle_due(
             await queue_winner_role(session, league, week, settings.winner_role, now)
             log.info("settled league=%s week=%s bets=%s", league.id, week.matchup_period, summary.bets)
             done.append(summary)
+        if done:
+            # The settled weeks' scores are new evidence on how wide the lines should be.
+            await refit_calibration(session, league.id, now)
     return done
 
 

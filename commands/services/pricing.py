@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import engine
 from commands.format import half_points, handicap
 from commands.league_settings import LeagueSettings
-from storage.models import Market, PriceHistory, Selection, Starter, Team
+from storage.models import Market, PriceHistory, Selection, Starter, Team, TeamProjection
 
 INACTIVE_STATUSES = frozenset({"OUT", "INJURY_RESERVE", "SUSPENSION", "IR", "DOUBTFUL_OUT"})
 
@@ -87,6 +88,16 @@ def _market_label(market: engine.PricedMarket, home: Team, away: Team, starter: 
     return f"{home.abbrev} vs {away.abbrev} {names[kind.value]}"
 
 
+def matchup_model(
+    home_starters: Sequence[Starter], away_starters: Sequence[Starter], calibration: float = 1.0
+) -> engine.MatchupModel:
+    return engine.build_matchup_model(
+        [to_engine_starter(s) for s in home_starters],
+        [to_engine_starter(s) for s in away_starters],
+        k=calibration,
+    )
+
+
 def plan_markets(
     home: Team,
     away: Team,
@@ -95,13 +106,14 @@ def plan_markets(
     settings: LeagueSettings,
     matchup_lock: datetime,
     calibration: float = 1.0,
+    model: engine.MatchupModel | None = None,
 ) -> list[MarketPlan]:
-    """Every market of one matchup, priced together so they agree with each other."""
-    model = engine.build_matchup_model(
-        [to_engine_starter(s) for s in home_starters],
-        [to_engine_starter(s) for s in away_starters],
-        k=calibration,
-    )
+    """Every market of one matchup, priced together so they agree with each other.
+
+    Pass `model` when the caller already built it (to record the teams' projections too).
+    """
+    if model is None:
+        model = matchup_model(home_starters, away_starters, calibration)
     priced = engine.price_matchup(model, margin=settings.margin)
     problems = engine.find_arbitrage(priced, model)
     if problems:
@@ -200,6 +212,35 @@ async def apply_plans(
             session.add(_history(selection, plan.line, now))
         changed += 1
     return changed
+
+
+async def record_projections(
+    session: AsyncSession,
+    *,
+    week_id: int,
+    home_team_id: int,
+    away_team_id: int,
+    model: engine.MatchupModel,
+    calibration: float,
+    now: datetime,
+    before_lock: bool,
+) -> None:
+    """Keep each team's projected score distribution as priced, k included.
+
+    Written on every pricing before the lock, so the row left at lock holds the closing
+    values the calibration factor is later fitted on. After the lock an existing row is
+    never touched (late lineup news must not rewrite the closing line); a week first
+    priced after its lock (the bot was down) records its first price instead.
+    """
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    for team_id, score in ((home_team_id, model.home), (away_team_id, model.away)):
+        values = {"mean": score.mean, "sd": score.sd, "k": calibration, "recorded_at": now}
+        statement = insert(TeamProjection).values(week_id=week_id, team_id=team_id, **values)
+        if before_lock:
+            statement = statement.on_conflict_do_update(index_elements=["week_id", "team_id"], set_=values)
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=["week_id", "team_id"])
+        await session.execute(statement)
 
 
 def _history(selection: Selection, line: float | None, now: datetime) -> PriceHistory:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commands.league_settings import LeagueSettings
 from commands.provider import LeagueData, LeagueDataProvider, MatchupData, ProGame, WeekData
 from commands.services.journal import enqueue_post, revise_post
-from commands.services.pricing import apply_plans, plan_markets
+from commands.services.pricing import apply_plans, matchup_model, plan_markets, record_projections
 from commands.services.tenancy import grant_allowance
 from commands.views import lines_up_post
 from storage.database import Database
@@ -258,19 +258,29 @@ async def _open_or_reprice(
         result.opened.append(week.id)
     by_id = {t.id: t for t in teams.values()}
     matchups = (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
+    # Read here, not from `league`: a caller may hold a League loaded before the last refit.
+    k = await session.scalar(select(League.calibration_k).where(League.id == league.id)) or 1.0
     changed = 0
     for matchup in matchups:
         if now >= matchup.lock_at and week.id not in result.opened:
             continue
         starters = (await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))).all()
         home, away = by_id[matchup.home_team_id], by_id[matchup.away_team_id]
+        home_starters = [s for s in starters if s.team_id == home.id]
+        away_starters = [s for s in starters if s.team_id == away.id]
+        model = matchup_model(home_starters, away_starters, k)
         plans = plan_markets(
-            home,
-            away,
-            [s for s in starters if s.team_id == home.id],
-            [s for s in starters if s.team_id == away.id],
-            settings,
-            matchup.lock_at,
+            home, away, home_starters, away_starters, settings, matchup.lock_at, calibration=k, model=model
+        )
+        await record_projections(
+            session,
+            week_id=week.id,
+            home_team_id=home.id,
+            away_team_id=away.id,
+            model=model,
+            calibration=k,
+            now=now,
+            before_lock=now < matchup.lock_at,
         )
         changed += await apply_plans(
             session, league_id=league.id, week_id=week.id, matchup_id=matchup.id, plans=plans, now=now

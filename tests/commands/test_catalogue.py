@@ -41,6 +41,8 @@ def test_catalogue_shape():
         "standings",
         "claim",
         "notify",
+        "stats",
+        "history",
     }
     assert admin == {
         "config show",
@@ -56,6 +58,7 @@ def test_catalogue_shape():
         "channel",
         "sync",
         "export",
+        "calibration",
     }
     for command in CATALOGUE:
         optional_seen = False

@@ -100,8 +100,13 @@ def upgrade() -> None:
     with op.batch_alter_table("weeks", schema=None) as batch_op:
         batch_op.add_column(sa.Column("pool_seed", sa.BigInteger(), nullable=True))
 
+    with op.batch_alter_table("team_projections", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("k", sa.Float(), nullable=False, server_default=sa.text("1.0")))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("team_projections", schema=None) as batch_op:
+        batch_op.drop_column("k")
 
     with op.batch_alter_table("weeks", schema=None) as batch_op:
         batch_op.drop_column("pool_seed")
