@@ -172,7 +172,10 @@ async def leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
 
 
 async def notify(ctx: Context, args: dict[str, Any]) -> Reply:
-    """Opt in or out of a direct message when one's bets settle; without a choice, say which is set."""
+    """DMs are opt-in: nobody is messaged privately unless they asked to be.
+
+    The state is read from the database, not the cached caller, which may predate a toggle.
+    """
     choice = args.get("dms")
     if choice is None:
         async with ctx.db.read() as session:

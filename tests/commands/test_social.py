@@ -180,7 +180,8 @@ def _rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-async def test_export_gives_the_commissioner_every_bet_and_ledger_entry_as_csv(db):
+async def test_export_gives_the_commissioner_every_bet_and_ledger_entry_as_csv(any_db):
+    db = any_db
     book = await Book(db).open()
     other = await Book(db, book.clock, workspace="elsewhere").open()  # another tenant's league
     assert (await other.place("zed", await other.market_id("moneyline", 0), "home", 77)).tone is Tone.SUCCESS
