@@ -191,6 +191,19 @@ async def test_pricing_records_closing_projections_and_a_fitted_k_widens_open_li
         assert row.k == k
         assert row.sd == pytest.approx(before[team_id].sd * k)
         assert row.mean == pytest.approx(before[team_id].mean)
+        assert row.recorded_at == book.clock.now()
+    repriced_at = book.clock.now()
+    book.clock.advance(timedelta(minutes=5))
+    await book.due()  # nothing moved: the closing projections are not rewritten
+    async with db.read() as session:
+        stamps = set(
+            (
+                await session.scalars(
+                    select(TeamProjection.recorded_at).where(TeamProjection.week_id == week.id)
+                )
+            ).all()
+        )
+    assert stamps == {repriced_at}
     assert [(a.actor_user_id, a.detail["from"], a.detail["to"]) for a in audits] == [("sidebet", None, k)]
     async with db.write() as session:
         await refit_calibration(session, league.id, book.clock.now())  # same data: no change, no audit
