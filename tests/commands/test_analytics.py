@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 import engine
+from commands.autocomplete import suggest
 from commands.replies import Tone
 from commands.services.bettor_stats import HISTORY_PAGE_SIZE
 from commands.services.calibration import refit_calibration
@@ -93,6 +94,9 @@ async def test_a_settled_week_gives_stats_with_clv_at_the_close_and_refits_k(db)
     assert set(clv_rows) == {"Moneyline", "Total"}
     assert "p_close x decimal odds - 1" in reply.cards[0].footer
 
+    # the member option autocompletes from this league's members only (zed is elsewhere)
+    suggested = await suggest(book.services, book.invocation("alex"), "stats", "member", "")
+    assert {c.value for c in suggested} == {"alex", "blake"}
     for who in ("blake", "BLAKE", "<@blake>"):
         reply = await book.run("alex", "stats", member=who)
         assert reply.cards[0].title == "blake: betting stats", who
