@@ -198,6 +198,8 @@ async def scoreboard(ctx: Context, args: dict[str, Any]) -> Reply:
         matchups = await session.scalars(
             select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id)
         )
+        # the same calibration factor as the lines, read fresh (ctx.league may predate a refit)
+        k = await session.scalar(select(League.calibration_k).where(League.id == ctx.league.id)) or 1.0
         rows = []
         for matchup in matchups.all():
             starters = (await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))).all()
@@ -209,7 +211,7 @@ async def scoreboard(ctx: Context, args: dict[str, Any]) -> Reply:
                 ]
                 for team_id in (matchup.home_team_id, matchup.away_team_id)
             }
-            model = engine.live_matchup_model(sides[matchup.home_team_id], sides[matchup.away_team_id])
+            model = engine.live_matchup_model(sides[matchup.home_team_id], sides[matchup.away_team_id], k=k)
             home, away = teams[matchup.home_team_id], teams[matchup.away_team_id]
             p_home = engine.win_probability(model)
             rows.append(

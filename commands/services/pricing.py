@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -230,14 +230,22 @@ async def record_projections(
     Written on every pricing before the lock, so the row left at lock holds the closing
     values the calibration factor is later fitted on. After the lock an existing row is
     never touched (late lineup news must not rewrite the closing line); a week first
-    priced after its lock (the bot was down) records its first price instead.
+    priced after its lock (the bot was down) records its first price instead. A sync that
+    changes nothing writes nothing, so `recorded_at` is when the values were priced.
     """
     insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     for team_id, score in ((home_team_id, model.home), (away_team_id, model.away)):
         values = {"mean": score.mean, "sd": score.sd, "k": calibration, "recorded_at": now}
         statement = insert(TeamProjection).values(week_id=week_id, team_id=team_id, **values)
         if before_lock:
-            statement = statement.on_conflict_do_update(index_elements=["week_id", "team_id"], set_=values)
+            moved = or_(
+                TeamProjection.mean != statement.excluded.mean,
+                TeamProjection.sd != statement.excluded.sd,
+                TeamProjection.k != statement.excluded.k,
+            )
+            statement = statement.on_conflict_do_update(
+                index_elements=["week_id", "team_id"], set_=values, where=moved
+            )
         else:
             statement = statement.on_conflict_do_nothing(index_elements=["week_id", "team_id"])
         await session.execute(statement)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 import engine
+from commands.autocomplete import suggest
 from commands.replies import Tone
 from commands.services.bettor_stats import HISTORY_PAGE_SIZE
 from commands.services.calibration import refit_calibration
@@ -93,6 +94,9 @@ async def test_a_settled_week_gives_stats_with_clv_at_the_close_and_refits_k(db)
     assert set(clv_rows) == {"Moneyline", "Total"}
     assert "p_close x decimal odds - 1" in reply.cards[0].footer
 
+    # the member option autocompletes from this league's members only (zed is elsewhere)
+    suggested = await suggest(book.services, book.invocation("alex"), "stats", "member", "")
+    assert {c.value for c in suggested} == {"alex", "blake"}
     for who in ("blake", "BLAKE", "<@blake>"):
         reply = await book.run("alex", "stats", member=who)
         assert reply.cards[0].title == "blake: betting stats", who
@@ -191,6 +195,19 @@ async def test_pricing_records_closing_projections_and_a_fitted_k_widens_open_li
         assert row.k == k
         assert row.sd == pytest.approx(before[team_id].sd * k)
         assert row.mean == pytest.approx(before[team_id].mean)
+        assert row.recorded_at == book.clock.now()
+    repriced_at = book.clock.now()
+    book.clock.advance(timedelta(minutes=5))
+    await book.due()  # nothing moved: the closing projections are not rewritten
+    async with db.read() as session:
+        stamps = set(
+            (
+                await session.scalars(
+                    select(TeamProjection.recorded_at).where(TeamProjection.week_id == week.id)
+                )
+            ).all()
+        )
+    assert stamps == {repriced_at}
     assert [(a.actor_user_id, a.detail["from"], a.detail["to"]) for a in audits] == [("sidebet", None, k)]
     async with db.write() as session:
         await refit_calibration(session, league.id, book.clock.now())  # same data: no change, no audit
