@@ -41,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = Settings()
-    configure_logging(settings.log_level, settings.secrets(), settings.log_file or "sidebet.log")
+    configure_logging(
+        settings.log_level, settings.secrets(), settings.log_file or "sidebet.log", settings.log_format
+    )
     if args.command == "migrate":
         from bot.app import open_database
 
