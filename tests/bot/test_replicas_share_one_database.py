@@ -8,14 +8,11 @@ variants run when SIDEBET_TEST_DATABASE_URL is set (CI), each test in its own sc
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select, text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import provider_factory
 from bot.demo import ensure_demo_league
@@ -28,46 +25,9 @@ from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import Bet, JobLease, LedgerEntry, OutboxMessage
 from tests.bot.test_scheduler_restarts import et, place_bets
-from tests.conftest import PG_SKIP, PG_URL
+from tests.replicas import DatabaseFactory, shared
 
-DatabaseFactory = Callable[[], Database]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def shared(request, tmp_path) -> AsyncIterator[DatabaseFactory]:
-    """A factory of Database objects (one per process) that all open the same database."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
-        opened: list[Database] = []
-
-        def sqlite_process() -> Database:
-            opened.append(Database(url))
-            return opened[-1]
-
-        yield sqlite_process
-        for db in opened:
-            await db.dispose()
-        return
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(PG_URL)
-    async with admin.begin() as conn:
-        await conn.execute(text(f"CREATE SCHEMA {schema}"))
-    opened = []
-
-    def pg_process() -> Database:
-        opened.append(Database(PG_URL, connect_args={"server_settings": {"search_path": schema}}))
-        return opened[-1]
-
-    try:
-        yield pg_process
-    finally:
-        for db in opened:
-            await db.dispose()
-        async with admin.begin() as conn:
-            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        await admin.dispose()
+__all__ = ["shared"]  # the fixture
 
 
 class Replica:
