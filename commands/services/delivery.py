@@ -30,9 +30,11 @@ log = logging.getLogger(__name__)
 Send = Callable[[League, Reply], Awaitable[str | None]]
 Edit = Callable[[League, str, Reply], Awaitable[None]]
 MAX_ATTEMPTS = 20
-# How long a claimed post stays reserved for the process that claimed it: far longer than
-# one delivery takes, short enough that a crashed replica's posts go out soon after.
-CLAIM_TTL = timedelta(minutes=2)
+# How long a claimed batch stays reserved for the process that claimed it: far longer than
+# delivering a batch takes, even through a platform's rate limits (Slack allows about one
+# post per second per channel), so a slow replica is never overtaken; a crashed replica's
+# posts go out this long after it died.
+CLAIM_TTL = timedelta(minutes=10)
 # This process's name on the posts it claims (other replicas have their own).
 PROCESS_OWNER = process_owner()
 
