@@ -2,7 +2,8 @@
 
 Each configured platform runs as its own task on one event loop over one database; the
 scheduler's tick serves the leagues of exactly those platforms. Stopping (Ctrl-C or
-SIGTERM) cancels the tasks and closes ESPN and the database cleanly.
+SIGTERM) cancels the tasks and closes ESPN and the database cleanly. With `[ops] port`
+set, /metrics and /healthz are served beside them (bot/ops_server.py).
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import os
 import signal
 from collections.abc import Coroutine
 from concurrent.futures import ProcessPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 from adapters.espn.client import EspnClient
 from bot.app import open_database, provider_factory, season_detector
+from bot.ops_server import Health, start_ops_server
 from bot.scheduler import BookScheduler
 from bot.settings import Settings
 from commands.clock import SystemClock
@@ -49,6 +52,7 @@ async def run_bot(settings: Settings) -> None:
     )
     stop = asyncio.Event()
     adapters: dict[str, Coroutine[Any, Any, None]] = {}
+    health = Health(db, clock, max_tick_age=timedelta(seconds=settings.ops.max_tick_age_seconds))
     if settings.slack.configured:
         from adapters.slack.runner import run_slack
 
@@ -65,21 +69,32 @@ async def run_bot(settings: Settings) -> None:
             client_secret=_secret(s.client_secret),
             redirect_uri=s.redirect_uri,
             stop=stop,
+            report_connected=health.adapter("slack"),
         )
     if settings.discord.token is not None:
         from adapters.discord.runner import run_discord
 
         d = settings.discord
         adapters["discord"] = run_discord(
-            d.token.get_secret_value(), services, sharded=d.sharded, dev_guild_ids=d.dev_guild_ids
+            d.token.get_secret_value(),
+            services,
+            sharded=d.sharded,
+            dev_guild_ids=d.dev_guild_ids,
+            shard_ids=d.shard_ids,
+            shard_count=d.shard_count,
+            report_connected=health.adapter("discord"),
         )
-    scheduler = BookScheduler(services, list(adapters))
+    scheduler = BookScheduler(services, list(adapters), owner=settings.ops.replica_id)
+    health.scheduler = scheduler
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     tasks = [asyncio.create_task(coro, name=name) for name, coro in adapters.items()]
     scheduler.start()
+    ops = None
+    if settings.ops.port is not None:
+        ops = await start_ops_server(health, settings.ops.host, settings.ops.port)
     log.info("Sidebet running on %s", ", ".join(adapters))
     stopped = asyncio.create_task(stop.wait(), name="stop")
     try:
@@ -95,6 +110,8 @@ async def run_bot(settings: Settings) -> None:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if ops is not None:
+            await ops.close()
         await scheduler.stop()
         await espn.aclose()
         parse_pool.shutdown(cancel_futures=True)

@@ -41,7 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = Settings()
-    configure_logging(settings.log_level, settings.secrets(), settings.log_file or "sidebet.log")
+    # "-" logs to standard error (containers, systemd's journal); the default is a file, since
+    # the console demo keeps the terminal for the game itself.
+    log_file = settings.log_file or "sidebet.log"
+    configure_logging(
+        settings.log_level, settings.secrets(), None if log_file == "-" else log_file, settings.log_format
+    )
     if args.command == "migrate":
         from bot.app import open_database
 

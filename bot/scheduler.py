@@ -6,6 +6,11 @@ runs: what is due is derived from the database and the clock, so a restart, a mi
 run, a run twice or several replicas cannot double or skip anything (the unique keys on
 ledger entries and posts see to that). Syncing is throttled per league: every few
 minutes while its games are on, hourly otherwise.
+
+Several processes may share one database. Each league's jobs run under a lease
+(storage/leases.py) named after the league, so at any moment exactly one process works
+on a league; the others skip it this tick. The lease is released when the jobs finish and
+expires by itself if its holder dies mid-way.
 """
 
 from __future__ import annotations
@@ -19,7 +24,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
 from commands.context import Services
+from commands.metrics import JOB_PASSES
+from commands.reference import request_reference
 from commands.services.lifecycle import DueReport, run_due
+from storage import leases
 from storage.models import League, Tenant, Week
 
 log = logging.getLogger(__name__)
@@ -27,6 +35,13 @@ log = logging.getLogger(__name__)
 GAME_WINDOW_SYNC = timedelta(minutes=5)
 QUIET_SYNC = timedelta(hours=1)
 GAME_TAIL = timedelta(hours=4)  # a game is still live this long after its kickoff
+# Longer than any league's jobs take (an ESPN sync retries for well under a minute); if the
+# holder crashes, another process takes the league over after this long.
+LEASE_TTL = timedelta(minutes=10)
+
+
+def league_lease(league_id: int) -> str:
+    return f"jobs:league:{league_id}"
 
 
 def sync_interval(weeks: Sequence[Week], now: datetime) -> timedelta:
@@ -41,12 +56,28 @@ def sync_interval(weeks: Sequence[Week], now: datetime) -> timedelta:
 
 
 class BookScheduler:
-    def __init__(self, services: Services, platforms: Sequence[str], *, tick_seconds: float = 60) -> None:
+    def __init__(
+        self,
+        services: Services,
+        platforms: Sequence[str],
+        *,
+        tick_seconds: float = 60,
+        owner: str | None = None,
+        lease_ttl: timedelta = LEASE_TTL,
+    ) -> None:
         self.services = services
         self.tick_seconds = tick_seconds
         self.platforms = list(platforms)
+        self.owner = owner or leases.process_owner()
+        self.lease_ttl = lease_ttl
+        # When the last tick finished (injected clock), for the health endpoint.
+        self.last_tick_at: datetime | None = None
         self._scheduler: AsyncIOScheduler | None = None
         self._ticking = asyncio.Lock()
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None and self._scheduler.running
 
     def start(self) -> None:
         scheduler = AsyncIOScheduler(timezone=UTC)
@@ -79,10 +110,11 @@ class BookScheduler:
     async def tick(self) -> dict[int, DueReport]:
         """Run what is due for every league of this process's platforms."""
         async with self._ticking:
-            return await self._tick()
+            reports = await self._tick()
+            self.last_tick_at = self.services.clock.now()
+            return reports
 
     async def _tick(self) -> dict[int, DueReport]:
-        now = self.services.clock.now()
         async with self.services.db.read() as session:
             query = (
                 select(League)
@@ -102,11 +134,42 @@ class BookScheduler:
         for league in leagues:
             if league.source != "espn" and league.source != "demo":
                 continue
-            due = league.last_synced_at is None or now - league.last_synced_at >= sync_interval(
-                weeks[league.id], now
-            )
-            try:
-                reports[league.id] = await run_due(self.services, league, sync=due)
-            except Exception:
-                log.exception("jobs failed for league %s; the next tick retries", league.id)
+            with request_reference(prefix="job-"):
+                report = await self._run_league(league.id, weeks[league.id])
+            if report is not None:
+                reports[league.id] = report
         return reports
+
+    async def _run_league(self, league_id: int, weeks: Sequence[Week]) -> DueReport | None:
+        """The league's jobs, if this process wins its lease; None if another holds it or they failed."""
+        db, now = self.services.db, self.services.clock.now()
+        name = league_lease(league_id)
+        try:
+            won = await leases.claim(db, name, self.owner, now, self.lease_ttl)
+        except Exception:
+            log.exception("could not claim the jobs of league %s; the next tick retries", league_id)
+            JOB_PASSES.labels("failed").inc()
+            return None
+        if not won:
+            log.debug("league %s is being worked on by another process", league_id)
+            JOB_PASSES.labels("skipped").inc()
+            return None
+        try:
+            # Re-read under the lease: another process may have synced it a moment ago.
+            async with db.read() as session:
+                league = await session.get(League, league_id)
+            if league is None:
+                return None
+            due = league.last_synced_at is None or now - league.last_synced_at >= sync_interval(weeks, now)
+            report = await run_due(self.services, league, sync=due)
+            JOB_PASSES.labels("ran").inc()
+            return report
+        except Exception:
+            log.exception("jobs failed for league %s; the next tick retries", league_id)
+            JOB_PASSES.labels("failed").inc()
+            return None
+        finally:
+            try:
+                await leases.release(db, name, self.owner, self.services.clock.now())
+            except Exception:
+                log.exception("could not release the jobs of league %s; the lease will expire", league_id)

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -26,6 +26,23 @@ class DiscordSettings(BaseModel):
     token: SecretStr | None = None
     dev_guild_ids: list[int] = Field(default_factory=list)
     sharded: bool = False
+    # Scale-out: this process runs only these shards of `shard_count` (both or neither).
+    # Leaving them unset lets discord.py ask Discord how many shards the bot needs.
+    shard_ids: list[int] | None = None
+    shard_count: int | None = None
+
+    @model_validator(mode="after")
+    def _shards_make_sense(self) -> DiscordSettings:
+        if (self.shard_ids is None) != (self.shard_count is None):
+            raise ValueError("[discord] shard_ids and shard_count go together: set both or neither")
+        if self.shard_ids is not None and self.shard_count is not None:
+            if self.shard_count < 1 or not self.shard_ids:
+                raise ValueError("[discord] shard_count must be at least 1 and shard_ids not empty")
+            if any(not 0 <= shard < self.shard_count for shard in self.shard_ids):
+                raise ValueError("[discord] every shard id must be in 0 .. shard_count - 1")
+            if len(set(self.shard_ids)) != len(self.shard_ids):
+                raise ValueError("[discord] shard_ids lists a shard twice")
+        return self
 
 
 class SlackSettings(BaseModel):
@@ -57,6 +74,19 @@ class EspnSettings(BaseModel):
     cache_seconds: float = 30.0
 
 
+class OpsSettings(BaseModel):
+    """The operations endpoint (/metrics for Prometheus, /healthz for load balancers and
+    container health checks) and this process's identity among replicas."""
+
+    # None: no endpoint. Loopback by default; bind 0.0.0.0 only behind a firewall.
+    port: int | None = None
+    host: str = "127.0.0.1"
+    # How this process names itself on job leases and claimed posts; default host:pid:random.
+    replica_id: str | None = None
+    # /healthz reports unhealthy when the scheduler's last tick is older than this.
+    max_tick_age_seconds: float = 300.0
+
+
 class DemoSettings(BaseModel):
     workspace: str = "demo"
     user: str = "alex"
@@ -68,10 +98,13 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///sidebet.db"
     log_level: str = "INFO"
     log_file: str | None = None
+    # "json": one JSON object per line (for log shippers), with the request's reference id.
+    log_format: Literal["text", "json"] = "text"
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     espn: EspnSettings = Field(default_factory=EspnSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
+    ops: OpsSettings = Field(default_factory=OpsSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -2,13 +2,15 @@
 
 The order of checks is deliberate: who may run it, then whether the options make sense,
 and only then the database. A refused or malformed command therefore never writes.
-Unexpected failures are logged with a short reference id and the user sees only that id.
+Every command runs under a request reference id (commands/reference.py) that all of its
+log lines carry; an unexpected failure is logged with it and the user sees only that id.
+Each command's latency is observed for the metrics endpoint, labelled by its outcome.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -18,7 +20,9 @@ from commands.errors import CommandError, NotAllowed
 from commands.handlers import HANDLERS, LEAGUELESS_HANDLERS
 from commands.handlers.members import help_reply
 from commands.league_settings import LeagueSettings
+from commands.metrics import INTERACTION_SECONDS
 from commands.options import parse_options
+from commands.reference import request_reference
 from commands.replies import Reply, Tone
 from commands.services.tenancy import ensure_member, find_caller
 from engine import LimitError
@@ -26,25 +30,31 @@ from engine import LimitError
 log = logging.getLogger("sidebet.commands")
 
 
-def new_reference() -> str:
-    return secrets.token_hex(3)
-
-
 async def dispatch(services: Services, invocation: Invocation, name: str, raw: dict[str, Any]) -> Reply:
     command = BY_NAME.get(name)
     if command is None:
         return Reply.error(f"There's no command `{name}`. `help` lists what you can do.")
-    try:
-        return await _run(services, invocation, command, raw)
-    except (CommandError, LimitError) as exc:
-        return Reply.error(str(getattr(exc, "message", exc)))
-    except Exception:
-        ref = new_reference()
-        log.exception("command failed ref=%s command=%s platform=%s", ref, command.name, invocation.platform)
-        return Reply.error(
-            f"Sorry, something went wrong on our side and nothing was changed (ref {ref}). "
-            "If it keeps happening, give the commissioner that reference."
-        )
+    started = time.perf_counter()
+    outcome = "ok"
+    with request_reference() as ref:
+        try:
+            return await _run(services, invocation, command, raw)
+        except (CommandError, LimitError) as exc:
+            outcome = "refused"
+            return Reply.error(str(getattr(exc, "message", exc)))
+        except Exception:
+            outcome = "error"
+            log.exception(
+                "command failed ref=%s command=%s platform=%s", ref, command.name, invocation.platform
+            )
+            return Reply.error(
+                f"Sorry, something went wrong on our side and nothing was changed (ref {ref}). "
+                "If it keeps happening, give the commissioner that reference."
+            )
+        finally:
+            INTERACTION_SECONDS.labels(invocation.platform, command.name, outcome).observe(
+                time.perf_counter() - started
+            )
 
 
 async def _run(services: Services, invocation: Invocation, command: Command, raw: dict[str, Any]) -> Reply:

@@ -119,5 +119,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(conn: Any) -> None:
         # A read-only unit runs each SELECT on its own (WAL gives each a consistent
         # snapshot); skipping BEGIN/ROLLBACK saves two round trips per read.
+        # A write unit takes the write lock up front (IMMEDIATE): a deferred transaction
+        # that reads and then writes while another process holds the lock fails at once
+        # with "database is locked" (SQLite runs no busy handler for that upgrade), whereas
+        # BEGIN IMMEDIATE waits out busy_timeout, so several processes on one file queue.
         if not conn.get_execution_options().get("sidebet_read_only"):
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -76,6 +76,7 @@ class Placement:
     odds: int
     label: str
     balance: int
+    market_id: int
 
 
 class PlaceRefused(Exception):
@@ -142,7 +143,9 @@ def _place(execute: Any, request: PlaceRequest, now: Any) -> Placement:
     moved = execute(BALANCE_MOVE, {"member_id": request.member_id, "amount": -stake})
     if moved is None:
         raise PlaceRefused("balance")
-    return Placement(bet_id=bet_id, stake=stake, odds=odds, label=label, balance=moved[0])
+    return Placement(
+        bet_id=bet_id, stake=stake, odds=odds, label=label, balance=moved[0], market_id=market_id
+    )
 
 
 class SessionPlacer:

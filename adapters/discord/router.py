@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 import time
 from typing import Any
 
@@ -35,6 +34,7 @@ from commands.autocomplete import Choice, suggest
 from commands.catalogue import Audience, Command, Option, OptionType
 from commands.context import Invocation, Services
 from commands.dispatch import dispatch
+from commands.reference import request_reference
 from commands.replies import Button, ButtonStyle, Reply, Tone
 
 log = logging.getLogger("sidebet.discord")
@@ -104,6 +104,11 @@ class InteractionRouter:
         self.after_command: list[Any] = []
 
     async def handle(self, interaction: discord.Interaction) -> None:
+        # One reference id for every log line of this interaction, the dispatcher's included.
+        with request_reference() as ref:
+            await self._handle(interaction, ref)
+
+    async def _handle(self, interaction: discord.Interaction, ref: str) -> None:
         started = time.perf_counter()
         kind = interaction.type
         try:
@@ -118,7 +123,6 @@ class InteractionRouter:
             elif kind is discord.InteractionType.modal_submit:
                 await self._modal_submit(interaction)
         except Exception:
-            ref = secrets.token_hex(3)
             log.exception("discord interaction failed ref=%s id=%s type=%s", ref, interaction.id, kind.name)
             await self._fail(interaction, ref)
         finally:

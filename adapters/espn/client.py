@@ -39,6 +39,7 @@ import httpx
 from espn_api.requests.constant import FANTASY_BASE_ENDPOINT
 
 from adapters.espn.errors import EspnError
+from commands.metrics import ESPN_REQUEST_ERRORS, ESPN_REQUEST_SECONDS
 
 __all__ = ["DEFAULT_FANTASY_BASE", "DEFAULT_SITE_BASE", "EspnClient", "EspnCookies", "Json"]
 
@@ -338,34 +339,44 @@ class EspnClient:
                     delay,
                 )
                 await self._sleep(delay)
+            api = "site" if request.url.startswith(self.site_base) else "fantasy"
             try:
                 async with self._semaphore:
                     self.requests_sent += 1
-                    response = await self._http.get(request.url, params=request.params, headers=headers)
+                    with ESPN_REQUEST_SECONDS.labels(api).time():
+                        response = await self._http.get(request.url, params=request.params, headers=headers)
             except httpx.TimeoutException:
+                ESPN_REQUEST_ERRORS.labels("timeout").inc()
                 failure, status, truncated = "timed out", None, False
                 continue
             except httpx.TransportError as exc:
+                ESPN_REQUEST_ERRORS.labels("connection").inc()
                 failure, status, truncated = f"connection problem ({type(exc).__name__})", None, False
                 continue
             status = response.status_code
             if status in (401, 403) or _is_login_redirect(response):
+                ESPN_REQUEST_ERRORS.labels("auth").inc()
                 raise self._auth_error(request, cookies, status)
             if status == 404:
+                ESPN_REQUEST_ERRORS.labels("not_found").inc()
                 raise self._not_found(request)
             if status == 429 or status >= 500:
+                ESPN_REQUEST_ERRORS.labels("http_429" if status == 429 else "http_5xx").inc()
                 failure, truncated = f"HTTP {status}", False
                 continue
             if status != 200:
+                ESPN_REQUEST_ERRORS.labels("http_other").inc()
                 raise EspnError.unavailable(
                     "it refused the request", detail=f"{request.what}: HTTP {status}", status=status
                 )
             if "html" in response.headers.get("content-type", "").lower():
                 # ESPN answers some private leagues with its sign-in page instead of a 401.
+                ESPN_REQUEST_ERRORS.labels("auth").inc()
                 raise self._auth_error(request, cookies, None)
             try:
                 return await _decode(response.content)
             except ValueError as exc:
+                ESPN_REQUEST_ERRORS.labels("bad_json").inc()
                 failure, truncated = f"invalid JSON ({exc})", True
                 continue
         what = "its answers were cut off" if truncated else "it is down or too slow"

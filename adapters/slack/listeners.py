@@ -32,6 +32,7 @@ from commands.context import Invocation, Services
 from commands.dispatch import dispatch
 from commands.errors import CommandError
 from commands.options import parse_option
+from commands.reference import request_reference
 from commands.replies import Button, ButtonStyle, Reply
 
 log = logging.getLogger(__name__)
@@ -97,10 +98,13 @@ class SlackCommands:
         """Run `work` after the ack; a failure becomes an apology with a reference, never silence."""
 
         async def guarded() -> None:
+            with request_reference() as ref:
+                await answered(ref)
+
+        async def answered(ref: str) -> None:
             try:
                 await work
             except Exception:
-                ref = secrets.token_hex(3)
                 log.exception("slack interaction failed ref=%s", ref)
                 try:
                     await responder.send(

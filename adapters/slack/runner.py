@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -86,12 +87,15 @@ async def run_slack(
     api_url: str | None = None,
     outbox_interval_seconds: float = 5.0,
     stop: asyncio.Event | None = None,
+    report_connected: Callable[[Callable[[], bool]], None] | None = None,
 ) -> None:
     """Run the Slack adapter until `stop` is set (or the task is cancelled).
 
     One workspace: `bot_token`. Many: `client_id` and `client_secret` (HTTP mode only),
     installs stored in the project's database. Socket Mode needs `app_token` (xapp-...);
     HTTP mode needs `signing_secret`. Errors name missing settings, never their values.
+    `report_connected` receives a check for /healthz: the socket is open (Socket Mode) or
+    the HTTP server is serving.
     """
     oauth = None
     if client_id and client_secret:
@@ -119,6 +123,11 @@ async def run_slack(
             assert app_token is not None
             handler = await start_socket_mode(bot, app_token)
             log.info("Slack connected in Socket Mode")
+            if report_connected is not None:
+                socket = handler.client
+                report_connected(
+                    lambda: socket.current_session is not None and not socket.current_session.closed
+                )
             try:
                 await stop.wait()
             finally:
@@ -126,6 +135,8 @@ async def run_slack(
         else:
             server = await start_http(bot, host, port)
             log.info("Slack listening on %s:%s%s", host, server.port, EVENTS_PATH)
+            if report_connected is not None:
+                report_connected(lambda: not stop.is_set())
             try:
                 await stop.wait()
             finally:

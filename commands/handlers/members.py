@@ -10,6 +10,7 @@ from commands.catalogue import BY_NAME, CATALOGUE, Audience
 from commands.context import Context
 from commands.errors import NotFound
 from commands.format import credits, odds, signed_credits
+from commands.metrics import BETS_PLACED
 from commands.replies import Reply, Table, Tone
 from commands.services import betting
 from commands.services.journal import enqueue_post
@@ -69,6 +70,9 @@ async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
             "Here is a fresh slip at the current price.",
         )
     placed = result.placement
+    if not result.already:
+        kind = await betting.market_kind(ctx.db, placed.market_id)
+        BETS_PLACED.labels(ctx.invocation.platform, kind).inc()
     if ctx.settings.public_tickets and not result.already:
         async with ctx.db.write() as session:
             await enqueue_post(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cachetools import LRUCache
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,7 @@ from commands.context import Context
 from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from commands.format import credits, local_time
 from commands.options import StakeRequest
+from storage.database import Database
 from storage.ledger import post_entry
 from storage.models import Bet, League, Market, Matchup, Member, Quote, Selection, Team
 from storage.placement import Placement, PlaceRefused, PlaceRequest
@@ -199,7 +201,10 @@ async def _explain_refusal(ctx: Context, quote_id: int, refused: PlaceRefused) -
             )
             assert bet is not None
             balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id))
-            return Placed(Placement(bet.id, bet.stake, bet.odds, selection.label, balance or 0), already=True)
+            return Placed(
+                Placement(bet.id, bet.stake, bet.odds, selection.label, balance or 0, market.id),
+                already=True,
+            )
         if quote.status == "dropped":
             raise Conflict(f"Bet slip #{quote.id} was discarded. Use `bet` for a new one.")
         await _ensure_betting_open(session, ctx)
@@ -309,3 +314,17 @@ async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
         )
         await session.refresh(bet)
         return bet
+
+
+# A market's kind never changes, so the bets-placed metric looks each one up once.
+_MARKET_KINDS: LRUCache[int, str] = LRUCache(maxsize=4096)
+
+
+async def market_kind(db: Database, market_id: int) -> str:
+    """The kind (moneyline, spread, ...) of a market, for labelling metrics."""
+    kind = _MARKET_KINDS.get(market_id)
+    if kind is None:
+        async with db.read() as session:
+            kind = await session.scalar(select(Market.kind).where(Market.id == market_id)) or "unknown"
+        _MARKET_KINDS[market_id] = kind
+    return kind

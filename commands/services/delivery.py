@@ -5,6 +5,9 @@ so a later revision (the lines board moving or locking) edits that message in pl
 failure records the error and leaves the post pending for the next pass. Each adapter
 supplies `send` (returns the new message's id, or None if it has none) and optionally
 `edit`; without `edit` a revision is posted as a new message.
+
+Any process may deliver any post of its platform (posting is a REST call that needs no
+gateway connection), so with several replicas each post is claimed by one of them first.
 """
 
 from __future__ import annotations
@@ -12,20 +15,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from commands.clock import Clock
 from commands.replies import Reply
 from commands.serialize import reply_from_dict
-from commands.services.direct_delivery import DIRECT_KINDS
+from commands.services.outbox_claims import claim_pending
 from storage.database import Database
-from storage.models import League, OutboxMessage, Tenant
+from storage.leases import process_owner
+from storage.models import League, OutboxMessage
 
 log = logging.getLogger(__name__)
 
 Send = Callable[[League, Reply], Awaitable[str | None]]
 Edit = Callable[[League, str, Reply], Awaitable[None]]
 MAX_ATTEMPTS = 20
+# This process's name on the posts it claims (other replicas have their own).
+PROCESS_OWNER = process_owner()
 
 
 async def deliver_pending(
@@ -36,25 +42,15 @@ async def deliver_pending(
     edit: Edit | None = None,
     platform: str | None = None,
     limit: int = 50,
+    owner: str = PROCESS_OWNER,
 ) -> int:
     """Deliver up to `limit` pending posts in the order they were queued; returns how many went.
 
     With `platform`, only posts of leagues on that platform: each adapter delivers its own.
+    The posts are first claimed for `owner` (see `claim_pending`), so replicas sharing the
+    database never send the same post at once.
     """
-    query = (
-        select(OutboxMessage, League)
-        .join(League, League.id == OutboxMessage.league_id)
-        # A league without a channel keeps its posts until `channel` names one.
-        .where(OutboxMessage.status == "pending", League.channel_id.is_not(None))
-        # DMs and role changes are not channel posts: `direct_delivery` sends those.
-        .where(OutboxMessage.kind.not_in(DIRECT_KINDS))
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
-    if platform is not None:
-        query = query.join(Tenant, Tenant.id == League.tenant_id).where(Tenant.platform == platform)
-    async with db.read() as session:
-        rows = (await session.execute(query)).all()
+    rows = await claim_pending(db, clock.now(), owner, platform=platform, limit=limit)
     delivered = 0
     for message, league in rows:
         reply = reply_from_dict(message.payload)
@@ -74,6 +70,8 @@ async def deliver_pending(
                         attempts=OutboxMessage.attempts + 1,
                         last_error=type(exc).__name__,
                         status="failed" if message.attempts + 1 >= MAX_ATTEMPTS else "pending",
+                        claimed_by=None,
+                        claimed_until=None,
                     )
                 )
             continue
@@ -85,6 +83,11 @@ async def deliver_pending(
                 .values(
                     status="sent", sent_at=clock.now(), message_ref=ref, attempts=OutboxMessage.attempts + 1
                 )
+            )
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == owner)
+                .values(claimed_by=None, claimed_until=None)
             )
         delivered += 1
     return delivered

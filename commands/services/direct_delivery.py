@@ -15,20 +15,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from commands.clock import Clock
 from commands.replies import Reply
 from commands.serialize import reply_from_dict, reply_to_dict
+from commands.services.outbox_claims import DIRECT_KINDS, DM_KIND, claim_pending
 from storage.database import Database
-from storage.models import League, OutboxMessage, Tenant
+from storage.leases import process_owner
+from storage.models import League, OutboxMessage
 
 log = logging.getLogger(__name__)
 
-DM_KIND = "dm"
-ROLE_KIND = "winner_role"
-# Outbox kinds that are not channel posts; channel delivery skips them.
-DIRECT_KINDS = (DM_KIND, ROLE_KIND)
+# This process's name on the items it claims.
+PROCESS_OWNER = process_owner()
+
 MAX_DIRECT_ATTEMPTS = 10
 
 
@@ -84,20 +85,14 @@ async def deliver_direct(
     apply_role: ApplyRole | None = None,
     platform: str | None = None,
     limit: int = 50,
+    owner: str = PROCESS_OWNER,
 ) -> int:
-    """Deliver up to `limit` pending DMs (and role changes, if `apply_role`); returns how many went."""
+    """Deliver up to `limit` pending DMs (and role changes, if `apply_role`); returns how many went.
+
+    Claimed first like channel posts, so replicas never send the same DM at once.
+    """
     kinds = DIRECT_KINDS if apply_role is not None else (DM_KIND,)
-    query = (
-        select(OutboxMessage, League)
-        .join(League, League.id == OutboxMessage.league_id)
-        .where(OutboxMessage.status == "pending", OutboxMessage.kind.in_(kinds))
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    )
-    if platform is not None:
-        query = query.join(Tenant, Tenant.id == League.tenant_id).where(Tenant.platform == platform)
-    async with db.read() as session:
-        rows = (await session.execute(query)).all()
+    rows = await claim_pending(db, clock.now(), owner, platform=platform, limit=limit, kinds=kinds)
     delivered = 0
     for message, league in rows:
         try:
@@ -120,7 +115,13 @@ async def deliver_direct(
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == message.id, OutboxMessage.status == "pending")
-                .values(status="sent", sent_at=clock.now(), attempts=OutboxMessage.attempts + 1)
+                .values(
+                    status="sent",
+                    sent_at=clock.now(),
+                    attempts=OutboxMessage.attempts + 1,
+                    claimed_by=None,
+                    claimed_until=None,
+                )
             )
         delivered += 1
     return delivered
@@ -135,5 +136,8 @@ async def _record_failure(db: Database, message: OutboxMessage, error: str, *, f
                 attempts=OutboxMessage.attempts + 1,
                 last_error=error[:500],
                 status="failed" if final else "pending",
+                # Released, so the next pass (of any process) may try it again.
+                claimed_by=None,
+                claimed_until=None,
             )
         )

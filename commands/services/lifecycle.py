@@ -18,6 +18,7 @@ from commands.context import Services
 from commands.errors import Conflict
 from commands.format import plural
 from commands.league_settings import LeagueSettings
+from commands.metrics import SETTLEMENT_SECONDS
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
 from commands.services.bet_notices import queue_correction_dms, queue_settlement_dms
@@ -75,7 +76,8 @@ async def settle_due(
             due = settle_time(week, settings)
             if not force and (due is None or now < due):
                 continue
-            summary = await settle_week(session, week, now)
+            with SETTLEMENT_SECONDS.time():
+                summary = await settle_week(session, week, now)
             week.corrections_close_at = settings.weekly("corrections_close").next_after(now, settings.tz)
             rows = await standings(session, league.id, week.id)
             await enqueue_post(

@@ -1,0 +1,88 @@
+"""Claiming outbox rows, so processes sharing one database never deliver the same one at once.
+
+Channel posts and the items addressed to one person (DMs, role changes) share the outbox
+table but are delivered by different loops; both claim through `claim_pending`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from storage.database import Database
+from storage.models import League, OutboxMessage, Tenant
+
+DM_KIND = "dm"
+ROLE_KIND = "winner_role"
+# Outbox kinds that are not channel posts; channel delivery skips them.
+DIRECT_KINDS = (DM_KIND, ROLE_KIND)
+
+# How long a claimed batch stays reserved for the process that claimed it: far longer than
+# delivering a batch takes, even through a platform's rate limits (Slack allows about one
+# post per second per channel), so a slow replica is never overtaken; a crashed replica's
+# posts go out this long after it died.
+CLAIM_TTL = timedelta(minutes=10)
+
+
+async def claim_pending(
+    db: Database,
+    now: datetime,
+    owner: str,
+    *,
+    platform: str | None = None,
+    limit: int = 50,
+    kinds: tuple[str, ...] | None = None,
+) -> list[tuple[OutboxMessage, League]]:
+    """Claim up to `limit` deliverable posts for `owner` until now + CLAIM_TTL, in queue order.
+
+    One UPDATE ... WHERE id IN (SELECT ...) RETURNING: on PostgreSQL the inner SELECT is
+    `FOR UPDATE SKIP LOCKED`, so concurrent replicas take disjoint rows without waiting on
+    each other; SQLite has one writer at a time, so the statement's own condition decides.
+    A claim left by a crashed process lapses after CLAIM_TTL and the post goes out from
+    another (at-least-once: a crash between the platform's accept and our commit repeats it).
+
+    Without `kinds` these are channel posts, which wait for the league to have a channel;
+    with `kinds` (DMs, role changes) only those kinds, which need no channel.
+    """
+    candidates = (
+        select(OutboxMessage.id)
+        .join(League, League.id == OutboxMessage.league_id)
+        .where(
+            OutboxMessage.status == "pending",
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if kinds is None:
+        # A league without a channel keeps its posts until `channel` names one.
+        candidates = candidates.where(League.channel_id.is_not(None), OutboxMessage.kind.not_in(DIRECT_KINDS))
+    else:
+        candidates = candidates.where(OutboxMessage.kind.in_(kinds))
+    if platform is not None:
+        candidates = candidates.join(Tenant, Tenant.id == League.tenant_id).where(Tenant.platform == platform)
+    if not db.is_sqlite:
+        candidates = candidates.with_for_update(of=OutboxMessage, skip_locked=True)
+    async with db.write() as session:
+        claimed = (
+            await session.scalars(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
+                .values(claimed_by=owner, claimed_until=now + CLAIM_TTL)
+                .returning(OutboxMessage.id)
+                .execution_options(synchronize_session=False)
+            )
+        ).all()
+    if not claimed:
+        return []
+    async with db.read() as session:
+        rows = (
+            await session.execute(
+                select(OutboxMessage, League)
+                .join(League, League.id == OutboxMessage.league_id)
+                .where(OutboxMessage.id.in_(claimed))
+                .order_by(OutboxMessage.id)
+            )
+        ).all()
+    return [(message, league) for message, league in rows]
