@@ -153,9 +153,11 @@ def _always_covered(regions: Sequence[HalfPlane], box: _Box) -> bool:
     # Most sets fail at a corner of the box: such a corner, if no selection wins there, is a
     # vertex of the polygon, so finding it first gives the same answer without the search.
     for home, away in box.corners():
-        if all(r.home_coef * home + r.away_coef * away <= r.threshold + _POINTS_TOLERANCE for r in regions):
-            if any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
-                return False
+        nothing_wins = all(
+            r.home_coef * home + r.away_coef * away <= r.threshold + _POINTS_TOLERANCE for r in regions
+        )
+        if nothing_wins and any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
+            return False
     constraints = box.constraints() + [(r.home_coef, r.away_coef, r.threshold) for r in regions]
     for home, away in _vertices(constraints):
         if any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
