@@ -350,15 +350,15 @@ async def run(members: int, bets: int, rate: float, database_url: str | None) ->
                 f"{ours['command layer']:,.0f} bets/s, p99 {results['closed-p99']['command layer']:.1f} ms",
                 f"raw SQL, a transaction per bet: {ours['raw SQL']:,.0f} bets/s"
                 + (f"; grouped commits: {ours['raw SQL grouped']:,.0f} bets/s" if not database_url else ""),
-                f">= {TARGET_RATE:,} bets/s",
-                ours["command layer"] >= TARGET_RATE,
+                f">= {TARGET_RATE:,} bets/s at 50 members",
+                ours["command layer"] >= TARGET_RATE if members >= 50 else None,
             ),
             Row(
                 f"bet latency, open loop at {rate:,.0f} bets/s ({backend})",
                 f"p99 {p99_open:.1f} ms",
                 f"raw SQL, a transaction per bet: p99 {results['open-p99']['raw SQL']:.1f} ms",
-                f"p99 <= {TARGET_P99_MS:.0f} ms",
-                p99_open <= TARGET_P99_MS,
+                f"p99 <= {TARGET_P99_MS:.0f} ms at 1,000 bets/s",
+                p99_open <= TARGET_P99_MS if rate >= 1000 and members >= 50 else None,
             ),
         )
 
