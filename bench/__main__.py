@@ -223,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     facts = machine_facts(args.quick)
     started = time.perf_counter()
     outcomes = []
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     for bench in chosen:
         print(f"running {bench.name} ({bench.module}) ...", flush=True)
         outcome = run_one(bench, args.quick, args.timeout)
@@ -230,8 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         for row in outcome.rows:
             print(f"  {row.benchmark}: {row.figure} | baseline {row.baseline}", flush=True)
         outcomes.append(outcome)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(render(outcomes, facts, time.perf_counter() - started))
+        # Rewritten after each benchmark, so an interrupted run keeps what has finished.
+        args.output.write_text(render(outcomes, facts, time.perf_counter() - started))
     print(f"wrote {args.output}")
     return 1 if any(o.error and o.error.startswith("FAILED") for o in outcomes) else 0
 
