@@ -33,7 +33,7 @@ lint: $(VENV)/.stamp-test
 	$(BIN)/ruff format --check .
 
 bench: $(VENV)/.stamp-test
-	$(BIN)/python -m bench.bet_throughput
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,6 +1,7 @@
 """Bets per second through the command layer on SQLite, beside raw SQL doing the same writes.
 
-Run: `make bench` (or `python -m bench.bet_throughput --members 50 --bets 40 --rate 1000`).
+Run: `python -m bench.bet_throughput --members 50 --bets 40 --rate 1000`; add
+`--database-url postgresql+asyncpg://...` for PostgreSQL (a schema of its own, dropped after).
 
 Per bet, every side writes the same rows: claim the slip (UPDATE quotes), take liability
 (conditional UPDATE selections), INSERT the bet, INSERT the ledger entry and debit the
@@ -13,6 +14,8 @@ Two baselines run in the same process on the same disk:
   raw SQL         plain aiosqlite, one transaction per bet, one writer at a time;
   raw SQL grouped plain sqlite3 in a worker thread, committing queued bets in batches
                   (what our writer does, minus everything the command layer adds).
+On PostgreSQL the baseline is raw asyncpg, a pool of connections and one transaction per bet
+(what the bot's SessionPlacer does there, minus the command layer).
 Two loads: closed loop (50 members confirming back to back: capacity), and open loop
 (bets arriving at a fixed total rate: the latency one bet sees at that rate).
 """
@@ -26,13 +29,19 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
-from sqlalchemy import select, update
+import asyncpg
+from sqlalchemy import select, text, update
+from sqlalchemy.engine import make_url
 
 from adapters.espn.demo.provider import DEMO_WEEK_START
+from bench.report import Row, emit
 from bot.app import provider_factory
 from bot.demo import ensure_demo_league
 from commands.clock import ManualClock
@@ -78,8 +87,7 @@ def invocation(user: str, interaction: str) -> Invocation:
     return Invocation("console", "bench", user, user, interaction)
 
 
-async def prepare_book(path: Path, members: int, bets: int) -> tuple[Services, Plan]:
-    db = Database(f"sqlite+aiosqlite:///{path}")
+async def prepare_book(db: Database, members: int, bets: int) -> tuple[Services, Plan]:
     await upgrade_to_head(db)
     clock = ManualClock(DEMO_WEEK_START)
     league = await ensure_demo_league(db, "bench", clock.now())
@@ -145,6 +153,49 @@ def raw_schema(path: Path, members: int, bets: int) -> None:
     conn.executemany("INSERT INTO s VALUES (?, 0)", [(i,) for i in range(50)])
     conn.executemany("INSERT INTO q VALUES (?, 'pending')", [(i,) for i in range(members * bets)])
     conn.close()
+
+
+PG_SCHEMA = (
+    "CREATE TABLE m (id INTEGER PRIMARY KEY, balance BIGINT NOT NULL CHECK (balance >= 0));"
+    "CREATE TABLE s (id INTEGER PRIMARY KEY, liability BIGINT NOT NULL);"
+    "CREATE TABLE q (id INTEGER PRIMARY KEY, status TEXT NOT NULL);"
+    "CREATE TABLE b (id BIGSERIAL PRIMARY KEY, member_id INTEGER, selection_id INTEGER, stake BIGINT,"
+    " odds INTEGER, key TEXT UNIQUE);"
+    "CREATE TABLE l (id BIGSERIAL PRIMARY KEY, member_id INTEGER, amount BIGINT, bet_id BIGINT,"
+    " key TEXT, UNIQUE (member_id, key));"
+)
+PG_WRITES = (
+    "UPDATE q SET status='placed' WHERE id=$1 AND status='pending'",
+    "UPDATE s SET liability = liability + 1 WHERE id=$1 AND liability + 1 <= 1000000000",
+    "INSERT INTO b (member_id, selection_id, stake, odds, key) VALUES ($1, $2, 1, -110, 'k' || $3)"
+    " RETURNING id",
+    "INSERT INTO l (member_id, amount, bet_id, key) VALUES ($1, -1, $2, 'stake:' || $2::bigint::text)"
+    " ON CONFLICT DO NOTHING",
+    "UPDATE m SET balance = balance - 1 WHERE id=$1 AND balance - 1 >= 0",
+)
+
+
+async def raw_pg(
+    dsn: str, schema: str, members: int, bets: int
+) -> tuple[Place, Callable[[], Awaitable[None]]]:
+    """Baseline on PostgreSQL: raw asyncpg, a pool of 10, one transaction per bet."""
+    pool = await asyncpg.create_pool(dsn, min_size=10, max_size=10, server_settings={"search_path": schema})
+    async with pool.acquire() as conn:
+        await conn.execute(PG_SCHEMA)
+        await conn.executemany("INSERT INTO m VALUES ($1, 1000000)", [(i,) for i in range(members)])
+        await conn.executemany("INSERT INTO s VALUES ($1, 0)", [(i,) for i in range(50)])
+        await conn.executemany("INSERT INTO q VALUES ($1, 'pending')", [(i,) for i in range(members * bets)])
+
+    async def place(m: int, b: int) -> None:
+        values = params(m, b, bets)
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute(PG_WRITES[0], values["q"])
+            await conn.execute(PG_WRITES[1], values["s"])
+            bet = await conn.fetchval(PG_WRITES[2], values["m"], values["s"], str(values["q"]))
+            await conn.execute(PG_WRITES[3], values["m"], bet)
+            await conn.execute(PG_WRITES[4], values["m"])
+
+    return place, pool.close
 
 
 def params(m: int, b: int, bets: int) -> dict[str, int]:
@@ -253,46 +304,95 @@ def line(name: str, count: int, elapsed: float, latencies: list[float]) -> float
     return rate
 
 
-async def run(members: int, bets: int, rate: float) -> None:
+TARGET_RATE, TARGET_P99_MS = 1_000, 25.0
+
+
+async def run(members: int, bets: int, rate: float, database_url: str | None) -> None:
     total = members * bets
+    backend = "PostgreSQL" if database_url else "SQLite"
+    names = ("command layer", "raw SQL") if database_url else ("command layer", "raw SQL", "raw SQL grouped")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         results: dict[str, dict[str, float]] = {}
-        print(f"SQLite, {members} concurrent members x {bets} bets each ({total:,} bets per run)")
+        print(f"{backend}, {members} concurrent members x {bets} bets each ({total:,} bets per run)")
         for load in ("closed", "open"):
             print(f"{'closed loop (capacity)' if load == 'closed' else f'open loop at {rate:,.0f} bets/s'}:")
-            for name in ("command layer", "raw SQL", "raw SQL grouped"):
+            for name in names:
                 path = root / f"{load}-{name.replace(' ', '-')}.db"
-                if name == "command layer":
-                    services, plan = await prepare_book(path, members, bets)
-                    place, close = book_placer(services, plan), services.db.dispose
-                    await warm_up(services, plan)
-                else:
-                    raw_schema(path, members, bets)
-                    factory = raw_per_bet if name == "raw SQL" else raw_grouped
-                    place, close = await factory(path, bets)
-                if load == "closed":
-                    elapsed, latencies = await closed_loop(place, members, bets)
-                else:
-                    elapsed, latencies = await open_loop(place, members, bets, rate)
-                await close()
+                async with scratch(database_url, path) as (url, connect_args, schema):
+                    if name == "command layer":
+                        services, plan = await prepare_book(
+                            Database(url, connect_args=connect_args), members, bets
+                        )
+                        place, close = book_placer(services, plan), services.db.dispose
+                        await warm_up(services, plan)
+                    elif database_url:
+                        dsn = make_url(database_url).set(drivername="postgresql").render_as_string(False)
+                        place, close = await raw_pg(dsn, schema, members, bets)
+                    else:
+                        raw_schema(path, members, bets)
+                        factory = raw_per_bet if name == "raw SQL" else raw_grouped
+                        place, close = await factory(path, bets)
+                    if load == "closed":
+                        elapsed, latencies = await closed_loop(place, members, bets)
+                    else:
+                        elapsed, latencies = await open_loop(place, members, bets, rate)
+                    await close()
                 results.setdefault(load, {})[name] = line(name, total, elapsed, latencies)
                 results.setdefault(f"{load}-p99", {})[name] = percentile(latencies, 0.99) * 1000
         ours = results["closed"]
-        print(
-            f"ratio: {ours['command layer'] / ours['raw SQL']:.2f} of raw SQL per bet, "
-            f"{ours['command layer'] / ours['raw SQL grouped']:.2f} of raw SQL grouped"
-        )
+        print(f"ratio: {ours['command layer'] / ours['raw SQL']:.2f} of raw SQL per bet")
         print("targets: >= 1,000 bets/s, >= 0.50 of the raw-SQL rate, p99 of one bet <= 25 ms")
+        p99_open = results["open-p99"]["command layer"]
+        emit(
+            Row(
+                f"bet throughput, {members} members confirming at once ({backend})",
+                f"{ours['command layer']:,.0f} bets/s, p99 {results['closed-p99']['command layer']:.1f} ms",
+                f"raw SQL, a transaction per bet: {ours['raw SQL']:,.0f} bets/s"
+                + (f"; grouped commits: {ours['raw SQL grouped']:,.0f} bets/s" if not database_url else ""),
+                f">= {TARGET_RATE:,} bets/s at 50 members",
+                ours["command layer"] >= TARGET_RATE if members >= 50 else None,
+            ),
+            Row(
+                f"bet latency, open loop at {rate:,.0f} bets/s ({backend})",
+                f"p99 {p99_open:.1f} ms",
+                f"raw SQL, a transaction per bet: p99 {results['open-p99']['raw SQL']:.1f} ms",
+                f"p99 <= {TARGET_P99_MS:.0f} ms at 1,000 bets/s",
+                p99_open <= TARGET_P99_MS if rate >= 1000 and members >= 50 else None,
+            ),
+        )
 
 
-def main() -> None:
+@asynccontextmanager
+async def scratch(
+    database_url: str | None, path: Path
+) -> AsyncIterator[tuple[str, dict[str, Any] | None, str]]:
+    """A fresh database per run: a SQLite file, or a PostgreSQL schema dropped afterwards."""
+    if database_url is None:
+        yield f"sqlite+aiosqlite:///{path}", None, ""
+        return
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = Database(database_url)
+    async with admin.engine.begin() as conn:
+        await conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield database_url, {"server_settings": {"search_path": schema}}, schema
+    finally:
+        async with admin.engine.begin() as conn:
+            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        await admin.dispose()
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--bets", type=int, default=80)
     parser.add_argument("--rate", type=float, default=1000.0, help="open-loop arrival rate, bets/s")
-    args = parser.parse_args()
-    asyncio.run(run(args.members, args.bets, args.rate))
+    parser.add_argument(
+        "--database-url", help="a PostgreSQL URL (postgresql+asyncpg://...); SQLite if not given"
+    )
+    args = parser.parse_args(argv)
+    asyncio.run(run(args.members, args.bets, args.rate, args.database_url))
 
 
 if __name__ == "__main__":

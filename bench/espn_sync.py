@@ -1,6 +1,6 @@
-"""Sync 200 ESPN leagues concurrently through EspnClient vs espn_api's blocking `League(...)`.
+"""Sync 1,000 ESPN leagues concurrently through EspnClient vs espn_api's blocking `League(...)`.
 
-`python -m bench.espn_sync [--leagues 200] [--latency 0.1]`
+`python -m bench.espn_sync [--leagues 1000] [--latency 0.1] [--baseline-leagues 100]`
 
 Why: the bot syncs every linked league every few minutes on game days. espn_api loads one league
 at a time with blocking `requests` (four round trips each, the 300 KB NFL schedule re-downloaded
@@ -14,6 +14,10 @@ response of the fake, standing in for ESPN's real round trip over the internet (
 in practice; the default here is 0.1 s; `--latency 0` shows the CPU-bound case). The async
 side does strictly more work per league (league + box scores of the current matchup period +
 NFL scoreboard) than `League(...)` (league, players, draft, NFL schedule).
+
+The blocking baseline loads one league after another, so at 1,000 leagues it would take
+minutes; it runs over the first `--baseline-leagues` leagues and its time is scaled to the
+full count (it is linear: each league costs the same four round trips).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from bench.report import Row, emit
 
 ROOT = Path(__file__).resolve().parents[1]
 SEASON = 2026
@@ -122,7 +128,10 @@ def load_blocking(port: int, leagues: int) -> tuple[float, int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="ESPN sync benchmark against the fake ESPN")
-    parser.add_argument("--leagues", type=int, default=200)
+    parser.add_argument("--leagues", type=int, default=1000)
+    parser.add_argument(
+        "--baseline-leagues", type=int, default=100, help="leagues loaded by the blocking side"
+    )
     parser.add_argument("--latency", type=float, default=0.1, help="seconds the fake adds to each response")
     parser.add_argument("--concurrency", type=int, default=20, help="EspnClient max_concurrency")
     args = parser.parse_args(argv)
@@ -132,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(sync_async(port, 2, 2))
         load_blocking(port, 2)
         a_time, a_requests, matchups = asyncio.run(sync_async(port, args.leagues, args.concurrency))
-        b_time, b_requests, teams = load_blocking(port, args.leagues)
+        baseline_leagues = min(args.baseline_leagues, args.leagues)
+        b_time, b_requests, teams = load_blocking(port, baseline_leagues)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -143,11 +153,23 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.leagues / a_time:6.1f} leagues/s  ({matchups} matchups)"
     )
     print(
-        f"espn_api League(...), one after another:                         "
+        f"espn_api League(...), one after another ({baseline_leagues} leagues):       "
         f"{b_time:7.2f} s  {b_requests:5d} requests  {b_requests / b_time:7.1f} req/s  "
-        f"{args.leagues / b_time:6.1f} leagues/s  ({teams} teams)"
+        f"{baseline_leagues / b_time:6.1f} leagues/s  ({teams} teams)"
     )
-    print(f"speed-up: {b_time / a_time:.1f}x")
+    scaled = b_time * args.leagues / baseline_leagues
+    print(
+        f"speed-up: {scaled / a_time:.1f}x (blocking time scaled to {args.leagues} leagues: {scaled:.1f} s)"
+    )
+    emit(
+        Row(
+            f"ESPN sync of {args.leagues:,} leagues, +{args.latency * 1000:.0f} ms per response (fake ESPN)",
+            f"{a_time:.1f} s, {a_requests / a_time:,.0f} req/s, {args.leagues / a_time:,.1f} leagues/s "
+            f"(max {args.concurrency} in flight)",
+            f"espn_api League(...) one by one: {baseline_leagues / b_time:,.1f} leagues/s "
+            f"({scaled:,.0f} s for {args.leagues:,}, {scaled / a_time:.1f}x slower)",
+        )
+    )
     return 0
 
 

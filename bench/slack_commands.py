@@ -25,6 +25,7 @@ from adapters.espn.demo.provider import DEMO_WEEK_START
 from adapters.slack.app import build_app
 from adapters.slack.client import web_client
 from adapters.slack.runner import start_http
+from bench.report import Row, emit
 from bot.app import open_database, provider_factory
 from bot.demo import ensure_demo_league
 from commands.clock import ManualClock
@@ -84,12 +85,20 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def report(name: str, timings: Timings, elapsed: float) -> None:
+def report(name: str, timings: Timings, elapsed: float) -> tuple[float, Timings]:
     n = len(timings.final)
     print(
         f"{name:<34} {n / elapsed:8.0f}/s   ack p50 {pct(timings.ack, 0.5):6.1f} ms"
         f"  p99 {pct(timings.ack, 0.99):6.1f} ms   final p50 {pct(timings.final, 0.5):6.1f} ms"
         f"  p99 {pct(timings.final, 0.99):6.1f} ms"
+    )
+    return n / elapsed, timings
+
+
+def figures(rate: float, timings: Timings) -> str:
+    return (
+        f"{rate:,.0f}/s, ack p99 {pct(timings.ack, 0.99):.1f} ms, "
+        f"reply p50 {pct(timings.final, 0.5):.1f} ms, p99 {pct(timings.final, 0.99):.1f} ms"
     )
 
 
@@ -126,6 +135,7 @@ async def main(commands: int, concurrency: int, users: int) -> None:
         base_server = await start_http(base_bot, "127.0.0.1", 0)  # type: ignore[arg-type]
 
         print(f"{commands} signed slash commands, {concurrency} in flight, {users} members, SQLite, loopback")
+        results: dict[str, tuple[float, Timings]] = {}
         warm = ["balance"] * users
         await drive(server.port, fake, warm, users, concurrency)  # members join, users.info cached
         await drive(base_server.port, fake, warm, users, concurrency)
@@ -139,12 +149,25 @@ async def main(commands: int, concurrency: int, users: int) -> None:
             port = base_server.port if label.startswith("baseline") else server.port
             timings, elapsed = await drive(port, fake, texts, users, concurrency)
             await bot.commands.idle()
-            report(label, timings, elapsed)
+            results[label] = report(label, timings, elapsed)
         await bot.commands.close()
         await server.close()
         await base_server.close()
         await db.dispose()
     await fake.close()
+    base_rate, base_timings = results["baseline: trivial bolt handler"]
+    for label in ("sidebet balance", "sidebet bet 1 home 10 (slip)"):
+        rate, timings = results[label]
+        emit(
+            Row(
+                f"Slack signed slash command `{label.removeprefix('sidebet ')}`, {concurrency} in flight "
+                "(fake Slack)",
+                figures(rate, timings),
+                f"trivial bolt handler: {figures(base_rate, base_timings)}",
+                "ack p99 well under Slack's 3 s deadline",
+                pct(timings.ack, 0.99) < 3000,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -150,6 +150,14 @@ def _always_covered(regions: Sequence[HalfPlane], box: _Box) -> bool:
     selection pushes, which a polygon does exactly when all its corners do. At least
     one selection must also be able to win, or the set is merely a refund.
     """
+    # Most sets fail at a corner of the box: such a corner, if no selection wins there, is a
+    # vertex of the polygon, so finding it first gives the same answer without the search.
+    for home, away in box.corners():
+        nothing_wins = all(
+            r.home_coef * home + r.away_coef * away <= r.threshold + _POINTS_TOLERANCE for r in regions
+        )
+        if nothing_wins and any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
+            return False
     constraints = box.constraints() + [(r.home_coef, r.away_coef, r.threshold) for r in regions]
     for home, away in _vertices(constraints):
         if any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
@@ -166,7 +174,10 @@ def _vertices(constraints: Sequence[Constraint]) -> list[tuple[float, float]]:
             continue
         home = (c1 * b2 - c2 * b1) / det
         away = (a1 * c2 - a2 * c1) / det
-        if all(a * home + b * away <= c + _POINTS_TOLERANCE for a, b, c in constraints):
+        for a, b, c in constraints:
+            if a * home + b * away > c + _POINTS_TOLERANCE:
+                break
+        else:
             corners.append((home, away))
     return corners
 

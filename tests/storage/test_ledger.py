@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from storage.ledger import InsufficientBalance, post_entry
+from storage.ledger import Credit, InsufficientBalance, post_credits, post_entry
 from storage.models import League, LedgerEntry, Member, Tenant
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
@@ -65,3 +65,43 @@ async def test_amounts_must_be_integers(db):
     member = await _member(db)
     with pytest.raises(TypeError):
         await _post(db, member, 1.5, "frac")
+
+
+def _credit(member, amount, key) -> Credit:
+    return Credit(
+        league_id=member.league_id,
+        member_id=member.id,
+        kind="payout",
+        amount=amount,
+        dedupe_key=key,
+        bet_id=None,
+        week_id=None,
+        memo=None,
+    )
+
+
+async def test_bulk_credits_move_balances_only_by_what_was_recorded(any_db):
+    member = await _member(any_db)
+    assert await _post(any_db, member, 5, "settle:1") is True  # already paid one way or another
+    async with any_db.write() as s:
+        batch = [_credit(member, 10, "settle:1"), _credit(member, 20, "settle:2"), _credit(member, 0, "z")]
+        assert await post_credits(s, batch, NOW) == 2
+    async with any_db.write() as s:
+        assert await post_credits(s, batch, NOW) == 0  # a rerun records and moves nothing
+    async with any_db.read() as s:
+        balance = await s.scalar(select(Member.balance).where(Member.id == member.id))
+        ledger = await s.scalar(
+            select(func.sum(LedgerEntry.amount)).where(LedgerEntry.member_id == member.id)
+        )
+        assert balance == ledger == 5 + 20
+
+
+async def test_bulk_credits_refuse_debits_and_fractions(any_db):
+    member = await _member(any_db)
+    for bad, error in ((-1, ValueError), (1.5, TypeError), (True, TypeError)):
+        async with any_db.write() as s:
+            with pytest.raises(error):
+                await post_credits(s, [_credit(member, 1, "ok"), _credit(member, bad, "bad")], NOW)
+    async with any_db.read() as s:
+        assert await s.scalar(select(Member.balance).where(Member.id == member.id)) == 0
+        assert await s.scalar(select(func.count()).select_from(LedgerEntry)) == 0
