@@ -22,8 +22,18 @@ from commands.options import parse_options
 from commands.replies import Reply, Tone
 from commands.services.tenancy import ensure_member, find_caller
 from engine import LimitError
+from storage.errors import storage_trouble
 
 log = logging.getLogger("sidebet.commands")
+
+
+_STORAGE_TROUBLE = {
+    "busy": "The book is busy right now, so nothing was changed (ref {ref}). Try again in a moment.",
+    "full": (
+        "The book can't save anything right now because its storage is full, so nothing was changed "
+        "(ref {ref}). Please tell the commissioner: the server needs disk space."
+    ),
+}
 
 
 def new_reference() -> str:
@@ -38,8 +48,19 @@ async def dispatch(services: Services, invocation: Invocation, name: str, raw: d
         return await _run(services, invocation, command, raw)
     except (CommandError, LimitError) as exc:
         return Reply.error(str(getattr(exc, "message", exc)))
-    except Exception:
+    except Exception as exc:
         ref = new_reference()
+        trouble = storage_trouble(exc)
+        if trouble is not None:
+            log.warning(
+                "command hit storage trouble ref=%s kind=%s command=%s platform=%s error=%s",
+                ref,
+                trouble,
+                command.name,
+                invocation.platform,
+                type(exc).__name__,
+            )
+            return Reply.error(_STORAGE_TROUBLE[trouble].format(ref=ref))
         log.exception("command failed ref=%s command=%s platform=%s", ref, command.name, invocation.platform)
         return Reply.error(
             f"Sorry, something went wrong on our side and nothing was changed (ref {ref}). "

@@ -75,7 +75,7 @@ class CapturingHandler(logging.Handler):
 
 
 class LogCapture:
-    """Root-level capture at DEBUG, with database drivers at INFO as `configure_logging` sets them.
+    """Root-level capture at DEBUG, with database drivers at WARNING as `configure_logging` sets them.
 
     The drivers log statements with their parameters at DEBUG; the product never lets them
     (bot.logging_setup.DRIVER_LOGGERS), so the tests hold them to the same level.
@@ -93,7 +93,7 @@ class LogCapture:
         root.addHandler(self.handler)
         root.setLevel(logging.DEBUG)
         for name in DRIVER_LOGGERS:
-            logging.getLogger(name).setLevel(logging.INFO)
+            logging.getLogger(name).setLevel(logging.WARNING)
         return self.handler
 
     def __exit__(self, *exc: object) -> None:
