@@ -87,7 +87,7 @@ async def machine_template() -> MachineTemplate:
         return _machine
     folder = Path(tempfile.mkdtemp(prefix="sidebet-machine-template-"))
     book = await fresh_book(folder)
-    for user in MACHINE_USERS:
+    for user in (*MACHINE_USERS, "boss"):  # the commissioner too: no member is created per example
         await book.run(user, "balance")
     markets = {(kind, i): await book.market_id(kind, i) for kind in MACHINE_KINDS for i in range(2)}
     async with book.db.write() as session:
