@@ -49,7 +49,7 @@ def test_the_autouse_fixture_fails_a_test_that_logs_or_replies_with_a_secret(pyt
         from commands.replies import Reply
 
         def test_logs_a_token():
-            logging.getLogger("discord.http").debug("token=%s", {PLANTED!r})
+            logging.getLogger("tests.planted").debug("token=%s", {PLANTED!r})
 
         def test_replies_with_a_cookie():
             Reply("Linked; your cookie is AEB-secret-espn-s2-cookie-0123456789")
