@@ -3,7 +3,7 @@
 Both lists come from the catalogue: every commissioner command, and every command that
 takes an id (market, matchup, bet, slip), so new commands are covered automatically.
 The Discord and Slack halves of the refusal check live beside those adapters' fixtures
-(tests/discord/test_admin_refusals.py, tests/slack/test_admin_refusals.py).
+(tests/discord/test_discord_admin_refusals.py, tests/slack/test_slack_admin_refusals.py).
 """
 
 from __future__ import annotations
