@@ -20,7 +20,7 @@ from adapters.slack.blocks import render
 from adapters.slack.client import Sleep, web_client
 from commands.context import Services
 from commands.replies import Reply
-from commands.services.delivery import deliver_pending
+from commands.services.delivery import PARTS_DONE, PartialDelivery, deliver_pending
 from storage.models import League, Tenant
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,14 @@ class SlackOutbox:
 
     async def send(self, league: League, reply: Reply) -> None:
         """Post `reply` in the league's channel; raises so the outbox keeps it pending on failure."""
+        await self._post(league, reply, 0)
+
+    async def resume(self, league: League, ref: str, reply: Reply) -> None:
+        """Post what is left of a split post whose first parts went out before a failure."""
+        done = ref.removeprefix(PARTS_DONE)
+        await self._post(league, reply, int(done) if ref.startswith(PARTS_DONE) and done.isdigit() else 0)
+
+    async def _post(self, league: League, reply: Reply, start: int) -> None:
         if not league.channel_id:
             raise NoTokenError(f"league {league.id} has no channel to post in")
         token = await self._token_for(await self._team_of(league))
@@ -70,11 +78,19 @@ class SlackOutbox:
             if self._retry_sleep is None
             else web_client(token, **kwargs, sleep=self._retry_sleep, jitter=0.0)
         )
-        for message in render(reply):
-            await client.chat_postMessage(channel=league.channel_id, **message.as_kwargs())
+        messages = render(reply)
+        for index in range(start, len(messages)):
+            try:
+                await client.chat_postMessage(channel=league.channel_id, **messages[index].as_kwargs())
+            except Exception as exc:
+                if index == 0:
+                    raise
+                raise PartialDelivery(f"{PARTS_DONE}{index}") from exc
 
     async def deliver_once(self) -> int:
-        return await deliver_pending(self.services.db, self.services.clock, self.send, platform=PLATFORM)
+        return await deliver_pending(
+            self.services.db, self.services.clock, self.send, edit=self.resume, platform=PLATFORM
+        )
 
     async def run(self, stop: asyncio.Event, interval_seconds: float = 5.0) -> None:
         """Deliver pending posts every `interval_seconds` until `stop` is set."""
