@@ -7,7 +7,6 @@ instead, which takes milliseconds and starts every example from the same state.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import sqlite3
 import tempfile
@@ -19,8 +18,8 @@ from sqlalchemy import update
 
 from commands.services.weeks import sync_league
 from storage.database import Database
-from storage.models import Market
 from storage.migrate import upgrade_to_head
+from storage.models import Market
 from tests.book import Book
 
 _template: tuple[Path, int] | None = None
@@ -51,10 +50,6 @@ async def fresh_book(folder: Path, **database: object) -> Book:
     book = Book(db)
     book.league_id = league_id
     return book
-
-
-def run(coro):  # noqa: ANN001, ANN201 - a tiny bridge for synchronous hypothesis machines
-    return asyncio.get_event_loop().run_until_complete(coro)
 
 
 # --- the state machine's smaller league ----------------------------------------------------
@@ -103,7 +98,9 @@ async def machine_template() -> MachineTemplate:
     final = Book(Database(f"sqlite+aiosqlite:///{final_folder / 'book.db'}"))
     final.league_id = book.league_id
     final.clock.advance(timedelta(days=8))
-    await sync_league(final.db, await final.league(), final.services.providers(await final.league()), final.clock.now())
+    await sync_league(
+        final.db, await final.league(), final.services.providers(await final.league()), final.clock.now()
+    )
     await final.db.dispose()
     with sqlite3.connect(final_folder / "book.db") as conn:
         final_rows = {}

@@ -17,7 +17,9 @@ async def test_a_failed_channel_post_is_retried_and_delivered_once(harness, faul
     assert await harness.client.outbox.deliver_once() == 0
     async with harness.services.db.read() as session:
         [(status, attempts, error)] = (
-            await session.execute(select(OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.last_error))
+            await session.execute(
+                select(OutboxMessage.status, OutboxMessage.attempts, OutboxMessage.last_error)
+            )
         ).all()
     assert status == "pending" and attempts == 1 and error
     assert await harness.client.outbox.deliver_once() == 1

@@ -485,7 +485,9 @@ class FakeDiscord:
             case "DELETE", ["channels", _, "messages", message_id] if message_id in self.messages:
                 del self.messages[message_id]
                 return web.Response(status=204)
-            case "POST", ["channels", channel_id, "messages"] if self.post_faults and self.post_faults[0] != "ok":
+            case "POST", ["channels", channel_id, "messages"] if (
+                self.post_faults and self.post_faults[0] != "ok"
+            ):
                 return self._fault(self.post_faults.pop(0))
             case "POST", ["channels", channel_id, "messages"]:
                 if self.post_faults:

@@ -17,12 +17,12 @@ from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
 
-import engine
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import select, update
 
+import engine
 from commands.replies import Tone
 from commands.services.lifecycle import regrade_due, settle_due
 from storage.database import Database
@@ -31,6 +31,7 @@ from tests.book import Book
 from tests.template_book import MACHINE_KINDS as KINDS
 from tests.template_book import MACHINE_USERS as USERS
 from tests.template_book import apply_final_rows, machine_template
+
 PICKS = {"moneyline": ("home", "away"), "spread": ("home", "away"), "total": ("over", "under")}
 INTERNAL_ERROR = "something went wrong on our side"
 
@@ -49,7 +50,7 @@ class BookMachine(RuleBasedStateMachine):
         self.bets: list[int] = []
         self.settled = False
 
-    def run(self, coro):  # noqa: ANN001, ANN201
+    def run(self, coro):
         return self.loop.run_until_complete(coro)
 
     def teardown(self) -> None:
@@ -126,7 +127,9 @@ class BookMachine(RuleBasedStateMachine):
             await session.execute(
                 update(Matchup)
                 .where(Matchup.id == matchup.id)
-                .values(home_score=(matchup.home_score or 0) + home, away_score=(matchup.away_score or 0) + away)
+                .values(
+                    home_score=(matchup.home_score or 0) + home, away_score=(matchup.away_score or 0) + away
+                )
             )
         await regrade_due(db, await self.book.league(), self.book.clock.now())
 
@@ -156,7 +159,20 @@ class BookMachine(RuleBasedStateMachine):
                 )
             )
         open_liability: dict[int, int] = defaultdict(int)
-        for bet_id, stake, odds, status, payout, selection, line, market_status, kind, side, home, away in bets:
+        for (
+            bet_id,
+            stake,
+            odds,
+            status,
+            payout,
+            selection,
+            line,
+            _market_status,
+            kind,
+            side,
+            home,
+            away,
+        ) in bets:
             rows = entries[bet_id]
             assert rows["stake"] == [-stake], (bet_id, rows)  # debited exactly once
             assert len(rows["payout"]) + len(rows["refund"]) <= 1, (bet_id, rows)  # paid at most once
@@ -180,7 +196,7 @@ class BookMachine(RuleBasedStateMachine):
 
 BookMachine.TestCase.settings = settings(
     max_examples=int(__import__("os").environ.get("SIDEBET_MACHINE_EXAMPLES", "1000")),
-    stateful_step_count=6,
+    stateful_step_count=5,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

@@ -32,7 +32,9 @@ hostile = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
     st.none(),
-    st.sampled_from(["", " ", "0", "-1", "1e9", "NaN", "∞", "١٢", "<@U1>", "@everyone", "'; DROP TABLE bets;--"]),
+    st.sampled_from(
+        ["", " ", "0", "-1", "1e9", "NaN", "∞", "١٢", "<@U1>", "@everyone", "'; DROP TABLE bets;--"]
+    ),
     st.lists(st.integers(), max_size=3),
 )
 

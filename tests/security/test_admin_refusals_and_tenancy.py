@@ -86,7 +86,8 @@ async def _ids(book: Book) -> dict[str, int]:
     return {"market": market, "matchup": matchup, "bet": bet, "quote": slip}
 
 
-async def test_ids_from_another_workspace_are_never_served_or_bettable(db):
+async def test_ids_from_another_workspace_are_never_served_or_bettable(any_db):
+    db = any_db
     home = await Book(db, workspace="guild-home").open()
     other = Book(db, clock=home.clock, workspace="guild-other")
     await other.open()
