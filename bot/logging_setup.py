@@ -59,7 +59,8 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 
 
 # Database drivers log every statement with its parameters at DEBUG, and parameters can be
-# ESPN cookies being saved; they never log below INFO, whatever the configured level.
+# ESPN cookies being saved (and SQLAlchemy logs every statement at INFO); they never log
+# below WARNING, whatever the configured level.
 DRIVER_LOGGERS = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
 
 
@@ -110,4 +111,4 @@ def configure_logging(
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     for name in DRIVER_LOGGERS:
-        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

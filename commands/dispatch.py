@@ -26,8 +26,18 @@ from commands.reference import request_reference
 from commands.replies import Reply, Tone
 from commands.services.tenancy import ensure_member, find_caller
 from engine import LimitError
+from storage.errors import storage_trouble
 
 log = logging.getLogger("sidebet.commands")
+
+
+_STORAGE_TROUBLE = {
+    "busy": "The book is busy right now, so nothing was changed (ref {ref}). Try again in a moment.",
+    "full": (
+        "The book can't save anything right now because its storage is full, so nothing was changed "
+        "(ref {ref}). Please tell the commissioner: the server needs disk space."
+    ),
+}
 
 
 async def dispatch(services: Services, invocation: Invocation, name: str, raw: dict[str, Any]) -> Reply:
@@ -42,8 +52,19 @@ async def dispatch(services: Services, invocation: Invocation, name: str, raw: d
         except (CommandError, LimitError) as exc:
             outcome = "refused"
             return Reply.error(str(getattr(exc, "message", exc)))
-        except Exception:
+        except Exception as exc:
             outcome = "error"
+            trouble = storage_trouble(exc)
+            if trouble is not None:
+                log.warning(
+                    "command hit storage trouble ref=%s kind=%s command=%s platform=%s error=%s",
+                    ref,
+                    trouble,
+                    command.name,
+                    invocation.platform,
+                    type(exc).__name__,
+                )
+                return Reply.error(_STORAGE_TROUBLE[trouble].format(ref=ref))
             log.exception(
                 "command failed ref=%s command=%s platform=%s", ref, command.name, invocation.platform
             )

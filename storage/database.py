@@ -41,9 +41,12 @@ class Database:
         echo: bool = False,
         pool_size: int = 10,
         connect_args: dict[str, Any] | None = None,
+        busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
     ) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        # How long a SQLite writer waits for another process's lock before giving up.
+        self.busy_timeout_ms = busy_timeout_ms
         # hide_parameters: SQL errors must never carry values such as ESPN cookies into logs.
         kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if connect_args:
@@ -52,7 +55,7 @@ class Database:
             kwargs |= {"pool_size": pool_size, "max_overflow": pool_size, "pool_pre_ping": True}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, busy_timeout_ms)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # Reads need no transaction of their own on SQLite (see _on_begin).
         self._read_sessions = async_sessionmaker(
@@ -67,7 +70,7 @@ class Database:
         if self._placer is None:
             path = self.url.database
             if self._write_lock is not None and path and path != ":memory:":
-                self._placer = SqliteGroupPlacer(Path(path), self._write_lock, SQLITE_BUSY_TIMEOUT_MS)
+                self._placer = SqliteGroupPlacer(Path(path), self._write_lock, self.busy_timeout_ms)
             else:
                 self._placer = SessionPlacer(self.write)
         return self._placer
@@ -97,7 +100,7 @@ class Database:
         await self.engine.dispose()
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     """WAL for concurrent readers, a busy timeout for other processes, FKs enforced.
 
     The driver's own transaction handling is switched off and SQLAlchemy emits BEGIN
@@ -111,7 +114,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from commands.replies import Reply
 from storage.database import Database
 from storage.migrate import upgrade_to_head
+from tests.secret_guard import LogCapture, leaks
 
 PG_URL = os.environ.get("SIDEBET_TEST_DATABASE_URL")
 PG_SKIP = (
@@ -53,3 +55,30 @@ async def db(tmp_path) -> AsyncIterator[Database]:
 async def any_db(request, tmp_path) -> AsyncIterator[Database]:
     async for database in make_database(request.param, tmp_path):
         yield database
+
+
+@pytest.fixture(autouse=True)
+def no_secret_leaks(request, monkeypatch) -> Iterator[LogCapture]:
+    """Fail any test whose logs (at DEBUG, tracebacks included) or replies contain a known secret.
+
+    Tests that plant a secret on purpose to prove this check works clear `capture.handler.records`
+    (or mark themselves `allow_secret_leak`) before the check runs.
+    """
+    built: list[str] = []
+    original_init = Reply.__init__
+
+    def checked_init(self: Reply, *args: object, **kwargs: object) -> None:
+        original_init(self, *args, **kwargs)
+        hits = leaks(repr((self.text, self.cards, self.tables, self.buttons, self.notes)))
+        if hits:
+            built.append(f"reply {self.text[:40]!r}: {hits}")
+
+    monkeypatch.setattr(Reply, "__init__", checked_init)
+    capture = LogCapture()
+    with capture:
+        yield capture
+    if request.node.get_closest_marker("allow_secret_leak"):
+        return
+    found = capture.leaked() + built
+    if found:
+        pytest.fail("secrets leaked:\n" + "\n".join(found[:20]), pytrace=False)

@@ -20,7 +20,7 @@ import discord
 from adapters.discord.render import Outgoing, render
 from commands.clock import Clock
 from commands.replies import Reply
-from commands.services.delivery import deliver_pending
+from commands.services.delivery import PartialDelivery, deliver_pending
 from commands.services.direct_delivery import deliver_direct
 from storage.database import Database
 from storage.models import League
@@ -80,9 +80,15 @@ class ChannelPoster:
 
     async def send(self, league: League, reply: Reply) -> str | None:
         channel = self._channel(league)
-        ids = []
+        ids: list[int] = []
         for out in render(reply):
-            message = await channel.send(**_kwargs(out, editing=False))
+            try:
+                message = await channel.send(**_kwargs(out, editing=False))
+            except Exception as exc:
+                if not ids:
+                    raise
+                # The next pass edits these in place (a no-op) and posts the rest.
+                raise PartialDelivery(encode_ref(ids)) from exc
             ids.append(message.id)
         return encode_ref(ids) or None
 

@@ -22,7 +22,7 @@ from adapters.slack.blocks import render
 from adapters.slack.client import Sleep, web_client
 from commands.context import Services
 from commands.replies import Reply
-from commands.services.delivery import deliver_pending
+from commands.services.delivery import PARTS_DONE, PartialDelivery, deliver_pending
 from commands.services.direct_delivery import Undeliverable, deliver_direct
 from storage.models import League, Tenant
 
@@ -77,11 +77,25 @@ class SlackOutbox:
 
     async def send(self, league: League, reply: Reply) -> None:
         """Post `reply` in the league's channel; raises so the outbox keeps it pending on failure."""
+        await self._post(league, reply, 0)
+
+    async def resume(self, league: League, ref: str, reply: Reply) -> None:
+        """Post what is left of a split post whose first parts went out before a failure."""
+        done = ref.removeprefix(PARTS_DONE)
+        await self._post(league, reply, int(done) if ref.startswith(PARTS_DONE) and done.isdigit() else 0)
+
+    async def _post(self, league: League, reply: Reply, start: int) -> None:
         if not league.channel_id:
             raise NoTokenError(f"league {league.id} has no channel to post in")
         client = await self._client(league)
-        for message in render(reply):
-            await client.chat_postMessage(channel=league.channel_id, **message.as_kwargs())
+        messages = render(reply)
+        for index in range(start, len(messages)):
+            try:
+                await client.chat_postMessage(channel=league.channel_id, **messages[index].as_kwargs())
+            except Exception as exc:
+                if index == 0:
+                    raise
+                raise PartialDelivery(f"{PARTS_DONE}{index}") from exc
 
     async def send_dm(self, league: League, user_id: str, reply: Reply) -> None:
         """A direct message: chat.postMessage to the user id lands in the app's Messages tab."""
@@ -98,7 +112,7 @@ class SlackOutbox:
     async def deliver_once(self) -> int:
         """Channel posts, then DMs, which never hold the posts up."""
         db, clock = self.services.db, self.services.clock
-        posted = await deliver_pending(db, clock, self.send, platform=PLATFORM)
+        posted = await deliver_pending(db, clock, self.send, edit=self.resume, platform=PLATFORM)
         return posted + await deliver_direct(db, clock, self.send_dm, platform=PLATFORM)
 
     async def run(self, stop: asyncio.Event, interval_seconds: float = 5.0) -> None:

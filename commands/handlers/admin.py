@@ -10,6 +10,7 @@ from commands.context import Context
 from commands.errors import Conflict, NotFound
 from commands.format import credits
 from commands.league_settings import LeagueSettings, describe_allowed, update_setting
+from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
 from commands.services.export import export_league
 from commands.services.journal import audit, enqueue_post
@@ -159,7 +160,11 @@ async def adjust(ctx: Context, args: dict[str, Any]) -> Reply:
 
 
 async def settle(ctx: Context, args: dict[str, Any]) -> Reply:
-    summary = await settle_now(ctx.services, ctx.league)
+    try:
+        summary = await settle_now(ctx.services, ctx.league)
+    except ProviderError as error:
+        # Settling first re-reads the final scores; without them nothing is graded.
+        return Reply.error(f"Nothing was settled: {error.user_message} Try `settle` again later.")
     async with ctx.db.write() as session:
         await audit(
             session,

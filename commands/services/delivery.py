@@ -27,6 +27,22 @@ from storage.models import League, OutboxMessage
 
 log = logging.getLogger(__name__)
 
+# A ref of this form means "the first N messages of this post are out": the next pass calls
+# `edit` to post the rest (for platforms whose messages have no ids to edit).
+PARTS_DONE = "parts:"
+
+
+class PartialDelivery(Exception):
+    """A post split into several messages failed part-way; `ref` names the parts already out.
+
+    Without it a retry would post the whole split post again and repeat its first parts.
+    """
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(ref)
+        self.ref = ref
+
+
 Send = Callable[[League, Reply], Awaitable[str | None]]
 Edit = Callable[[League, str, Reply], Awaitable[None]]
 MAX_ATTEMPTS = 20
@@ -61,20 +77,25 @@ async def deliver_pending(
             else:
                 ref = await send(league, reply) or ref
         except Exception as exc:
-            log.warning("outbox post %s failed: %s", message.id, type(exc).__name__)
+            cause = exc.__cause__ if isinstance(exc, PartialDelivery) and exc.__cause__ else exc
+            log.warning("outbox post %s failed: %s", message.id, type(cause).__name__)
+            progress = {"message_ref": exc.ref} if isinstance(exc, PartialDelivery) else {}
             async with db.write() as session:
                 await session.execute(
                     update(OutboxMessage)
                     .where(OutboxMessage.id == message.id)
                     .values(
                         attempts=OutboxMessage.attempts + 1,
-                        last_error=type(exc).__name__,
+                        last_error=type(cause).__name__,
                         status="failed" if message.attempts + 1 >= MAX_ATTEMPTS else "pending",
                         claimed_by=None,
                         claimed_until=None,
+                        **progress,
                     )
                 )
             continue
+        if ref is not None and ref.startswith(PARTS_DONE):
+            ref = None  # the post is complete; a later revision starts from its first part
         async with db.write() as session:
             # Only the revision we delivered is marked sent; a newer one stays pending.
             await session.execute(

@@ -13,7 +13,7 @@ from commands.context import Invocation, Services
 from commands.dispatch import dispatch
 from commands.replies import Tone
 from commands.services.lifecycle import FAILURES_BEFORE_NOTICE, run_due
-from storage.models import League, Market, OutboxMessage
+from storage.models import Bet, League, LedgerEntry, Market, OutboxMessage
 from tests.book import Book
 from tests.fakes.espn_fake import FakeEspn
 from tests.fakes.espn_season import SeasonSim
@@ -126,4 +126,61 @@ async def test_a_scoreboard_outage_mid_week_settles_nothing_early(db):
         fake.fault = None
         report = await run_due(services, league)
         assert report.sync.went_final
+        await client.aclose()
+
+
+def member(user: str, key: str) -> Invocation:
+    return Invocation("discord", "guild-9", user, user, key, False, "chan")
+
+
+async def test_espn_failing_during_the_commissioners_settle_settles_nothing_then_pays_once(db):
+    sim = SeasonSim(74, 2026)
+    clock = ManualClock(sim.first_kickoff - timedelta(hours=30))
+    async with FakeEspn(now=clock.now) as fake:
+        fake.add_league(sim)
+        client = client_for(fake)
+        services = Services(
+            db, clock, provider_factory(clock, client), detect_season=season_detector(clock, client)
+        )
+        assert (await dispatch(services, boss("setup"), "setup", {"league": "74"})).tone is Tone.SUCCESS
+        async with db.read() as session:
+            league = await session.scalar(select(League))
+        await run_due(services, league)  # lines go up
+        async with db.read() as session:
+            market = await session.scalar(
+                select(Market.id).where(Market.kind == "moneyline").order_by(Market.id).limit(1)
+            )
+        for n, (user, pick) in enumerate((("ann", "home"), ("bo", "away"), ("cy", "home"))):
+            slip = await dispatch(
+                services, member(user, f"q{n}"), "bet", {"market": market, "pick": pick, "stake": 40}
+            )
+            assert slip.cards, slip.text
+            quote = int(slip.cards[0].title.split("#")[1])
+            placed = await dispatch(services, member(user, f"c{n}"), "confirm", {"quote": quote})
+            assert placed.tone is Tone.SUCCESS, placed.text
+        clock.set(sim.end_of_matchup(1) + timedelta(days=1))
+        await dispatch(services, boss("join"), "balance", {})  # the commissioner's first grant, before
+        for fault, match in (("down", None), ("truncated", "scoreboard"), ("slow", None)):
+            fake.fault, fake.fault_match = fault, match
+            before = await Book(db, clock).snapshot()
+            reply = await dispatch(services, boss(f"settle-{fault}"), "settle", {})
+            assert reply.tone is Tone.ERROR and "something went wrong" not in reply.text, (fault, reply.text)
+            assert await Book(db, clock).snapshot() == before, fault  # nothing settled from partial data
+        fake.fault = fake.fault_match = None
+        settled = await dispatch(services, boss("settle-ok"), "settle", {})
+        assert settled.tone is not Tone.ERROR, settled.text
+        again = await dispatch(services, boss("settle-again"), "settle", {})
+        assert again.tone is Tone.ERROR, again.text  # nothing left to settle: week 1 is done, week 2 open
+        async with db.read() as session:
+            paid = (
+                await session.execute(
+                    select(LedgerEntry.bet_id, func.count())
+                    .where(LedgerEntry.kind.in_(("payout", "refund")))
+                    .group_by(LedgerEntry.bet_id)
+                )
+            ).all()
+            winners = await session.scalar(
+                select(func.count()).select_from(Bet).where(Bet.payout > 0, Bet.status != "open")
+            )
+        assert all(count == 1 for _bet, count in paid) and len(paid) == winners
         await client.aclose()

@@ -87,6 +87,10 @@ def _json(data: Any, status: int = 200) -> web.Response:
     )
 
 
+class _Reset(Exception):
+    """Raised inside a route to drop the connection without an answer."""
+
+
 class FakeDiscord:
     def __init__(self) -> None:
         ids = itertools.count(1_300_000_000_000_000_000)
@@ -102,6 +106,9 @@ class FakeDiscord:
         self.messages: dict[str, dict[str, Any]] = {}
         self.callbacks: dict[str, Callback] = {}
         self.channel_posts: list[dict[str, Any]] = []
+        # Faults for the next channel posts, in order: "503", "reset" (the connection drops
+        # before an answer) or "ok" (no fault). A faulted post is not delivered.
+        self.post_faults: list[str] = []
         self.identifies: list[dict[str, Any]] = []
         # Direct messages: DM channel id -> user id; what each user received; who refuses DMs.
         self.dm_channels: dict[str, str] = {}
@@ -441,6 +448,10 @@ class FakeDiscord:
         self.requests.append(record)
         try:
             response = await self._route(request.method, path.split("/")[1:], body, received)
+        except _Reset:
+            assert request.transport is not None
+            request.transport.abort()
+            raise ConnectionResetError("fake Discord dropped the connection") from None
         finally:
             async with self._changed:
                 self._changed.notify_all()
@@ -500,11 +511,22 @@ class FakeDiscord:
                 else:
                     held.discard(role_id)
                 return web.Response(status=204)
+            case "POST", ["channels", channel_id, "messages"] if (
+                self.post_faults and self.post_faults[0] != "ok"
+            ):
+                return self._fault(self.post_faults.pop(0))
             case "POST", ["channels", channel_id, "messages"]:
+                if self.post_faults:
+                    self.post_faults.pop(0)  # an "ok": this one goes through
                 message = self._message(int(channel_id), body)
                 self.channel_posts.append(message)
                 return _json(self._public(message))
         return None
+
+    def _fault(self, fault: str) -> web.StreamResponse:
+        if fault == "reset":
+            raise _Reset
+        return _json({"message": "Service Unavailable", "code": 0}, status=503)
 
     def _application(self) -> dict[str, Any]:
         return {

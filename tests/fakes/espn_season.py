@@ -53,6 +53,7 @@ from adapters.espn.demo.generate import (
     settings_view,
 )
 from adapters.espn.demo.provider import _final_status, _live_status
+from tests.secret_guard import register_secret
 
 Json = dict[str, Any]
 
@@ -376,6 +377,9 @@ class SeasonSim:
             "{" + str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper() + "}" for _ in range(teams)
         ]
         self.swid = self.member_ids[0]
+        register_secret(self.espn_s2)
+        if private:  # a public league's first owner id is public; a private league's is its SWID
+            register_secret(self.swid)
         self.team_ids = tuple(range(1, teams + 1))
         self.rosters = self._build_rosters(rng)
         self.regular = [

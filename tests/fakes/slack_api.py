@@ -51,6 +51,10 @@ class FakeSlack:
         self._posts_by_key: dict[str, list[dict[str, Any]]] = {}
         self.socket_acks: list[dict[str, Any]] = []
         self.rate_limited: dict[str, int] = {}
+        # method -> faults for its next calls, in order: "500" (Slack's fatal_error), "reset"
+        # (the connection drops before an answer) or "ok" (no fault). Faulted calls are not delivered.
+        self.failures: dict[str, list[str]] = {}
+        self.faulted: list[ApiCall] = []
         self.gone_response_urls: set[str] = set()
         # User ids whose DMs from the app fail as Slack answers for an unknown or deactivated user.
         self.dms_closed: set[str] = set()
@@ -107,6 +111,10 @@ class FakeSlack:
         await self.wait_until(lambda: len(self.posted_to(response_url)) >= count)
         return self.posted_to(response_url)
 
+    def delivered(self, method: str) -> list[ApiCall]:
+        """Calls Slack accepted: everything but the ones a fault was injected into."""
+        return [c for c in self.calls_to(method) if all(c is not f for f in self.faulted)]
+
     def calls_to(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method]
 
@@ -122,8 +130,17 @@ class FakeSlack:
                 args.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
-        self.calls.append(ApiCall(method, args, token))
+        call = ApiCall(method, args, token)
+        self.calls.append(call)
         await self._notify()
+        fault = self.failures[method].pop(0) if self.failures.get(method) else "ok"
+        if fault != "ok":
+            self.faulted.append(call)
+            if fault == "reset":
+                assert request.transport is not None
+                request.transport.abort()
+                raise ConnectionResetError("fake Slack dropped the connection")
+            return web.json_response({"ok": False, "error": "fatal_error"}, status=500)
         if self.rate_limited.get(method):
             self.rate_limited[method] -= 1
             return web.json_response(

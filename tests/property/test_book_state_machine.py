@@ -1,0 +1,204 @@
+"""A hypothesis state machine over the command layer: the ledger's invariants hold after every step.
+
+Members bet (quote then confirm), cancel, get voided and adjusted; the week settles and ESPN
+corrects scores (a regrade), in any order hypothesis finds. After every step the books must
+balance: each member's ledger sums to their balance and none is negative, every bet's stake
+was taken once and it was paid at most once, the liability of open markets is exactly what
+their open bets could win, and every graded bet carries the payout its grade is worth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+import tempfile
+from collections import defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from sqlalchemy import select, update
+
+import engine
+from commands.replies import Tone
+from commands.services.lifecycle import regrade_due, settle_due
+from storage.database import Database
+from storage.models import Matchup, Week
+from tests.book import Book
+from tests.template_book import MACHINE_KINDS as KINDS
+from tests.template_book import MACHINE_USERS as USERS
+from tests.template_book import apply_final_rows, machine_template
+
+PICKS = {"moneyline": ("home", "away"), "spread": ("home", "away"), "total": ("over", "under")}
+INTERNAL_ERROR = "something went wrong on our side"
+
+
+class BookMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.loop = asyncio.new_event_loop()
+        self.folder = Path(tempfile.mkdtemp(prefix="sidebet-machine-"))
+        self.template = self.run(machine_template())
+        self.path = str(self.folder / "book.db")
+        shutil.copyfile(self.template.path, self.path)
+        self.book = Book(Database(f"sqlite+aiosqlite:///{self.path}"))
+        self.book.league_id = self.template.league_id
+        self.markets = self.template.markets
+        self.bets: list[int] = []
+        self.settled = False
+
+    def run(self, coro):
+        return self.loop.run_until_complete(coro)
+
+    def teardown(self) -> None:
+        self.run(self.book.db.dispose())
+        self.loop.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def command(self, user: str, name: str, *, admin: bool = False, **args: object) -> str:
+        reply = self.run(self.book.run(user, name, admin=admin, **args))
+        assert INTERNAL_ERROR not in reply.text, reply.text
+        return reply.text if reply.tone is not Tone.ERROR else ""
+
+    # --- the steps --------------------------------------------------------------------
+    @rule(
+        user=st.sampled_from(USERS),
+        kind=st.sampled_from(KINDS),
+        matchup=st.integers(0, 1),
+        side=st.integers(0, 1),
+        stake=st.sampled_from([1, 7, 50, 250, "25%", "all"]),
+    )
+    def bet(self, user: str, kind: str, matchup: int, side: int, stake: object) -> None:
+        slip = self.run(
+            self.book.run(
+                user, "bet", market=self.markets[(kind, matchup)], pick=PICKS[kind][side], stake=stake
+            )
+        )
+        assert INTERNAL_ERROR not in slip.text
+        if not slip.cards:
+            return  # refused (locked, over a limit, out of credits): nothing to confirm
+        placed = self.command(user, "confirm", quote=int(slip.cards[0].title.split("#")[1]))
+        if placed.startswith("Bet placed"):
+            self.bets.append(int(placed.split("#")[1].split(",")[0]))
+
+    @precondition(lambda self: self.bets)
+    @rule(data=st.data(), user=st.sampled_from(USERS))
+    def cancel(self, data: st.DataObject, user: str) -> None:
+        self.command(user, "cancel", bet=data.draw(st.sampled_from(self.bets)))
+
+    @precondition(lambda self: self.bets)
+    @rule(data=st.data())
+    def void_bet(self, data: st.DataObject) -> None:
+        self.command("boss", "void bet", admin=True, bet=data.draw(st.sampled_from(self.bets)), reason="test")
+
+    @rule(kind=st.sampled_from(KINDS), matchup=st.integers(0, 1))
+    def void_market(self, kind: str, matchup: int) -> None:
+        self.command("boss", "void market", admin=True, market=self.markets[(kind, matchup)], reason="test")
+
+    @rule(user=st.sampled_from(USERS), amount=st.integers(-1500, 500))
+    def adjust(self, user: str, amount: int) -> None:
+        self.command("boss", "adjust", admin=True, member=user, amount=amount, reason="test")
+
+    @precondition(lambda self: not self.settled)
+    @rule()
+    def settle(self) -> None:
+        # The end-of-week sync's result (final scores) is written as that sync wrote it once,
+        # then the product's own settlement runs.
+        self.book.clock.advance(timedelta(days=8))
+        apply_final_rows(self.path, self.template.final_rows)
+        done = self.run(settle_due(self.book.db, self.run(self.book.league()), self.book.clock.now()))
+        assert done
+        self.settled = True
+
+    @precondition(lambda self: self.settled)
+    @rule(matchup=st.integers(0, 1), home=st.floats(-30, 30), away=st.floats(-30, 30))
+    def stat_correction(self, matchup: int, home: float, away: float) -> None:
+        self.run(self._correct_scores(matchup, round(home, 1), round(away, 1)))
+
+    async def _correct_scores(self, index: int, home: float, away: float) -> None:
+        db = self.book.db
+        async with db.write() as session:
+            week = await session.scalar(select(Week).where(Week.status == "settled"))
+            ids = (await session.scalars(select(Matchup.id).where(Matchup.week_id == week.id))).all()
+            matchup = await session.get(Matchup, sorted(ids)[index])
+            await session.execute(
+                update(Matchup)
+                .where(Matchup.id == matchup.id)
+                .values(
+                    home_score=(matchup.home_score or 0) + home, away_score=(matchup.away_score or 0) + away
+                )
+            )
+        await regrade_due(db, await self.book.league(), self.book.clock.now())
+
+    # --- the invariants ---------------------------------------------------------------
+    @invariant()
+    def books_balance(self) -> None:
+        with sqlite3.connect(self.path) as conn:
+            ledger = dict(conn.execute("SELECT member_id, SUM(amount) FROM ledger GROUP BY member_id"))
+            balances = dict(conn.execute("SELECT id, balance FROM members"))
+            assert all(b >= 0 for b in balances.values()), balances
+            assert {m: ledger.get(m, 0) for m in balances} == balances
+            bets = conn.execute(
+                "SELECT b.id, b.stake, b.odds, b.status, b.payout, b.selection_id, b.line, m.status, "
+                "m.kind, s.side, mu.home_score, mu.away_score FROM bets b "
+                "JOIN markets m ON m.id = b.market_id JOIN selections s ON s.id = b.selection_id "
+                "JOIN matchups mu ON mu.id = m.matchup_id"
+            ).fetchall()
+            entries: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+            for bet_id, kind, amount in conn.execute(
+                "SELECT bet_id, kind, amount FROM ledger WHERE bet_id IS NOT NULL"
+            ):
+                entries[bet_id][kind].append(amount)
+            liabilities = dict(
+                conn.execute(
+                    "SELECT s.id, s.liability FROM selections s JOIN markets m ON m.id = s.market_id "
+                    "WHERE m.status IN ('open', 'locked')"
+                )
+            )
+        open_liability: dict[int, int] = defaultdict(int)
+        for (
+            bet_id,
+            stake,
+            odds,
+            status,
+            payout,
+            selection,
+            line,
+            _market_status,
+            kind,
+            side,
+            home,
+            away,
+        ) in bets:
+            rows = entries[bet_id]
+            assert rows["stake"] == [-stake], (bet_id, rows)  # debited exactly once
+            assert len(rows["payout"]) + len(rows["refund"]) <= 1, (bet_id, rows)  # paid at most once
+            paid = sum(rows["payout"]) + sum(rows["refund"]) + sum(rows["correction"])
+            if status == "open":
+                assert paid == 0
+                open_liability[selection] += engine.liability(stake, odds)
+                continue
+            if status in ("void", "cancelled"):
+                assert payout == stake and paid == stake, (bet_id, status, paid)  # the stake, back once
+                continue
+            assert 0 <= paid <= payout, (bet_id, status, paid, payout)  # never more than owed
+            assert payout == engine.payout(stake, odds, engine.Outcome(status))
+            grade = engine.grade(
+                engine.MarketKind(kind), side, line, None, engine.MatchupResult(home or 0.0, away or 0.0)
+            )
+            assert status == grade.value, (bet_id, status, grade)  # graded from the current scores
+        for selection, liability in liabilities.items():
+            assert liability == open_liability.get(selection, 0), (selection, liability)
+
+
+BookMachine.TestCase.settings = settings(
+    max_examples=int(__import__("os").environ.get("SIDEBET_MACHINE_EXAMPLES", "1000")),
+    stateful_step_count=5,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestBookMachine = BookMachine.TestCase

@@ -1,0 +1,120 @@
+"""A demo league opened once per process and copied per test: the cheap fixture for many examples.
+
+Opening the demo league (seeding, first sync, pricing every market) costs seconds on a busy
+machine; a property test that runs a thousand examples copies the finished SQLite file
+instead, which takes milliseconds and starts every example from the same state.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import update
+
+from commands.services.weeks import sync_league
+from storage.database import Database
+from storage.migrate import upgrade_to_head
+from storage.models import Market
+from tests.book import Book
+
+_template: tuple[Path, int] | None = None
+
+
+async def _build(folder: Path) -> tuple[Path, int]:
+    path = folder / "template.db"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await upgrade_to_head(db)
+    book = await Book(db).open()
+    await db.dispose()  # closes every connection, so the WAL is folded into the file
+    return path, book.league_id
+
+
+async def template() -> tuple[Path, int]:
+    global _template
+    if _template is None:
+        _template = await _build(Path(tempfile.mkdtemp(prefix="sidebet-template-")))
+    return _template
+
+
+async def fresh_book(folder: Path, **database: object) -> Book:
+    """A Book on its own copy of the opened demo league, at the demo week's start."""
+    path, league_id = await template()
+    target = folder / "book.db"
+    shutil.copyfile(path, target)
+    db = Database(f"sqlite+aiosqlite:///{target}", **database)  # type: ignore[arg-type]
+    book = Book(db)
+    book.league_id = league_id
+    return book
+
+
+# --- the state machine's smaller league ----------------------------------------------------
+MACHINE_USERS = ("alex", "blake", "casey")
+MACHINE_KINDS = ("moneyline", "spread", "total")
+FINAL_TABLES = ("weeks", "matchups", "starters")
+
+
+@dataclass(frozen=True, slots=True)
+class MachineTemplate:
+    path: Path
+    league_id: int
+    markets: dict[tuple[str, int], int]
+    # The rows ESPN's final scores produce (weeks, matchups, starters), read once from a
+    # real sync at the end of the week, so a settlement step need not re-sync every time.
+    final_rows: dict[str, tuple[list[str], list[tuple]]]
+
+
+_machine: MachineTemplate | None = None
+
+
+async def machine_template() -> MachineTemplate:
+    """The demo league with three members, betting on two matchups' main markets only.
+
+    Every other market is voided before any bet, so a settlement grades a dozen markets
+    rather than every prop of the week; what a settlement does per market is unchanged.
+    """
+    global _machine
+    if _machine is not None:
+        return _machine
+    folder = Path(tempfile.mkdtemp(prefix="sidebet-machine-template-"))
+    book = await fresh_book(folder)
+    for user in (*MACHINE_USERS, "boss"):  # the commissioner too: no member is created per example
+        await book.run(user, "balance")
+    markets = {(kind, i): await book.market_id(kind, i) for kind in MACHINE_KINDS for i in range(2)}
+    async with book.db.write() as session:
+        await session.execute(
+            update(Market).where(Market.id.not_in(list(markets.values()))).values(status="void")
+        )
+    await book.db.dispose()
+    path = folder / "machine.db"
+    shutil.move(folder / "book.db", path)
+    # The end of the week, read the way the product reads it, on a throwaway copy.
+    final_folder = Path(tempfile.mkdtemp(prefix="sidebet-machine-final-"))
+    shutil.copyfile(path, final_folder / "book.db")
+    final = Book(Database(f"sqlite+aiosqlite:///{final_folder / 'book.db'}"))
+    final.league_id = book.league_id
+    final.clock.advance(timedelta(days=8))
+    await sync_league(
+        final.db, await final.league(), final.services.providers(await final.league()), final.clock.now()
+    )
+    await final.db.dispose()
+    with sqlite3.connect(final_folder / "book.db") as conn:
+        final_rows = {}
+        for table in FINAL_TABLES:
+            cursor = conn.execute(f"SELECT * FROM {table}")
+            final_rows[table] = ([d[0] for d in cursor.description], cursor.fetchall())
+    _machine = MachineTemplate(path, book.league_id, markets, final_rows)
+    return _machine
+
+
+def apply_final_rows(path: Path, final_rows: dict[str, tuple[list[str], list[tuple]]]) -> None:
+    """Write the week's final scores into a copy, as the end-of-week sync would have."""
+    with sqlite3.connect(path) as conn:
+        for table in FINAL_TABLES:
+            columns, rows = final_rows[table]
+            marks = ", ".join("?" for _ in columns)
+            conn.executemany(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
