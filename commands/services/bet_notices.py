@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.format import credits, odds, plural, signed_credits
 from commands.replies import Reply, Table, Tone
-from commands.services.direct_delivery import DM_KIND, dm_payload
+from commands.services.direct_delivery import dm_payload
+from commands.services.outbox_claims import DM_KIND
 from commands.services.settlement import Correction
 from storage.models import Bet, Member, OutboxMessage, Selection, Week
 

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.services.bet_notices import enqueue_item
-from commands.services.direct_delivery import ROLE_KIND, role_payload
+from commands.services.direct_delivery import role_payload
+from commands.services.outbox_claims import ROLE_KIND
 from commands.services.standings import standings
 from storage.models import League, Member, OutboxMessage, Tenant, Week
 

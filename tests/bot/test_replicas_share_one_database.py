@@ -19,7 +19,8 @@ from bot.demo import ensure_demo_league
 from bot.scheduler import BookScheduler, league_lease
 from commands.clock import ManualClock
 from commands.context import Services
-from commands.services.delivery import CLAIM_TTL, claim_pending, deliver_pending
+from commands.services.delivery import deliver_pending
+from commands.services.outbox_claims import CLAIM_TTL, claim_pending
 from storage import leases
 from storage.database import Database
 from storage.migrate import upgrade_to_head

@@ -17,8 +17,6 @@ from commands.serialize import reply_from_dict
 from commands.services.bet_notices import enqueue_item
 from commands.services.delivery import deliver_pending
 from commands.services.direct_delivery import (
-    DM_KIND,
-    ROLE_KIND,
     Undeliverable,
     deliver_direct,
     dm_payload,
@@ -27,6 +25,7 @@ from commands.services.direct_delivery import (
 )
 from commands.services.journal import enqueue_post
 from commands.services.lifecycle import regrade_due, settle_due
+from commands.services.outbox_claims import DM_KIND, ROLE_KIND
 from commands.services.winner_role import queue_winner_role
 from storage.models import AuditLog, Bet, League, LedgerEntry, Matchup, Member, OutboxMessage, Week
 from tests.book import Book

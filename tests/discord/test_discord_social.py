@@ -7,8 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from commands.services.bet_notices import enqueue_item
-from commands.services.direct_delivery import DM_KIND, ROLE_KIND, role_payload
+from commands.services.direct_delivery import role_payload
 from commands.services.lifecycle import run_due
+from commands.services.outbox_claims import DM_KIND, ROLE_KIND
 from storage.models import League, Market, Member, OutboxMessage
 from tests.fakes.discord_fake import buttons, text_of
 
