@@ -67,9 +67,9 @@ def test_a_wild_season_is_clamped_to_the_sane_range():
     assert fit_k(simulated_season(random.Random(9), 200, true_scale=0.1)).k == low
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(
-    st.lists(st.floats(min_value=-3, max_value=3).filter(lambda z: abs(z) > 1e-3), min_size=MIN_SAMPLE),
+    st.lists(st.floats(min_value=-3, max_value=3), min_size=MIN_SAMPLE, max_size=3 * MIN_SAMPLE),
     st.floats(min_value=0.5, max_value=2.0),
 )
 def test_k_is_the_root_mean_square_of_z_in_units_of_the_base_sd(zs, priced_k):
