@@ -13,7 +13,7 @@ from commands.format import credits, odds, signed_credits
 from commands.replies import Reply, Table, Tone
 from commands.services import betting, economy
 from commands.services.journal import enqueue_post
-from commands.services.pools import pool_of
+from commands.services.pools import latest_pool
 from commands.services.standings import standings
 from commands.services.tenancy import current_week
 from commands.views import leaderboard as leaderboard_view
@@ -173,11 +173,12 @@ async def leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
     period = args.get("period") or "season"
     async with ctx.db.read() as session:
         week = await current_week(session, ctx.league.id)
-        pool = await pool_of(session, week.id, ctx.member.id) if week is not None else None
+        pool = await latest_pool(session, ctx.league.id, ctx.member.id)
         members = pool.member_ids if pool is not None else None
         suffix = f" - pool {pool.pool} of {pool.pools}" if pool is not None else ""
         note = (
-            f"You're in pool {pool.pool} of {pool.pools} this week (pools are drawn when lines open)."
+            f"You're in pool {pool.pool} of {pool.pools}, drawn for week {pool.matchup_period}; "
+            "pools are drawn afresh when each week's lines open."
             if pool is not None
             else ""
         )

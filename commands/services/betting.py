@@ -170,7 +170,10 @@ async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
     """Place the slip's bet, or explain exactly why not (and re-quote an expired slip).
 
     The fast path is one conditional write sequence in storage; only when it refuses do
-    we read enough to say why, so the common case costs no extra round trips.
+    we read enough to say why, so the common case costs no extra round trips. A team
+    owner's confirmation first re-reads the slip for the own-matchup rule, and a bet on
+    their own matchup gets its lineup snapshot in a second short transaction (the bet
+    writer is shared with the group-commit path and stays as it is).
     """
     snapshot = await _own_matchup_snapshot(ctx, quote_id) if ctx.member.team_id is not None else None
     request = PlaceRequest(

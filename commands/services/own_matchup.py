@@ -7,6 +7,9 @@ a snapshot of their lineup as it stood. After every sync the snapshot is compare
 lineup now: when a starter from the snapshot has left the lineup and the lineup's projected
 points are lower than at bet time, the commissioner is told, once per bet, with the
 numbers. The note states facts; what they mean is the commissioner's call.
+
+The snapshot is attached right after the bet is placed, in its own transaction: if the
+process died between the two, that one bet would go unwatched (its money is unaffected).
 """
 
 from __future__ import annotations

@@ -58,20 +58,37 @@ async def place_newcomer(session: AsyncSession, week: Week, member_id: int) -> i
 
 @dataclass(frozen=True, slots=True)
 class PoolView:
-    """The caller's pool in a week: its number, how many pools there are, who is in it."""
+    """A member's pool: its number, how many pools there are, who is in it, for which week."""
 
     pool: int
     pools: int
     member_ids: frozenset[int]
+    matchup_period: int
 
 
-async def pool_of(session: AsyncSession, week_id: int, member_id: int) -> PoolView | None:
-    assignments = await week_pools(session, week_id)
-    pool = assignments.get(member_id)
-    if pool is None:
+async def latest_pool(session: AsyncSession, league_id: int, member_id: int) -> PoolView | None:
+    """The member's pool in the newest week that drew pools (None if they have never had one).
+
+    The newest such week, not simply the newest week: between a week settling and the next
+    one opening, the leaderboard still shows the pool the member just played in.
+    """
+    row = (
+        await session.execute(
+            select(Week.id, Week.matchup_period)
+            .join(PoolAssignment, PoolAssignment.week_id == Week.id)
+            .where(Week.league_id == league_id, PoolAssignment.member_id == member_id)
+            .order_by(Week.season.desc(), Week.matchup_period.desc())
+            .limit(1)
+        )
+    ).first()
+    if row is None:
         return None
+    week_id, period = row
+    assignments = await week_pools(session, week_id)
+    pool = assignments[member_id]
     return PoolView(
         pool=pool,
         pools=len(set(assignments.values())),
         member_ids=frozenset(m for m, p in assignments.items() if p == pool),
+        matchup_period=period,
     )

@@ -117,13 +117,15 @@ async def test_pools_are_drawn_from_a_recorded_seed_each_week_and_each_has_its_l
         mates = sorted(n for n, p in (await _pools(book, week1.id)).items() if p == mine)
         board = await book.run(name, "leaderboard")
         assert board.tables[0].title.endswith(f"season leaderboard - pool {mine} of 3")
-        assert f"You're in pool {mine} of 3 this week" in board.text
+        assert f"You're in pool {mine} of 3, drawn for week 1" in board.text
         assert sorted(row[1] for row in board.tables[0].rows) == mates
         week_board = await book.run(name, "leaderboard", period="week")
         assert week_board.tables[0].title == f"Week 1 leaderboard - pool {mine} of 3"
 
     book.clock.set(settle_time(1))
     await book.due()
+    between = await book.run("alex", "leaderboard")  # settled, next week not open yet
+    assert "drawn for week 1" in between.text and len(between.tables[0].rows) == 2
     book.clock.set(lines_up(2))
     await book.due()
     week2 = (await _weeks(book))[1]
@@ -132,6 +134,8 @@ async def test_pools_are_drawn_from_a_recorded_seed_each_week_and_each_has_its_l
     redrawn = draw_pools(everyone.values(), 2, week2.pool_seed)
     assert await _pools(book, week2.id) == {name: redrawn[i] for name, i in everyone.items()}
     assert sorted(Counter((await _pools(book, week2.id)).values()).values()) == [2, 2, 2]
+    board = await book.run("finn", "leaderboard")
+    assert f"pool {(await _pools(book, week2.id))['finn']} of 3, drawn for week 2" in board.text
     assert (await _pools(book, week1.id))["finn"] == smallest  # last week's pools stay as drawn
 
 
