@@ -78,7 +78,8 @@ async def balances(book: Book) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("mode", ["carry_over", "weekly_reset"])
-async def test_a_season_in_each_bankroll_mode_comes_out_as_scripted(db, mode):
+async def test_a_season_in_each_bankroll_mode_comes_out_as_scripted(any_db, mode):
+    db = any_db
     book, season = await open_season(db, bankroll_mode=mode, rebuy=True, rebuy_amount=550)
     season.scores = SCORES
     for member in MEMBERS:
