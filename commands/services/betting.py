@@ -131,11 +131,13 @@ async def make_quote(
         market = await load_market(session, ctx, market_id)
         _ensure_market_open(ctx, market, now)
         selection = await resolve_pick(session, market, pick)
-        # Read the team link itself: a commissioner may have linked the caller a moment ago.
-        team_id = await session.scalar(select(Member.team_id).where(Member.id == ctx.member.id))
+        # The caller's cached row may be a moment old: the balance that decides, and the team
+        # link the own-matchup rule goes by (a commissioner may have just linked them), are
+        # read here.
+        balance, team_id = (
+            await session.execute(select(Member.balance, Member.team_id).where(Member.id == ctx.member.id))
+        ).one()
         await check_own_matchup(session, ctx.settings, team_id, market, selection, now)
-        # The caller's cached row may be a moment old; the balance that decides is read here.
-        balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id)) or 0
         stake = _resolve_stake(ctx, stake_request, balance)
         assert selection.odds is not None
         engine.check_liability(selection.liability, engine.liability(stake, selection.odds), limits_for(ctx))
