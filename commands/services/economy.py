@@ -1,4 +1,4 @@
-"""The credit economy: what a member's bankroll becomes each week, rebuys, and pools.
+"""The credit economy: what a member's bankroll becomes each week, and rebuys.
 
 Everything that moves credits goes through storage.ledger.post_entry with a dedupe key, so
 opening a week twice (a restart, a second process, the console's `:advance`) resets, grants
