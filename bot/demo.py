@@ -31,7 +31,10 @@ async def ensure_demo_league(
         if league is not None:
             return league
         tenant = await get_or_create_tenant(session, platform, workspace_id, now)
-        settings = LeagueSettings(settle_delay_minutes=0)
+        # Every demo user owns a team (linked by name), and trying the book out means
+        # betting both sides: the demo lets owners bet anything. Real leagues default to
+        # "not against your own team".
+        settings = LeagueSettings(settle_delay_minutes=0, own_matchup="anything")
         league = League(
             tenant_id=tenant.id,
             name=DEMO_LEAGUE_NAME,

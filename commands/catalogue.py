@@ -100,6 +100,10 @@ CATALOGUE: tuple[Command, ...] = (
     ),
     Command(("balance",), "Your credits, what is at stake and this week's result."),
     Command(
+        ("rebuy",),
+        "Get more credits once a week when you can't cover the minimum stake (a season-score penalty).",
+    ),
+    Command(
         ("leaderboard",),
         "Standings of the league's bettors.",
         (

@@ -9,10 +9,14 @@ from __future__ import annotations
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from commands.errors import InvalidInput
 from commands.weekly_times import WeeklyTime
+
+REBUY_BELOW_MIN_STAKE = (
+    "While rebuys are on, `rebuy_amount` can't be below `min_stake`: a rebuy must cover a bet."
+)
 
 
 class LeagueSettings(BaseModel):
@@ -50,6 +54,26 @@ class LeagueSettings(BaseModel):
     winner_role: str = Field(
         "", max_length=32, description="Discord role id given to each week's top bettor (Discord only)"
     )
+    bankroll_mode: Literal["carry_over", "weekly_reset"] = Field(
+        "carry_over",
+        description="carry_over adds the allowance to what is left; weekly_reset starts each week at it",
+    )
+    rebuy: bool = Field(False, description="members below the minimum stake may rebuy once a week")
+    rebuy_amount: int = Field(500, ge=1, le=1_000_000, description="credits a rebuy gives")
+    rebuy_until: int = Field(
+        0, ge=0, le=30, description="last matchup period with rebuys; 0 = the regular season's end"
+    )
+    own_matchup: Literal["not_against", "no_bets", "anything"] = Field(
+        "not_against", description="what a team's owner may bet on in their own matchup"
+    )
+    pool_size: int = Field(100, ge=2, le=10_000, description="bettors per pool; more are split into pools")
+
+    @model_validator(mode="after")
+    def _rebuy_covers_a_bet(self) -> LeagueSettings:
+        # Only while rebuys are on, so settings stored before these existed stay valid.
+        if self.rebuy and self.rebuy_amount < self.min_stake:
+            raise ValueError(REBUY_BELOW_MIN_STAKE)
+        return self
 
     @property
     def admin_ids(self) -> frozenset[str]:
@@ -102,6 +126,8 @@ def describe_allowed(name: str) -> str:
         return "user ids separated by commas, or none to clear the list"
     if name == "winner_role":
         return "a Discord role id (or @role mention), or none to turn it off"
+    if name == "rebuy_until":
+        return "a matchup period from 1 to 30, or 0 for the end of the regular season"
     if info.annotation is bool:
         return "on or off"
     choices = get_args(info.annotation)
@@ -168,5 +194,7 @@ def update_setting(current: LeagueSettings, name: str, raw: str) -> LeagueSettin
     data = current.model_dump() | {name: value}
     try:
         return LeagueSettings.model_validate(data)
-    except ValidationError:
+    except ValidationError as error:
+        if any(REBUY_BELOW_MIN_STAKE in str(e.get("msg", "")) for e in error.errors()):
+            raise InvalidInput(REBUY_BELOW_MIN_STAKE) from None
         raise InvalidInput(f"`{name}` must be {describe_allowed(name)}; '{raw}' is out of range.") from None

@@ -239,15 +239,18 @@ def receipt(bet_id: int, stake: int, american: int, label: str, balance: int, *,
     )
 
 
-def leaderboard(title: str, rows: list[Standing], *, week: bool) -> Reply:
+def leaderboard(title: str, rows: list[Standing], *, week: bool, note: str = "") -> Reply:
+    """The ranked table; a Rebuys column (the penalty taken off the score) appears once anyone rebought."""
+    rebuys = any(s.rebuys for s in rows)
     table_rows = tuple(
         (
             str(i),
             s.name,
-            signed_credits(s.net),
+            signed_credits(s.score),
             f"{s.won}-{s.lost}-{s.pushed}",
             f"{s.open_stake:,}",
             f"{s.balance:,}",
+            *((f"{s.rebuys:,}",) if rebuys else ()),
         )
         for i, s in enumerate(rows, 1)
     )
@@ -257,17 +260,18 @@ def leaderboard(title: str, rows: list[Standing], *, week: bool) -> Reply:
                 (
                     "Rank",
                     "Member",
-                    "Week net" if week else "Season net",
+                    "Week score" if week else "Season score",
                     "W-L-P",
                     "At stake",
                     "Balance",
+                    *(("Rebuys",) if rebuys else ()),
                 ),
                 table_rows,
                 title=title,
-                numeric=(0, 2, 4, 5),
+                numeric=(0, 2, 4, 5, *((6,) if rebuys else ())),
             ),
         ),
-        text="" if rows else "Nobody has placed a bet yet.",
+        text=note if rows else "Nobody has placed a bet yet.",
         ephemeral=False,
     )
 

@@ -21,7 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import LedgerEntry, Member
 from storage.types import UTCDateTime
 
-EntryKind = Literal["grant", "stake", "payout", "refund", "rebuy", "adjustment", "correction"]
+# "reset" takes away what is left of a week in the weekly-reset bankroll mode, before the grant.
+EntryKind = Literal["grant", "reset", "stake", "payout", "refund", "rebuy", "adjustment", "correction"]
 
 # The dedupe key makes every kind of entry exactly-once: a retried job or a second process
 # that tries the same grant or payout inserts nothing and so moves nothing.

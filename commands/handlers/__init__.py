@@ -20,6 +20,7 @@ HANDLERS: dict[str, Handler] = {
     "mybets": members.mybets,
     "cancel": members.cancel,
     "balance": members.balance,
+    "rebuy": members.rebuy,
     "leaderboard": members.leaderboard,
     "stats": analytics.stats,
     "history": analytics.history,

@@ -12,8 +12,9 @@ from commands.errors import NotFound
 from commands.format import credits, odds, signed_credits
 from commands.metrics import BETS_PLACED
 from commands.replies import Reply, Table, Tone
-from commands.services import betting
+from commands.services import betting, economy
 from commands.services.journal import enqueue_post
+from commands.services.pools import latest_pool
 from commands.services.standings import standings
 from commands.services.tenancy import current_week
 from commands.views import leaderboard as leaderboard_view
@@ -162,17 +163,38 @@ async def balance(ctx: Context, args: dict[str, Any]) -> Reply:
     )
 
 
+async def rebuy(ctx: Context, args: dict[str, Any]) -> Reply:
+    done = await economy.rebuy(ctx)
+    return Reply(
+        f"Rebuy done: {credits(done.amount)} added, you have {credits(done.balance)}. "
+        f"It counts as a {credits(done.amount)} penalty in the season standings.",
+        tone=Tone.SUCCESS,
+    )
+
+
 async def leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
+    """The week's or season's table; in a league split into pools, the caller's pool's."""
     period = args.get("period") or "season"
     async with ctx.db.read() as session:
         week = await current_week(session, ctx.league.id)
+        pool = await latest_pool(session, ctx.league.id, ctx.member.id)
+        members = pool.member_ids if pool is not None else None
+        suffix = f" - pool {pool.pool} of {pool.pools}" if pool is not None else ""
+        note = (
+            f"You're in pool {pool.pool} of {pool.pools}, drawn for week {pool.matchup_period}; "
+            "pools are drawn afresh when each week's lines open."
+            if pool is not None
+            else ""
+        )
         if period == "week":
             if week is None:
                 return Reply("No week has started yet.")
-            rows = await standings(session, ctx.league.id, week.id)
-            return leaderboard_view(f"Week {week.matchup_period} leaderboard", rows, week=True)
-        rows = await standings(session, ctx.league.id)
-    return leaderboard_view(f"{ctx.league.name} - season leaderboard", rows, week=False)
+            rows = await standings(session, ctx.league.id, week.id, member_ids=members)
+            return leaderboard_view(
+                f"Week {week.matchup_period} leaderboard{suffix}", rows, week=True, note=note
+            )
+        rows = await standings(session, ctx.league.id, member_ids=members)
+    return leaderboard_view(f"{ctx.league.name} - season leaderboard{suffix}", rows, week=False, note=note)
 
 
 async def notify(ctx: Context, args: dict[str, Any]) -> Reply:

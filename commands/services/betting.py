@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from cachetools import LRUCache
 from sqlalchemy import select, update
@@ -23,6 +24,7 @@ from commands.context import Context
 from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from commands.format import credits, local_time
 from commands.options import StakeRequest
+from commands.services.own_matchup import check_own_matchup, keep_snapshot
 from storage.database import Database
 from storage.ledger import post_entry
 from storage.models import Bet, League, Market, Matchup, Member, Quote, Selection, Team
@@ -131,8 +133,13 @@ async def make_quote(
         market = await load_market(session, ctx, market_id)
         _ensure_market_open(ctx, market, now)
         selection = await resolve_pick(session, market, pick)
-        # The caller's cached row may be a moment old; the balance that decides is read here.
-        balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id)) or 0
+        # The caller's cached row may be a moment old: the balance that decides, and the team
+        # link the own-matchup rule goes by (a commissioner may have just linked them), are
+        # read here.
+        balance, team_id = (
+            await session.execute(select(Member.balance, Member.team_id).where(Member.id == ctx.member.id))
+        ).one()
+        await check_own_matchup(session, ctx.settings, team_id, market, selection, now)
         stake = _resolve_stake(ctx, stake_request, balance)
         assert selection.odds is not None
         engine.check_liability(selection.liability, engine.liability(stake, selection.odds), limits_for(ctx))
@@ -167,8 +174,12 @@ async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
     """Place the slip's bet, or explain exactly why not (and re-quote an expired slip).
 
     The fast path is one conditional write sequence in storage; only when it refuses do
-    we read enough to say why, so the common case costs no extra round trips.
+    we read enough to say why, so the common case costs no extra round trips. A team
+    owner's confirmation first re-reads the slip for the own-matchup rule, and a bet on
+    their own matchup gets its lineup snapshot in a second short transaction (the bet
+    writer is shared with the group-commit path and stays as it is).
     """
+    snapshot = await _own_matchup_snapshot(ctx, quote_id) if ctx.member.team_id is not None else None
     request = PlaceRequest(
         league_id=ctx.league.id,
         member_id=ctx.member.id,
@@ -183,7 +194,36 @@ async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
     except IntegrityError:
         # PostgreSQL: a concurrent confirmation of the same slip inserted the bet first.
         return await _explain_refusal(ctx, quote_id, PlaceRefused("quote"))
+    if snapshot is not None:
+        async with ctx.db.write() as session:
+            await keep_snapshot(session, placement.bet_id, snapshot)
     return Placed(placement, already=False)
+
+
+async def _own_matchup_snapshot(ctx: Context, quote_id: int) -> dict[str, Any] | None:
+    """Re-apply the own-matchup policy at confirmation, so a slip can't carry a pick past it.
+
+    Only team owners pay for this read; the slip itself was checked when it was quoted. A
+    slip that isn't this member's pending one is left for the placement to refuse.
+    """
+    async with ctx.db.read() as session:
+        row = (
+            await session.execute(
+                select(Quote, Selection, Market)
+                .join(Selection, Selection.id == Quote.selection_id)
+                .join(Market, Market.id == Selection.market_id)
+                .where(
+                    Quote.id == quote_id,
+                    Quote.league_id == ctx.league.id,
+                    Quote.member_id == ctx.member.id,
+                    Quote.status == "pending",
+                )
+            )
+        ).first()
+        if row is None:
+            return None
+        _, selection, market = row
+        return await check_own_matchup(session, ctx.settings, ctx.member.team_id, market, selection, ctx.now)
 
 
 async def _explain_refusal(ctx: Context, quote_id: int, refused: PlaceRefused) -> Placed | Requoted:

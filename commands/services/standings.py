@@ -1,8 +1,17 @@
-"""Leaderboards and a member's own numbers, computed from the ledger and bets."""
+"""Leaderboards and a member's own numbers, computed from the ledger and bets.
+
+The score a leaderboard ranks by is the same in both bankroll modes: the member's betting
+result (stakes, payouts, refunds and corrections, with stakes still riding counted back in)
+minus every credit they rebought. In carry-over mode that is the season's net betting
+result; in weekly-reset mode, where each week starts at the allowance, it is the sum of
+the weekly profits, because every betting entry belongs to exactly one week. Allowances,
+resets and commissioner adjustments are not betting, so they never move a score.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -18,16 +27,35 @@ class Standing:
     member_id: int
     name: str
     balance: int
-    net: int
+    net: int  # betting result; open stakes are not a loss yet
     won: int
     lost: int
     pushed: int
     open_stake: int
+    rebuys: int = 0  # credits rebought in the period: the penalty
+
+    @property
+    def score(self) -> int:
+        """What the leaderboard ranks by: the betting result less the rebuy penalty."""
+        return self.net - self.rebuys
 
 
-async def standings(session: AsyncSession, league_id: int, week_id: int | None = None) -> list[Standing]:
-    """Members ranked by betting result (season, or one week when `week_id` is given)."""
+async def standings(
+    session: AsyncSession,
+    league_id: int,
+    week_id: int | None = None,
+    *,
+    member_ids: Collection[int] | None = None,
+) -> list[Standing]:
+    """Members ranked by score, best first: the season's, or one week's when `week_id` is given.
+
+    `member_ids` restricts the table to those members (a pool's leaderboard); their scores
+    are the same as on the whole league's table. Ties rank by balance, then by name.
+    """
     members = (await session.scalars(select(Member).where(Member.league_id == league_id))).all()
+    if member_ids is not None:
+        wanted = set(member_ids)
+        members = [m for m in members if m.id in wanted]
     net_query = (
         select(LedgerEntry.member_id, func.coalesce(func.sum(LedgerEntry.amount), 0))
         .where(LedgerEntry.league_id == league_id, LedgerEntry.kind.in_(BETTING_KINDS))
@@ -42,6 +70,7 @@ async def standings(session: AsyncSession, league_id: int, week_id: int | None =
         net_query = net_query.where(LedgerEntry.week_id == week_id)
         bet_query = bet_query.where(Bet.week_id == week_id)
     net = {member_id: total for member_id, total in (await session.execute(net_query)).all()}
+    rebought = await rebuy_totals(session, league_id, week_id)
     counts: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     for member_id, status, count, staked in (await session.execute(bet_query)).all():
         counts[member_id][status] = (count, staked)
@@ -60,7 +89,20 @@ async def standings(session: AsyncSession, league_id: int, week_id: int | None =
                 lost=c.get("lost", (0, 0))[0],
                 pushed=c.get("push", (0, 0))[0],
                 open_stake=open_stake,
+                rebuys=rebought.get(m.id, 0),
             )
         )
-    rows.sort(key=lambda s: (-s.net, -s.balance, s.name.lower()))
+    rows.sort(key=lambda s: (-s.score, -s.balance, s.name.lower()))
     return rows
+
+
+async def rebuy_totals(session: AsyncSession, league_id: int, week_id: int | None = None) -> dict[int, int]:
+    """Credits each member has rebought, in one week or over the league's whole history."""
+    query = (
+        select(LedgerEntry.member_id, func.sum(LedgerEntry.amount))
+        .where(LedgerEntry.league_id == league_id, LedgerEntry.kind == "rebuy")
+        .group_by(LedgerEntry.member_id)
+    )
+    if week_id is not None:
+        query = query.where(LedgerEntry.week_id == week_id)
+    return {member_id: int(total) for member_id, total in (await session.execute(query)).all()}

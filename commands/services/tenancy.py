@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.context import Invocation
 from commands.league_settings import LeagueSettings
+from commands.services.pools import place_newcomer
 from storage.database import Database
 from storage.ledger import post_entry
 from storage.models import League, Member, Team, Tenant, Week
@@ -110,6 +111,7 @@ async def ensure_member(
             week = await current_week(session, league.id)
             if week is not None and week.markets_open and week.status != "settled":
                 await grant_allowance(session, league, week, member, settings.allowance, now)
+                await place_newcomer(session, week, member.id)
     except IntegrityError:
         pass  # another request registered the same user first; use that row
     async with db.read() as session:

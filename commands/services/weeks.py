@@ -2,9 +2,11 @@
 
 Syncing is idempotent: it upserts what the provider says about the current matchup period
 and every earlier one that is not finished with (unsettled, or inside its stat-correction
-window), opens a week's markets and allowances once when its lines are due, reprices only
-markets that are still open, and notes when a week went final. Network I/O happens before
-the write transaction starts, never inside it, so a provider failure writes nothing.
+window), opens a week's markets, bankrolls (commands.services.economy) and pools once when
+its lines are due, reprices only markets that are still open, notes when a week went final,
+and flags owners who benched projected points after betting on their own matchup. Network
+I/O happens before the write transaction starts, never inside it, so a provider failure
+writes nothing.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
 from commands.provider import LeagueData, LeagueDataProvider, MatchupData, ProGame, WeekData
+from commands.services.economy import open_bankroll
 from commands.services.journal import enqueue_post, revise_post
+from commands.services.own_matchup import flag_benched_lineups
+from commands.services.pools import draw_week_pools
 from commands.services.pricing import apply_plans, matchup_model, plan_markets, record_projections
-from commands.services.tenancy import grant_allowance
 from commands.views import lines_up_post
 from storage.database import Database
 from storage.models import League, Market, Matchup, Member, Starter, Team, Week
@@ -59,6 +63,8 @@ async def sync_league(
         for data in weeks:
             week = await _store_week(session, league, settings, teams, data, now, result)
             await _open_or_reprice(session, league, settings, teams, week, now, result)
+            if week.status != "settled":
+                await flag_benched_lineups(session, league, week, now)
         await session.execute(
             update(League)
             .where(League.id == league.id)
@@ -289,7 +295,8 @@ async def _open_or_reprice(
     if week.id in result.opened:
         members = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
         for member in members:
-            await grant_allowance(session, league, week, member, settings.allowance, now)
+            await open_bankroll(session, league, week, member, settings, now)
+        await draw_week_pools(session, week, [m.id for m in members], settings.pool_size)
         reply = await lines_up_post(session, league, settings, week, now)
         await enqueue_post(
             session, league_id=league.id, kind="lines_up", dedupe_key=board_key(week.id), reply=reply, now=now

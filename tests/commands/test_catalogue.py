@@ -35,6 +35,7 @@ def test_catalogue_shape():
         "mybets",
         "cancel",
         "balance",
+        "rebuy",
         "leaderboard",
         "help",
         "scoreboard",
