@@ -199,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout", type=float, help="seconds allowed per benchmark (overrides each default)"
     )
+    parser.add_argument("--append", action="store_true", help="add this run below those already in --output")
     args = parser.parse_args(argv)
     if args.list:
         for bench in BENCHES:
