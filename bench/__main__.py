@@ -154,14 +154,19 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(outcomes: list[Outcome], facts: list[tuple[str, str]], took: float) -> str:
+HEADER = [
+    "# Benchmarks",
+    "",
+    "Written by `python -m bench` (`make bench`); do not edit by hand. Every figure is beside a",
+    "baseline measured in the same run on the same machine. What each row measures is in the",
+    "README (Development > Benchmarks) and in the docstring of its module under `bench/`.",
+    "",
+]
+
+
+def render(outcomes: list[Outcome], facts: list[tuple[str, str]], took: float, *, header: bool = True) -> str:
     lines = [
-        "# Benchmarks",
-        "",
-        "Written by `python -m bench` (`make bench`); do not edit by hand. Every figure is beside a",
-        "baseline measured in the same run on the same machine. What each row measures is in the",
-        "README (Development > Benchmarks) and in the docstring of its module under `bench/`.",
-        "",
+        *(HEADER if header else ["", "## Another run", ""]),
         *(f"- {key}: {value}" for key, value in facts),
         f"- whole run: {took / 60:.1f} min",
         "",
@@ -194,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--timeout", type=float, help="seconds allowed per benchmark (overrides each default)"
     )
+    parser.add_argument("--append", action="store_true", help="add this run below those already in --output")
     args = parser.parse_args(argv)
     if args.list:
         for bench in BENCHES:
@@ -212,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     outcomes = []
     args.output.parent.mkdir(parents=True, exist_ok=True)
+    earlier = args.output.read_text() if args.append and args.output.exists() else ""
     for bench in chosen:
         print(f"running {bench.name} ({bench.module}) ...", flush=True)
         outcome = run_one(bench, args.quick, args.timeout)
@@ -220,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {row.benchmark}: {row.figure} | baseline {row.baseline}", flush=True)
         outcomes.append(outcome)
         # Rewritten after each benchmark, so an interrupted run keeps what has finished.
-        args.output.write_text(render(outcomes, facts, time.perf_counter() - started))
+        section = render(outcomes, facts, time.perf_counter() - started, header=not earlier)
+        args.output.write_text(earlier + section)
     print(f"wrote {args.output}")
     return 1 if any(o.error and o.error.startswith("FAILED") for o in outcomes) else 0
 

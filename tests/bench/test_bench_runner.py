@@ -35,6 +35,8 @@ def test_a_broken_benchmark_is_a_failed_row_not_a_crash(tmp_path: Path) -> None:
     assert "| `bench.no_such_bench` | FAILED: exit code 1 |" in table
     assert "## `missing`: FAILED: exit code 1" in table
     assert "| `bench.pricing` | FAILED: timed out after 0 s |" in table
+    later = render([missing], [("scale", "QUICK")], 1.0, header=False)  # what --append adds
+    assert later.startswith("\n## Another run") and "# Benchmarks" not in later
 
 
 def test_unknown_names_are_refused(capsys) -> None:  # type: ignore[no-untyped-def]
