@@ -100,8 +100,14 @@ def upgrade() -> None:
     with op.batch_alter_table("weeks", schema=None) as batch_op:
         batch_op.add_column(sa.Column("pool_seed", sa.BigInteger(), nullable=True))
 
+    # ESPN's lineup slot counts (rosterSettings), for the optimal-lineup award.
+    with op.batch_alter_table("leagues", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("lineup_slots", sa.JSON(), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("leagues", schema=None) as batch_op:
+        batch_op.drop_column("lineup_slots")
 
     with op.batch_alter_table("weeks", schema=None) as batch_op:
         batch_op.drop_column("pool_seed")
