@@ -60,6 +60,8 @@ class EspnSettings(BaseModel):
 class DemoSettings(BaseModel):
     workspace: str = "demo"
     user: str = "alex"
+    # Where the console saves what chat would attach (the recap's chart, exports).
+    files_dir: str = "sidebet-files"
 
 
 class Settings(BaseSettings):

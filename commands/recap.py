@@ -235,8 +235,8 @@ async def recap_post(session: AsyncSession, league: League, week: Week, summary:
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items())) or "no bets"
     cards = tuple(c for c in (bets_card(bets), awards_card(fantasy)) if c is not None)
     return Reply(
-        text=f"Week {week.matchup_period} recap: {plural(summary.bets, 'bet')} settled ({outcomes}). "
-        f"Staked {credits(summary.staked)}, paid out {credits(summary.paid)}.",
+        text=f"Week {week.matchup_period} is settled: {plural(summary.bets, 'bet')} ({outcomes}). "
+        f"Staked {credits(summary.staked)}, paid out {credits(summary.paid)}. Here's the recap.",
         cards=cards,
         tables=(
             *((results_table(week, games),) if games else ()),

@@ -1,5 +1,7 @@
 """Channel posts of Slack leagues ("lines are up", results) through chat.postMessage.
 
+A post's images (the recap's chart) and files follow its messages as file uploads.
+
 The outbox (commands/services/delivery.py) decides what is due and marks it sent only after Slack took
 it; this module only knows how to post one Reply to a league's channel, with the right
 workspace's token, split into as many messages as Slack's limits require. The client
@@ -18,6 +20,7 @@ from sqlalchemy import select
 
 from adapters.slack.blocks import render
 from adapters.slack.client import Sleep, web_client
+from adapters.slack.uploads import has_uploads, upload_to_channel
 from commands.context import Services
 from commands.replies import Reply
 from commands.services.delivery import deliver_pending
@@ -72,6 +75,8 @@ class SlackOutbox:
         )
         for message in render(reply):
             await client.chat_postMessage(channel=league.channel_id, **message.as_kwargs())
+        if has_uploads(reply):
+            await upload_to_channel(client, league.channel_id, reply)
 
     async def deliver_once(self) -> int:
         return await deliver_pending(self.services.db, self.services.clock, self.send, platform=PLATFORM)
