@@ -16,6 +16,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from adapters.slack.blocks import render
@@ -76,7 +77,12 @@ class SlackOutbox:
         for message in render(reply):
             await client.chat_postMessage(channel=league.channel_id, **message.as_kwargs())
         if has_uploads(reply):
-            await upload_to_channel(client, league.channel_id, reply)
+            try:
+                await upload_to_channel(client, league.channel_id, reply)
+            except SlackApiError as exc:
+                # The messages are out: failing the post now would post them again on retry.
+                # An install without files:write says so here; the post's text names the file.
+                log.warning("league %s: file upload refused: %s", league.id, exc.response.get("error"))
 
     async def deliver_once(self) -> int:
         return await deliver_pending(self.services.db, self.services.clock, self.send, platform=PLATFORM)

@@ -53,3 +53,26 @@ async def test_a_private_reply_sends_its_files_to_the_members_dm(slack, fake, mo
     [upload] = fake.completed_uploads()
     assert upload.channel_id == "DU7" and upload.data == export.data and upload.title == "Your bets"
     assert fake.calls_to("conversations.open")[0].args["users"] == "U7"
+
+
+async def test_an_install_without_files_write_still_gets_the_post_once(services, fake, clock, caplog):
+    original = fake._answer
+
+    def no_scope(method, args, team):
+        if method.startswith("files."):
+            return {"ok": False, "error": "missing_scope", "needed": "files:write"}
+        return original(method, args, team)
+
+    fake._answer = no_scope
+    for user in ("U1", "U2"):
+        invocation = Invocation("slack", TEAM, user, user, f"i-{user}", channel_id=CHANNEL)
+        await dispatch(services, invocation, "balance", {})
+    clock.advance(timedelta(days=8))
+    async with services.db.read() as session:
+        league = (await session.scalars(select(League))).one()
+    assert (await run_due(services, league)).settled
+    sender = await outbox(services, fake)
+    assert await sender.deliver_once() == 2
+    assert await sender.deliver_once() == 0  # nothing left to retry: no second copy
+    recaps = [c for c in fake.calls_to("chat.postMessage") if "Week 12 is settled" in c.args["text"]]
+    assert len(recaps) == 1 and "missing_scope" in caplog.text
