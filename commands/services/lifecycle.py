@@ -27,7 +27,7 @@ from commands.services.standings import standings
 from commands.services.weeks import SyncResult, lock_due, sync_league
 from commands.views import fantasy_standings, leaderboard, settlement_post
 from storage.database import Database
-from storage.models import League, Market, Matchup, Member, Team, Week
+from storage.models import League, Market, Matchup, Member, OutboxMessage, Team, Week
 
 log = logging.getLogger(__name__)
 
@@ -153,11 +153,11 @@ async def remind_due(db: Database, league: League, now: datetime) -> int:
     if settings.lock_reminder_minutes == 0 or league.paused:
         return 0
     window = timedelta(minutes=settings.lock_reminder_minutes)
-    posted = 0
-    async with db.write() as session:
+    # Read first: most ticks have nothing to remind of, and need not take the write lock.
+    async with db.read() as session:
         rows = (
             await session.execute(
-                select(Market, Week)
+                select(Market)
                 .join(Week, Week.id == Market.week_id)
                 .where(
                     Week.league_id == league.id,
@@ -168,51 +168,60 @@ async def remind_due(db: Database, league: League, now: datetime) -> int:
                 )
                 .order_by(Market.lock_at, Market.id)
             )
-        ).all()
-        groups: dict[tuple[int, datetime], list[Market]] = {}
-        weeks: dict[int, Week] = {}
-        for market, week in rows:
-            groups.setdefault((week.id, market.lock_at), []).append(market)
-            weeks[week.id] = week
+        ).scalars()
+        groups: dict[str, list[Market]] = {}
+        for market in rows:
+            groups.setdefault(f"reminder:week:{market.week_id}:{market.lock_at:%Y%m%dT%H%M%S}", []).append(
+                market
+            )
+        if groups:
+            queued = (
+                await session.scalars(
+                    select(OutboxMessage.dedupe_key).where(
+                        OutboxMessage.league_id == league.id, OutboxMessage.dedupe_key.in_(list(groups))
+                    )
+                )
+            ).all()
+            for key in queued:
+                groups.pop(key, None)
         if not groups:
             return 0
-        teams = {
-            t.id: t for t in (await session.scalars(select(Team).where(Team.league_id == league.id))).all()
-        }
+        teams = {t.id: t for t in (await session.scalars(select(Team).where(Team.league_id == league.id)))}
         matchup_ids = {m.matchup_id for markets in groups.values() for m in markets}
         matchups = {
-            m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.id.in_(matchup_ids)))).all()
+            m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.id.in_(matchup_ids))))
         }
-        for (week_id, lock_at), markets in groups.items():
-            games = sorted(
-                {
-                    f"{teams[matchups[m.matchup_id].home_team_id].abbrev} vs "
-                    f"{teams[matchups[m.matchup_id].away_team_id].abbrev}"
-                    for m in markets
-                    if m.kind != "prop"
-                }
-            )
-            props = sum(1 for m in markets if m.kind == "prop")
-            what = ", ".join(
-                [
-                    *((f"bets on {', '.join(games)}",) if games else ()),
-                    *((plural(props, "player prop"),) if props else ()),
-                ]
-            )
-            reply = Reply(
-                f"Locking soon: {what} lock at {local_time(lock_at, settings.tz)} "
-                f"(in {max(1, round((lock_at - now).total_seconds() / 60))} min). "
-                "Last call: `markets` to browse, `bet` to play.",
-                ephemeral=False,
-                tone=Tone.WARNING,
-            )
+    replies = {}
+    for key, markets in groups.items():
+        games = sorted(
+            {
+                f"{teams[matchups[m.matchup_id].home_team_id].abbrev} vs "
+                f"{teams[matchups[m.matchup_id].away_team_id].abbrev}"
+                for m in markets
+                if m.kind != "prop"
+            }
+        )
+        props = sum(1 for m in markets if m.kind == "prop")
+        what = ", ".join(
+            [
+                *((f"bets on {', '.join(games)}",) if games else ()),
+                *((plural(props, "player prop"),) if props else ()),
+            ]
+        )
+        lock_at = markets[0].lock_at
+        replies[key] = Reply(
+            f"Locking soon: {what} lock at {local_time(lock_at, settings.tz)} "
+            f"(in {max(1, round((lock_at - now).total_seconds() / 60))} min). "
+            "Last call: `markets` to browse, `bet` to play.",
+            ephemeral=False,
+            tone=Tone.WARNING,
+        )
+    posted = 0
+    async with db.write() as session:
+        for key, reply in replies.items():
+            # Another replica may have queued it since we looked: the key keeps one copy.
             if await enqueue_post(
-                session,
-                league_id=league.id,
-                kind="reminder",
-                dedupe_key=f"reminder:week:{week_id}:{lock_at:%Y%m%dT%H%M%S}",
-                reply=reply,
-                now=now,
+                session, league_id=league.id, kind="reminder", dedupe_key=key, reply=reply, now=now
             ):
                 posted += 1
     return posted
