@@ -27,10 +27,14 @@ def profit_figure(weeks: Sequence[int], profits: Mapping[str, Sequence[int]], ti
     from matplotlib.ticker import MaxNLocator
 
     # A bare Figure (not pyplot) keeps no global state, so concurrent recaps cannot mix.
-    figure = Figure(figsize=FIGURE_INCHES, dpi=DPI, layout="constrained")
+    # Fixed margins, not the constrained layout engine: it costs a third of the drawing time.
+    figure = Figure(figsize=FIGURE_INCHES, dpi=DPI)
+    figure.subplots_adjust(left=0.1, right=0.76, top=0.92, bottom=0.12)
     axes = figure.add_subplot()
     for name in sorted(profits, key=lambda n: (-profits[n][-1] if profits[n] else 0, n.lower())):
-        axes.plot(list(weeks), list(profits[name]), marker="o", markersize=3, linewidth=1.5, label=name)
+        axes.plot(
+            list(weeks), list(profits[name]), marker="o", markersize=3, linewidth=1.5, label=_short(name)
+        )
     axes.axhline(0, color="grey", linewidth=0.8)
     axes.set_title(title)
     axes.set_xlabel("Week")
@@ -40,6 +44,11 @@ def profit_figure(weeks: Sequence[int], profits: Mapping[str, Sequence[int]], ti
     if profits:
         axes.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     return figure
+
+
+def _short(name: str, limit: int = 24) -> str:
+    """Legend labels fit the right margin; a longer display name is shortened, not clipped."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 def png(figure: Figure) -> bytes:
