@@ -182,3 +182,17 @@ def test_reply_with_chart_survives_the_outbox_round_trip(tmp_path):
     back = reply_from_dict(reply_to_dict(Reply("x", images=(image,))))
     assert back.images[0].data == image.data
     assert io.BytesIO(back.images[0].data).read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+async def test_the_scheduler_tick_posts_the_reminder_without_a_sync_being_due(db):
+    from bot.scheduler import BookScheduler
+
+    book = await Book(db).open()
+    lock = await _first_lock(book)
+    scheduler = BookScheduler(book.services, ["console"])
+    book.clock.set(lock - timedelta(minutes=59))
+    await scheduler.tick()  # syncs (an hour has passed) and reminds
+    assert len(await _posts(book, "reminder")) == 1
+    book.clock.set(lock - timedelta(minutes=58))
+    await scheduler.tick()  # no sync due a minute later, and still only one reminder
+    assert len(await _posts(book, "reminder")) == 1
