@@ -81,6 +81,8 @@ async def lineup_efficiencies(
     if not ids:
         return []
     teams = {t.id: t.name for t in (await session.scalars(select(Team).where(Team.league_id == league.id)))}
+    # Read afresh: the caller's League may predate the sync that stored the slot counts.
+    slots = await session.scalar(select(League.lineup_slots).where(League.id == league.id))
     roster: dict[int, list[RosterPlayer]] = defaultdict(list)
     filled: dict[int, Counter[str]] = defaultdict(Counter)
     for s in (await session.scalars(select(Starter).where(Starter.matchup_id.in_(ids)))).all():
@@ -91,7 +93,7 @@ async def lineup_efficiencies(
     for b in (await session.scalars(select(BenchPlayer).where(BenchPlayer.matchup_id.in_(ids)))).all():
         roster[b.team_id].append(RosterPlayer(b.name, b.points or 0.0, tuple(b.eligible_slots or ()), False))
     return [
-        lineup_efficiency(teams[team_id], players, league.lineup_slots or filled[team_id])
+        lineup_efficiency(teams[team_id], players, slots or filled[team_id])
         for team_id, players in sorted(roster.items())
     ]
 
