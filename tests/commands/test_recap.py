@@ -76,7 +76,8 @@ async def test_sync_stores_the_bench_and_eligible_slots_and_pricing_ignores_them
     assert set(per_team.values()) <= {sum(DEMO_SLOTS.values())}
 
 
-async def test_the_recap_replaces_the_settled_post_with_results_awards_boards_and_chart(db):
+async def test_the_recap_replaces_the_settled_post_with_results_awards_boards_and_chart(any_db):
+    db = any_db
     book = await Book(db).open()
     await _bet_and_settle(book)
     [recap] = await _posts(book, "settled")
@@ -136,7 +137,8 @@ async def _first_lock(book: Book) -> datetime:
         return await session.scalar(select(Market.lock_at).order_by(Market.lock_at).limit(1))
 
 
-async def test_locking_soon_is_posted_once_per_lock_time_and_never_late(db):
+async def test_locking_soon_is_posted_once_per_lock_time_and_never_late(any_db):
+    db = any_db
     book = await Book(db).open()
     lock = await _first_lock(book)
     book.clock.set(lock - timedelta(minutes=90))
