@@ -6,10 +6,12 @@ import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import select
 
+from adapters.console.files import FileSaver
 from adapters.console.render import render
 from adapters.console.repl import ConsoleSession, DirectMessage
 from adapters.espn.client import EspnClient, EspnCookies
@@ -108,8 +110,10 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
     tz = LeagueSettings.model_validate(league.settings or {}).tz
     posts: list[str | DirectMessage] = []
 
+    files = FileSaver(Path(settings.demo.files_dir))
+
     async def send(_league: League, reply: Reply) -> str:
-        posts.append(render(reply))
+        posts.append(render(reply, files.save(reply)))
         return f"console-{len(posts)}"
 
     async def edit(_league: League, _ref: str, reply: Reply) -> None:
@@ -158,6 +162,7 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
         stdout=stdout,
         workspace_id=settings.demo.workspace,
         user=settings.demo.user,
+        files=files,
     )
     return ConsoleRuntime(db, clock, league.id, services, session)
 

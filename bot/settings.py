@@ -90,6 +90,8 @@ class OpsSettings(BaseModel):
 class DemoSettings(BaseModel):
     workspace: str = "demo"
     user: str = "alex"
+    # Where the console saves what chat would attach (the recap's chart, exports).
+    files_dir: str = "sidebet-files"
 
 
 class Settings(BaseSettings):

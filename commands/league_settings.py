@@ -45,6 +45,18 @@ class LeagueSettings(BaseModel):
         "thu 23:59", description="apply ESPN stat corrections until this after settling"
     )
     public_tickets: bool = Field(False, description="post each placed bet in the league channel")
+    recap: bool = Field(
+        True, description="after settling, post the full recap (awards, leaderboards, chart), not just totals"
+    )
+    lock_reminder_minutes: int = Field(
+        60,
+        ge=0,
+        le=1440,
+        description="post a locking-soon reminder this long before each lock time (0 = off)",
+    )
+    final_standings: bool = Field(
+        True, description="post the final standings and season chart when the season ends"
+    )
     admin_role: str = Field(
         "", max_length=64, description="Discord role id whose members may run commissioner commands"
     )

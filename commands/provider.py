@@ -27,16 +27,18 @@ class ProGame:
 
 @dataclass(frozen=True, slots=True)
 class PlayerLine:
-    """A starter in a fantasy lineup for the week being priced."""
+    """A player in a fantasy lineup: a starter (priced) or, in a bench list, a reserve."""
 
     player_id: int
     name: str
     position: str  # QB, RB, WR, TE, K, D/ST
-    slot: str  # lineup slot, e.g. "RB", "FLEX", "BE" never appears here (starters only)
+    slot: str  # lineup slot, e.g. "RB", "FLEX"; "BE"/"IR" only in a bench list
     pro_team: str  # abbreviation, "None"/"FA" for a free agent
     injury_status: str | None  # ESPN's injuryStatus ("ACTIVE", "QUESTIONABLE", "OUT", ...)
     projection: float
     points: float | None  # actual fantasy points so far; None before the player's game starts
+    # Starting slots he may fill (e.g. ("RB", "FLEX")), for the best-possible-lineup award.
+    eligible_slots: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,9 @@ class MatchupData:
     home_score: float | None  # live or final fantasy score; None before any game starts
     away_score: float | None
     is_playoff: bool = False
+    # Bench and IR players: never priced, only used to find each side's optimal lineup.
+    home_bench: tuple[PlayerLine, ...] = ()
+    away_bench: tuple[PlayerLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,8 @@ class LeagueData:
     current_matchup_period: int
     regular_season_matchup_periods: int
     final_matchup_period: int
+    # The league's starting lineup: (slot, count) pairs such as ("RB", 2), ("FLEX", 1).
+    lineup_slots: tuple[tuple[str, int], ...] = ()
 
 
 class ProviderError(Exception):

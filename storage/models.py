@@ -83,6 +83,8 @@ class League(Base):
     # until there is enough history, and pricing then uses 1.0.
     calibration_k: Mapped[float | None] = mapped_column(Float)
     calibration_fitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # ESPN's starting lineup, slot -> count (e.g. {"QB": 1, "FLEX": 1}); None before a sync.
+    lineup_slots: Mapped[dict[str, int] | None] = mapped_column(JSON)
 
 
 class Team(Base):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+
 from tabulate import tabulate
 
 from commands.replies import Reply, Table, Tone
@@ -17,7 +20,9 @@ def render_table(table: Table) -> str:
     return f"{table.title}\n{body}" if table.title else body
 
 
-def render(reply: Reply) -> str:
+def render(reply: Reply, saved: Mapping[str, Path] | None = None) -> str:
+    """The reply as text; `saved` maps each image's and file's name to where it was written."""
+    saved = saved or {}
     parts: list[str] = []
     if reply.text:
         parts.append(_PREFIX[reply.tone] + reply.text)
@@ -30,6 +35,14 @@ def render(reply: Reply) -> str:
             lines.append(f"└ {card.footer}")
         parts.append("\n".join(lines))
     parts += [render_table(t) for t in reply.tables]
-    parts += [f"[image saved: {image.filename}] {image.alt}" for image in reply.images]
+    for image in reply.images:
+        where = saved.get(image.filename)
+        parts.append(
+            f"[image saved to {where}] {image.alt}" if where else f"[image: {image.filename}] {image.alt}"
+        )
+    for file in reply.files:
+        where = saved.get(file.filename)
+        label = f"[file saved to {where}]" if where else f"[file: {file.filename}]"
+        parts.append(f"{label} {file.description}".rstrip())
     parts += list(reply.notes)
     return "\n".join(parts)

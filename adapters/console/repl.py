@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TextIO
 
+from adapters.console.files import FileSaver
 from adapters.console.render import render
 from commands.catalogue import Command, OptionType, match
 from commands.context import Invocation
@@ -93,6 +94,7 @@ class ConsoleSession:
         stdout: TextIO,
         workspace_id: str,
         user: str,
+        files: FileSaver | None = None,
     ) -> None:
         self._run_command = run_command
         self._advance = advance
@@ -103,6 +105,7 @@ class ConsoleSession:
         self._workspace = workspace_id
         self.user = user
         self.admins: set[str] = set()
+        self._files = files
 
     def _write(self, text: str) -> None:
         if text:
@@ -184,7 +187,7 @@ class ConsoleSession:
             channel_id="league",
         )
         reply = await self._run_command(invocation, command.name, args)
-        self._write(render(reply))
+        self._write(render(reply, self._files.save(reply) if self._files else None))
         await self._show_posts()
         return True
 

@@ -17,7 +17,7 @@ import discord
 from tabulate import tabulate
 
 from adapters.discord.custom_ids import Kind, encode
-from commands.replies import Button, ButtonStyle, Card, Image, Reply, Table, Tone
+from commands.replies import Attachment, Button, ButtonStyle, Card, Image, Reply, Table, Tone
 
 MAX_CONTENT = 2000
 MAX_DESCRIPTION = 4096
@@ -55,13 +55,22 @@ class Outgoing:
     content: str = ""
     embeds: list[discord.Embed] = field(default_factory=list)
     buttons: list[Button] = field(default_factory=list)
-    images: list[Image] = field(default_factory=list)
+    # Uploads: inline images (a chart) and plain files (a CSV export) alike.
+    images: list[Image | Attachment] = field(default_factory=list)
 
     def view(self) -> discord.ui.View | None:
         return build_view(self.buttons) if self.buttons else None
 
     def files(self) -> list[discord.File]:
-        return [discord.File(io.BytesIO(i.data), filename=i.filename, description=i.alt) for i in self.images]
+        return [
+            discord.File(io.BytesIO(u.data), filename=u.filename, description=_describe(u))
+            for u in self.images
+        ]
+
+
+def _describe(upload: Image | Attachment) -> str | None:
+    text = upload.alt if isinstance(upload, Image) else upload.description
+    return text[:1024] or None
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -194,13 +203,15 @@ def render(reply: Reply) -> list[Outgoing]:
         messages[-1].embeds = groups.pop(0)
     messages += [Outgoing(embeds=g) for g in groups]
     if not messages:
-        messages.append(Outgoing(content="Done." if not (reply.buttons or reply.images) else "\u200b"))
-    for start in range(0, len(reply.images), MAX_FILES):
-        chunk = list(reply.images[start : start + MAX_FILES])
+        uploads_only = reply.buttons or reply.images or reply.files
+        messages.append(Outgoing(content="Done." if not uploads_only else "\u200b"))
+    uploads: list[Image | Attachment] = [*reply.images, *reply.files]
+    for start in range(0, len(uploads), MAX_FILES):
+        chunk = uploads[start : start + MAX_FILES]
         if start == 0:
             messages[0].images = chunk
         else:
-            messages.append(Outgoing(content="(more images)", images=chunk))
+            messages.append(Outgoing(content="(more files)", images=chunk))
     for start in range(0, len(reply.buttons), MAX_BUTTONS):
         chunk = list(reply.buttons[start : start + MAX_BUTTONS])
         if start == 0:

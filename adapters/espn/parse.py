@@ -9,8 +9,9 @@ never touches the network.
 
 What `espn_api` does not decide for us, this module decides explicitly:
 
-- Only starters make a lineup (bench "BE" and "IR" slots are dropped); the FLEX slot is
-  called "FLEX" rather than espn_api's "RB/WR/TE".
+- Only starters make a lineup; bench "BE" and "IR" players go to a separate bench list that
+  pricing never reads (the recap's best-possible-lineup award does). The FLEX slot is
+  called "FLEX" rather than espn_api's "RB/WR/TE", in slots and eligible slots alike.
 - `projection` is ESPN's projection for the scoring period (statSourceId 1); `points` is the
   actual (statSourceId 0), or None while the player's game has not started (or he has no
   stat line at all), never espn_api's default of 0. That difference is what lets the book
@@ -426,7 +427,30 @@ def parse_league(league: Mapping[str, Any], pro_schedule: Mapping[str, Any] | No
             current_matchup_period=int(espn_league.currentMatchupPeriod),
             regular_season_matchup_periods=int(espn_league.settings.reg_season_count),
             final_matchup_period=max(int(k) for k in matchup_periods),
+            lineup_slots=_lineup_slots(league),
         )
+
+
+def _lineup_slots(league: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
+    """mSettings' `rosterSettings.lineupSlotCounts` as starting (slot, count) pairs.
+
+    Keyed by lineup-slot id; espn_api's own `position_slot_counts` pairs the counts with
+    labels by position in the dict, which goes wrong as soon as ESPN omits or reorders a
+    key, so the ids are mapped here. Missing settings give (), and the recap then takes
+    each team's started slots as the lineup.
+    """
+    counts = league.get("settings", {}).get("rosterSettings", {}).get("lineupSlotCounts", {})
+    if not isinstance(counts, Mapping):
+        return ()
+    slots: list[tuple[str, int]] = []
+    for key, count in sorted(counts.items(), key=lambda kv: _int_key(str(kv[0]))):
+        if not str(key).isdigit() or not _is_int(count) or count <= 0:
+            continue
+        name = POSITION_MAP.get(int(key))
+        if not isinstance(name, str) or not name or name in _NON_STARTER_SLOTS:
+            continue
+        slots.append((_SLOT_NAMES.get(name, name), int(count)))
+    return tuple(slots)
 
 
 def _team_info(team: Any, raw: Mapping[str, Any], members: Mapping[Any, Mapping[str, Any]]) -> TeamInfo:
@@ -628,6 +652,7 @@ class _Line:
     injury_status: str | None
     projection: float
     points: float | None
+    eligible_slots: tuple[str, ...] = ()
 
     def add(self, other: _Line) -> None:
         self.projection += other.projection
@@ -647,6 +672,7 @@ class _Line:
             injury_status=self.injury_status,
             projection=round(self.projection, 2),
             points=None if self.points is None else round(self.points, 2),
+            eligible_slots=self.eligible_slots,
         )
 
 
@@ -655,6 +681,7 @@ class _Side:
     team_id: int
     score: float
     lines: dict[int, _Line]
+    bench: dict[int, _Line]
 
 
 @dataclass(slots=True)
@@ -751,16 +778,16 @@ def _period_matchups(
         with _espn_errors(where):
             box = BoxScore(raw, opponents, {}, period, season)
             home = _Side(
-                team_id=int(box.home_team),
-                score=float(box.home_score),
-                lines=_lines(box.home_lineup, entries["home"], period, season, told),
+                int(box.home_team),
+                float(box.home_score),
+                *_lines(box.home_lineup, entries["home"], period, season, told),
             )
             away = None
             if "away" in entries:
                 away = _Side(
-                    team_id=int(box.away_team),
-                    score=float(box.away_score),
-                    lines=_lines(box.away_lineup, entries["away"], period, season, told),
+                    int(box.away_team),
+                    float(box.away_score),
+                    *_lines(box.away_lineup, entries["away"], period, season, told),
                 )
         key = raw.get("id", (home.team_id, away.team_id if away else None))
         yield key, _Matchup(home=home, away=away, is_playoff=bool(box.is_playoff))
@@ -827,13 +854,14 @@ def _lines(
     period: int,
     season: int,
     told: Mapping[int, GameState],
-) -> dict[int, _Line]:
+) -> tuple[dict[int, _Line], dict[int, _Line]]:
+    """The starters and the bench (BE/IR) of one side for one scoring period."""
     if len(lineup) != len(entries):  # espn_api builds one BoxPlayer per entry, in order
         raise EspnDataError("espn_api returned a lineup that does not match the roster entries")
-    lines: dict[int, _Line] = {}
+    starters: dict[int, _Line] = {}
+    bench: dict[int, _Line] = {}
     for box_player, entry in zip(lineup, entries, strict=True):
-        if box_player.slot_position in _NON_STARTER_SLOTS:
-            continue
+        lines = bench if box_player.slot_position in _NON_STARTER_SLOTS else starters
         player = _player(entry, "roster entry")
         pro_team = str(box_player.proTeam)
         state = told.get(_PRO_TEAM_IDS.get(pro_team, -1))
@@ -852,12 +880,19 @@ def _lines(
             injury_status=injury if isinstance(injury, str) and injury else None,
             projection=float(box_player.projected_points),
             points=points,
+            eligible_slots=_eligible(box_player.eligibleSlots),
         )
         if line.player_id in lines:
             lines[line.player_id].add(line)
         else:
             lines[line.player_id] = line
-    return lines
+    return starters, bench
+
+
+def _eligible(slots: Iterable[Any]) -> tuple[str, ...]:
+    """espn_api's eligible slot names, in the book's names, without bench, IR and blanks."""
+    names = (_SLOT_NAMES.get(s, s) for s in slots if isinstance(s, str) and s and s not in _NON_STARTER_SLOTS)
+    return tuple(dict.fromkeys(names))
 
 
 def _absorb(total: _Matchup, later: _Matchup) -> None:
@@ -865,11 +900,12 @@ def _absorb(total: _Matchup, later: _Matchup) -> None:
     for mine, theirs in ((total.home, later.home), (total.away, later.away)):
         if mine is None or theirs is None:
             continue
-        for player_id, line in theirs.lines.items():
-            if player_id in mine.lines:
-                mine.lines[player_id].add(line)
-            else:
-                mine.lines[player_id] = line
+        for mine_lines, their_lines in ((mine.lines, theirs.lines), (mine.bench, theirs.bench)):
+            for player_id, line in their_lines.items():
+                if player_id in mine_lines:
+                    mine_lines[player_id].add(line)
+                else:
+                    mine_lines[player_id] = line
         mine.score = theirs.score  # ESPN's matchup totals are cumulative over the periods
 
 
@@ -879,6 +915,13 @@ def _freeze_side(side: _Side | None) -> tuple[tuple[PlayerLine, ...], float | No
     lineup = tuple(line.freeze() for line in side.lines.values())
     started = any(line.points is not None for line in lineup)
     return lineup, (round(side.score, 2) if started else None)
+
+
+def _freeze_bench(side: _Side | None) -> tuple[PlayerLine, ...]:
+    if side is None:
+        return ()
+    # A player who started in one period of a two-week matchup is a starter, not a reserve.
+    return tuple(line.freeze() for pid, line in side.bench.items() if pid not in side.lines)
 
 
 def _freeze_matchup(matchup: _Matchup) -> MatchupData:
@@ -892,4 +935,6 @@ def _freeze_matchup(matchup: _Matchup) -> MatchupData:
         home_score=home_score,
         away_score=away_score,
         is_playoff=matchup.is_playoff,
+        home_bench=_freeze_bench(matchup.home),
+        away_bench=_freeze_bench(matchup.away),
     )

@@ -148,12 +148,16 @@ def button_blocks(reply: Reply) -> list[Block]:
 
 
 def image_blocks(reply: Reply) -> list[Block]:
-    # Images are bytes here; showing them needs a file upload (files:write), which this app
-    # does not ask for. Their description is shown instead, so nothing vanishes unseen.
-    return [
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": f":bar_chart: {escape(image.alt)}"}]}
-        for image in reply.images
+    """A line per image and file, which follow the message as uploads (adapters/slack/uploads.py).
+
+    The line says what is coming, and still says it if an upload is refused.
+    """
+    lines = [f":bar_chart: {escape(image.alt)}" for image in reply.images]
+    lines += [
+        f":paperclip: {escape(f.filename)}" + (f": {escape(f.description)}" if f.description else "")
+        for f in reply.files
     ]
+    return [{"type": "context", "elements": [{"type": "mrkdwn", "text": line[:3000]}]} for line in lines]
 
 
 def _block_chars(block: Any) -> int:

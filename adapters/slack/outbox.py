@@ -1,5 +1,7 @@
 """Channel posts of Slack leagues ("lines are up", results) through chat.postMessage.
 
+A post's images (the recap's chart) and files follow its messages as file uploads.
+
 The outbox (commands/services/delivery.py) decides what is due and marks it sent only after Slack took
 it; this module only knows how to post one Reply to a league's channel, with the right
 workspace's token, split into as many messages as Slack's limits require. The client
@@ -20,6 +22,7 @@ from sqlalchemy import select
 
 from adapters.slack.blocks import render
 from adapters.slack.client import Sleep, web_client
+from adapters.slack.uploads import has_uploads, upload_to_channel
 from commands.context import Services
 from commands.replies import Reply
 from commands.services.delivery import PARTS_DONE, PartialDelivery, deliver_pending
@@ -96,6 +99,13 @@ class SlackOutbox:
                 if index == 0:
                     raise
                 raise PartialDelivery(f"{PARTS_DONE}{index}") from exc
+        if has_uploads(reply):
+            try:
+                await upload_to_channel(client, league.channel_id, reply)
+            except SlackApiError as exc:
+                # The messages are out: failing the post now would post them again on retry.
+                # An install without files:write says so here; the post's text names the file.
+                log.warning("league %s: file upload refused: %s", league.id, exc.response.get("error"))
 
     async def send_dm(self, league: League, user_id: str, reply: Reply) -> None:
         """A direct message: chat.postMessage to the user id lands in the app's Messages tab."""

@@ -18,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.blocks import SlackMessage, render
+from adapters.slack.uploads import has_uploads, upload_privately, upload_to_channel
 from commands.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,18 @@ class Responder:
     async def send(self, reply: Reply, *, replace_original: bool = False) -> None:
         for index, message in enumerate(render(reply)):
             await self._post(message, public=not reply.ephemeral, replace=replace_original and index == 0)
+        if has_uploads(reply):
+            await self._upload(reply)
+
+    async def _upload(self, reply: Reply) -> None:
+        """Files cannot be ephemeral: a public reply's go to the channel, a private one's to DMs."""
+        try:
+            if not reply.ephemeral and self.channel_id:
+                await upload_to_channel(self.client, self.channel_id, reply)
+            else:
+                await upload_privately(self.client, self.user_id, reply)
+        except SlackApiError as exc:
+            log.warning("could not upload files for user %s: %s", self.user_id, exc.response.get("error"))
 
     async def _post(self, message: SlackMessage, *, public: bool, replace: bool) -> None:
         if self.response_url and self._uses < RESPONSE_URL_USES:

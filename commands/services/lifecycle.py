@@ -1,4 +1,4 @@
-"""What is due for a league right now: sync, lock, settle, re-grade, season end.
+"""What is due for a league right now: sync, reminders, lock, settle, re-grade, season end.
 
 Everything here derives what to do from the database and the clock, never from memory of
 what ran before, so it can run on a timer, after a restart, twice, from several
@@ -16,10 +16,11 @@ from sqlalchemy import select, update
 
 from commands.context import Services
 from commands.errors import Conflict
-from commands.format import plural
+from commands.format import local_time, plural
 from commands.league_settings import LeagueSettings
 from commands.metrics import SETTLEMENT_SECONDS
 from commands.provider import ProviderError
+from commands.recap import recap_post, season_chart
 from commands.replies import Reply, Table, Tone
 from commands.services.bet_notices import queue_correction_dms, queue_settlement_dms
 from commands.services.calibration import refit_calibration
@@ -30,7 +31,7 @@ from commands.services.weeks import SyncResult, lock_due, sync_league
 from commands.services.winner_role import queue_winner_role
 from commands.views import fantasy_standings, leaderboard, settlement_post
 from storage.database import Database
-from storage.models import League, Member, Week
+from storage.models import League, Market, Matchup, Member, OutboxMessage, Team, Week
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ FAILURES_BEFORE_NOTICE = 3
 class DueReport:
     sync: SyncResult | None
     locked: int = 0
+    reminders: int = 0
     settled: list[SettlementSummary] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     sync_error: ProviderError | None = None
@@ -79,13 +81,17 @@ async def settle_due(
             with SETTLEMENT_SECONDS.time():
                 summary = await settle_week(session, week, now)
             week.corrections_close_at = settings.weekly("corrections_close").next_after(now, settings.tz)
-            rows = await standings(session, league.id, week.id)
+            # The recap is the settlement post (same key): one message per week, not two.
+            if settings.recap:
+                reply = await recap_post(session, league, week, summary)
+            else:
+                reply = settlement_post(week, summary, await standings(session, league.id, week.id))
             await enqueue_post(
                 session,
                 league_id=league.id,
                 kind="settled",
                 dedupe_key=f"settled:week:{week.id}",
-                reply=settlement_post(week, summary, rows),
+                reply=reply,
                 now=now,
             )
             await queue_settlement_dms(session, league.id, week, now)
@@ -145,8 +151,96 @@ async def regrade_due(db: Database, league: League, now: datetime) -> list[Corre
     return corrections
 
 
+async def remind_due(db: Database, league: League, now: datetime) -> int:
+    """Post "locking soon" once per lock time, `lock_reminder_minutes` before it.
+
+    A lock time is a group of markets that close together (a matchup's first kickoff, or
+    a slate of props). The dedupe key is the lock time itself, so every tick inside the
+    window, and every replica, asks for the same post and the outbox keeps one. A tick
+    that comes only after the lock skips it: a reminder for something already closed is
+    noise.
+    """
+    settings = LeagueSettings.model_validate(league.settings or {})
+    if settings.lock_reminder_minutes == 0 or league.paused:
+        return 0
+    window = timedelta(minutes=settings.lock_reminder_minutes)
+    # Read first: most ticks have nothing to remind of, and need not take the write lock.
+    async with db.read() as session:
+        rows = (
+            await session.execute(
+                select(Market)
+                .join(Week, Week.id == Market.week_id)
+                .where(
+                    Week.league_id == league.id,
+                    Week.markets_open,
+                    Market.status == "open",
+                    Market.lock_at > now,
+                    Market.lock_at <= now + window,
+                )
+                .order_by(Market.lock_at, Market.id)
+            )
+        ).scalars()
+        groups: dict[str, list[Market]] = {}
+        for market in rows:
+            groups.setdefault(f"reminder:week:{market.week_id}:{market.lock_at:%Y%m%dT%H%M%S}", []).append(
+                market
+            )
+        if groups:
+            queued = (
+                await session.scalars(
+                    select(OutboxMessage.dedupe_key).where(
+                        OutboxMessage.league_id == league.id, OutboxMessage.dedupe_key.in_(list(groups))
+                    )
+                )
+            ).all()
+            for key in queued:
+                groups.pop(key, None)
+        if not groups:
+            return 0
+        teams = {t.id: t for t in (await session.scalars(select(Team).where(Team.league_id == league.id)))}
+        matchup_ids = {m.matchup_id for markets in groups.values() for m in markets}
+        matchups = {
+            m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.id.in_(matchup_ids))))
+        }
+    replies = {}
+    for key, markets in groups.items():
+        games = sorted(
+            {
+                f"{teams[matchups[m.matchup_id].home_team_id].abbrev} vs "
+                f"{teams[matchups[m.matchup_id].away_team_id].abbrev}"
+                for m in markets
+                if m.kind != "prop"
+            }
+        )
+        props = sum(1 for m in markets if m.kind == "prop")
+        what = ", ".join(
+            [
+                *((f"bets on {', '.join(games)}",) if games else ()),
+                *((plural(props, "player prop"),) if props else ()),
+            ]
+        )
+        lock_at = markets[0].lock_at
+        replies[key] = Reply(
+            f"Locking soon: {what} lock at {local_time(lock_at, settings.tz)} "
+            f"(in {max(1, round((lock_at - now).total_seconds() / 60))} min). "
+            "Last call: `markets` to browse, `bet` to play.",
+            ephemeral=False,
+            tone=Tone.WARNING,
+        )
+    posted = 0
+    async with db.write() as session:
+        for key, reply in replies.items():
+            # Another replica may have queued it since we looked: the key keeps one copy.
+            if await enqueue_post(
+                session, league_id=league.id, kind="reminder", dedupe_key=key, reply=reply, now=now
+            ):
+                posted += 1
+    return posted
+
+
 async def end_season_if_done(db: Database, league: League, sync: SyncResult, now: datetime) -> bool:
-    """After the final matchup period settles: one final standings post, then quiet."""
+    """After the final matchup period settles: one final standings post (with the season's
+    chart, unless `final_standings` is off), then quiet."""
     async with db.write() as session:
         final = await session.scalar(
             select(Week).where(
@@ -158,8 +252,12 @@ async def end_season_if_done(db: Database, league: League, sync: SyncResult, now
         )
         if final is None:
             return False
+        await session.execute(update(League).where(League.id == league.id).values(season_over=True))
+        if not LeagueSettings.model_validate(league.settings or {}).final_standings:
+            return True
         table = await fantasy_standings(session, league.id, f"{sync.season} final standings")
         bettors = await standings(session, league.id)
+        chart = await season_chart(session, league, sync.season, f"{league.name} {sync.season}: final profit")
         reply = Reply(
             f"That's the {sync.season} season. Thanks for playing! Final standings and the book's "
             "season leaderboard:",
@@ -167,6 +265,7 @@ async def end_season_if_done(db: Database, league: League, sync: SyncResult, now
                 *((table,) if table is not None else ()),
                 *leaderboard(f"{sync.season} bettors", bettors, week=False).tables,
             ),
+            images=(chart,) if chart is not None else (),
             ephemeral=False,
             tone=Tone.SUCCESS,
         )
@@ -178,7 +277,6 @@ async def end_season_if_done(db: Database, league: League, sync: SyncResult, now
             reply=reply,
             now=now,
         )
-        await session.execute(update(League).where(League.id == league.id).values(season_over=True))
     return True
 
 
@@ -265,6 +363,7 @@ async def run_due(services: Services, league: League, *, sync: bool = True) -> D
             log.warning("sync failed league=%s kind=%s", league.id, error.kind)
             report.sync_error = error
             await record_sync_failure(services.db, league, error, now)
+    report.reminders = await remind_due(services.db, league, now)
     report.locked = await lock_due(services.db, league, now)
     report.settled = await settle_due(services.db, league, now)
     report.corrections = await regrade_due(services.db, league, now)

@@ -26,7 +26,7 @@ from commands.services.pools import draw_week_pools
 from commands.services.pricing import apply_plans, matchup_model, plan_markets, record_projections
 from commands.views import lines_up_post
 from storage.database import Database
-from storage.models import League, Market, Matchup, Member, Starter, Team, Week
+from storage.models import BenchPlayer, League, Market, Matchup, Member, Starter, Team, Week
 
 
 @dataclass(slots=True)
@@ -68,7 +68,12 @@ async def sync_league(
         await session.execute(
             update(League)
             .where(League.id == league.id)
-            .values(last_synced_at=now, sync_failures=0, last_sync_error=None)
+            .values(
+                last_synced_at=now,
+                sync_failures=0,
+                last_sync_error=None,
+                lineup_slots=dict(league_data.lineup_slots) or None,
+            )
         )
     return result
 
@@ -222,11 +227,42 @@ async def _store_matchup(
             row.projection = player.projection
             row.game_id = game.game_id if game else None
             row.kickoff = game.kickoff if game else None
+            row.eligible_slots = list(player.eligible_slots) or None
         row.points = player.points
         row.game_state = _state_of(row.game_id, data_games) if row.game_id else None
     benched = [pid for pid, r in rows.items() if pid not in seen and (r.kickoff is None or now < r.kickoff)]
     for player_id in benched:
         await session.delete(rows.pop(player_id))
+    await session.flush()
+    await _store_bench(session, matchup, home, away, data, set(rows))
+
+
+async def _store_bench(
+    session: AsyncSession, matchup: Matchup, home: Team, away: Team, data: MatchupData, starters: set[int]
+) -> None:
+    """Keep the matchup's bench as ESPN has it now; pricing never reads it, awards do."""
+    rows = {
+        b.player_id: b
+        for b in (
+            await session.scalars(select(BenchPlayer).where(BenchPlayer.matchup_id == matchup.id))
+        ).all()
+    }
+    seen: set[int] = set()
+    for team, player in [(home, p) for p in data.home_bench] + [(away, p) for p in data.away_bench]:
+        if player.player_id in starters or player.player_id in seen:
+            continue  # a starter locked in at his kickoff stays a starter
+        seen.add(player.player_id)
+        row = rows.get(player.player_id)
+        if row is None:
+            row = BenchPlayer(matchup_id=matchup.id, player_id=player.player_id)
+            session.add(row)
+        row.team_id = team.id
+        row.name, row.position, row.slot = player.name, player.position, player.slot
+        row.eligible_slots = list(player.eligible_slots) or None
+        row.projection, row.points = player.projection, player.points
+    for player_id, row in rows.items():
+        if player_id not in seen:
+            await session.delete(row)
     await session.flush()
 
 

@@ -22,6 +22,7 @@ from commands.clock import ManualClock
 from commands.context import Invocation, Services
 from commands.dispatch import dispatch
 from commands.replies import Tone
+from commands.serialize import reply_from_dict
 from commands.services.lifecycle import run_due
 from storage.models import (
     Bet,
@@ -136,6 +137,64 @@ async def correct_a_result(db, sim: SeasonSim) -> dict[int, int]:
     return {b.id: b.payout for b in bets}
 
 
+FIXED_SLOTS = ("QB", "RB", "WR", "TE", "D/ST", "K")
+
+
+def known_best_lineup(sim: SeasonSim, team_id: int, period: int, slots: dict[str, int]) -> float:
+    """The best lineup the simulator's roster allowed, worked out without the engine.
+
+    With one FLEX (RB/WR/TE) a greedy fill is optimal: each position's best players take its
+    own slots, then the best of the rest takes the FLEX. An empty slot scores 0.
+    """
+    points = {
+        p.player_id: max(sim.final_points(period, p) or 0.0, 0.0) for p, _ in sim.lineup(team_id, period)
+    }
+    by_position: dict[str, list[float]] = {}
+    for player, _ in sim.lineup(team_id, period):
+        by_position.setdefault(player.position, []).append(points[player.player_id])
+    total, rest = 0.0, []
+    for position in FIXED_SLOTS:
+        ranked = sorted(by_position.get(position, []), reverse=True)
+        total += sum(ranked[: slots.get(position, 0)])
+        if position in ("RB", "WR", "TE"):
+            rest += ranked[slots.get(position, 0) :]
+    return round(total + sum(sorted(rest, reverse=True)[: slots.get("FLEX", 0)]), 2)
+
+
+async def check_recaps(db, sim: SeasonSim) -> int:
+    """Each regular-season recap names the high score and best manager the simulator predicts."""
+    async with db.read() as session:
+        league = await session.scalar(select(League))
+        names = {t.espn_team_id: t.name for t in (await session.scalars(select(Team))).all()}
+        weeks = {w.id: w.matchup_period for w in (await session.scalars(select(Week))).all()}
+        posts = (await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "settled"))).all()
+    assert league.lineup_slots == {"QB": 1, "RB": 2, "WR": 2, "TE": 1, "FLEX": 1, "D/ST": 1, "K": 1}
+    checked = 0
+    for post in posts:
+        period = weeks[int(post.dedupe_key.rsplit(":", 1)[1])]
+        if period == CORRECTED_PERIOD or period > 14:  # corrected later; two-week playoff rounds
+            continue
+        recap = reply_from_dict(post.payload)
+        awards = {f.name: f.value for c in recap.cards if c.title == "Fantasy awards" for f in c.fields}
+        teams = [t for m in sim.regular if m.matchup_period == period for t in (m.home, m.away)]
+        score = {t: sim.matchup_points(t, period) for t in teams}
+        top = min(teams, key=lambda t: (-score[t], names[t]))
+        assert awards["High score"] == f"{names[top]} ({score[top]:.2f})"
+        shares = {}
+        for t in teams:
+            best = known_best_lineup(sim, t, period, league.lineup_slots)
+            shares[t] = (score[t] / best if best else 0.0, score[t], best)
+        winner = min(teams, key=lambda t: (-shares[t][0], -shares[t][1], names[t]))
+        share, actual, best = shares[winner]
+        assert (
+            awards["Best manager"] == f"{names[winner]}: {actual:.2f} of a possible {best:.2f} ({share:.1%})"
+        )
+        [chart] = recap.images
+        assert chart.data.startswith(b"\x89PNG")
+        checked += 1
+    return checked
+
+
 @pytest.mark.parametrize("teams", [10, 12])
 async def test_a_whole_espn_season_runs_itself(db, teams):
     sim = SeasonSim(880000 + teams, 2026, teams=teams, seed=teams)
@@ -195,6 +254,19 @@ async def test_a_whole_espn_season_runs_itself(db, teams):
     assert [w.matchup_period for w in weeks] == list(range(1, 17))
     assert all(w.status == "settled" for w in weeks)
     assert posts["lines_up"] == 16 and posts["settled"] == 16 and posts["season_over"] == 1
+    assert await check_recaps(db, sim) == 13
+    async with db.read() as session:
+        final = reply_from_dict(
+            (
+                await session.scalars(
+                    select(OutboxMessage.payload).where(OutboxMessage.kind == "season_over")
+                )
+            ).one()
+        )
+        lock_groups = (await session.execute(select(Market.week_id, Market.lock_at).distinct())).all()
+    assert "final standings" in final.tables[0].title and len(final.images) == 1
+    # One "locking soon" per lock time: the timeline stops a minute before every kickoff.
+    assert posts["reminder"] == len(lock_groups)
     assert league.season_over
     assert set(playoff_matchups) == {15, 16} and playoff_matchups[16] < playoff_matchups[15] <= 2
     assert len(betted) == 16 and all(b.status in ("won", "lost", "push", "void") for b in bets)

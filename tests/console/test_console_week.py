@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -12,10 +13,21 @@ from bot.settings import Settings
 from storage.models import Bet, LedgerEntry, Market, Member, Selection
 
 
+def console_settings(tmp_path: Path) -> Settings:
+    """The demo on a fresh database, saving attachments in the test's own folder."""
+    files = str(tmp_path / "files")
+    return Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}", demo={"files_dir": files})
+
+
+def is_png(path: Path) -> bool:
+    return path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
 class Console:
-    def __init__(self, runtime, out: io.StringIO) -> None:
+    def __init__(self, runtime, out: io.StringIO, files_dir: Path) -> None:
         self.runtime = runtime
         self.out = out
+        self.files_dir = files_dir
 
     async def say(self, line: str) -> str:
         self.out.seek(0)
@@ -40,9 +52,9 @@ class Console:
 @pytest.fixture
 async def console(tmp_path):
     out = io.StringIO()
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}")
+    settings = console_settings(tmp_path)
     runtime = await build_console(settings, io.StringIO(), out)
-    yield Console(runtime, out)
+    yield Console(runtime, out, (tmp_path / "files").resolve())
     await runtime.close()
 
 
@@ -97,6 +109,9 @@ async def test_a_whole_week_in_the_console(console):
     assert "Every game of the week is final" in advanced
     assert "Week settled: 5 bets graded and paid" in advanced
     assert "#league channel" in advanced and "Week 12 is settled" in advanced
+    # The recap's chart, which chat would attach, is saved and its path printed.
+    saved = advanced.split("[image saved to ", 1)[1].split("]", 1)[0]
+    assert Path(saved).parent == c.files_dir and is_png(Path(saved))
     again = await c.say(":advance 1d")
     assert "settled" not in again.split("\n", 1)[1]
     season = await c.say("leaderboard")
@@ -134,7 +149,7 @@ async def test_a_whole_week_in_the_console(console):
 
 async def test_console_run_reads_a_script_until_quit(tmp_path):
     out = io.StringIO()
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}")
+    settings = console_settings(tmp_path)
     script = io.StringIO("help\n:now\n:admin\nconfig show\n:quit\nbalance\n")
     await run_console(settings, script, out)
     text = out.getvalue()
@@ -145,7 +160,7 @@ async def test_console_run_reads_a_script_until_quit(tmp_path):
 
 
 async def test_demo_clock_survives_a_restart(tmp_path):
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}")
+    settings = console_settings(tmp_path)
     await run_console(settings, io.StringIO(":advance 3d\n"), io.StringIO())
     out = io.StringIO()
     await run_console(settings, io.StringIO(":now\n"), out)

@@ -436,7 +436,12 @@ class FakeDiscord:
         if request.content_type.startswith("multipart/"):
             form = await request.post()
             body = json.loads(str(form.get("payload_json", "{}")))
-            body["_files"] = [getattr(v, "filename", k) for k, v in form.items() if k != "payload_json"]
+            uploads = [(k, v) for k, v in form.items() if k != "payload_json"]
+            body["_files"] = [getattr(v, "filename", k) for k, v in uploads]
+            # The uploaded bytes, so a test can decode what actually crossed the wire.
+            body["_file_data"] = [
+                v.file.read() if hasattr(v, "file") else str(v).encode() for _, v in uploads
+            ]
             return body
         return None
 
@@ -574,9 +579,14 @@ class FakeDiscord:
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
             "attachments": [
-                {"id": str(self.snowflake()), "filename": f, "size": 1, "url": "", "proxy_url": ""}
-                for f in body.get("_files", [])
+                {"id": str(self.snowflake()), "filename": f, "size": len(data), "url": "", "proxy_url": ""}
+                for f, data in zip(
+                    body.get("_files", []),
+                    body.get("_file_data", [b""] * len(body.get("_files", []))),
+                    strict=True,
+                )
             ],
+            "_file_data": body.get("_file_data", []),
             "flags": int(body.get("flags") or 0),
             "type": 0,
             "timestamp": datetime.now(UTC).isoformat(),
@@ -614,6 +624,8 @@ class FakeDiscord:
         pending = self._pending.pop(interaction_id, None)
         kind = int(body["type"])
         data = body.get("data") or {}
+        if "_files" in body:  # a multipart callback: the uploads sit beside the payload
+            data = {**data, "_files": body["_files"], "_file_data": body["_file_data"]}
         message: dict[str, Any] | None = None
         if kind == 4:
             message = self._message(self.channel_id, data, token=token)

@@ -37,6 +37,20 @@ class Posted:
 
 
 @dataclass
+class Upload:
+    """A file uploaded through files.getUploadURLExternal -> upload URL -> completeUploadExternal."""
+
+    file_id: str
+    filename: str
+    length: int
+    alt_txt: str | None
+    data: bytes | None = None  # what arrived at the upload URL
+    title: str | None = None
+    channel_id: str | None = None  # set when completeUploadExternal shares it
+    completed: bool = False
+
+
+@dataclass
 class FakeSlack:
     bot_tokens: dict[str, str] = field(default_factory=dict)  # token -> team id
     app_token: str = "xapp-1-fake"
@@ -60,6 +74,7 @@ class FakeSlack:
         self.dms_closed: set[str] = set()
         self._changed = asyncio.Condition()
         self._ids = itertools.count(1)
+        self.uploads: dict[str, Upload] = {}
         self._sockets: list[web.WebSocketResponse] = []
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -71,6 +86,7 @@ class FakeSlack:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload_url)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -180,7 +196,54 @@ class FakeSlack:
             return {"ok": True, "message_ts": f"{next(self._ids)}.000200"}
         if method == "views.open":
             return {"ok": True, "view": {"id": f"V{next(self._ids)}"}}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": f"D{args.get('users', '')}"}}
+        if method == "files.getUploadURLExternal":
+            return self._upload_url_for(args)
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(args)
         return {"ok": False, "error": "unknown_method"}
+
+    def completed_uploads(self, channel_id: str | None = None) -> list[Upload]:
+        return [
+            u
+            for u in self.uploads.values()
+            if u.completed and (channel_id is None or u.channel_id == channel_id)
+        ]
+
+    def _upload_url_for(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._ids)}"
+        self.uploads[file_id] = Upload(file_id, args["filename"], int(args["length"]), args.get("alt_txt"))
+        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files")
+        listed = json.loads(files) if isinstance(files, str) else files
+        if not listed:
+            return {"ok": False, "error": "invalid_arguments"}
+        done = []
+        for item in listed:
+            upload = self.uploads.get(item.get("id", ""))
+            # Slack refuses to complete a file whose bytes never arrived, or arrived short.
+            if upload is None or upload.data is None or len(upload.data) != upload.length:
+                return {"ok": False, "error": "file_not_found"}
+            upload.title, upload.channel_id, upload.completed = (
+                item.get("title"),
+                args.get("channel_id"),
+                True,
+            )
+            done.append({"id": upload.file_id, "name": upload.filename, "title": upload.title})
+        return {"ok": True, "files": done}
+
+    async def _upload_url(self, request: web.Request) -> web.Response:
+        upload = self.uploads.get(request.match_info["file_id"])
+        if upload is None:
+            return web.Response(status=404, text="not found")
+        upload.data = await request.read()
+        await self._notify()
+        return web.Response(text=f"OK - {len(upload.data)}")
 
     def _oauth_access(self, auth: str, args: dict[str, Any]) -> dict[str, Any]:
         expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()

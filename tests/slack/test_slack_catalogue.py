@@ -101,7 +101,9 @@ def test_manifest_has_one_command_and_exactly_the_needed_scopes():
     assert [c["command"] for c in commands] == [parsing.SLASH_COMMAND]
     assert commands[0]["should_escape"] is True  # mentions arrive as <@U123|name>
     # commands: /sidebet; chat:write: channel posts and ephemeral fallbacks; users:read: users.info
-    # for workspace admins and names. Nothing else: no channel history, no files, no user scopes.
-    assert set(bot_scopes()) == {"commands", "chat:write", "users:read"}
+    # for workspace admins and names; files:write: the recap's chart and exports (files_upload_v2);
+    # im:write: a private reply's files go to the member's DM (files cannot be ephemeral).
+    # Nothing else: no channel history, no reading files, no user scopes.
+    assert set(bot_scopes()) == {"commands", "chat:write", "users:read", "files:write", "im:write"}
     assert "user" not in data["oauth_config"]["scopes"]
     assert data["settings"]["interactivity"]["is_enabled"] is True

@@ -103,8 +103,15 @@ def upgrade() -> None:
     with op.batch_alter_table("team_projections", schema=None) as batch_op:
         batch_op.add_column(sa.Column("k", sa.Float(), nullable=False, server_default=sa.text("1.0")))
 
+    # ESPN's lineup slot counts (rosterSettings), for the optimal-lineup award.
+    with op.batch_alter_table("leagues", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("lineup_slots", sa.JSON(), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("leagues", schema=None) as batch_op:
+        batch_op.drop_column("lineup_slots")
+
     with op.batch_alter_table("team_projections", schema=None) as batch_op:
         batch_op.drop_column("k")
 
