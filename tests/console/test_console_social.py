@@ -5,15 +5,14 @@ from __future__ import annotations
 import io
 
 from bot.app import build_console
-from bot.settings import Settings
-from tests.console.test_console_week import Console
+from tests.console.test_console_week import Console, console_settings
 
 
 async def test_a_settlement_dm_is_shown_once_and_export_answers_the_commissioner(tmp_path):
     out = io.StringIO()
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}")
-    runtime = await build_console(settings, io.StringIO(), out)
-    c = Console(runtime, out)
+    runtime = await build_console(console_settings(tmp_path), io.StringIO(), out)
+    files = (tmp_path / "files").resolve()
+    c = Console(runtime, out, files)
     try:
         assert "must be one of: on, off" in await c.say("notify maybe")
         assert "Notifications on" in await c.say("notify on")
@@ -33,5 +32,9 @@ async def test_a_settlement_dm_is_shown_once_and_export_answers_the_commissioner
         assert "commissioners only" in await c.say("export")
         await c.say(":admin")
         assert "Export of" in await c.say("export")
+        # The console saves the two CSV files where chat would attach them.
+        saved = sorted(p.name for p in files.iterdir() if p.suffix == ".csv")
+        assert len(saved) == 2 and saved[0].endswith("-bets.csv") and saved[1].endswith("-ledger.csv")
+        assert (files / saved[0]).read_text(encoding="utf-8-sig").startswith("bet_id,")
     finally:
         await runtime.close()
