@@ -35,13 +35,8 @@ log = logging.getLogger(__name__)
 GAME_WINDOW_SYNC = timedelta(minutes=5)
 QUIET_SYNC = timedelta(hours=1)
 GAME_TAIL = timedelta(hours=4)  # a game is still live this long after its kickoff
-# Longer than any league's jobs take (an ESPN sync retries for well under a minute); if the
-# holder crashes, another process takes the league over after this long.
-LEASE_TTL = timedelta(minutes=10)
-
-
-def league_lease(league_id: int) -> str:
-    return f"jobs:league:{league_id}"
+LEASE_TTL = leases.LEAGUE_LEASE_TTL
+league_lease = leases.league_lease
 
 
 def sync_interval(weeks: Sequence[Week], now: datetime) -> timedelta:

@@ -20,6 +20,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from storage.database import Database
 from storage.models import JobLease
 
+# Longer than any league's jobs take (an ESPN sync retries for well under a minute); if the
+# holder crashes, another process takes the league over after this long.
+LEAGUE_LEASE_TTL = timedelta(minutes=10)
+
+
+def league_lease(league_id: int) -> str:
+    """The lease under which one process at a time works on a league's week."""
+    return f"jobs:league:{league_id}"
+
 
 def process_owner() -> str:
     """An id for this process that no other replica shares, readable in the database."""

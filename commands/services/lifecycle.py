@@ -12,7 +12,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.context import Services
 from commands.errors import Conflict
@@ -30,8 +31,9 @@ from commands.services.standings import standings
 from commands.services.weeks import SyncResult, lock_due, sync_league
 from commands.services.winner_role import queue_winner_role
 from commands.views import fantasy_standings, leaderboard, settlement_post
+from storage import leases
 from storage.database import Database
-from storage.models import League, Market, Matchup, Member, OutboxMessage, Team, Week
+from storage.models import Bet, League, Market, Matchup, Member, OutboxMessage, Team, Week
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class DueReport:
     sync: SyncResult | None
     locked: int = 0
     reminders: int = 0
+    recaps: int = 0
     settled: list[SettlementSummary] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     sync_error: ProviderError | None = None
@@ -81,19 +84,7 @@ async def settle_due(
             with SETTLEMENT_SECONDS.time():
                 summary = await settle_week(session, week, now)
             week.corrections_close_at = settings.weekly("corrections_close").next_after(now, settings.tz)
-            # The recap is the settlement post (same key): one message per week, not two.
-            if settings.recap:
-                reply = await recap_post(session, league, week, summary)
-            else:
-                reply = settlement_post(week, summary, await standings(session, league.id, week.id))
-            await enqueue_post(
-                session,
-                league_id=league.id,
-                kind="settled",
-                dedupe_key=f"settled:week:{week.id}",
-                reply=reply,
-                now=now,
-            )
+            # The week's recap post follows in `recap_due`, in a transaction of its own.
             await queue_settlement_dms(session, league.id, week, now)
             await queue_winner_role(session, league, week, settings.winner_role, now)
             log.info("settled league=%s week=%s bets=%s", league.id, week.matchup_period, summary.bets)
@@ -102,6 +93,84 @@ async def settle_due(
             # The settled weeks' scores are new evidence on how wide the lines should be.
             await refit_calibration(session, league.id, now)
     return done
+
+
+def recap_key(week_id: int) -> str:
+    return f"settled:week:{week_id}"
+
+
+async def recap_due(db: Database, league: League, now: datetime) -> int:
+    """Queue the one post of every settled week that has none yet; returns how many.
+
+    Kept out of the settlement transaction on purpose: the awards and the chart take far
+    longer than paying the bets (matplotlib alone is tenths of a second), and on SQLite the
+    settlement transaction holds the only write lock. Derived from the database like every
+    job here, so a crash between settling and this leaves the recap to the next pass, and
+    two processes racing on it queue one post (the dedupe key).
+    """
+    settings = LeagueSettings.model_validate(league.settings or {})
+    async with db.read() as session:
+        settled = (
+            await session.scalars(
+                select(Week)
+                .where(Week.league_id == league.id, Week.status == "settled")
+                .order_by(Week.season, Week.matchup_period)
+            )
+        ).all()
+        posted = set(
+            (
+                await session.scalars(
+                    select(OutboxMessage.dedupe_key).where(
+                        OutboxMessage.league_id == league.id, OutboxMessage.kind == "settled"
+                    )
+                )
+            ).all()
+        )
+        replies: list[tuple[Week, Reply]] = []
+        for week in settled:
+            if recap_key(week.id) in posted:
+                continue
+            summary = await week_summary(session, week)
+            if settings.recap:
+                reply = await recap_post(session, league, week, summary)
+            else:
+                reply = settlement_post(week, summary, await standings(session, league.id, week.id))
+            replies.append((week, reply))
+    if not replies:
+        return 0
+    queued = 0
+    async with db.write() as session:
+        for week, reply in replies:
+            queued += await enqueue_post(
+                session,
+                league_id=league.id,
+                kind="settled",
+                dedupe_key=recap_key(week.id),
+                reply=reply,
+                now=now,
+            )
+    return queued
+
+
+async def week_summary(session: AsyncSession, week: Week) -> SettlementSummary:
+    """What settling `week` came to, read back from its bets (cancelled ones never count)."""
+    summary = SettlementSummary(week.id)
+    rows = await session.execute(
+        select(
+            Bet.status,
+            func.count(),
+            func.coalesce(func.sum(Bet.stake), 0),
+            func.coalesce(func.sum(Bet.payout), 0),
+        )
+        .where(Bet.week_id == week.id, Bet.status.in_(("won", "lost", "push", "void")))
+        .group_by(Bet.status)
+    )
+    for status, count, staked, paid in rows.all():
+        summary.bets += count
+        summary.outcomes[status] += count
+        summary.staked += staked
+        summary.paid += paid
+    return summary
 
 
 async def regrade_due(db: Database, league: League, now: datetime) -> list[Correction]:
@@ -366,6 +435,7 @@ async def run_due(services: Services, league: League, *, sync: bool = True) -> D
     report.reminders = await remind_due(services.db, league, now)
     report.locked = await lock_due(services.db, league, now)
     report.settled = await settle_due(services.db, league, now)
+    report.recaps = await recap_due(services.db, league, now)
     report.corrections = await regrade_due(services.db, league, now)
     if report.sync is not None and report.settled and not league.season_over:
         report.season_over = await end_season_if_done(services.db, league, report.sync, now)
@@ -373,11 +443,27 @@ async def run_due(services: Services, league: League, *, sync: bool = True) -> D
 
 
 async def settle_now(services: Services, league: League) -> SettlementSummary:
-    """The commissioner's `settle`: refresh scores, then settle if every game is final."""
+    """The commissioner's `settle`: refresh scores, then settle if every game is final.
+
+    Under the league's job lease, like the scheduler's passes, so it never settles the same
+    week at the same moment as another process's scheduler (the payouts would still be
+    paid once, but the reply could claim a settlement another process did).
+    """
     now = services.clock.now()
+    name, owner = leases.league_lease(league.id), leases.process_owner()
+    if not await leases.claim(services.db, name, owner, now, leases.LEAGUE_LEASE_TTL):
+        raise Conflict("Sidebet is busy with this league's week right now. Try `settle` again in a minute.")
+    try:
+        return await _settle_now(services, league, now)
+    finally:
+        await leases.release(services.db, name, owner, services.clock.now())
+
+
+async def _settle_now(services: Services, league: League, now: datetime) -> SettlementSummary:
     await sync_league(services.db, league, services.providers(league), now)
     await lock_due(services.db, league, now)
     done = await settle_due(services.db, league, now, force=True)
+    await recap_due(services.db, league, now)
     if not done:
         async with services.db.read() as session:
             week = await session.scalar(

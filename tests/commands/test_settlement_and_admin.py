@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 import engine
 from commands.replies import Tone
 from commands.services.lifecycle import settle_due
+from storage import leases
 from storage.models import AuditLog, Bet, LedgerEntry, Market, Matchup, Member, Selection
 from tests.book import Book
 
@@ -221,3 +222,23 @@ async def test_admin_list_settings_parse_and_clear(db):
     await book.run("alex", "config set", admin=True, setting="admins", value="none")
     league = await book.league()
     assert LeagueSettings.model_validate(league.settings).admin_ids == frozenset()
+
+
+async def test_settle_waits_for_another_process_working_on_the_league(db):
+    """A commissioner's `settle` takes the league's job lease, as every scheduler pass does."""
+    book = await Book(db).open()
+    assert (await book.place("alex", await book.market_id("moneyline", 0), "home", 100)).tone is Tone.SUCCESS
+    book.clock.advance(timedelta(days=8))
+    league = await book.league()
+    name = leases.league_lease(league.id)
+    assert await leases.claim(db, name, "another-replica", book.clock.now(), timedelta(minutes=10))
+    before = await book.snapshot()
+    busy = await book.run("alex", "settle", admin=True)
+    assert busy.tone is Tone.ERROR and "busy with this league" in busy.text
+    assert await book.snapshot() == before
+
+    await leases.release(db, name, "another-replica", book.clock.now())
+    done = await book.run("alex", "settle", admin=True)
+    assert done.tone is Tone.SUCCESS, done.text
+    async with db.read() as session:
+        assert await session.scalar(select(func.count()).select_from(Bet).where(Bet.status == "open")) == 0
