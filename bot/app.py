@@ -24,7 +24,7 @@ from commands.context import Invocation, ProviderFactory, SeasonDetector, Servic
 from commands.dispatch import dispatch
 from commands.format import local_time, plural
 from commands.league_settings import LeagueSettings
-from commands.provider import LeagueDataProvider
+from commands.provider import LeagueDataProvider, ProviderError
 from commands.replies import Reply
 from commands.services.delivery import deliver_pending
 from commands.services.direct_delivery import deliver_direct
@@ -51,7 +51,13 @@ def provider_factory(
             return EspnLeagueProvider(
                 espn, league.espn_league_id, league.season, cookies, clock.now, parse_executor=parse_executor
             )
-        raise LookupError(f"league {league.id} has no data source configured ({league.source})")
+        # The console (and any process started without ESPN) can only serve the demo league.
+        raise ProviderError(
+            "unavailable",
+            "This Sidebet has no connection to ESPN (the console plays the demo league only), "
+            "so it can't read that league. Run `sidebet run` to link a real ESPN league.",
+            retryable=False,
+        )
 
     return provider_for
 

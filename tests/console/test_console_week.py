@@ -165,3 +165,11 @@ async def test_demo_clock_survives_a_restart(tmp_path):
     out = io.StringIO()
     await run_console(settings, io.StringIO(":now\n"), out)
     assert "Sat 12:00 PM EST" in out.getvalue()
+
+
+async def test_setup_in_the_console_explains_there_is_no_espn_here(console):
+    """The console is offline: linking a real league gets a reason, not an internal error."""
+    c = console
+    await c.say(":admin")
+    reply = await c.say("setup 123456 2026")
+    assert "no connection to ESPN" in reply and "went wrong" not in reply
