@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -59,6 +60,10 @@ FROM markets WHERE id = :market_id
 RETURNING id, week_id
 """
 
+# A separate statement rather than a column of BET_INSERT: PostgreSQL infers the JSON
+# parameter's type from an UPDATE's target column, not from an INSERT ... SELECT list.
+SNAPSHOT_SET = "UPDATE bets SET lineup_snapshot = :snapshot WHERE id = :bet_id"
+
 
 @dataclass(frozen=True, slots=True)
 class PlaceRequest:
@@ -67,6 +72,9 @@ class PlaceRequest:
     quote_id: int
     now: datetime
     max_liability: int
+    # A team owner's lineup when betting on their own matchup, stored with the bet in the
+    # same transaction (so a bet never exists without the snapshot its rule requires).
+    lineup_snapshot: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +136,8 @@ def _place(execute: Any, request: PlaceRequest, now: Any) -> Placement:
             "market_id": market_id,
         },
     )
+    if request.lineup_snapshot is not None:
+        execute(SNAPSHOT_SET, {"bet_id": bet_id, "snapshot": json.dumps(request.lineup_snapshot)})
     execute(
         LEDGER_INSERT,
         base

@@ -24,7 +24,7 @@ from commands.context import Context
 from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from commands.format import credits, local_time
 from commands.options import StakeRequest
-from commands.services.own_matchup import check_own_matchup, keep_snapshot
+from commands.services.own_matchup import check_own_matchup
 from storage.database import Database
 from storage.ledger import post_entry
 from storage.models import Bet, League, Market, Matchup, Member, Quote, Selection, Team
@@ -176,8 +176,7 @@ async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
     The fast path is one conditional write sequence in storage; only when it refuses do
     we read enough to say why, so the common case costs no extra round trips. A team
     owner's confirmation first re-reads the slip for the own-matchup rule, and a bet on
-    their own matchup gets its lineup snapshot in a second short transaction (the bet
-    writer is shared with the group-commit path and stays as it is).
+    their own matchup carries its lineup snapshot into the same transaction as the bet.
     """
     snapshot = await _own_matchup_snapshot(ctx, quote_id) if ctx.member.team_id is not None else None
     request = PlaceRequest(
@@ -186,6 +185,7 @@ async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
         quote_id=quote_id,
         now=ctx.now,
         max_liability=ctx.settings.max_liability,
+        lineup_snapshot=snapshot,
     )
     try:
         placement = await ctx.db.placer.place(request)
@@ -194,9 +194,6 @@ async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
     except IntegrityError:
         # PostgreSQL: a concurrent confirmation of the same slip inserted the bet first.
         return await _explain_refusal(ctx, quote_id, PlaceRefused("quote"))
-    if snapshot is not None:
-        async with ctx.db.write() as session:
-            await keep_snapshot(session, placement.bet_id, snapshot)
     return Placed(placement, already=False)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.errors import NotAllowed
@@ -94,13 +94,6 @@ async def lineup_snapshot(
         "projection": round(sum(s.projection for s in starters), 2),
         "starters": {str(s.player_id): {"name": s.name, "projection": s.projection} for s in starters},
     }
-
-
-async def keep_snapshot(session: AsyncSession, bet_id: int, snapshot: dict[str, Any]) -> None:
-    """Attach the snapshot to the bet (once: a repeated confirmation leaves the first one)."""
-    await session.execute(
-        update(Bet).where(Bet.id == bet_id, Bet.lineup_snapshot.is_(None)).values(lineup_snapshot=snapshot)
-    )
 
 
 @dataclass(frozen=True, slots=True)

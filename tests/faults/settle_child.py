@@ -18,7 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import event, select
 
-from commands.services.lifecycle import settle_due
+from commands.services.lifecycle import recap_due, settle_due
 from storage.database import Database
 from storage.models import League
 
@@ -39,6 +39,7 @@ async def main(path: str, league_id: int, now: datetime, kill_at: int) -> None:
     assert league is not None
     statements = 0  # count the settlement's statements only
     done = await settle_due(db, league, now)
+    await recap_due(db, league, now)  # the same scheduler pass queues the week's recap next
     await db.dispose()
     print(f"settled={len(done)} statements={statements}", flush=True)
 
