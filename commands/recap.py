@@ -232,7 +232,7 @@ async def recap_post(session: AsyncSession, league: League, week: Week, summary:
     fantasy = fantasy_awards([g for _, g in games], efficiencies)
     bets = bet_awards(await settled_bets(session, week))
     week_rows = await standings(session, league.id, week.id)
-    season_rows = await standings(session, league.id)
+    season_rows = await standings(session, league.id, season=week.season)
     chart = await season_chart(session, league, week.season, f"{league.name} {week.season}: season profit")
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items())) or "no bets"
     cards = tuple(c for c in (bets_card(bets), awards_card(fantasy)) if c is not None)

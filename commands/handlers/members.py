@@ -193,7 +193,7 @@ async def leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
             return leaderboard_view(
                 f"Week {week.matchup_period} leaderboard{suffix}", rows, week=True, note=note
             )
-        rows = await standings(session, ctx.league.id, member_ids=members)
+        rows = await standings(session, ctx.league.id, member_ids=members, season=ctx.league.season)
     return leaderboard_view(f"{ctx.league.name} - season leaderboard{suffix}", rows, week=False, note=note)
 
 

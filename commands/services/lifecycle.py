@@ -325,7 +325,7 @@ async def end_season_if_done(db: Database, league: League, sync: SyncResult, now
         if not LeagueSettings.model_validate(league.settings or {}).final_standings:
             return True
         table = await fantasy_standings(session, league.id, f"{sync.season} final standings")
-        bettors = await standings(session, league.id)
+        bettors = await standings(session, league.id, season=sync.season)
         chart = await season_chart(session, league, sync.season, f"{league.name} {sync.season}: final profit")
         reply = Reply(
             f"That's the {sync.season} season. Thanks for playing! Final standings and the book's "

@@ -14,10 +14,10 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Bet, LedgerEntry, Member
+from storage.models import Bet, LedgerEntry, Member, Week
 
 BETTING_KINDS = ("stake", "payout", "refund", "correction")
 
@@ -46,8 +46,10 @@ async def standings(
     week_id: int | None = None,
     *,
     member_ids: Collection[int] | None = None,
+    season: int | None = None,
 ) -> list[Standing]:
-    """Members ranked by score, best first: the season's, or one week's when `week_id` is given.
+    """Members ranked by score, best first: one week's when `week_id` is given, else one
+    `season`'s, else the league's whole history.
 
     `member_ids` restricts the table to those members (a pool's leaderboard); their scores
     are the same as on the whole league's table. Ties rank by balance, then by name.
@@ -69,8 +71,12 @@ async def standings(
     if week_id is not None:
         net_query = net_query.where(LedgerEntry.week_id == week_id)
         bet_query = bet_query.where(Bet.week_id == week_id)
+    elif season is not None:
+        weeks = season_weeks(league_id, season)
+        net_query = net_query.where(LedgerEntry.week_id.in_(weeks))
+        bet_query = bet_query.where(Bet.week_id.in_(weeks))
     net = {member_id: total for member_id, total in (await session.execute(net_query)).all()}
-    rebought = await rebuy_totals(session, league_id, week_id)
+    rebought = await rebuy_totals(session, league_id, week_id, season=season)
     counts: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     for member_id, status, count, staked in (await session.execute(bet_query)).all():
         counts[member_id][status] = (count, staked)
@@ -96,8 +102,15 @@ async def standings(
     return rows
 
 
-async def rebuy_totals(session: AsyncSession, league_id: int, week_id: int | None = None) -> dict[int, int]:
-    """Credits each member has rebought, in one week or over the league's whole history."""
+def season_weeks(league_id: int, season: int) -> Select[tuple[int]]:
+    """The ids of one season's weeks, as a subquery: last season's bets never count in this one's."""
+    return select(Week.id).where(Week.league_id == league_id, Week.season == season)
+
+
+async def rebuy_totals(
+    session: AsyncSession, league_id: int, week_id: int | None = None, *, season: int | None = None
+) -> dict[int, int]:
+    """Credits each member has rebought, in one week, one season or the league's whole history."""
     query = (
         select(LedgerEntry.member_id, func.sum(LedgerEntry.amount))
         .where(LedgerEntry.league_id == league_id, LedgerEntry.kind == "rebuy")
@@ -105,4 +118,6 @@ async def rebuy_totals(session: AsyncSession, league_id: int, week_id: int | Non
     )
     if week_id is not None:
         query = query.where(LedgerEntry.week_id == week_id)
+    elif season is not None:
+        query = query.where(LedgerEntry.week_id.in_(season_weeks(league_id, season)))
     return {member_id: int(total) for member_id, total in (await session.execute(query)).all()}
