@@ -14,7 +14,7 @@ import secrets
 import socket
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import delete, or_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.database import Database
@@ -50,8 +50,11 @@ async def claim(db: Database, name: str, owner: str, now: datetime, ttl: timedel
 
 
 async def release(db: Database, name: str, owner: str, now: datetime) -> None:
-    """Give the lease up early (only if still ours), so the next tick anywhere may take it."""
+    """Give the lease up early (only if still ours), so the next tick anywhere may take it.
+
+    The row is deleted rather than expired, so work that found nothing to do (a refused
+    `settle`) leaves the database exactly as it was. `now` is kept for callers' symmetry
+    with `claim`.
+    """
     async with db.write() as session:
-        await session.execute(
-            update(JobLease).where(JobLease.name == name, JobLease.owner == owner).values(expires_at=now)
-        )
+        await session.execute(delete(JobLease).where(JobLease.name == name, JobLease.owner == owner))
