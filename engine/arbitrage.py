@@ -108,9 +108,7 @@ def find_arbitrage(
     implied_of = [offer.implied for offer in offered]
     market_of = [id(offer.market) for offer in offered]
     corners = box.corners()
-    for combo, implied in _cheap_sets(on_matchup, implied_of, required - PROBABILITY_TOLERANCE):
-        if len({market_of[i] for i in combo}) < len(combo):
-            continue  # both sides of one market: its own book already answers for it
+    for combo, implied in _cheap_sets(on_matchup, implied_of, market_of, required - PROBABILITY_TOLERANCE):
         group = [offered[i] for i in combo]
         members = frozenset(combo)
         if any(smaller <= members for smaller in covering):
@@ -151,36 +149,42 @@ def _book_problem(market: PricedMarket, required: float) -> str | None:
 
 
 def _cheap_sets(
-    indices: Sequence[int], implied_of: Sequence[float], ceiling: float
+    indices: Sequence[int], implied_of: Sequence[float], market_of: Sequence[int], ceiling: float
 ) -> Iterator[tuple[tuple[int, ...], float]]:
-    """Sets of up to MAX_COMBINATION indices implying less than `ceiling`, with that sum.
+    """Sets of up to MAX_COMBINATION offers from distinct markets implying less than `ceiling`.
 
-    In the order of itertools.combinations, size by size (so subsets come before the sets
-    that contain them), and summed left to right as sum() would. A prefix that already
-    reaches the ceiling is not extended: its supersets imply more (every price implies
-    more than zero, and rounded float addition of positives never decreases).
+    Yielded with that sum, in the order of itertools.combinations, size by size (so
+    subsets come before the sets that contain them), and summed left to right as sum()
+    would. Both sides of one market are never combined: that market's own book already
+    answers for them. A prefix that already reaches the ceiling is not extended: its
+    supersets imply more (every price implies more than zero, and rounded float addition
+    of positives never decreases).
     """
     for size in range(1, MAX_COMBINATION + 1):
-        yield from _extend((), 0.0, indices, size, implied_of, ceiling)
+        yield from _extend((), (), 0.0, indices, size, implied_of, market_of, ceiling)
 
 
 def _extend(
     prefix: tuple[int, ...],
+    prefix_markets: tuple[int, ...],
     implied: float,
     rest: Sequence[int],
     size: int,
     implied_of: Sequence[float],
+    market_of: Sequence[int],
     ceiling: float,
 ) -> Iterator[tuple[tuple[int, ...], float]]:
     for position, index in enumerate(rest):
         total = implied + implied_of[index]
-        if total >= ceiling:
+        if total >= ceiling or market_of[index] in prefix_markets:
             continue
         combo = (*prefix, index)
         if len(combo) == size:
             yield combo, total
         else:
-            yield from _extend(combo, total, rest[position + 1 :], size, implied_of, ceiling)
+            markets = (*prefix_markets, market_of[index])
+            tail = rest[position + 1 :]
+            yield from _extend(combo, markets, total, tail, size, implied_of, market_of, ceiling)
 
 
 def _always_covered(regions: Sequence[HalfPlane], box: _Box, corners: Sequence[tuple[float, float]]) -> bool:
