@@ -14,7 +14,7 @@ its step, and it takes about a millisecond.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -150,41 +150,33 @@ def _book_problem(market: PricedMarket, required: float) -> str | None:
 
 def _cheap_sets(
     indices: Sequence[int], implied_of: Sequence[float], market_of: Sequence[int], ceiling: float
-) -> Iterator[tuple[tuple[int, ...], float]]:
-    """Sets of up to MAX_COMBINATION offers from distinct markets implying less than `ceiling`.
+) -> list[tuple[tuple[int, ...], float]]:
+    """Sets of up to three offers from distinct markets implying less than `ceiling`.
 
-    Yielded with that sum, in the order of itertools.combinations, size by size (so
+    Listed with that sum, in the order of itertools.combinations, size by size (so
     subsets come before the sets that contain them), and summed left to right as sum()
     would. Both sides of one market are never combined: that market's own book already
-    answers for them. A prefix that already reaches the ceiling is not extended: its
+    answers for them. A pair that already reaches the ceiling is not extended: its
     supersets imply more (every price implies more than zero, and rounded float addition
-    of positives never decreases).
+    of positives never decreases). Written out for MAX_COMBINATION = 3 because this loop
+    runs for every matchup priced.
     """
-    for size in range(1, MAX_COMBINATION + 1):
-        yield from _extend((), (), 0.0, indices, size, implied_of, market_of, ceiling)
-
-
-def _extend(
-    prefix: tuple[int, ...],
-    prefix_markets: tuple[int, ...],
-    implied: float,
-    rest: Sequence[int],
-    size: int,
-    implied_of: Sequence[float],
-    market_of: Sequence[int],
-    ceiling: float,
-) -> Iterator[tuple[tuple[int, ...], float]]:
-    for position, index in enumerate(rest):
-        total = implied + implied_of[index]
-        if total >= ceiling or market_of[index] in prefix_markets:
-            continue
-        combo = (*prefix, index)
-        if len(combo) == size:
-            yield combo, total
-        else:
-            markets = (*prefix_markets, market_of[index])
-            tail = rest[position + 1 :]
-            yield from _extend(combo, markets, total, tail, size, implied_of, market_of, ceiling)
+    cheap = [(i, implied_of[i]) for i in indices if implied_of[i] < ceiling]
+    singles: list[tuple[tuple[int, ...], float]] = [((i,), p) for i, p in cheap]
+    pairs: list[tuple[tuple[int, ...], float]] = []
+    triples: list[tuple[tuple[int, ...], float]] = []
+    for a, (i, p_i) in enumerate(cheap):
+        for b in range(a + 1, len(cheap)):
+            j, p_j = cheap[b]
+            p_ij = p_i + p_j
+            if p_ij >= ceiling or market_of[j] == market_of[i]:
+                continue
+            pairs.append(((i, j), p_ij))
+            for k, p_k in cheap[b + 1 :]:
+                p_ijk = p_ij + p_k
+                if p_ijk < ceiling and market_of[k] != market_of[i] and market_of[k] != market_of[j]:
+                    triples.append(((i, j, k), p_ijk))
+    return singles + pairs + triples
 
 
 def _always_covered(regions: Sequence[HalfPlane], box: _Box, corners: Sequence[tuple[float, float]]) -> bool:

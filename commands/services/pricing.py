@@ -135,13 +135,17 @@ def _plan(
     market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None, lock_at: datetime
 ) -> MarketPlan:
     labels = _selection_labels(market, home, away, starter)
+    first, second = market.selections
     return MarketPlan(
         kind=market.kind.value,
         subject=market.subject or "",
         label=_market_label(market, home, away, starter),
         line=market.line,
         lock_at=lock_at,
-        selections=tuple(SelectionPlan(s.side, labels[s.side], s.fair_p, s.odds) for s in market.selections),
+        selections=(
+            SelectionPlan(first.side, labels[first.side], first.fair_p, first.odds),
+            SelectionPlan(second.side, labels[second.side], second.fair_p, second.odds),
+        ),
     )
 
 
