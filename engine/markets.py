@@ -138,14 +138,16 @@ def price_prop(
 PropQuote = tuple[float, PricedSelection, PricedSelection]
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8192)
 def _prop_quote(mean: float, cv: float, margin: float) -> PropQuote | None:
     """Line and both priced sides of a prop, which depend on nothing but these three numbers.
 
     Cached because they repeat: every league that starts a player sees the same ESPN
     projection, so a week across thousands of leagues prices a few hundred distinct props
     many times over, and each costs three incomplete-gamma evaluations. The selections are
-    frozen, so sharing them between markets is safe.
+    frozen, so sharing them between markets is safe. Bounded so that a long-running bot
+    keeps at most a couple of megabytes of old quotes (the synthetic 1,000-league bench
+    week has about 1,300 distinct projections).
     """
     shape, scale = _gamma_parameters(mean, cv)
     line = round_half(gamma_median(mean, cv))
