@@ -88,7 +88,16 @@ class _Box:
 def find_arbitrage(
     markets: Sequence[PricedMarket], model: MatchupModel, min_margin: float = 0.0
 ) -> list[str]:
-    """Human-readable violations; an empty list means the quote set is safe to publish."""
+    """Human-readable violations; an empty list means the quote set is safe to publish.
+
+    Only sets whose prices imply less than `required` are tested for coverage. That skips
+    most of the geometry and reports exactly what testing every set would: a set is
+    reported when it covers, implies too little, and has no covering subset. A skipped set
+    is never reported, and every subset of a set that implies too little implies too
+    little itself (prices imply more than zero), so it was tested as before; the covering
+    subsets a reported set is measured against are therefore the same ones.
+    tests/engine/test_engine_arbitrage.py checks this against the exhaustive search.
+    """
     required = 1.0 + min_margin
     offers = [_offer(market, selection) for market in markets for selection in market.selections]
     offered = [offer for offer in offers if offer is not None]
@@ -96,24 +105,21 @@ def find_arbitrage(
     box = _Box.around(model)
     covering: list[frozenset[int]] = []
     on_matchup = [i for i, offer in enumerate(offered) if offer.region is not None]
-    for size in range(1, MAX_COMBINATION + 1):
-        for combo in combinations(on_matchup, size):
-            group = [offered[i] for i in combo]
-            if len({id(offer.market) for offer in group}) < size:
-                continue  # both sides of one market: its own book already answers for it
-            if any(smaller <= frozenset(combo) for smaller in covering):
-                continue  # a covering subset already answers for this set
-            regions = [offer.region for offer in group if offer.region is not None]
-            if not _always_covered(regions, box):
-                continue
-            covering.append(frozenset(combo))
-            implied = sum(offer.implied for offer in group)
-            if implied < required - PROBABILITY_TOLERANCE:
-                labels = " + ".join(offer.label for offer in group)
-                problems.append(
-                    f"{labels} cover every outcome but imply only {implied:.2%} "
-                    f"(need at least {required:.2%})"
-                )
+    implied_of = [offer.implied for offer in offered]
+    market_of = [id(offer.market) for offer in offered]
+    corners = box.corners()
+    for combo, implied in _cheap_sets(on_matchup, implied_of, market_of, required - PROBABILITY_TOLERANCE):
+        group = [offered[i] for i in combo]
+        members = frozenset(combo)
+        if any(smaller <= members for smaller in covering):
+            continue  # a covering subset already answers for this set
+        regions = [offer.region for offer in group if offer.region is not None]
+        if _always_covered(regions, box, corners):
+            covering.append(members)
+            labels = " + ".join(offer.label for offer in group)
+            problems.append(
+                f"{labels} cover every outcome but imply only {implied:.2%} (need at least {required:.2%})"
+            )
     return problems
 
 
@@ -142,7 +148,38 @@ def _book_problem(market: PricedMarket, required: float) -> str | None:
     return f"{sides} imply only {implied:.2%} (need at least {required:.2%})"
 
 
-def _always_covered(regions: Sequence[HalfPlane], box: _Box) -> bool:
+def _cheap_sets(
+    indices: Sequence[int], implied_of: Sequence[float], market_of: Sequence[int], ceiling: float
+) -> list[tuple[tuple[int, ...], float]]:
+    """Sets of up to three offers from distinct markets implying less than `ceiling`.
+
+    Listed with that sum, in the order of itertools.combinations, size by size (so
+    subsets come before the sets that contain them), and summed left to right as sum()
+    would. Both sides of one market are never combined: that market's own book already
+    answers for them. A pair that already reaches the ceiling is not extended: its
+    supersets imply more (every price implies more than zero, and rounded float addition
+    of positives never decreases). Written out for MAX_COMBINATION = 3 because this loop
+    runs for every matchup priced.
+    """
+    cheap = [(i, implied_of[i]) for i in indices if implied_of[i] < ceiling]
+    singles: list[tuple[tuple[int, ...], float]] = [((i,), p) for i, p in cheap]
+    pairs: list[tuple[tuple[int, ...], float]] = []
+    triples: list[tuple[tuple[int, ...], float]] = []
+    for a, (i, p_i) in enumerate(cheap):
+        for b in range(a + 1, len(cheap)):
+            j, p_j = cheap[b]
+            p_ij = p_i + p_j
+            if p_ij >= ceiling or market_of[j] == market_of[i]:
+                continue
+            pairs.append(((i, j), p_ij))
+            for k, p_k in cheap[b + 1 :]:
+                p_ijk = p_ij + p_k
+                if p_ijk < ceiling and market_of[k] != market_of[i] and market_of[k] != market_of[j]:
+                    triples.append(((i, j, k), p_ijk))
+    return singles + pairs + triples
+
+
+def _always_covered(regions: Sequence[HalfPlane], box: _Box, corners: Sequence[tuple[float, float]]) -> bool:
     """True when, on every score in the box, some selection wins or none of them loses.
 
     The scores where no selection wins form a convex polygon (the box cut by each
@@ -152,7 +189,7 @@ def _always_covered(regions: Sequence[HalfPlane], box: _Box) -> bool:
     """
     # Most sets fail at a corner of the box: such a corner, if no selection wins there, is a
     # vertex of the polygon, so finding it first gives the same answer without the search.
-    for home, away in box.corners():
+    for home, away in corners:
         nothing_wins = all(
             r.home_coef * home + r.away_coef * away <= r.threshold + _POINTS_TOLERANCE for r in regions
         )
@@ -162,7 +199,7 @@ def _always_covered(regions: Sequence[HalfPlane], box: _Box) -> bool:
     for home, away in _vertices(constraints):
         if any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
             return False
-    return any(r.excess(home, away) > _POINTS_TOLERANCE for r in regions for home, away in box.corners())
+    return any(r.excess(home, away) > _POINTS_TOLERANCE for r in regions for home, away in corners)
 
 
 def _vertices(constraints: Sequence[Constraint]) -> list[tuple[float, float]]:

@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from types import MappingProxyType
 
 from scipy.special import gammainc, gammaincc, gammaincinv
@@ -127,14 +128,35 @@ def price_prop(
     check_margin(margin)
     if starter.mean <= 0.0:
         return None
-    c = position_cv(starter.position, cv)
-    shape, scale = _gamma_parameters(starter.mean, c)
-    line = round_half(gamma_median(starter.mean, c))
+    quote = _prop_quote(starter.mean, position_cv(starter.position, cv), margin)
+    if quote is None:
+        return None
+    line, over, under = quote
+    return PricedMarket(MarketKind.PROP, str(starter.player_id), line, (over, under))
+
+
+PropQuote = tuple[float, PricedSelection, PricedSelection]
+
+
+@lru_cache(maxsize=8192)
+def _prop_quote(mean: float, cv: float, margin: float) -> PropQuote | None:
+    """Line and both priced sides of a prop, which depend on nothing but these three numbers.
+
+    Cached because they repeat: every league that starts a player sees the same ESPN
+    projection, so a week across thousands of leagues prices a few hundred distinct props
+    many times over, and each costs three incomplete-gamma evaluations. The selections are
+    frozen, so sharing them between markets is safe. Bounded so that a long-running bot
+    keeps at most a couple of megabytes of old quotes (the synthetic 1,000-league bench
+    week has about 1,300 distinct projections).
+    """
+    shape, scale = _gamma_parameters(mean, cv)
+    line = round_half(gamma_median(mean, cv))
     if line <= 0.0:
         return None
     p_over = float(gammaincc(shape, line / scale))
     p_under = float(gammainc(shape, line / scale))
-    return _two_way(MarketKind.PROP, str(starter.player_id), line, p_over, p_under, margin)
+    over, under = _two_way(MarketKind.PROP, None, line, p_over, p_under, margin).selections
+    return line, over, under
 
 
 def _gamma_parameters(mean: float, cv: float) -> tuple[float, float]:

@@ -182,10 +182,12 @@ def build_matchup_model(
 
 def _team_variance(lineup: Sequence[Starter], sds: Sequence[float], correlations: CorrelationTable) -> float:
     own = sum(sd * sd for sd in sds)
-    shared = sum(
-        correlations.rho(lineup[i], lineup[j]) * sds[i] * sds[j]
-        for i, j in combinations(range(len(lineup)), 2)
-    )
+    if not math.isfinite(own):
+        pairs = combinations(range(len(lineup)), 2)  # let 0 * inf poison the sum as it always has
+    else:
+        games = _by_game(lineup)
+        pairs = ((i, j) for i, s in enumerate(lineup) for j in games.get(s.game_id, ()) if j > i)
+    shared = sum(correlations.rho(lineup[i], lineup[j]) * sds[i] * sds[j] for i, j in pairs)
     return own + 2.0 * shared
 
 
@@ -196,8 +198,23 @@ def _cross_covariance(
     away_sd: Sequence[float],
     correlations: CorrelationTable,
 ) -> float:
-    return sum(
-        correlations.rho(h, a) * h_sd * a_sd
-        for h, h_sd in zip(home, home_sd, strict=True)
-        for a, a_sd in zip(away, away_sd, strict=True)
-    )
+    if not all(math.isfinite(sd) for sd in (*home_sd, *away_sd)):
+        pairs = ((i, j) for i in range(len(home)) for j in range(len(away)))
+    else:
+        games = _by_game(away)
+        pairs = ((i, j) for i, h in enumerate(home) for j in games.get(h.game_id, ()))
+    return sum(correlations.rho(home[i], away[j]) * home_sd[i] * away_sd[j] for i, j in pairs)
+
+
+def _by_game(lineup: Sequence[Starter]) -> dict[str, list[int]]:
+    """Positions in the lineup of the starters in each NFL game, in lineup order.
+
+    Only starters sharing a game can be correlated (CorrelationTable.rho is 0 otherwise),
+    so the sums above visit just those pairs, in the order the full double loop would:
+    leaving out terms that are exactly +0.0 does not change a float sum by a single bit.
+    """
+    games: dict[str, list[int]] = {}
+    for index, starter in enumerate(lineup):
+        if starter.game_id is not None:
+            games.setdefault(starter.game_id, []).append(index)
+    return games

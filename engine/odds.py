@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 ODDS_STEP = 5
 """Quoted odds are multiples of this: prices read like a real book's."""
@@ -36,8 +37,14 @@ def american_to_decimal(american: int) -> Fraction:
     return 1 + Fraction(100, -american)
 
 
+@lru_cache(maxsize=4096, typed=True)
 def implied_probability(american: int) -> float:
-    """The break-even probability of a price: what a bettor must beat to profit."""
+    """The break-even probability of a price: what a bettor must beat to profit.
+
+    Cached: quotes are multiples of ODDS_STEP, so a few hundred prices recur across every
+    market priced, and the exact Fraction arithmetic behind each is slow. typed=True keeps
+    110.0 and True from sharing an entry with a valid int (they must still be refused).
+    """
     return float(1 / american_to_decimal(american))
 
 

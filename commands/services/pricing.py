@@ -112,16 +112,19 @@ def plan_markets(
 
     Pass `model` when the caller already built it (to record the teams' projections too).
     """
+    rows = (*home_starters, *away_starters)
+    starters = [to_engine_starter(row) for row in rows]
     if model is None:
-        model = matchup_model(home_starters, away_starters, calibration)
+        split = len(home_starters)
+        model = engine.build_matchup_model(starters[:split], starters[split:], k=calibration)
     priced = engine.price_matchup(model, margin=settings.margin)
     problems = engine.find_arbitrage(priced, model)
     if problems:
         raise RuntimeError(f"refusing to publish prices with arbitrage: {problems}")
     plans = [_plan(m, home, away, None, matchup_lock) for m in priced]
     if settings.props:
-        for row in (*home_starters, *away_starters):
-            prop = engine.price_prop(to_engine_starter(row), margin=settings.margin)
+        for row, starter in zip(rows, starters, strict=True):
+            prop = engine.price_prop(starter, margin=settings.margin)
             if prop is not None and row.kickoff is not None:
                 lock = row.kickoff if settings.lock_mode == "matchup" else matchup_lock
                 plans.append(_plan(prop, home, away, row, lock))
@@ -132,13 +135,17 @@ def _plan(
     market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None, lock_at: datetime
 ) -> MarketPlan:
     labels = _selection_labels(market, home, away, starter)
+    first, second = market.selections
     return MarketPlan(
         kind=market.kind.value,
         subject=market.subject or "",
         label=_market_label(market, home, away, starter),
         line=market.line,
         lock_at=lock_at,
-        selections=tuple(SelectionPlan(s.side, labels[s.side], s.fair_p, s.odds) for s in market.selections),
+        selections=(
+            SelectionPlan(first.side, labels[first.side], first.fair_p, first.odds),
+            SelectionPlan(second.side, labels[second.side], second.fair_p, second.odds),
+        ),
     )
 
 

@@ -20,6 +20,14 @@ from engine import (
     price_matchup,
     winning_region,
 )
+from engine.arbitrage import (
+    MAX_COMBINATION,
+    PROBABILITY_TOLERANCE,
+    _always_covered,
+    _book_problem,
+    _Box,
+    _offer,
+)
 from engine.markets import MATCHUP_KINDS, SIDES
 
 EXAMPLE = MatchupModel(Normal(115.0, 23.0**2), Normal(105.0, 23.0**2), 0.0)
@@ -198,3 +206,93 @@ def test_brute_force_finds_the_hand_made_cases(case: int) -> None:
     ]
     assert brute_force_has_arbitrage(cases[case], tight)
     assert find_arbitrage(cases[case], tight)
+
+
+# --- the price filter agrees with testing every set ---------------------------------
+
+
+def exhaustive_find_arbitrage(
+    markets: list[PricedMarket], model: MatchupModel, min_margin: float = 0.0
+) -> list[str]:
+    """find_arbitrage as it was before it skipped sets by price: coverage tested for every set.
+
+    Kept here as the reference the shortcut must reproduce word for word and in order.
+    """
+    required = 1.0 + min_margin
+    offers = [_offer(m, s) for m in markets for s in m.selections]
+    offered = [offer for offer in offers if offer is not None]
+    problems = [problem for m in markets if (problem := _book_problem(m, required)) is not None]
+    box = _Box.around(model)
+    covering: list[frozenset[int]] = []
+    on_matchup = [i for i, offer in enumerate(offered) if offer.region is not None]
+    for size in range(1, MAX_COMBINATION + 1):
+        for combo in itertools.combinations(on_matchup, size):
+            group = [offered[i] for i in combo]
+            if len({id(offer.market) for offer in group}) < size:
+                continue
+            if any(smaller <= frozenset(combo) for smaller in covering):
+                continue
+            regions = [offer.region for offer in group if offer.region is not None]
+            if not _always_covered(regions, box, box.corners()):
+                continue
+            covering.append(frozenset(combo))
+            implied = sum(offer.implied for offer in group)
+            if implied < required - PROBABILITY_TOLERANCE:
+                labels = " + ".join(offer.label for offer in group)
+                problems.append(
+                    f"{labels} cover every outcome but imply only {implied:.2%} "
+                    f"(need at least {required:.2%})"
+                )
+    return problems
+
+
+WIDE_ODDS = st.one_of(
+    st.none(),
+    st.integers(-2000, -100).map(lambda x: x - x % 5),
+    st.integers(100, 2000).map(lambda x: x - x % 5),
+)
+
+
+@st.composite
+def full_quote_sets(draw: st.DrawFn) -> tuple[list[PricedMarket], MatchupModel, float]:
+    """All five matchup markets (plus a prop) with arbitrary lines and prices around a model."""
+    home_mean, away_mean = draw(st.integers(60, 140)), draw(st.integers(60, 140))
+    home_sd, away_sd = draw(st.integers(1, 25)), draw(st.integers(1, 25))
+    model = MatchupModel(Normal(home_mean, home_sd**2), Normal(away_mean, away_sd**2), 0.0)
+    templates = [
+        (MarketKind.MONEYLINE, None, None),
+        (MarketKind.SPREAD, None, home_mean - away_mean),
+        (MarketKind.TOTAL, None, home_mean + away_mean),
+        (MarketKind.TEAM_TOTAL, "home", home_mean),
+        (MarketKind.TEAM_TOTAL, "away", away_mean),
+        (MarketKind.PROP, "7", 15),
+    ]
+    chosen = draw(st.lists(st.sampled_from(templates), min_size=1, max_size=6, unique=True))
+    markets = []
+    for kind, subject, centre in chosen:
+        line = None if centre is None else centre + draw(st.integers(-60, 60)) / 2
+        markets.append(market(kind, line, draw(WIDE_ODDS), draw(WIDE_ODDS), subject))
+    return markets, model, draw(st.sampled_from([0.0, DEFAULT_MARGIN, 0.1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(full_quote_sets())
+def test_skipping_sets_by_price_reports_exactly_what_testing_every_set_does(
+    case: tuple[list[PricedMarket], MatchupModel, float],
+) -> None:
+    markets, model, min_margin = case
+    assert find_arbitrage(markets, model, min_margin) == exhaustive_find_arbitrage(markets, model, min_margin)
+
+
+def test_the_exhaustive_reference_reports_sure_things_the_filter_must_match() -> None:
+    """Sets the reference reports, including ones with a covering subset it must not repeat."""
+    markets = [
+        market(MarketKind.MONEYLINE, None, 120, HEAVY),
+        market(MarketKind.SPREAD, 10.0, HEAVY, 110),
+        market(MarketKind.TEAM_TOTAL, 100.0, 250, HEAVY, subject="home"),
+        market(MarketKind.TEAM_TOTAL, 100.0, 250, HEAVY, subject="away"),
+        market(MarketKind.TOTAL, 210.0, HEAVY, 250),
+    ]
+    expected = exhaustive_find_arbitrage(markets, EXAMPLE)
+    assert len(expected) >= 2
+    assert find_arbitrage(markets, EXAMPLE) == expected

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from types import MappingProxyType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine import (
     DEFAULT_CORRELATIONS,
@@ -175,3 +178,55 @@ def test_custom_cvs_and_correlations() -> None:
 def test_a_correlation_outside_minus_one_to_one_is_refused() -> None:
     with pytest.raises(ValueError):
         CorrelationTable(teammates={frozenset(("QB", "WR")): 1.5}, opponents={})
+
+
+# --- only same-game pairs are visited, and the sums stay bit for bit the same ----------
+
+
+def every_pair_model(home: list[Starter], away: list[Starter]) -> MatchupModel:
+    """build_matchup_model as a plain double loop over every pair, the definition it must match."""
+    home_sd = [starter_sd(s) for s in home]
+    away_sd = [starter_sd(s) for s in away]
+
+    def team(lineup: list[Starter], sds: list[float]) -> float:
+        own = sum(sd * sd for sd in sds)
+        shared = sum(
+            DEFAULT_CORRELATIONS.rho(lineup[i], lineup[j]) * sds[i] * sds[j]
+            for i, j in itertools.combinations(range(len(lineup)), 2)
+        )
+        return own + 2.0 * shared
+
+    cross = sum(
+        DEFAULT_CORRELATIONS.rho(h, a) * h_sd * a_sd
+        for h, h_sd in zip(home, home_sd, strict=True)
+        for a, a_sd in zip(away, away_sd, strict=True)
+    )
+    return MatchupModel(
+        Normal(sum(s.mean for s in home), team(home, home_sd)),
+        Normal(sum(s.mean for s in away), team(away, away_sd)),
+        cross,
+    )
+
+
+STARTERS = st.builds(
+    Starter,
+    player_id=st.integers(1, 99),
+    name=st.just("x"),
+    position=st.sampled_from(["QB", "RB", "WR", "TE", "K", "D/ST", "LB"]),
+    pro_team=st.sampled_from(["KC", "BUF", "SF"]),
+    game_id=st.sampled_from([None, "g1", "g2", "g3"]),
+    projection=st.floats(0.0, 60.0, allow_nan=False),
+    active=st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(STARTERS, max_size=10), st.lists(STARTERS, max_size=10))
+def test_visiting_only_same_game_pairs_changes_no_bit(home: list[Starter], away: list[Starter]) -> None:
+    assert build_matchup_model(home, away) == every_pair_model(home, away)
+
+
+def test_an_infinite_projection_is_still_refused() -> None:
+    """A non-finite sd takes the every-pair path, where 0 * inf still makes the variance NaN."""
+    with pytest.raises(ValueError, match="variance"):
+        build_matchup_model([starter("QB", math.inf), starter("K", 5.0, game_id="g2")], [])
