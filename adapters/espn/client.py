@@ -138,7 +138,8 @@ class EspnClient:
     """Shared async access to ESPN for every league; see the module docstring for why.
 
     `monotonic` is the clock of the cache (inject one in tests to expire entries without
-    sleeping); `cache_max_bytes` bounds the response bodies the cache holds (0: no cache); `transport` lets tests plug in an httpx transport. `sleep` and `rng` drive the
+    sleeping); `cache_max_bytes` bounds the response bodies the cache holds (0: no cache);
+    `transport` lets tests plug in an httpx transport. `sleep` and `rng` drive the
     backoff between retries (inject them to observe delays without waiting).
     """
 
@@ -195,6 +196,11 @@ class EspnClient:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+    @property
+    def cache_bytes(self) -> int:
+        """Bytes of response bodies the cache holds now (never more than `cache_max_bytes`)."""
+        return int(self._cache.currsize)
 
     def clear_cache(self) -> None:
         """Forget every cached answer (e.g. for a commissioner's "sync now")."""
