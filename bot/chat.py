@@ -44,6 +44,7 @@ async def run_bot(settings: Settings) -> None:
         retries=e.retries,
         max_concurrency=e.max_concurrency,
         cache_ttl=e.cache_seconds,
+        cache_max_bytes=int(e.cache_megabytes * 1024 * 1024),
     )
     # espn_api's parsing is pure Python: a process per core keeps it off the event loop's GIL.
     parse_pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1)

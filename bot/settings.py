@@ -72,6 +72,8 @@ class EspnSettings(BaseModel):
     retries: int = 3
     max_concurrency: int = 20
     cache_seconds: float = 30.0
+    # Bounds the cache by the size of what it holds, so memory does not grow with the leagues.
+    cache_megabytes: float = Field(default=8.0, ge=0)
 
 
 class OpsSettings(BaseModel):

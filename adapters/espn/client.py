@@ -13,7 +13,13 @@ bot syncs hundreds of leagues from one event loop, so this client:
 - never retries what will not get better by waiting (401/403: cookies; 404: wrong league id);
 - caches every successful answer for `cache_ttl` seconds per (league, request, cookies), and
   coalesces identical requests already in flight, so a sync that asks twice costs one request
-  and 200 leagues asking for the same NFL schedule cost one request too.
+  and 200 leagues asking for the same NFL schedule cost one request too;
+- bounds that cache by the size of the answers it holds (`cache_max_bytes` of response bodies,
+  least recently used out first, expired answers dropped as soon as anything is stored). A
+  league's box scores are only worth keeping for the seconds its own sync takes; the answers
+  every league shares (the NFL schedule, scoreboards) are asked for by each sync and so stay
+  recent. Bounded by entry count alone, a tick over 1,000 leagues kept every league's decoded
+  JSON alive (~0.6 MB each, most of a bot process's memory).
 
 The JSON is returned as decoded; parsing into the book's snapshots is `adapters.espn.parse`'s job
 (run by `adapters.espn.provider`). Cached payloads are shared between callers: treat them as
@@ -33,9 +39,10 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import httpx
+from cachetools import TLRUCache
 from espn_api.requests.constant import FANTASY_BASE_ENDPOINT
 
 from adapters.espn.errors import EspnError
@@ -56,7 +63,8 @@ PRO_SCHEDULE_TTL: Final = 3600.0
 MAX_BACKOFF: Final = 30.0
 #: Above this size, JSON is decoded in a worker thread so the event loop keeps serving others.
 _THREAD_DECODE_BYTES: Final = 256 * 1024
-_CACHE_MAX_ENTRIES: Final = 4096
+#: Default bound of the cache: response bodies up to this many bytes (decoded JSON is ~3.5x that).
+DEFAULT_CACHE_MAX_BYTES: Final = 8 * 1024 * 1024
 _USER_AGENT: Final = "Sidebet/0.1 (+fantasy league sportsbook bot; play money)"
 
 
@@ -97,6 +105,22 @@ class EspnCookies:
         return f"espn_s2={self.espn_s2}; SWID={self.swid}"
 
 
+class _Cached(NamedTuple):
+    """A cached answer, with what it weighs (its body's bytes) and how long it stays fresh."""
+
+    data: Any
+    size: int
+    ttl: float
+
+
+def _cached_until(_key: Hashable, entry: _Cached, now: float) -> float:
+    return now + entry.ttl
+
+
+def _cached_size(entry: _Cached) -> int:
+    return entry.size
+
+
 @dataclass(frozen=True, slots=True)
 class _Request:
     """One GET, with what to say about it if it fails. Holds no secrets (cookies go apart)."""
@@ -114,7 +138,8 @@ class EspnClient:
     """Shared async access to ESPN for every league; see the module docstring for why.
 
     `monotonic` is the clock of the cache (inject one in tests to expire entries without
-    sleeping); `transport` lets tests plug in an httpx transport. `sleep` and `rng` drive the
+    sleeping); `cache_max_bytes` bounds the response bodies the cache holds (0: no cache);
+    `transport` lets tests plug in an httpx transport. `sleep` and `rng` drive the
     backoff between retries (inject them to observe delays without waiting).
     """
 
@@ -128,20 +153,22 @@ class EspnClient:
         backoff: float = 0.5,
         max_concurrency: int = 20,
         cache_ttl: float = 30.0,
+        cache_max_bytes: int = DEFAULT_CACHE_MAX_BYTES,
         monotonic: Callable[[], float] = time.monotonic,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:
-        if retries < 0 or max_concurrency < 1 or timeout <= 0:
-            raise ValueError("retries >= 0, max_concurrency >= 1 and timeout > 0 are required")
+        if retries < 0 or max_concurrency < 1 or timeout <= 0 or cache_max_bytes < 0:
+            raise ValueError(
+                "retries >= 0, max_concurrency >= 1, timeout > 0 and cache_max_bytes >= 0 are required"
+            )
         self.fantasy_base = fantasy_base if fantasy_base.endswith("/") else fantasy_base + "/"
         self.site_base = site_base.rstrip("/")
         self.retries = retries
         self.backoff = backoff
         self.max_concurrency = max_concurrency
         self.cache_ttl = cache_ttl
-        self._monotonic = monotonic
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._semaphore = asyncio.Semaphore(max_concurrency)
@@ -152,7 +179,9 @@ class EspnClient:
             headers={"User-Agent": _USER_AGENT, "Accept": "application/json"},
             follow_redirects=False,  # a redirect is ESPN's login wall, never data
         )
-        self._cache: dict[Hashable, tuple[float, Any]] = {}
+        self._cache: TLRUCache[Hashable, _Cached] = TLRUCache(
+            maxsize=cache_max_bytes, ttu=_cached_until, timer=monotonic, getsizeof=_cached_size
+        )
         self._in_flight: dict[Hashable, asyncio.Future[Any]] = {}
         #: HTTP requests actually sent (retries included), and answers served from the cache.
         self.requests_sent = 0
@@ -167,6 +196,11 @@ class EspnClient:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+    @property
+    def cache_bytes(self) -> int:
+        """Bytes of response bodies the cache holds now (never more than `cache_max_bytes`)."""
+        return int(self._cache.currsize)
 
     def clear_cache(self) -> None:
         """Forget every cached answer (e.g. for a commissioner's "sync now")."""
@@ -269,11 +303,10 @@ class EspnClient:
 
     async def _get(self, request: _Request, cookies: EspnCookies | None) -> Any:
         key = (request.url, request.params, request.filter_header, cookies.cache_key if cookies else None)
-        now = self._monotonic()
         hit = self._cache.get(key)
-        if hit is not None and hit[0] > now:
+        if hit is not None:
             self.cache_hits += 1
-            return hit[1]
+            return hit.data
         pending = self._in_flight.get(key)
         if pending is not None:
             self.cache_hits += 1
@@ -281,7 +314,7 @@ class EspnClient:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._in_flight[key] = future
         try:
-            data = await self._fetch(request, cookies)
+            data, size = await self._fetch(request, cookies)
         except asyncio.CancelledError:
             future.cancel()
             raise
@@ -292,20 +325,11 @@ class EspnClient:
         else:
             future.set_result(data)
             ttl = self.cache_ttl if request.ttl is None else request.ttl
-            if ttl > 0:
-                self._store(key, self._monotonic() + ttl, data)
+            if ttl > 0 and size <= self._cache.maxsize:
+                self._cache[key] = _Cached(data, size, ttl)
             return data
         finally:
             del self._in_flight[key]
-
-    def _store(self, key: Hashable, expires: float, data: Any) -> None:
-        if len(self._cache) >= _CACHE_MAX_ENTRIES:
-            now = self._monotonic()
-            for stale in [k for k, (until, _) in self._cache.items() if until <= now]:
-                del self._cache[stale]
-            while len(self._cache) >= _CACHE_MAX_ENTRIES:
-                del self._cache[next(iter(self._cache))]  # oldest insertion first
-        self._cache[key] = (expires, data)
 
     # ------------------------------------------------------------------------ HTTP and retries
 
@@ -318,7 +342,8 @@ class EspnClient:
         step = min(MAX_BACKOFF, self.backoff * (2**attempt))
         return step / 2 + self._rng.uniform(0, step / 2)
 
-    async def _fetch(self, request: _Request, cookies: EspnCookies | None) -> Any:
+    async def _fetch(self, request: _Request, cookies: EspnCookies | None) -> tuple[Any, int]:
+        """The decoded answer, and its body's size in bytes (what it weighs in the cache)."""
         headers: dict[str, str] = {}
         if request.filter_header:
             headers["x-fantasy-filter"] = request.filter_header
@@ -374,7 +399,8 @@ class EspnClient:
                 ESPN_REQUEST_ERRORS.labels("auth").inc()
                 raise self._auth_error(request, cookies, None)
             try:
-                return await _decode(response.content)
+                body = response.content
+                return await _decode(body), len(body)
             except ValueError as exc:
                 ESPN_REQUEST_ERRORS.labels("bad_json").inc()
                 failure, truncated = f"invalid JSON ({exc})", True

@@ -240,6 +240,32 @@ async def test_cache_one_request_per_ttl_and_coalescing(fake, make, clock):
     assert fake.requests[LEAGUE_PATH.format(PUBLIC)] == 3
 
 
+async def test_cache_is_bounded_by_bytes_and_keeps_what_every_league_shares(fake, make, clock):
+    """A tick over many leagues must not keep every league's answers alive (bot memory grew with
+    each league): old leagues' answers make room, while one sync still asks once per answer."""
+    for league_id in range(7100, 7106):
+        fake.add_league(SeasonSim(league_id, SEASON, 10, seed=league_id))
+    probe = make()
+    await EspnLeagueProvider(probe, 7100, SEASON, None, clock.now).fetch_week(5)
+    one_sync = probe.cache_bytes  # one league's answers plus the NFL schedule and scoreboard
+    fake.reset_counts()
+    client = make(cache_max_bytes=int(one_sync * 1.5))
+    for league_id in range(7100, 7106):
+        provider = EspnLeagueProvider(client, league_id, SEASON, None, clock.now)
+        await provider.fetch_league()
+        await provider.fetch_week(5)
+        assert 0 < client.cache_bytes <= int(one_sync * 1.5)
+        assert fake.requests[LEAGUE_PATH.format(league_id)] == 2  # the settings were still cached
+    assert fake.requests[f"/apis/v3/games/ffl/seasons/{SEASON}"] == 1  # asked by every sync: kept
+    await EspnLeagueProvider(client, 7100, SEASON, None, clock.now).fetch_league()
+    assert fake.requests[LEAGUE_PATH.format(7100)] == 3  # the first league's answers made room
+
+    uncached = make(cache_max_bytes=0)
+    provider = EspnLeagueProvider(uncached, PUBLIC, SEASON, None, clock.now)
+    assert await provider.fetch_league() == await provider.fetch_league()
+    assert uncached.cache_bytes == 0
+
+
 async def test_shared_nfl_data_fetched_once_for_many_leagues(fake, make, clock):
     for league_id in range(7000, 7010):
         fake.add_league(SeasonSim(league_id, SEASON, 10, seed=league_id))
