@@ -5,8 +5,10 @@ Run: `python -m bench.settlement [--leagues 10000 --bets-per-league 100]`.
 What is timed: the product's own path, `settle_due(db, league, now)` for every league in
 turn, exactly as the scheduler calls it: one write transaction per league that grades
 every open bet of each final week, marks it, writes its payout ledger entry (UNIQUE dedupe
-key) and credits the balance, marks markets and the week settled and queues the league's
-results post (its standings table included).
+key) and credits the balance, and marks markets and the week settled. The league's results
+post is queued afterwards by `recap_due`, in a transaction of its own, and is not timed
+here; the DM, winner-role and calibration hooks run inside settle_due but, for these
+console leagues with nobody opted in and no projections, find nothing to do.
 
 Baseline, same data, same disk, same run: a copy of the seeded file settled by five plain
 set-based statements in one transaction (grade and mark every bet in one UPDATE..FROM,

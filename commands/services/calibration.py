@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.services.closing import closing_prices
@@ -62,23 +62,39 @@ async def _scored_matchups(session: AsyncSession, week_ids: list[int]) -> list[M
 
 
 async def team_weeks(session: AsyncSession, league_id: int, season: int | None = None) -> list[TeamWeek]:
-    """Closing projection and actual score of every team-week of the league's settled weeks."""
-    week_ids = await _settled_weeks(session, league_id, season)
-    scores: dict[tuple[int, int], float] = {}
-    for m in await _scored_matchups(session, week_ids):
-        assert m.home_score is not None and m.away_score is not None
-        scores[(m.week_id, m.home_team_id)] = m.home_score
-        scores[(m.week_id, m.away_team_id)] = m.away_score
-    if not scores:
-        return []
-    projections = (
-        await session.scalars(select(TeamProjection).where(TeamProjection.week_id.in_(week_ids)))
-    ).all()
-    return [
-        TeamWeek(actual=scores[(p.week_id, p.team_id)], mean=p.mean, sd=p.sd, k=p.k)
-        for p in projections
-        if (p.week_id, p.team_id) in scores
-    ]
+    """Closing projection and actual score of every team-week of the league's settled weeks.
+
+    One joined query rather than weeks, then matchups, then projections: this runs after
+    every league's settlement, where each statement is a round trip that 10,000 leagues pay.
+    """
+    team = TeamProjection.team_id
+    query = (
+        select(
+            TeamProjection.mean,
+            TeamProjection.sd,
+            TeamProjection.k,
+            case((Matchup.home_team_id == team, Matchup.home_score), else_=Matchup.away_score),
+        )
+        .join(Week, Week.id == TeamProjection.week_id)
+        .join(
+            Matchup,
+            and_(
+                Matchup.week_id == TeamProjection.week_id,
+                or_(Matchup.home_team_id == team, Matchup.away_team_id == team),
+            ),
+        )
+        .where(
+            Week.league_id == league_id,
+            Week.status == "settled",
+            Matchup.home_score.is_not(None),
+            Matchup.away_score.is_not(None),
+        )
+        .order_by(TeamProjection.id)
+    )
+    if season is not None:
+        query = query.where(Week.season == season)
+    rows = (await session.execute(query)).all()
+    return [TeamWeek(actual=actual, mean=mean, sd=sd, k=k) for mean, sd, k, actual in rows]
 
 
 async def moneyline_forecasts(session: AsyncSession, league_id: int, season: int | None) -> list[Forecast]:

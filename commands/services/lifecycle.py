@@ -33,7 +33,18 @@ from commands.services.winner_role import queue_winner_role
 from commands.views import fantasy_standings, leaderboard, settlement_post
 from storage import leases
 from storage.database import Database
-from storage.models import Bet, League, Market, Matchup, Member, OutboxMessage, Team, Week
+from storage.models import (
+    Bet,
+    League,
+    Market,
+    Matchup,
+    Member,
+    OutboxMessage,
+    Team,
+    TeamProjection,
+    Tenant,
+    Week,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,14 +81,22 @@ async def settle_due(
     settings = LeagueSettings.model_validate(league.settings or {})
     done: list[SettlementSummary] = []
     async with db.write() as session:
-        weeks = (
-            await session.scalars(
-                select(Week)
+        # Every statement costs a round trip to the driver's thread, and 10,000 leagues
+        # settle in one pass: the two questions that decide whether the DM and winner-role
+        # hooks have anything to do ride along with the weeks query instead of each hook
+        # asking (and finding nothing) once per week.
+        platform = select(Tenant.platform).where(Tenant.id == league.tenant_id).scalar_subquery()
+        opted_in = select(Member.id).where(Member.league_id == league.id, Member.dm_opt_in.is_(True)).exists()
+        projected = select(TeamProjection.id).where(TeamProjection.week_id == Week.id).exists()
+        rows = (
+            await session.execute(
+                select(Week, platform, opted_in, projected)
                 .where(Week.league_id == league.id, Week.status != "settled", Week.final_at.is_not(None))
                 .order_by(Week.season, Week.matchup_period)
             )
         ).all()
-        for week in weeks:
+        new_evidence = False
+        for week, tenant_platform, any_opted_in, has_projections in rows:
             due = settle_time(week, settings)
             if not force and (due is None or now < due):
                 continue
@@ -85,12 +104,18 @@ async def settle_due(
                 summary = await settle_week(session, week, now)
             week.corrections_close_at = settings.weekly("corrections_close").next_after(now, settings.tz)
             # The week's recap post follows in `recap_due`, in a transaction of its own.
-            await queue_settlement_dms(session, league.id, week, now)
-            await queue_winner_role(session, league, week, settings.winner_role, now)
+            if any_opted_in:
+                await queue_settlement_dms(session, league.id, week, now)
+            if tenant_platform == "discord":  # only Discord has roles (queue_winner_role checks too)
+                await queue_winner_role(session, league, week, settings.winner_role, now)
             log.info("settled league=%s week=%s bets=%s", league.id, week.matchup_period, summary.bets)
             done.append(summary)
-        if done:
-            # The settled weeks' scores are new evidence on how wide the lines should be.
+            new_evidence = new_evidence or bool(has_projections)
+        if new_evidence:
+            # The settled weeks' scores against their closing projections are new evidence
+            # on how wide the lines should be. A week priced without projections adds no
+            # team-week to the fit, so the refit (a join over the league's history) would
+            # find what it found last time and is skipped.
             await refit_calibration(session, league.id, now)
     return done
 

@@ -41,22 +41,22 @@ def market_result(
     return engine.MatchupResult(home_score=matchup.home_score or 0.0, away_score=matchup.away_score or 0.0)
 
 
-async def _week_results(
-    session: AsyncSession, week: Week, *, with_starters: bool = True
-) -> tuple[dict[int, Matchup], dict[int, dict[int, Starter]]]:
-    """The week's matchups and, per matchup, its starters by player id: what grading reads.
+async def _week_starters(session: AsyncSession, matchup_ids: list[int]) -> dict[int, dict[int, Starter]]:
+    """Per matchup, its starters by player id: what prop markets are graded from."""
+    starters: dict[int, dict[int, Starter]] = {}
+    for row in (await session.scalars(select(Starter).where(Starter.matchup_id.in_(matchup_ids)))).all():
+        starters.setdefault(row.matchup_id, {})[row.player_id] = row
+    return starters
 
-    Starters are only read when a prop market needs them (with_starters).
-    """
+
+async def _week_results(
+    session: AsyncSession, week: Week
+) -> tuple[dict[int, Matchup], dict[int, dict[int, Starter]]]:
+    """The week's matchups and, per matchup, its starters by player id: what grading reads."""
     matchups = {
         m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
     }
-    starters: dict[int, dict[int, Starter]] = {}
-    if not with_starters:
-        return matchups, starters
-    for row in (await session.scalars(select(Starter).where(Starter.matchup_id.in_(list(matchups))))).all():
-        starters.setdefault(row.matchup_id, {})[row.player_id] = row
-    return matchups, starters
+    return matchups, await _week_starters(session, list(matchups))
 
 
 async def settle_week(session: AsyncSession, week: Week, now: datetime) -> SettlementSummary:
@@ -71,17 +71,23 @@ async def settle_week(session: AsyncSession, week: Week, now: datetime) -> Settl
     crash part-way leaves the week exactly as it was.
     """
     summary = SettlementSummary(week.id)
-    markets = {
-        m.id: m
-        for m in (
-            await session.scalars(
-                select(Market).where(Market.week_id == week.id, Market.status.in_(("open", "locked")))
-            )
-        ).all()
-    }
+    # Markets and their matchups in one query: each statement is a round trip to the
+    # driver's thread, paid once per league per pass.
+    rows = (
+        await session.execute(
+            select(Market, Matchup)
+            .join(Matchup, Matchup.id == Market.matchup_id)
+            .where(Market.week_id == week.id, Market.status.in_(("open", "locked")))
+        )
+    ).all()
+    markets = {market.id: market for market, _ in rows}
     if markets:
-        props = any(m.kind == engine.MarketKind.PROP for m in markets.values())
-        matchups, starters = await _week_results(session, week, with_starters=props)
+        matchups = {matchup.id: matchup for _, matchup in rows}
+        starters = (
+            await _week_starters(session, list(matchups))
+            if any(m.kind == engine.MarketKind.PROP for m in markets.values())
+            else {}
+        )
         results = {
             m.id: market_result(m, matchups[m.matchup_id], starters.get(m.matchup_id, {}))
             for m in markets.values()

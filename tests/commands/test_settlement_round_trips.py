@@ -1,0 +1,57 @@
+"""Settling a league costs a fixed handful of SQL statements, however many bets it holds.
+
+On SQLite every statement is several hand-offs to the driver's thread, and a scheduler
+pass settles every league in turn, so the statement count per league is what settlement
+of 10,000 leagues costs (bench/settlement.py measures the time). The hooks that run after
+a week settles (settlement DMs, the Discord winner role, the calibration refit) must ask
+nothing of the database when they have nothing to do: the weeks query already says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, select
+
+from bench.settlement import NOW, seed
+from commands.services.lifecycle import settle_due
+from storage.database import Database
+from storage.migrate import upgrade_to_head
+from storage.models import League
+
+# BEGIN, the weeks (with the hooks' checks), markets with matchups, open bets; then mark
+# bets, insert payouts, move balances, mark markets, mark the week.
+STATEMENTS_PER_LEAGUE = 9
+
+
+async def test_a_league_settles_in_the_same_few_statements_whatever_its_bets(tmp_path: Path) -> None:
+    path = tmp_path / "settle.db"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await upgrade_to_head(db)
+    await db.dispose()
+    seed(path, leagues=2, bets_per_league=40)
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with db.read() as session:
+            leagues = (await session.scalars(select(League).order_by(League.id))).all()
+        counts = []
+        for league in leagues:
+            statements.clear()
+            [summary] = await settle_due(db, league, NOW)
+            assert summary.bets == 40
+            counts.append(len(statements))
+        assert counts == [STATEMENTS_PER_LEAGUE] * 2, statements
+        # A console league with nobody opted in to DMs and no projections: no hook queried.
+        assert not any("outbox" in s or s.lstrip().startswith("SELECT team_projections") for s in statements)
+        statements.clear()
+        assert await settle_due(db, leagues[0], NOW, force=True) == []
+        assert len(statements) == 2  # BEGIN and the weeks query, which finds nothing left
+    finally:
+        await db.dispose()
