@@ -20,9 +20,8 @@ from sqlalchemy import update
 from commands.clock import Clock
 from commands.replies import Reply
 from commands.serialize import reply_from_dict
-from commands.services.outbox_claims import claim_pending
+from commands.services.outbox_claims import PROCESS_OWNER, claim_pending, record_failed_attempt
 from storage.database import Database
-from storage.leases import process_owner
 from storage.models import League, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -46,8 +45,6 @@ class PartialDelivery(Exception):
 Send = Callable[[League, Reply], Awaitable[str | None]]
 Edit = Callable[[League, str, Reply], Awaitable[None]]
 MAX_ATTEMPTS = 20
-# This process's name on the posts it claims (other replicas have their own).
-PROCESS_OWNER = process_owner()
 
 
 async def deliver_pending(
@@ -80,19 +77,8 @@ async def deliver_pending(
             cause = exc.__cause__ if isinstance(exc, PartialDelivery) and exc.__cause__ else exc
             log.warning("outbox post %s failed: %s", message.id, type(cause).__name__)
             progress = {"message_ref": exc.ref} if isinstance(exc, PartialDelivery) else {}
-            async with db.write() as session:
-                await session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == message.id)
-                    .values(
-                        attempts=OutboxMessage.attempts + 1,
-                        last_error=type(cause).__name__,
-                        status="failed" if message.attempts + 1 >= MAX_ATTEMPTS else "pending",
-                        claimed_by=None,
-                        claimed_until=None,
-                        **progress,
-                    )
-                )
+            final = message.attempts + 1 >= MAX_ATTEMPTS
+            await record_failed_attempt(db, message.id, type(cause).__name__, final=final, **progress)
             continue
         if ref is not None and ref.startswith(PARTS_DONE):
             ref = None  # the post is complete; a later revision starts from its first part

@@ -20,15 +20,18 @@ from sqlalchemy import update
 from commands.clock import Clock
 from commands.replies import Reply
 from commands.serialize import reply_from_dict, reply_to_dict
-from commands.services.outbox_claims import DIRECT_KINDS, DM_KIND, claim_pending
+from commands.services.outbox_claims import (
+    DIRECT_KINDS,
+    DM_KIND,
+    PROCESS_OWNER,
+    claim_pending,
+    record_failed_attempt,
+)
 from storage.database import Database
-from storage.leases import process_owner
 from storage.models import League, OutboxMessage
 
 log = logging.getLogger(__name__)
 
-# This process's name on the items it claims.
-PROCESS_OWNER = process_owner()
 
 MAX_DIRECT_ATTEMPTS = 10
 
@@ -104,12 +107,12 @@ async def deliver_direct(
                     await apply_role(change)
         except Undeliverable as refused:
             log.warning("outbox %s %s refused for good: %s", message.kind, message.id, refused)
-            await _record_failure(db, message, str(refused), final=True)
+            await record_failed_attempt(db, message.id, str(refused), final=True)
             continue
         except Exception as exc:
             log.warning("outbox %s %s failed: %s", message.kind, message.id, type(exc).__name__)
             final = message.attempts + 1 >= MAX_DIRECT_ATTEMPTS
-            await _record_failure(db, message, type(exc).__name__, final=final)
+            await record_failed_attempt(db, message.id, type(exc).__name__, final=final)
             continue
         async with db.write() as session:
             await session.execute(
@@ -125,19 +128,3 @@ async def deliver_direct(
             )
         delivered += 1
     return delivered
-
-
-async def _record_failure(db: Database, message: OutboxMessage, error: str, *, final: bool) -> None:
-    async with db.write() as session:
-        await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message.id)
-            .values(
-                attempts=OutboxMessage.attempts + 1,
-                last_error=error[:500],
-                status="failed" if final else "pending",
-                # Released, so the next pass (of any process) may try it again.
-                claimed_by=None,
-                claimed_until=None,
-            )
-        )

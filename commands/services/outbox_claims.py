@@ -11,12 +11,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 
 from storage.database import Database
+from storage.leases import process_owner
 from storage.models import League, OutboxMessage, Tenant
 
 DM_KIND = "dm"
 ROLE_KIND = "winner_role"
 # Outbox kinds that are not channel posts; channel delivery skips them.
 DIRECT_KINDS = (DM_KIND, ROLE_KIND)
+# This process's name on the outbox rows it claims (other replicas have their own); one
+# name for channel posts and direct items alike.
+PROCESS_OWNER = process_owner()
 
 # How long a claimed batch stays reserved for the process that claimed it: far longer than
 # delivering a batch takes, even through a platform's rate limits (Slack allows about one
@@ -86,3 +90,24 @@ async def claim_pending(
             )
         ).all()
     return [(message, league) for message, league in rows]
+
+
+async def record_failed_attempt(
+    db: Database, message_id: int, error: str, *, final: bool, **extra: object
+) -> None:
+    """Count a failed delivery and release the row's claim, so the next pass of any process
+    may retry it (unless `final`). `extra` carries loop-specific columns (a split post's progress).
+    """
+    async with db.write() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(
+                attempts=OutboxMessage.attempts + 1,
+                last_error=error[:500],
+                status="failed" if final else "pending",
+                claimed_by=None,
+                claimed_until=None,
+                **extra,
+            )
+        )
