@@ -78,3 +78,15 @@ def test_readme_documents_every_command_and_setting():
         assert f"`{command.usage}`" in readme, f"README lacks `{command.usage}`"
     for name in LeagueSettings.model_fields:
         assert f"| `{name}` |" in readme, f"README lacks setting {name}"
+
+
+def test_the_example_config_names_every_league_setting():
+    """config.example.toml is where an operator looks first; it must point at each league setting."""
+    import re
+    from pathlib import Path
+
+    from commands.league_settings import LeagueSettings
+
+    example = Path(__file__).resolve().parents[2].joinpath("config.example.toml").read_text()
+    for name in LeagueSettings.model_fields:
+        assert re.search(rf"\b{name}\b", example), f"config.example.toml does not name {name}"
