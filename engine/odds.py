@@ -29,8 +29,15 @@ def _check_american(american: int) -> None:
         raise ValueError(f"American odds must be <= -100 or >= +100, got {american}")
 
 
+@lru_cache(maxsize=4096, typed=True)
 def american_to_decimal(american: int) -> Fraction:
-    """Decimal odds (returned per credit staked, stake included), exactly."""
+    """Decimal odds (returned per credit staked, stake included), exactly.
+
+    Cached: settlement prices every bet, quotes are multiples of ODDS_STEP so a few hundred
+    prices recur, and building a Fraction costs more than the rest of a payout. typed=True
+    keeps True and 110.0 from sharing a valid int's entry (they must still be refused);
+    Fractions are immutable, so sharing one is safe.
+    """
     _check_american(american)
     if american > 0:
         return 1 + Fraction(american, 100)

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_
 
 from storage.placement import SessionPlacer, SqliteGroupPlacer
 
@@ -126,5 +127,7 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         # that reads and then writes while another process holds the lock fails at once
         # with "database is locked" (SQLite runs no busy handler for that upgrade), whereas
         # BEGIN IMMEDIATE waits out busy_timeout, so several processes on one file queue.
+        # Sent to aiosqlite directly: one hand-off to its thread instead of the adapter's
+        # cursor, execute and close (every write transaction pays this).
         if not conn.get_execution_options().get("sidebet_read_only"):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            await_(conn.connection.driver_connection.execute_fetchall("BEGIN IMMEDIATE"))

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal, TypedDict
 
-from sqlalchemy import bindparam, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import LedgerEntry, Member
+from storage import row_sets
+from storage.models import Member
 from storage.types import UTCDateTime
 
 # "reset" takes away what is left of a week in the weekly-reset bankroll mode, before the grant.
@@ -110,15 +110,40 @@ async def _insert_and_move(session: AsyncSession, params: dict[str, object]) -> 
     return True
 
 
+_CREDIT_COLUMNS: row_sets.Columns = (
+    ("league_id", "bigint"),
+    ("member_id", "bigint"),
+    ("kind", "text"),
+    ("amount", "bigint"),
+    ("bet_id", "bigint"),
+    ("week_id", "bigint"),
+    ("memo", "text"),
+    ("dedupe_key", "text"),
+)
+# `WHERE true` lets SQLite parse ON CONFLICT after an INSERT ... SELECT.
+_CREDITS_INSERT = """
+INSERT INTO ledger (league_id, member_id, kind, amount, bet_id, week_id, memo, dedupe_key, created_at)
+SELECT r.league_id, r.member_id, r.kind, r.amount, r.bet_id, r.week_id, r.memo, r.dedupe_key, :now
+FROM {rows} WHERE true
+ON CONFLICT (member_id, dedupe_key) DO NOTHING
+RETURNING member_id, amount
+"""
+_BALANCES_MOVE = """
+UPDATE members SET balance = members.balance + r.amount FROM {rows} WHERE members.id = r.member_id
+"""
+_MOVE_COLUMNS: row_sets.Columns = (("member_id", "bigint"), ("amount", "bigint"))
+
+
 async def post_credits(session: AsyncSession, credits: Sequence[Credit], now: datetime) -> int:
     """Record many credits at once and move each member's balance by what was recorded.
 
     Settlement pays a whole league's bets in one transaction; one statement per entry
-    made that cost three round trips per bet. Here the entries go in as multi-row INSERTs
-    (ON CONFLICT DO NOTHING on the dedupe key, RETURNING what was actually inserted) and
-    each member's balance moves once by the sum of their inserted entries, so the balance
-    still equals the ledger and a key already used moves nothing. Credits only: a credit
-    cannot overdraw, so no per-entry balance check is needed. Returns entries inserted.
+    made that cost three round trips per bet. Here the entries go in as one INSERT over
+    a JSON row set (storage.row_sets; ON CONFLICT DO NOTHING on the dedupe key,
+    RETURNING what was actually inserted) and each member's balance moves once by the sum
+    of their inserted entries, so the balance still equals the ledger and a key already
+    used moves nothing. Credits only: a credit cannot overdraw, so no per-entry balance
+    check is needed. Returns entries inserted.
     """
     for credit in credits:
         amount = credit["amount"]
@@ -128,26 +153,31 @@ async def post_credits(session: AsyncSession, credits: Sequence[Credit], now: da
             raise ValueError("post_credits takes credits only; debits go through post_entry")
     if not credits:
         return 0
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    table = LedgerEntry.__table__
-    inserted = await session.execute(
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["member_id", "dedupe_key"])
-        .returning(table.c.member_id, table.c.amount),
-        [{**credit, "created_at": now} for credit in credits],
+    execute = await row_sets.driver_executor(session)
+    dialect = session.bind.dialect.name
+    rows = (
+        (
+            c["league_id"],
+            c["member_id"],
+            c["kind"],
+            c["amount"],
+            c["bet_id"],
+            c["week_id"],
+            c["memo"],
+            c["dedupe_key"],
+        )
+        for c in credits
+    )
+    inserted = await execute(
+        row_sets.with_rows(_CREDITS_INSERT, dialect, _CREDIT_COLUMNS),
+        {"rows": row_sets.rows_param(rows), "now": now},
     )
     totals: Counter[int] = Counter()
-    count = 0
     for member_id, amount in inserted:
         totals[member_id] += amount
-        count += 1
-    moves = [{"m_id": member_id, "m_amount": total} for member_id, total in sorted(totals.items()) if total]
+    moves = [(member_id, total) for member_id, total in sorted(totals.items()) if total]
     if moves:
-        members = Member.__table__
-        await session.execute(
-            update(members)
-            .where(members.c.id == bindparam("m_id"))
-            .values(balance=members.c.balance + bindparam("m_amount")),
-            moves,
+        await execute(
+            row_sets.with_rows(_BALANCES_MOVE, dialect, _MOVE_COLUMNS), {"rows": row_sets.rows_param(moves)}
         )
-    return count
+    return len(inserted)

@@ -101,8 +101,12 @@ async def settle_due(
             if not force and (due is None or now < due):
                 continue
             with SETTLEMENT_SECONDS.time():
-                summary = await settle_week(session, week, now)
-            week.corrections_close_at = settings.weekly("corrections_close").next_after(now, settings.tz)
+                summary = await settle_week(
+                    session,
+                    week,
+                    now,
+                    corrections_close_at=settings.weekly("corrections_close").next_after(now, settings.tz),
+                )
             # The week's recap post follows in `recap_due`, in a transaction of its own.
             if any_opted_in:
                 await queue_settlement_dms(session, league.id, week, now)

@@ -11,13 +11,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Row, bindparam, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 import engine
 from commands.errors import Conflict
 from commands.format import credits
+from storage import row_sets
 from storage.ledger import Credit, InsufficientBalance, post_credits, post_entry
 from storage.models import Bet, LedgerEntry, Market, Matchup, Member, Selection, Starter, Week
 
@@ -32,146 +35,161 @@ class SettlementSummary:
 
 
 def market_result(
-    market: Market, matchup: Matchup, starters: dict[int, Starter]
+    kind: str,
+    subject: str | None,
+    home_score: float | None,
+    away_score: float | None,
+    points: dict[int, float | None],
 ) -> engine.MatchupResult | engine.PlayerResult:
-    if market.kind == "prop":
-        starter = starters.get(int(market.subject))
-        points = starter.points if starter is not None else None
-        return engine.PlayerResult(points=points, played=points is not None)
-    return engine.MatchupResult(home_score=matchup.home_score or 0.0, away_score=matchup.away_score or 0.0)
+    """What a market is graded from: the matchup's final scores, or a prop's player's points."""
+    if kind == "prop":
+        scored = points.get(int(subject or 0))
+        return engine.PlayerResult(points=scored, played=scored is not None)
+    return engine.MatchupResult(home_score=home_score or 0.0, away_score=away_score or 0.0)
 
 
-async def _week_starters(session: AsyncSession, matchup_ids: list[int]) -> dict[int, dict[int, Starter]]:
-    """Per matchup, its starters by player id: what prop markets are graded from."""
-    starters: dict[int, dict[int, Starter]] = {}
-    for row in (await session.scalars(select(Starter).where(Starter.matchup_id.in_(matchup_ids)))).all():
-        starters.setdefault(row.matchup_id, {})[row.player_id] = row
-    return starters
+async def _week_points(session: AsyncSession, matchup_ids: list[int]) -> dict[int, dict[int, float | None]]:
+    """Per matchup, each starter's points by player id (None: did not play): what props grade from."""
+    starters = Starter.__table__
+    rows = await session.execute(
+        select(starters.c.matchup_id, starters.c.player_id, starters.c.points).where(
+            starters.c.matchup_id.in_(matchup_ids)
+        )
+    )
+    points: dict[int, dict[int, float | None]] = {}
+    for matchup_id, player_id, scored in rows:
+        points.setdefault(matchup_id, {})[player_id] = scored
+    return points
 
 
-async def _week_results(
-    session: AsyncSession, week: Week
-) -> tuple[dict[int, Matchup], dict[int, dict[int, Starter]]]:
-    """The week's matchups and, per matchup, its starters by player id: what grading reads."""
-    matchups = {
-        m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
-    }
-    return matchups, await _week_starters(session, list(matchups))
+# The hot path of a scheduler pass, which settles every league in turn: plain SQL sent
+# through storage.row_sets.driver_executor (one driver hand-off per statement on SQLite),
+# and every per-bet write as one statement over a JSON row set.
+_OPEN_MARKETS = """
+SELECT markets.id, markets.kind, markets.subject, markets.matchup_id, matchups.home_score, matchups.away_score
+FROM markets JOIN matchups ON matchups.id = markets.matchup_id
+WHERE markets.week_id = :week_id AND markets.status IN ('open', 'locked')
+"""
+# Ordered by member, and on PostgreSQL locked FOR UPDATE, so a second settler or a
+# concurrent void waits (always taking row locks in the same order) and then finds them
+# settled. SQLite needs no row locks: the transaction holds the database's write lock.
+_OPEN_BETS = """
+SELECT bets.id, bets.member_id, bets.market_id, bets.stake, bets.odds, bets.line, selections.side
+FROM bets
+JOIN selections ON selections.id = bets.selection_id
+JOIN markets ON markets.id = bets.market_id
+WHERE bets.week_id = :week_id AND bets.status = 'open' AND markets.status IN ('open', 'locked')
+ORDER BY bets.member_id, bets.id
+"""
+_LOCK_BETS = {"postgresql": " FOR UPDATE OF bets"}
+# Every graded bet in one statement; the WHERE still requires `open`, so a bet settled or
+# voided meanwhile is left alone.
+_MARK_BETS = """
+UPDATE bets SET status = r.status, payout = r.payout, settled_at = :now, void_reason = NULL
+FROM {rows} WHERE bets.id = r.id AND bets.status = 'open'
+"""
+_MARK_COLUMNS: row_sets.Columns = (("id", "bigint"), ("status", "text"), ("payout", "bigint"))
+_CLOSE_MARKETS = (
+    "UPDATE markets SET status = 'settled' WHERE week_id = :week_id AND status IN ('open', 'locked')"
+)
+_CLOSE_WEEK = """
+UPDATE weeks SET status = 'settled', settled_at = :now, corrections_close_at = :corrections_close_at
+WHERE id = :week_id
+"""
 
 
-async def settle_week(session: AsyncSession, week: Week, now: datetime) -> SettlementSummary:
+async def settle_week(
+    session: AsyncSession, week: Week, now: datetime, *, corrections_close_at: datetime | None = None
+) -> SettlementSummary:
     """Grade every open bet of the week from its final scores and pay it, in the caller's txn.
 
     Set-based, because a league can hold thousands of bets and one statement per bet made
-    settling 10,000 leagues take hours: the open bets are read (and on PostgreSQL locked,
-    so a second settler or a concurrent void waits and then finds them settled) in one
-    query, graded in Python by the engine, then marked with one executemany whose WHERE
-    still requires `open`, and paid through post_credits, whose UNIQUE dedupe key per bet
-    makes a rerun pay nothing twice. Everything happens in the caller's transaction, so a
-    crash part-way leaves the week exactly as it was.
+    settling 10,000 leagues take hours: the open bets are read in one query, graded in
+    Python by the engine, then marked by one UPDATE whose WHERE still requires `open`, and
+    paid through post_credits, whose UNIQUE dedupe key per bet makes a rerun pay nothing
+    twice. Everything happens in the caller's transaction, so a crash part-way leaves the
+    week exactly as it was. The week row is written here too (status, settle time and, if
+    given, when stat corrections stop) by one UPDATE rather than the ORM's flush, and the
+    loaded `week` is brought up to date without being marked changed.
     """
     summary = SettlementSummary(week.id)
-    # Markets and their matchups in one query: each statement is a round trip to the
-    # driver's thread, paid once per league per pass.
-    rows = (
-        await session.execute(
-            select(Market, Matchup)
-            .join(Matchup, Matchup.id == Market.matchup_id)
-            .where(Market.week_id == week.id, Market.status.in_(("open", "locked")))
+    execute = await row_sets.driver_executor(session)
+    dialect = session.bind.dialect.name
+    markets = {
+        market_id: (kind, subject, matchup_id, home, away)
+        for market_id, kind, subject, matchup_id, home, away in await execute(
+            _OPEN_MARKETS, {"week_id": week.id}
         )
-    ).all()
-    markets = {market.id: market for market, _ in rows}
+    }
     if markets:
-        matchups = {matchup.id: matchup for _, matchup in rows}
-        starters = (
-            await _week_starters(session, list(matchups))
-            if any(m.kind == engine.MarketKind.PROP for m in markets.values())
+        points = (
+            await _week_points(session, list({m[2] for m in markets.values()}))
+            if any(m[0] == engine.MarketKind.PROP for m in markets.values())
             else {}
         )
         results = {
-            m.id: market_result(m, matchups[m.matchup_id], starters.get(m.matchup_id, {}))
-            for m in markets.values()
+            market_id: market_result(kind, subject, home, away, points.get(matchup_id, {}))
+            for market_id, (kind, subject, matchup_id, home, away) in markets.items()
         }
-        bets = (
-            await session.execute(
-                select(
-                    Bet.id,
-                    Bet.league_id,
-                    Bet.member_id,
-                    Bet.market_id,
-                    Bet.stake,
-                    Bet.odds,
-                    Bet.line,
-                    Selection.side,
-                )
-                .join(Selection, Selection.id == Bet.selection_id)
-                .where(Bet.week_id == week.id, Bet.status == "open", Bet.market_id.in_(list(markets)))
-                .order_by(Bet.member_id, Bet.id)
-                .with_for_update(of=Bet)
+        bets = await execute(_OPEN_BETS + _LOCK_BETS.get(dialect, ""), {"week_id": week.id})
+        marks, credits = _grade(week, bets, markets, results, summary)
+        if marks:
+            await execute(
+                row_sets.with_rows(_MARK_BETS, dialect, _MARK_COLUMNS),
+                {"rows": row_sets.rows_param(marks), "now": now},
             )
-        ).all()
-        await _pay_graded(session, week, bets, markets, results, now, summary)
-    for market in markets.values():
-        market.status = "settled"
-    week.status = "settled"
-    week.settled_at = now
+            await post_credits(session, credits, now)
+        await execute(_CLOSE_MARKETS, {"week_id": week.id})
+    close = corrections_close_at if corrections_close_at is not None else week.corrections_close_at
+    await execute(_CLOSE_WEEK, {"week_id": week.id, "now": now, "corrections_close_at": close})
+    for name, value in (("status", "settled"), ("settled_at", now), ("corrections_close_at", close)):
+        set_committed_value(week, name, value)
     return summary
 
 
-async def _pay_graded(
-    session: AsyncSession,
+def _grade(
     week: Week,
-    bets: Sequence[Row[tuple[int, int, int, int, int, int, float | None, str]]],
-    markets: dict[int, Market],
+    bets: Sequence[Sequence[Any]],
+    markets: dict[int, tuple[str, str | None, int, float | None, float | None]],
     results: dict[int, engine.MatchupResult | engine.PlayerResult],
-    now: datetime,
     summary: SettlementSummary,
-) -> None:
+) -> tuple[list[tuple[int, str, int]], list[Credit]]:
+    """Each bet's outcome and payout (the marks) and the credits they pay."""
     # Many bets share a selection and line, and many a stake and price: grade and price each
     # combination once.
     grades: dict[tuple[int, str, float | None], engine.Outcome] = {}
     payouts: dict[tuple[int, int, engine.Outcome], int] = {}
-    marks: list[dict[str, object]] = []
+    marks: list[tuple[int, str, int]] = []
     credits: list[Credit] = []
-    for bet_id, league_id, member_id, market_id, stake, odds, line, side in bets:
+    won = engine.Outcome.WON
+    for bet_id, member_id, market_id, stake, odds, line, side in bets:
         outcome = grades.get((market_id, side, line))
         if outcome is None:
-            market = markets[market_id]
-            outcome = engine.grade(
-                engine.MarketKind(market.kind), side, line, market.subject or None, results[market_id]
-            )
+            kind, subject = markets[market_id][:2]
+            outcome = engine.grade(engine.MarketKind(kind), side, line, subject or None, results[market_id])
             grades[(market_id, side, line)] = outcome
         amount = payouts.get((stake, odds, outcome))
         if amount is None:
             amount = payouts[(stake, odds, outcome)] = engine.payout(stake, odds, outcome)
-        marks.append({"b_id": bet_id, "b_status": outcome.value, "b_payout": amount})
+        marks.append((bet_id, outcome.value, amount))
         if amount:
             credits.append(
-                Credit(
-                    league_id=league_id,
-                    member_id=member_id,
-                    kind="payout" if outcome is engine.Outcome.WON else "refund",
-                    amount=amount,
-                    dedupe_key=f"settle:bet:{bet_id}",
-                    bet_id=bet_id,
-                    week_id=week.id,
-                    memo=outcome.value,
-                )
+                {
+                    "league_id": week.league_id,
+                    "member_id": member_id,
+                    "kind": "payout" if outcome is won else "refund",
+                    "amount": amount,
+                    "dedupe_key": f"settle:bet:{bet_id}",
+                    "bet_id": bet_id,
+                    "week_id": week.id,
+                    "memo": outcome.value,
+                }
             )
         summary.outcomes[outcome.value] += 1
         summary.staked += stake
         summary.paid += amount
     summary.bets += len(marks)
-    if not marks:
-        return
-    table = Bet.__table__
-    await session.execute(
-        update(table)
-        .where(table.c.id == bindparam("b_id"), table.c.status == "open")
-        .values(status=bindparam("b_status"), payout=bindparam("b_payout"), settled_at=now, void_reason=None),
-        marks,
-    )
-    await post_credits(session, credits, now)
+    return marks, credits
 
 
 async def _pay(
@@ -270,13 +288,19 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
     A correction that takes credits back takes at most what the member has left: a balance
     never goes below zero, and the notice says how much could not be recovered.
     """
-    matchups, starters = await _week_results(session, week)
+    matchups = {
+        m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
+    }
+    points = await _week_points(session, list(matchups))
     markets = (
         await session.scalars(select(Market).where(Market.week_id == week.id, Market.status == "settled"))
     ).all()
     corrections: list[Correction] = []
     for market in markets:
-        result = market_result(market, matchups[market.matchup_id], starters.get(market.matchup_id, {}))
+        matchup = matchups[market.matchup_id]
+        result = market_result(
+            market.kind, market.subject, matchup.home_score, matchup.away_score, points.get(matchup.id, {})
+        )
         selections = {
             s.id: s
             for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()

@@ -1,10 +1,13 @@
 """Settling a league costs a fixed handful of SQL statements, however many bets it holds.
 
-On SQLite every statement is several hand-offs to the driver's thread, and a scheduler
-pass settles every league in turn, so the statement count per league is what settlement
-of 10,000 leagues costs (bench/settlement.py measures the time). The hooks that run after
-a week settles (settlement DMs, the Discord winner role, the calibration refit) must ask
-nothing of the database when they have nothing to do: the weeks query already says so.
+On SQLite every statement is a hand-off to the driver's thread, and a scheduler pass
+settles every league in turn, so the statement count per league is what settlement of
+10,000 leagues costs (bench/settlement.py measures the time). The count is taken from
+SQLite itself (its trace callback sees every statement the connection runs, whichever
+layer sent it), so a per-bet statement sneaking back in fails here. The hooks that run
+after a week settles (settlement DMs, the Discord winner role, the calibration refit)
+must ask nothing of the database when they have nothing to do: the weeks query already
+says so.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, select
+from sqlalchemy.util import await_
 
 from bench.settlement import NOW, seed
 from commands.services.lifecycle import settle_due
@@ -21,8 +25,8 @@ from storage.migrate import upgrade_to_head
 from storage.models import League
 
 # BEGIN, the weeks (with the hooks' checks), markets with matchups, open bets; then mark
-# bets, insert payouts, move balances, mark markets, mark the week.
-STATEMENTS_PER_LEAGUE = 9
+# bets, insert payouts, move balances, mark markets, mark the week; COMMIT.
+STATEMENTS_PER_LEAGUE = 10
 
 
 async def test_a_league_settles_in_the_same_few_statements_whatever_its_bets(tmp_path: Path) -> None:
@@ -34,10 +38,10 @@ async def test_a_league_settles_in_the_same_few_statements_whatever_its_bets(tmp
     db = Database(f"sqlite+aiosqlite:///{path}")
     statements: list[str] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        statements.append(statement)
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def _trace(_dbapi_connection: Any, record: Any) -> None:
+        await_(record.driver_connection.set_trace_callback(statements.append))
 
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
     try:
         async with db.read() as session:
             leagues = (await session.scalars(select(League).order_by(League.id))).all()
@@ -52,6 +56,6 @@ async def test_a_league_settles_in_the_same_few_statements_whatever_its_bets(tmp
         assert not any("outbox" in s or s.lstrip().startswith("SELECT team_projections") for s in statements)
         statements.clear()
         assert await settle_due(db, leagues[0], NOW, force=True) == []
-        assert len(statements) == 2  # BEGIN and the weeks query, which finds nothing left
+        assert len(statements) == 3, statements  # BEGIN, the weeks query (finds nothing left), COMMIT
     finally:
         await db.dispose()

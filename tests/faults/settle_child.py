@@ -3,7 +3,7 @@
 usage: python -m tests.faults.settle_child <db file> <league id> <iso time> <kill at statement>
 
 It runs the product's `settle_due` for the league at the given time. With a kill point N > 0
-the process sends itself SIGKILL just before its Nth SQL statement, which is as abrupt as
+the process sends itself SIGKILL just before SQLite starts its Nth SQL statement, which is as abrupt as
 an outside kill (no cleanup, no rollback, no flush) but lands on a chosen point, so a seeded
 list of points reproduces exactly. With N = 0 it settles and prints how many statements it ran.
 """
@@ -15,8 +15,10 @@ import os
 import signal
 import sys
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import event, select
+from sqlalchemy.util import await_
 
 from commands.services.lifecycle import recap_due, settle_due
 from storage.database import Database
@@ -27,12 +29,17 @@ async def main(path: str, league_id: int, now: datetime, kill_at: int) -> None:
     db = Database(f"sqlite+aiosqlite:///{path}")
     statements = 0
 
-    @event.listens_for(db.engine.sync_engine, "before_cursor_execute")
-    def _count(*_args: object) -> None:
+    def _count(_statement: str) -> None:
         nonlocal statements
         statements += 1
         if statements == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
+
+    # SQLite's own trace callback sees every statement the connection starts, whichever
+    # layer sent it (settlement sends its writes straight to the driver).
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def _trace(_dbapi_connection: object, record: Any) -> None:
+        await_(record.driver_connection.set_trace_callback(_count))
 
     async with db.read() as session:
         league = await session.scalar(select(League).where(League.id == league_id))

@@ -1,0 +1,102 @@
+"""Hot-path statements: many rows as one parameter, one driver hand-off per statement.
+
+Settling a league writes one row per bet, and a scheduler pass settles 10,000 leagues in
+turn. Two costs dominated, neither of them SQLite's own work:
+
+- An executemany costs SQLAlchemy a parameter set's worth of Python per row before the
+  database does anything. Here the rows travel as one JSON document that the database
+  unpacks (`json_each` on SQLite, `jsonb_array_elements` on PostgreSQL), so a league's
+  hundreds of row writes are one statement with one parameter, as in the set-based
+  baseline of bench/settlement.py, while grading stays in Python.
+- Through SQLAlchemy's aiosqlite adapter every statement is three or four hand-offs to
+  the driver's thread (cursor, execute, fetch, close). `driver_executor` sends a
+  statement to aiosqlite in one (`execute_fetchall`), on the session's own connection and
+  so inside its transaction. On PostgreSQL it is plain SQLAlchemy `text()`.
+
+Statements are SQL text with `:name` parameters, which both sqlite3 and SQLAlchemy accept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any, Literal
+
+from sqlalchemy import text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.types import UTCDateTime
+
+ColumnType = Literal["bigint", "text"]
+Columns = tuple[tuple[str, ColumnType], ...]
+Execute = Callable[[str, Mapping[str, object]], Awaitable[Sequence[Sequence[Any]]]]
+
+
+def json_rows(dialect: str, columns: Columns, *, alias: str = "r") -> str:
+    """A FROM item yielding `columns` from the JSON array of arrays bound as `:rows`.
+
+    Each element of the array is one row, its values in the order of `columns`.
+    """
+    if dialect == "postgresql":
+        fields = ", ".join(
+            f"CAST(value ->> {i} AS {kind}) AS {name}" for i, (name, kind) in enumerate(columns)
+        )
+        return f"(SELECT {fields} FROM jsonb_array_elements(CAST(:rows AS jsonb))) AS {alias}"
+    fields = ", ".join(f"json_extract(value, '$[{i}]') AS {name}" for i, (name, _) in enumerate(columns))
+    return f"(SELECT {fields} FROM json_each(:rows)) AS {alias}"
+
+
+@cache
+def with_rows(template: str, dialect: str, columns: Columns) -> str:
+    """`template` with `{rows}` replaced by the dialect's row source (built once per dialect)."""
+    return template.format(rows=json_rows(dialect, columns))
+
+
+def rows_param(rows: Iterable[Sequence[object]]) -> str:
+    """The value to bind as `:rows`: compact JSON, integers kept exact."""
+    return json.dumps(list(rows), separators=(",", ":"))
+
+
+@cache
+def _text(sql: str) -> Any:
+    return text(sql)
+
+
+@cache
+def _time_processor(dialect: Dialect) -> Callable[[datetime], Any]:
+    processor = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    if processor is None:  # pragma: no cover - both back ends convert
+        return lambda value: value
+    return processor
+
+
+async def driver_executor(session: AsyncSession) -> Execute:
+    """An `execute(sql, params) -> rows` on the session's connection, in its transaction.
+
+    Datetime parameters are stored exactly as the UTCDateTime columns store them, so
+    what is written here compares and reads back like everything the ORM writes.
+    """
+    connection = await session.connection()  # begins the session's transaction if needed
+    dialect = connection.dialect
+    to_column = _time_processor(dialect)
+
+    def bind(params: Mapping[str, object]) -> dict[str, object]:
+        return {k: to_column(v) if isinstance(v, datetime) else v for k, v in params.items()}
+
+    if dialect.name == "sqlite":
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection  # the aiosqlite connection itself
+
+        async def execute_sqlite(sql: str, params: Mapping[str, object]) -> Sequence[Sequence[Any]]:
+            return list(await driver.execute_fetchall(sql, bind(params)))  # type: ignore[union-attr]
+
+        return execute_sqlite
+
+    async def execute(sql: str, params: Mapping[str, object]) -> Sequence[Sequence[Any]]:
+        result = await connection.execute(_text(sql), bind(params))
+        return result.all() if result.returns_rows else []
+
+    return execute
