@@ -100,3 +100,11 @@ async def driver_executor(session: AsyncSession) -> Execute:
         return result.all() if result.returns_rows else []
 
     return execute
+
+
+_UTC_COLUMN = UTCDateTime()
+
+
+def read_time(value: Any) -> datetime | None:
+    """A UTCDateTime column's value as the driver returns it (SQLite: text), as an aware datetime."""
+    return _UTC_COLUMN.process_result_value(value, None)  # type: ignore[arg-type]

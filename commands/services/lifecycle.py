@@ -31,7 +31,7 @@ from commands.services.standings import standings
 from commands.services.weeks import SyncResult, lock_due, sync_league
 from commands.services.winner_role import queue_winner_role
 from commands.views import fantasy_standings, leaderboard, settlement_post
-from storage import leases
+from storage import leases, row_sets
 from storage.database import Database
 from storage.models import (
     Bet,
@@ -41,8 +41,6 @@ from storage.models import (
     Member,
     OutboxMessage,
     Team,
-    TeamProjection,
-    Tenant,
     Week,
 )
 
@@ -64,14 +62,28 @@ class DueReport:
     season_over: bool = False
 
 
-def settle_time(week: Week, settings: LeagueSettings) -> datetime | None:
+def settle_time(
+    final_at: datetime | None, last_kickoff: datetime | None, settings: LeagueSettings
+) -> datetime | None:
     """When a final week may settle: after the settle delay and the league's settle time."""
-    if week.final_at is None:
+    if final_at is None:
         return None
-    earliest = week.final_at + timedelta(minutes=settings.settle_delay_minutes)
-    if week.last_kickoff is not None:
-        earliest = max(earliest, settings.weekly("settle_at").next_after(week.last_kickoff, settings.tz))
+    earliest = final_at + timedelta(minutes=settings.settle_delay_minutes)
+    if last_kickoff is not None:
+        earliest = max(earliest, settings.weekly("settle_at").next_after(last_kickoff, settings.tz))
     return earliest
+
+
+# A week is final once ESPN says every game is; `settled` is the only status after that.
+_UNSETTLED_FINAL_WEEKS = """
+SELECT weeks.id, weeks.matchup_period, weeks.final_at, weeks.last_kickoff,
+       (SELECT tenants.platform FROM tenants WHERE tenants.id = :tenant_id),
+       EXISTS (SELECT 1 FROM members WHERE members.league_id = :league_id AND members.dm_opt_in = true),
+       EXISTS (SELECT 1 FROM team_projections WHERE team_projections.week_id = weeks.id)
+FROM weeks
+WHERE weeks.league_id = :league_id AND weeks.status != 'settled' AND weeks.final_at IS NOT NULL
+ORDER BY weeks.season, weeks.matchup_period
+"""
 
 
 async def settle_due(
@@ -82,37 +94,33 @@ async def settle_due(
     done: list[SettlementSummary] = []
     async with db.write() as session:
         # Every statement costs a round trip to the driver's thread, and 10,000 leagues
-        # settle in one pass: the two questions that decide whether the DM and winner-role
-        # hooks have anything to do ride along with the weeks query instead of each hook
-        # asking (and finding nothing) once per week.
-        platform = select(Tenant.platform).where(Tenant.id == league.tenant_id).scalar_subquery()
-        opted_in = select(Member.id).where(Member.league_id == league.id, Member.dm_opt_in.is_(True)).exists()
-        projected = select(TeamProjection.id).where(TeamProjection.week_id == Week.id).exists()
-        rows = (
-            await session.execute(
-                select(Week, platform, opted_in, projected)
-                .where(Week.league_id == league.id, Week.status != "settled", Week.final_at.is_not(None))
-                .order_by(Week.season, Week.matchup_period)
-            )
-        ).all()
+        # settle in one pass: the weeks are read as plain rows (storage.row_sets), and the
+        # two questions that decide whether the DM and winner-role hooks have anything to
+        # do ride along instead of each hook asking (and finding nothing) once per week.
+        execute = await row_sets.driver_executor(session)
+        rows = await execute(_UNSETTLED_FINAL_WEEKS, {"league_id": league.id, "tenant_id": league.tenant_id})
         new_evidence = False
-        for week, tenant_platform, any_opted_in, has_projections in rows:
-            due = settle_time(week, settings)
+        for week_id, period, final_at, last_kickoff, tenant_platform, any_opted_in, has_projections in rows:
+            due = settle_time(row_sets.read_time(final_at), row_sets.read_time(last_kickoff), settings)
             if not force and (due is None or now < due):
                 continue
             with SETTLEMENT_SECONDS.time():
                 summary = await settle_week(
                     session,
-                    week,
+                    week_id,
+                    league.id,
                     now,
                     corrections_close_at=settings.weekly("corrections_close").next_after(now, settings.tz),
                 )
             # The week's recap post follows in `recap_due`, in a transaction of its own.
-            if any_opted_in:
-                await queue_settlement_dms(session, league.id, week, now)
-            if tenant_platform == "discord":  # only Discord has roles (queue_winner_role checks too)
-                await queue_winner_role(session, league, week, settings.winner_role, now)
-            log.info("settled league=%s week=%s bets=%s", league.id, week.matchup_period, summary.bets)
+            # Only Discord has roles (queue_winner_role checks too).
+            if any_opted_in or tenant_platform == "discord":
+                week = await session.get_one(Week, week_id)
+                if any_opted_in:
+                    await queue_settlement_dms(session, league.id, week, now)
+                if tenant_platform == "discord":
+                    await queue_winner_role(session, league, week, settings.winner_role, now)
+            log.info("settled league=%s week=%s bets=%s", league.id, period, summary.bets)
             done.append(summary)
             new_evidence = new_evidence or bool(has_projections)
         if new_evidence:

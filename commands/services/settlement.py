@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 import engine
 from commands.errors import Conflict
@@ -65,19 +64,17 @@ async def _week_points(session: AsyncSession, matchup_ids: list[int]) -> dict[in
 # The hot path of a scheduler pass, which settles every league in turn: plain SQL sent
 # through storage.row_sets.driver_executor (one driver hand-off per statement on SQLite),
 # and every per-bet write as one statement over a JSON row set.
-_OPEN_MARKETS = """
-SELECT markets.id, markets.kind, markets.subject, markets.matchup_id, matchups.home_score, matchups.away_score
-FROM markets JOIN matchups ON matchups.id = markets.matchup_id
-WHERE markets.week_id = :week_id AND markets.status IN ('open', 'locked')
-"""
-# Ordered by member, and on PostgreSQL locked FOR UPDATE, so a second settler or a
-# concurrent void waits (always taking row locks in the same order) and then finds them
+# Each open bet with what grades it: its side and line, its market, and the matchup's
+# scores. Ordered by member, and on PostgreSQL locked FOR UPDATE, so a second settler or
+# a concurrent void waits (always taking row locks in the same order) and then finds them
 # settled. SQLite needs no row locks: the transaction holds the database's write lock.
 _OPEN_BETS = """
-SELECT bets.id, bets.member_id, bets.market_id, bets.stake, bets.odds, bets.line, selections.side
+SELECT bets.id, bets.member_id, bets.market_id, bets.stake, bets.odds, bets.line, selections.side,
+       markets.kind, markets.subject, markets.matchup_id, matchups.home_score, matchups.away_score
 FROM bets
 JOIN selections ON selections.id = bets.selection_id
 JOIN markets ON markets.id = bets.market_id
+JOIN matchups ON matchups.id = markets.matchup_id
 WHERE bets.week_id = :week_id AND bets.status = 'open' AND markets.status IN ('open', 'locked')
 ORDER BY bets.member_id, bets.id
 """
@@ -99,7 +96,12 @@ WHERE id = :week_id
 
 
 async def settle_week(
-    session: AsyncSession, week: Week, now: datetime, *, corrections_close_at: datetime | None = None
+    session: AsyncSession,
+    week_id: int,
+    league_id: int,
+    now: datetime,
+    *,
+    corrections_close_at: datetime | None,
 ) -> SettlementSummary:
     """Grade every open bet of the week from its final scores and pay it, in the caller's txn.
 
@@ -108,50 +110,36 @@ async def settle_week(
     Python by the engine, then marked by one UPDATE whose WHERE still requires `open`, and
     paid through post_credits, whose UNIQUE dedupe key per bet makes a rerun pay nothing
     twice. Everything happens in the caller's transaction, so a crash part-way leaves the
-    week exactly as it was. The week row is written here too (status, settle time and, if
-    given, when stat corrections stop) by one UPDATE rather than the ORM's flush, and the
-    loaded `week` is brought up to date without being marked changed.
+    week exactly as it was. The week row is written here too (status, settle time, and
+    when stat corrections stop being applied).
     """
-    summary = SettlementSummary(week.id)
+    summary = SettlementSummary(week_id)
     execute = await row_sets.driver_executor(session)
     dialect = session.bind.dialect.name
-    markets = {
-        market_id: (kind, subject, matchup_id, home, away)
-        for market_id, kind, subject, matchup_id, home, away in await execute(
-            _OPEN_MARKETS, {"week_id": week.id}
-        )
-    }
-    if markets:
+    bets = await execute(_OPEN_BETS + _LOCK_BETS.get(dialect, ""), {"week_id": week_id})
+    if bets:
         points = (
-            await _week_points(session, list({m[2] for m in markets.values()}))
-            if any(m[0] == engine.MarketKind.PROP for m in markets.values())
+            await _week_points(session, list({bet[9] for bet in bets}))
+            if any(bet[7] == engine.MarketKind.PROP for bet in bets)
             else {}
         )
-        results = {
-            market_id: market_result(kind, subject, home, away, points.get(matchup_id, {}))
-            for market_id, (kind, subject, matchup_id, home, away) in markets.items()
-        }
-        bets = await execute(_OPEN_BETS + _LOCK_BETS.get(dialect, ""), {"week_id": week.id})
-        marks, credits = _grade(week, bets, markets, results, summary)
-        if marks:
-            await execute(
-                row_sets.with_rows(_MARK_BETS, dialect, _MARK_COLUMNS),
-                {"rows": row_sets.rows_param(marks), "now": now},
-            )
-            await post_credits(session, credits, now)
-        await execute(_CLOSE_MARKETS, {"week_id": week.id})
-    close = corrections_close_at if corrections_close_at is not None else week.corrections_close_at
-    await execute(_CLOSE_WEEK, {"week_id": week.id, "now": now, "corrections_close_at": close})
-    for name, value in (("status", "settled"), ("settled_at", now), ("corrections_close_at", close)):
-        set_committed_value(week, name, value)
+        marks, credits = _grade(week_id, league_id, bets, points, summary)
+        await execute(
+            row_sets.with_rows(_MARK_BETS, dialect, _MARK_COLUMNS),
+            {"rows": row_sets.rows_param(marks), "now": now},
+        )
+        await post_credits(session, credits, now)
+    # Every market of the week closes, with or without bets on it.
+    await execute(_CLOSE_MARKETS, {"week_id": week_id})
+    await execute(_CLOSE_WEEK, {"week_id": week_id, "now": now, "corrections_close_at": corrections_close_at})
     return summary
 
 
 def _grade(
-    week: Week,
+    week_id: int,
+    league_id: int,
     bets: Sequence[Sequence[Any]],
-    markets: dict[int, tuple[str, str | None, int, float | None, float | None]],
-    results: dict[int, engine.MatchupResult | engine.PlayerResult],
+    points: dict[int, dict[int, float | None]],
     summary: SettlementSummary,
 ) -> tuple[list[tuple[int, str, int]], list[Credit]]:
     """Each bet's outcome and payout (the marks) and the credits they pay."""
@@ -162,11 +150,11 @@ def _grade(
     marks: list[tuple[int, str, int]] = []
     credits: list[Credit] = []
     won = engine.Outcome.WON
-    for bet_id, member_id, market_id, stake, odds, line, side in bets:
+    for bet_id, member_id, market_id, stake, odds, line, side, kind, subject, matchup_id, home, away in bets:
         outcome = grades.get((market_id, side, line))
         if outcome is None:
-            kind, subject = markets[market_id][:2]
-            outcome = engine.grade(engine.MarketKind(kind), side, line, subject or None, results[market_id])
+            result = market_result(kind, subject, home, away, points.get(matchup_id, {}))
+            outcome = engine.grade(engine.MarketKind(kind), side, line, subject or None, result)
             grades[(market_id, side, line)] = outcome
         amount = payouts.get((stake, odds, outcome))
         if amount is None:
@@ -175,13 +163,13 @@ def _grade(
         if amount:
             credits.append(
                 {
-                    "league_id": week.league_id,
+                    "league_id": league_id,
                     "member_id": member_id,
                     "kind": "payout" if outcome is won else "refund",
                     "amount": amount,
                     "dedupe_key": f"settle:bet:{bet_id}",
                     "bet_id": bet_id,
-                    "week_id": week.id,
+                    "week_id": week_id,
                     "memo": outcome.value,
                 }
             )

@@ -24,9 +24,9 @@ from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import League
 
-# BEGIN, the weeks (with the hooks' checks), markets with matchups, open bets; then mark
+# BEGIN, the weeks (with the hooks' checks), the open bets with their markets; then mark
 # bets, insert payouts, move balances, mark markets, mark the week; COMMIT.
-STATEMENTS_PER_LEAGUE = 10
+STATEMENTS_PER_LEAGUE = 9
 
 
 async def test_a_league_settles_in_the_same_few_statements_whatever_its_bets(tmp_path: Path) -> None:
