@@ -2,10 +2,11 @@
 
 usage: python -m tests.faults.settle_child <db file> <league id> <iso time> <kill at statement>
 
-It runs the product's `settle_due` for the league at the given time. With a kill point N > 0
-the process sends itself SIGKILL just before SQLite starts its Nth SQL statement, which is as abrupt as
-an outside kill (no cleanup, no rollback, no flush) but lands on a chosen point, so a seeded
-list of points reproduces exactly. With N = 0 it settles and prints how many statements it ran.
+It runs the product's `settle_due` for the league at the given time. With a kill point
+N > 0 the process sends itself SIGKILL just before SQLite starts its Nth SQL statement,
+which is as abrupt as an outside kill (no cleanup, no rollback, no flush) but lands on a
+chosen point, so a seeded list of points reproduces exactly. With N = 0 it settles and
+prints how many statements it ran: settling, and in all.
 """
 
 from __future__ import annotations
@@ -46,9 +47,10 @@ async def main(path: str, league_id: int, now: datetime, kill_at: int) -> None:
     assert league is not None
     statements = 0  # count the settlement's statements only
     done = await settle_due(db, league, now)
+    settling = statements
     await recap_due(db, league, now)  # the same scheduler pass queues the week's recap next
     await db.dispose()
-    print(f"settled={len(done)} statements={statements}", flush=True)
+    print(f"settled={len(done)} settle_statements={settling} statements={statements}", flush=True)
 
 
 if __name__ == "__main__":
