@@ -67,9 +67,16 @@ class Database:
         else:
             _ping_idle_connections(self.engine, IDLE_PING_SECONDS)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        # Reads need no transaction of their own on SQLite (see _on_begin).
+        # Reads need no transaction of their own. On SQLite see _on_begin. On PostgreSQL each
+        # statement sees what was committed when it started (READ COMMITTED, the default)
+        # inside a transaction or not, so BEGIN and ROLLBACK around a read unit bought two
+        # round trips and nothing else; without them its table locks also end with each
+        # statement. Read units never write (nor lock rows, nor stream).
+        read_options: dict[str, Any] = {"sidebet_read_only": True}
+        if not self.is_sqlite:
+            read_options["isolation_level"] = "AUTOCOMMIT"
         self._read_sessions = async_sessionmaker(
-            self.engine.execution_options(sidebet_read_only=True), expire_on_commit=False
+            self.engine.execution_options(**read_options), expire_on_commit=False
         )
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self._placer: SqliteGroupPlacer | PostgresPlacer | SessionPlacer | None = None

@@ -127,6 +127,41 @@ async def test_a_confirmed_bet_is_one_statement_and_one_round_trip(pg: Database)
         assert dict(CALLS) == {"fetchrow WITH": 1}, "one statement; no BEGIN, COMMIT or ping"
 
 
+async def test_an_owners_confirmation_reads_only_what_the_own_matchup_rule_needs(pg: Database) -> None:
+    """In the demo league everyone owns a team, as in most real leagues.
+
+    A bet on someone else's matchup costs one read (the slip with its market and matchup)
+    and the bet; on the owner's own matchup, also the starters for the lineup snapshot.
+    No BEGIN or ROLLBACK around the read: a read unit needs no transaction.
+    """
+    book = await Book(pg).open()
+    book.services.callers = CallerCache(ttl_seconds=600)
+    await book.run("alex", "balance")
+    async with pg.read() as session:
+        markets = (
+            await session.scalars(
+                select(Market.id).where(Market.kind == "moneyline").order_by(Market.matchup_id)
+            )
+        ).all()
+    for market_id in markets:
+        await market_kind(pg, market_id)
+    slips = [
+        await book.quote_id(await book.run("alex", "bet", market=m, pick="home", stake=5)) for m in markets
+    ]
+    assert (await book.run("alex", "confirm", quote=slips[-1])).text.startswith("Bet placed")  # warm
+    statements: list[str] = []
+    event.listen(pg.engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2].lstrip()))
+    # alex's team plays in the first matchup of the demo week.
+    for quote, reads in ((slips[0], ("SELECT quotes.", "SELECT starters.")), (slips[1], ("SELECT quotes.",))):
+        CALLS.clear()
+        statements.clear()
+        reply = await book.run("alex", "confirm", quote=quote)
+        assert reply.text.startswith("Bet placed"), reply.text
+        assert [s[: len(r)] for s, r in zip(statements, reads, strict=False)] == list(reads), statements
+        assert len(statements) == len(reads), statements
+        assert dict(CALLS) == {"fetchrow WITH": 1}, "the bet; no BEGIN, ROLLBACK or COMMIT"
+
+
 async def test_a_connection_used_moments_ago_is_handed_out_without_a_ping(pg: Database, pings) -> None:
     CALLS.clear()
     for _ in range(5):
