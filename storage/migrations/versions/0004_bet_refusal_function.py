@@ -9,7 +9,7 @@ in the statement's WHERE clauses. SQLite places bets through its own writer and 
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-12-01 00:00:00
+Create Date: 2026-11-22 05:30:00
 """
 
 from collections.abc import Sequence
