@@ -15,7 +15,8 @@ Two baselines run in the same process on the same disk:
   raw SQL grouped plain sqlite3 in a worker thread, committing queued bets in batches
                   (what our writer does, minus everything the command layer adds).
 On PostgreSQL the baseline is raw asyncpg, a pool of connections and one transaction per bet
-(what the bot's SessionPlacer does there, minus the command layer).
+with the five statements one by one (the bot's PostgresPlacer runs the same writes as one
+statement, its own transaction).
 Two loads: closed loop (50 members confirming back to back: capacity), and open loop
 (bets arriving at a fixed total rate: the latency one bet sees at that rate).
 """

@@ -132,6 +132,7 @@ async def make_quote(
             return repeated, await load_market(session, ctx, selection.market_id), selection
         market = await load_market(session, ctx, market_id)
         _ensure_market_open(ctx, market, now)
+        remember_market_kind(market)
         selection = await resolve_pick(session, market, pick)
         # The caller's cached row may be a moment old: the balance that decides, and the team
         # link the own-matchup rule goes by (a commissioner may have just linked them), are
@@ -201,14 +202,17 @@ async def _own_matchup_snapshot(ctx: Context, quote_id: int) -> dict[str, Any] |
     """Re-apply the own-matchup policy at confirmation, so a slip can't carry a pick past it.
 
     Only team owners pay for this read; the slip itself was checked when it was quoted. A
-    slip that isn't this member's pending one is left for the placement to refuse.
+    slip that isn't this member's pending one is left for the placement to refuse. The
+    matchup comes in the same query (check_own_matchup then finds it in the session), so a
+    bet on someone else's matchup costs this one statement.
     """
     async with ctx.db.read() as session:
         row = (
             await session.execute(
-                select(Quote, Selection, Market)
+                select(Quote, Selection, Market, Matchup)
                 .join(Selection, Selection.id == Quote.selection_id)
                 .join(Market, Market.id == Selection.market_id)
+                .join(Matchup, Matchup.id == Market.matchup_id)
                 .where(
                     Quote.id == quote_id,
                     Quote.league_id == ctx.league.id,
@@ -219,7 +223,7 @@ async def _own_matchup_snapshot(ctx: Context, quote_id: int) -> dict[str, Any] |
         ).first()
         if row is None:
             return None
-        _, selection, market = row
+        _, selection, market, _matchup = row
         return await check_own_matchup(session, ctx.settings, ctx.member.team_id, market, selection, ctx.now)
 
 
@@ -353,8 +357,18 @@ async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
         return bet
 
 
-# A market's kind never changes, so the bets-placed metric looks each one up once.
+# A market's kind never changes, so the bets-placed metric looks each one up once. Quoting
+# a slip has the market row in hand already, so it leaves the kind here for the confirm.
 _MARKET_KINDS: LRUCache[int, str] = LRUCache(maxsize=4096)
+
+
+def remember_market_kind(market: Market) -> None:
+    """Keep a loaded market's kind, so confirming a slip on it reads nothing for the metric.
+
+    Without this, the first bet on each market (every market, each week, after each
+    restart) paid a read transaction of its own only to label a counter.
+    """
+    _MARKET_KINDS[market.id] = market.kind
 
 
 async def market_kind(db: Database, market_id: int) -> str:

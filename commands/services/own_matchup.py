@@ -50,18 +50,24 @@ async def check_own_matchup(
     if matchup is None or team_id not in (matchup.home_team_id, matchup.away_team_id):
         return None
     own_side: TeamSide = "home" if team_id == matchup.home_team_id else "away"
-    team = await session.get(Team, team_id)
-    name = team.name if team is not None else "your team"
     if settings.own_matchup == "no_bets":
+        name = await _team_name(session, team_id)
         raise NotAllowed(f"You own {name}, and this league doesn't let owners bet on their own matchup.")
     if settings.own_matchup == "not_against":
         subject = await _subject_side(session, market, matchup)
         if pick_is_against(market.kind, selection.side, subject, own_side):
+            name = await _team_name(session, team_id)
             raise NotAllowed(
                 f"You own {name}, and this league doesn't let owners bet against their own team. "
                 "Bets for your team are fine."
             )
     return await lineup_snapshot(session, matchup, team_id, now)
+
+
+async def _team_name(session: AsyncSession, team_id: int) -> str:
+    """For the refusal's words only, so an allowed pick doesn't pay a query for it."""
+    team = await session.get(Team, team_id)
+    return team.name if team is not None else "your team"
 
 
 async def _subject_side(session: AsyncSession, market: Market, matchup: Matchup) -> TeamSide | None:
