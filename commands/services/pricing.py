@@ -41,51 +41,58 @@ class MarketPlan:
 
 
 def to_engine_starter(row: Starter) -> engine.Starter:
-    plays = row.game_id is not None and (row.injury_status or "ACTIVE") not in INACTIVE_STATUSES
+    """The engine's view of a synced row, each column read once (ORM attribute reads are not free)."""
+    game_id = row.game_id
+    plays = game_id is not None and (row.injury_status or "ACTIVE") not in INACTIVE_STATUSES
     return engine.Starter(
         player_id=row.player_id,
         name=row.name,
         position=row.position,
         pro_team=row.pro_team,
-        game_id=row.game_id,
+        game_id=game_id,
         projection=row.projection,
         active=plays,
     )
 
 
-def _selection_labels(
-    market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None
-) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """The teams' names as labels use them, read from the ORM rows once per matchup."""
+
+    home: str
+    away: str
+    home_abbrev: str
+    away_abbrev: str
+
+    @classmethod
+    def of(cls, home: Team, away: Team) -> _Names:
+        return cls(home.name, away.name, home.abbrev, away.abbrev)
+
+
+def _selection_labels(market: engine.PricedMarket, names: _Names) -> dict[str, str]:
+    """Labels of the sides of a matchup market (props are labelled in _prop_plan)."""
     line = market.line
     if market.kind is engine.MarketKind.MONEYLINE:
-        return {"home": home.name, "away": away.name}
-    if market.kind is engine.MarketKind.SPREAD:
-        assert line is not None
-        return {
-            "home": f"{home.abbrev} {handicap(-line)}",
-            "away": f"{away.abbrev} {handicap(line)}",
-        }
+        return {"home": names.home, "away": names.away}
     assert line is not None
-    prefix = ""
+    if market.kind is engine.MarketKind.SPREAD:
+        return {
+            "home": f"{names.home_abbrev} {handicap(-line)}",
+            "away": f"{names.away_abbrev} {handicap(line)}",
+        }
+    points = half_points(line)
     if market.kind is engine.MarketKind.TEAM_TOTAL:
-        prefix = (home if market.subject == "home" else away).abbrev + " "
-    elif market.kind is engine.MarketKind.PROP and starter is not None:
-        prefix = starter.name + " "
-    over, under = ("over", "under") if prefix else ("Over", "Under")
-    return {
-        "over": f"{prefix}{over} {half_points(line)}",
-        "under": f"{prefix}{under} {half_points(line)}",
-    }
+        abbrev = names.home_abbrev if market.subject == "home" else names.away_abbrev
+        return {"over": f"{abbrev} over {points}", "under": f"{abbrev} under {points}"}
+    return {"over": f"Over {points}", "under": f"Under {points}"}
 
 
-def _market_label(market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None) -> str:
+def _market_label(market: engine.PricedMarket, names: _Names) -> str:
     kind = market.kind
     if kind is engine.MarketKind.TEAM_TOTAL:
-        return f"{(home if market.subject == 'home' else away).name} team total"
-    if kind is engine.MarketKind.PROP and starter is not None:
-        return f"{starter.name} ({starter.position}, {starter.pro_team}) fantasy points"
-    names = {"moneyline": "moneyline", "spread": "spread", "total": "total points"}
-    return f"{home.abbrev} vs {away.abbrev} {names[kind.value]}"
+        return f"{names.home if market.subject == 'home' else names.away} team total"
+    titles = {"moneyline": "moneyline", "spread": "spread", "total": "total points"}
+    return f"{names.home_abbrev} vs {names.away_abbrev} {titles[kind.value]}"
 
 
 def matchup_model(
@@ -111,40 +118,64 @@ def plan_markets(
     """Every market of one matchup, priced together so they agree with each other.
 
     Pass `model` when the caller already built it (to record the teams' projections too).
+    A week reprices every matchup of every league, so each ORM row is read once up front
+    and everything after works on plain values.
     """
     rows = (*home_starters, *away_starters)
     starters = [to_engine_starter(row) for row in rows]
+    margin = settings.margin
     if model is None:
         split = len(home_starters)
         model = engine.build_matchup_model(starters[:split], starters[split:], k=calibration)
-    priced = engine.price_matchup(model, margin=settings.margin)
+    priced = engine.price_matchup(model, margin=margin)
     problems = engine.find_arbitrage(priced, model)
     if problems:
         raise RuntimeError(f"refusing to publish prices with arbitrage: {problems}")
-    plans = [_plan(m, home, away, None, matchup_lock) for m in priced]
+    names = _Names.of(home, away)
+    plans = [_plan(m, names, matchup_lock) for m in priced]
     if settings.props:
+        lock_each_game = settings.lock_mode == "matchup"
         for row, starter in zip(rows, starters, strict=True):
-            prop = engine.price_prop(starter, margin=settings.margin)
-            if prop is not None and row.kickoff is not None:
-                lock = row.kickoff if settings.lock_mode == "matchup" else matchup_lock
-                plans.append(_plan(prop, home, away, row, lock))
+            prop = engine.price_prop(starter, margin=margin)
+            if prop is None:
+                continue
+            kickoff = row.kickoff
+            if kickoff is not None:
+                plans.append(_prop_plan(prop, starter, kickoff if lock_each_game else matchup_lock))
     return plans
 
 
-def _plan(
-    market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None, lock_at: datetime
-) -> MarketPlan:
-    labels = _selection_labels(market, home, away, starter)
+def _plan(market: engine.PricedMarket, names: _Names, lock_at: datetime) -> MarketPlan:
+    labels = _selection_labels(market, names)
     first, second = market.selections
     return MarketPlan(
         kind=market.kind.value,
         subject=market.subject or "",
-        label=_market_label(market, home, away, starter),
+        label=_market_label(market, names),
         line=market.line,
         lock_at=lock_at,
         selections=(
             SelectionPlan(first.side, labels[first.side], first.fair_p, first.odds),
             SelectionPlan(second.side, labels[second.side], second.fair_p, second.odds),
+        ),
+    )
+
+
+def _prop_plan(prop: engine.PricedMarket, starter: engine.Starter, lock_at: datetime) -> MarketPlan:
+    """A player's over/under; written apart from _plan because it is most of a week's markets."""
+    over, under = prop.selections
+    assert prop.line is not None and prop.subject is not None
+    points = half_points(prop.line)
+    name = starter.name
+    return MarketPlan(
+        kind="prop",
+        subject=prop.subject,
+        label=f"{name} ({starter.position}, {starter.pro_team}) fantasy points",
+        line=prop.line,
+        lock_at=lock_at,
+        selections=(
+            SelectionPlan(over.side, f"{name} over {points}", over.fair_p, over.odds),
+            SelectionPlan(under.side, f"{name} under {points}", under.fair_p, under.odds),
         ),
     )
 
