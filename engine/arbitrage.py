@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 from engine.markets import HOME, MATCHUP_KINDS, MarketKind, PricedMarket, PricedSelection
@@ -108,7 +109,10 @@ def find_arbitrage(
     implied_of = [offer.implied for offer in offered]
     market_of = [id(offer.market) for offer in offered]
     corners = box.corners()
+    idle_at, settled_at = _corner_masks(offered, corners)
     for combo, implied in _cheap_sets(on_matchup, implied_of, market_of, required - PROBABILITY_TOLERANCE):
+        if _fails_at_a_corner(combo, idle_at, settled_at):
+            continue  # _always_covered would say no at its first test: nothing to record
         group = [offered[i] for i in combo]
         members = frozenset(combo)
         if any(smaller <= members for smaller in covering):
@@ -128,8 +132,20 @@ def _offer(market: PricedMarket, selection: PricedSelection) -> _Offer | None:
         return None
     region = None
     if market.kind in MATCHUP_KINDS:
-        region = winning_region(market.kind, selection.side, market.line, market.subject)
+        region = _region(market.kind, selection.side, market.line, market.subject)
     return _Offer(market, selection, implied_probability(selection.odds), region)
+
+
+@lru_cache(maxsize=4096)
+def _region(kind: MarketKind, side: str, line: float | None, subject: str | None) -> HalfPlane:
+    """winning_region, cached: it validates its input and builds a new HalfPlane each call.
+
+    Lines sit on half points, so the matchups of a week share a few hundred regions at
+    most. Keys that compare equal (10 and 10.0, 0.0 and -0.0) give equal regions, as the
+    threshold is always made a float without a negative zero; HalfPlane is frozen, so
+    sharing one is safe. Invalid input raises every time (lru_cache keeps no exceptions).
+    """
+    return winning_region(kind, side, line, subject)
 
 
 def _book_problem(market: PricedMarket, required: float) -> str | None:
@@ -177,6 +193,49 @@ def _cheap_sets(
                 if p_ijk < ceiling and market_of[k] != market_of[i] and market_of[k] != market_of[j]:
                     triples.append(((i, j, k), p_ijk))
     return singles + pairs + triples
+
+
+def _corner_masks(
+    offers: Sequence[_Offer], corners: Sequence[tuple[float, float]]
+) -> tuple[list[int], list[int]]:
+    """Per offer, bit c set when at corners[c] it does not win (first list) or does not push (second).
+
+    These are the per-selection halves of _always_covered's corner test, computed with the
+    very same float expressions. They depend only on the offer and the box, not on the set
+    it is tried in, so a matchup computes them once for its ten offers instead of once per
+    candidate set; _fails_at_a_corner then combines them with & and |. Props (no region)
+    are never in a candidate set and get empty masks.
+    """
+    idle_at = []
+    settled_at = []
+    for offer in offers:
+        idle = settled = 0
+        r = offer.region
+        if r is not None:
+            for bit, (home, away) in enumerate(corners):
+                value = r.home_coef * home + r.away_coef * away  # as in HalfPlane.excess
+                if value <= r.threshold + _POINTS_TOLERANCE:
+                    idle |= 1 << bit
+                if abs(value - r.threshold) > _POINTS_TOLERANCE:
+                    settled |= 1 << bit
+        idle_at.append(idle)
+        settled_at.append(settled)
+    return idle_at, settled_at
+
+
+def _fails_at_a_corner(combo: Sequence[int], idle_at: Sequence[int], settled_at: Sequence[int]) -> bool:
+    """True when _always_covered(those offers' regions) returns False at its corner test.
+
+    That test fails at a corner where no selection of the set wins and at least one does
+    not push: a bit set in every member's idle mask and in some member's settled mask.
+    Most candidate sets end here, so this is what a matchup's check mostly costs.
+    """
+    idle = -1  # every bit set: nothing has won anywhere yet
+    settled = 0
+    for i in combo:
+        idle &= idle_at[i]
+        settled |= settled_at[i]
+    return idle & settled != 0
 
 
 def _always_covered(regions: Sequence[HalfPlane], box: _Box, corners: Sequence[tuple[float, float]]) -> bool:

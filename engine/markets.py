@@ -91,15 +91,8 @@ def price_matchup(model: MatchupModel, margin: float = DEFAULT_MARGIN) -> list[P
     diff = model.margin
     spread_line = round_half(diff.mean)
     return [
-        _two_way(MarketKind.MONEYLINE, None, None, diff.sf(0.0), diff.cdf(0.0), margin),
-        _two_way(
-            MarketKind.SPREAD,
-            None,
-            spread_line,
-            diff.sf(spread_line),
-            diff.cdf(spread_line),
-            margin,
-        ),
+        _two_way(MarketKind.MONEYLINE, None, None, *diff.tails(0.0), margin),
+        _two_way(MarketKind.SPREAD, None, spread_line, *diff.tails(spread_line), margin),
         _over_under(MarketKind.TOTAL, None, model.total, margin),
         _over_under(MarketKind.TEAM_TOTAL, HOME, model.home, margin),
         _over_under(MarketKind.TEAM_TOTAL, AWAY, model.away, margin),
@@ -167,7 +160,7 @@ def _gamma_parameters(mean: float, cv: float) -> tuple[float, float]:
 
 def _over_under(kind: MarketKind, subject: str | None, score: Normal, margin: float) -> PricedMarket:
     line = round_half(score.mean)
-    return _two_way(kind, subject, line, score.sf(line), score.cdf(line), margin)
+    return _two_way(kind, subject, line, *score.tails(line), margin)
 
 
 def _two_way(

@@ -56,9 +56,14 @@ def position_cv(position: str, cv: Mapping[str, float] = POSITION_CV) -> float:
 
 def starter_sd(starter: Starter, cv: Mapping[str, float] = POSITION_CV) -> float:
     """Spread grows with the projection; a player who cannot score adds no uncertainty."""
-    if starter.mean == 0.0:
+    return _sd(starter.mean, starter.position, cv)
+
+
+def _sd(mean: float, position: str, cv: Mapping[str, float]) -> float:
+    """starter_sd from a mean already read: `Starter.mean` is a property, and a model needs it twice."""
+    if mean == 0.0:
         return 0.0
-    return max(position_cv(starter.position, cv) * starter.mean, MIN_PLAYER_SD)
+    return max(position_cv(position, cv) * mean, MIN_PLAYER_SD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +135,17 @@ class Normal:
             return 1.0 if x < self.mean else 0.0
         return NormalDist(self.mean, self.sd).cdf(2.0 * self.mean - x)
 
+    def tails(self, x: float) -> tuple[float, float]:
+        """(sf(x), cdf(x)), the two sides of a line, from one NormalDist instead of two.
+
+        The very same expressions as sf and cdf, so the same bits: every matchup market
+        needs both, and a week prices tens of thousands of matchups.
+        """
+        if self.variance == 0.0:
+            return (1.0 if x < self.mean else 0.0), (1.0 if x >= self.mean else 0.0)
+        dist = NormalDist(self.mean, self.sd)
+        return dist.cdf(2.0 * self.mean - x), dist.cdf(x)
+
 
 @dataclass(frozen=True, slots=True)
 class MatchupModel:
@@ -170,12 +186,14 @@ def build_matchup_model(
     """
     if not k > 0.0:
         raise ValueError(f"the calibration factor k must be positive, got {k}")
-    home_sd = [starter_sd(s, cv) for s in home]
-    away_sd = [starter_sd(s, cv) for s in away]
+    home_means = [s.mean for s in home]
+    away_means = [s.mean for s in away]
+    home_sd = [_sd(mean, s.position, cv) for mean, s in zip(home_means, home, strict=True)]
+    away_sd = [_sd(mean, s.position, cv) for mean, s in zip(away_means, away, strict=True)]
     scale = k * k
     return MatchupModel(
-        home=Normal(sum(s.mean for s in home), scale * _team_variance(home, home_sd, correlations)),
-        away=Normal(sum(s.mean for s in away), scale * _team_variance(away, away_sd, correlations)),
+        home=Normal(sum(home_means), scale * _team_variance(home, home_sd, correlations)),
+        away=Normal(sum(away_means), scale * _team_variance(away, away_sd, correlations)),
         covariance=scale * _cross_covariance(home, home_sd, away, away_sd, correlations),
     )
 
