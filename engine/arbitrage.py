@@ -14,6 +14,7 @@ its step, and it takes about a millisecond.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -100,27 +101,38 @@ def find_arbitrage(
     tests/engine/test_engine_arbitrage.py checks this against the exhaustive search.
     """
     required = 1.0 + min_margin
-    offers = [_offer(market, selection) for market in markets for selection in market.selections]
-    offered = [offer for offer in offers if offer is not None]
     problems = [problem for market in markets if (problem := _book_problem(market, required)) is not None]
+    # Offers as parallel lists rather than _Offer objects: a matchup builds ten of them and
+    # almost never reports one, so the object (and its label) is made only for a report.
+    offered = [
+        (market, selection)
+        for market in markets
+        for selection in market.selections
+        if selection.odds is not None
+    ]
+    implied_of = [implied_probability(selection.odds) for _, selection in offered]  # type: ignore[arg-type]
+    market_of = [id(market) for market, _ in offered]
+    region_of = [
+        _region(market.kind, selection.side, market.line, market.subject)
+        if market.kind in MATCHUP_KINDS
+        else None
+        for market, selection in offered
+    ]
+    on_matchup = [i for i, region in enumerate(region_of) if region is not None]
     box = _Box.around(model)
-    covering: list[frozenset[int]] = []
-    on_matchup = [i for i, offer in enumerate(offered) if offer.region is not None]
-    implied_of = [offer.implied for offer in offered]
-    market_of = [id(offer.market) for offer in offered]
     corners = box.corners()
-    idle_at, settled_at = _corner_masks(offered, corners)
+    idle_at, settled_at = _corner_masks(region_of, corners)
+    covering: list[frozenset[int]] = []
     for combo, implied in _cheap_sets(on_matchup, implied_of, market_of, required - PROBABILITY_TOLERANCE):
         if _fails_at_a_corner(combo, idle_at, settled_at):
-            continue  # _always_covered would say no at its first test: nothing to record
-        group = [offered[i] for i in combo]
+            continue  # _always_covered says no at its corner test: nothing to record
         members = frozenset(combo)
         if any(smaller <= members for smaller in covering):
             continue  # a covering subset already answers for this set
-        regions = [offer.region for offer in group if offer.region is not None]
-        if _always_covered(regions, box, corners):
+        regions = [region for i in combo if (region := region_of[i]) is not None]
+        if _covered_past_the_corners(regions, box, corners):
             covering.append(members)
-            labels = " + ".join(offer.label for offer in group)
+            labels = " + ".join(_Offer(*offered[i], implied_of[i], region_of[i]).label for i in combo)
             problems.append(
                 f"{labels} cover every outcome but imply only {implied:.2%} (need at least {required:.2%})"
             )
@@ -181,6 +193,11 @@ def _cheap_sets(
     singles: list[tuple[tuple[int, ...], float]] = [((i,), p) for i, p in cheap]
     pairs: list[tuple[tuple[int, ...], float]] = []
     triples: list[tuple[tuple[int, ...], float]] = []
+    # The cheapest offer after each position: a pair that reaches the ceiling even with it
+    # reaches it with every later offer (rounding is monotonic), so it needs no third.
+    cheapest_after = [math.inf] * len(cheap)
+    for b in range(len(cheap) - 2, -1, -1):
+        cheapest_after[b] = min(cheap[b + 1][1], cheapest_after[b + 1])
     for a, (i, p_i) in enumerate(cheap):
         for b in range(a + 1, len(cheap)):
             j, p_j = cheap[b]
@@ -188,6 +205,8 @@ def _cheap_sets(
             if p_ij >= ceiling or market_of[j] == market_of[i]:
                 continue
             pairs.append(((i, j), p_ij))
+            if p_ij + cheapest_after[b] >= ceiling:
+                continue
             for k, p_k in cheap[b + 1 :]:
                 p_ijk = p_ij + p_k
                 if p_ijk < ceiling and market_of[k] != market_of[i] and market_of[k] != market_of[j]:
@@ -196,7 +215,7 @@ def _cheap_sets(
 
 
 def _corner_masks(
-    offers: Sequence[_Offer], corners: Sequence[tuple[float, float]]
+    regions: Sequence[HalfPlane | None], corners: Sequence[tuple[float, float]]
 ) -> tuple[list[int], list[int]]:
     """Per offer, bit c set when at corners[c] it does not win (first list) or does not push (second).
 
@@ -208,9 +227,8 @@ def _corner_masks(
     """
     idle_at = []
     settled_at = []
-    for offer in offers:
+    for r in regions:
         idle = settled = 0
-        r = offer.region
         if r is not None:
             for bit, (home, away) in enumerate(corners):
                 value = r.home_coef * home + r.away_coef * away  # as in HalfPlane.excess
@@ -254,6 +272,16 @@ def _always_covered(regions: Sequence[HalfPlane], box: _Box, corners: Sequence[t
         )
         if nothing_wins and any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
             return False
+    return _covered_past_the_corners(regions, box, corners)
+
+
+def _covered_past_the_corners(
+    regions: Sequence[HalfPlane], box: _Box, corners: Sequence[tuple[float, float]]
+) -> bool:
+    """_always_covered for a set already known not to fail at a corner of the box.
+
+    find_arbitrage learns that from its corner masks, so it starts here.
+    """
     constraints = box.constraints() + [(r.home_coef, r.away_coef, r.threshold) for r in regions]
     for home, away in _vertices(constraints):
         if any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):

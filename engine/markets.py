@@ -8,7 +8,7 @@ Lines sit on half points. A spread line is stored as the home team's expected ma
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -129,6 +129,25 @@ def price_prop(
 
 
 PropQuote = tuple[float, PricedSelection, PricedSelection]
+"""A prop's line with its over and under, as price_prop would put them in its market."""
+
+
+def prop_quotes(
+    starters: Sequence[Starter], margin: float = DEFAULT_MARGIN, cv: Mapping[str, float] = POSITION_CV
+) -> list[PropQuote | None]:
+    """What price_prop gives for each starter, in order, as (line, over, under) or None.
+
+    For pricing a whole lineup at once: a week prices about a million props, and this
+    checks the margin once and builds no market object only to have it taken apart
+    again by the caller, who turns each quote into a record of its own. The market's
+    subject would be str(player_id), as in price_prop.
+    """
+    check_margin(margin)
+    quotes: list[PropQuote | None] = []
+    for starter in starters:
+        mean = starter.mean
+        quotes.append(None if mean <= 0.0 else _prop_quote(mean, position_cv(starter.position, cv), margin))
+    return quotes
 
 
 @lru_cache(maxsize=8192)

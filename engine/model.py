@@ -10,6 +10,7 @@ model, which is what keeps those markets consistent with each other.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -190,20 +191,25 @@ def build_matchup_model(
     away_means = [s.mean for s in away]
     home_sd = [_sd(mean, s.position, cv) for mean, s in zip(home_means, home, strict=True)]
     away_sd = [_sd(mean, s.position, cv) for mean, s in zip(away_means, away, strict=True)]
+    away_games = _by_game(away)
     scale = k * k
     return MatchupModel(
-        home=Normal(sum(home_means), scale * _team_variance(home, home_sd, correlations)),
-        away=Normal(sum(away_means), scale * _team_variance(away, away_sd, correlations)),
-        covariance=scale * _cross_covariance(home, home_sd, away, away_sd, correlations),
+        home=Normal(sum(home_means), scale * _team_variance(home, home_sd, _by_game(home), correlations)),
+        away=Normal(sum(away_means), scale * _team_variance(away, away_sd, away_games, correlations)),
+        covariance=scale * _cross_covariance(home, home_sd, away, away_sd, away_games, correlations),
     )
 
 
-def _team_variance(lineup: Sequence[Starter], sds: Sequence[float], correlations: CorrelationTable) -> float:
-    own = sum(sd * sd for sd in sds)
+def _team_variance(
+    lineup: Sequence[Starter],
+    sds: Sequence[float],
+    games: Mapping[str, list[int]],
+    correlations: CorrelationTable,
+) -> float:
+    own = sum(map(operator.mul, sds, sds))  # sd * sd for each, summed in order
     if not math.isfinite(own):
         pairs = combinations(range(len(lineup)), 2)  # let 0 * inf poison the sum as it always has
     else:
-        games = _by_game(lineup)
         pairs = ((i, j) for i, s in enumerate(lineup) for j in games.get(s.game_id, ()) if j > i)
     shared = sum(correlations.rho(lineup[i], lineup[j]) * sds[i] * sds[j] for i, j in pairs)
     return own + 2.0 * shared
@@ -214,13 +220,13 @@ def _cross_covariance(
     home_sd: Sequence[float],
     away: Sequence[Starter],
     away_sd: Sequence[float],
+    away_games: Mapping[str, list[int]],
     correlations: CorrelationTable,
 ) -> float:
-    if not all(math.isfinite(sd) for sd in (*home_sd, *away_sd)):
+    if not (all(map(math.isfinite, home_sd)) and all(map(math.isfinite, away_sd))):
         pairs = ((i, j) for i in range(len(home)) for j in range(len(away)))
     else:
-        games = _by_game(away)
-        pairs = ((i, j) for i, h in enumerate(home) for j in games.get(h.game_id, ()))
+        pairs = ((i, j) for i, h in enumerate(home) for j in away_games.get(h.game_id, ()))
     return sum(correlations.rho(home[i], away[j]) * home_sd[i] * away_sd[j] for i, j in pairs)
 
 
