@@ -7,8 +7,8 @@ price a selection has had, so line movement and closing-line value can be shown 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,16 +22,23 @@ from storage.models import Market, PriceHistory, Selection, Starter, Team, TeamP
 INACTIVE_STATUSES = frozenset({"OUT", "INJURY_RESERVE", "SUSPENSION", "IR", "DOUBTFUL_OUT"})
 
 
-@dataclass(frozen=True, slots=True)
-class SelectionPlan:
+class SelectionPlan(NamedTuple):
+    """One side of a planned market.
+
+    The plans are immutable values like the engine's, but named tuples rather than
+    frozen dataclasses: a week plans over three million of them, and a frozen dataclass
+    pays an object.__setattr__ call per field to be built (twice the time, measured).
+    """
+
     side: str
     label: str
     fair_p: float
     odds: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class MarketPlan:
+class MarketPlan(NamedTuple):
+    """A market as plan_markets priced it, for apply_plans to store (see SelectionPlan)."""
+
     kind: str
     subject: str
     label: str
@@ -55,8 +62,7 @@ def to_engine_starter(row: Starter) -> engine.Starter:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Names:
+class _Names(NamedTuple):
     """The teams' names as labels use them, read from the ORM rows once per matchup."""
 
     home: str
@@ -91,8 +97,14 @@ def _market_label(market: engine.PricedMarket, names: _Names) -> str:
     kind = market.kind
     if kind is engine.MarketKind.TEAM_TOTAL:
         return f"{names.home if market.subject == 'home' else names.away} team total"
-    titles = {"moneyline": "moneyline", "spread": "spread", "total": "total points"}
-    return f"{names.home_abbrev} vs {names.away_abbrev} {titles[kind.value]}"
+    return f"{names.home_abbrev} vs {names.away_abbrev} {_TITLES[kind]}"
+
+
+_TITLES = {
+    engine.MarketKind.MONEYLINE: "moneyline",
+    engine.MarketKind.SPREAD: "spread",
+    engine.MarketKind.TOTAL: "total points",
+}
 
 
 def matchup_model(
@@ -135,13 +147,13 @@ def plan_markets(
     plans = [_plan(m, names, matchup_lock) for m in priced]
     if settings.props:
         lock_each_game = settings.lock_mode == "matchup"
-        for row, starter in zip(rows, starters, strict=True):
-            prop = engine.price_prop(starter, margin=margin)
-            if prop is None:
+        quotes = engine.prop_quotes(starters, margin)
+        for row, starter, quote in zip(rows, starters, quotes, strict=True):
+            if quote is None:
                 continue
             kickoff = row.kickoff
             if kickoff is not None:
-                plans.append(_prop_plan(prop, starter, kickoff if lock_each_game else matchup_lock))
+                plans.append(_prop_plan(quote, starter, kickoff if lock_each_game else matchup_lock))
     return plans
 
 
@@ -161,17 +173,16 @@ def _plan(market: engine.PricedMarket, names: _Names, lock_at: datetime) -> Mark
     )
 
 
-def _prop_plan(prop: engine.PricedMarket, starter: engine.Starter, lock_at: datetime) -> MarketPlan:
-    """A player's over/under; written apart from _plan because it is most of a week's markets."""
-    over, under = prop.selections
-    assert prop.line is not None and prop.subject is not None
-    points = half_points(prop.line)
+def _prop_plan(quote: engine.PropQuote, starter: engine.Starter, lock_at: datetime) -> MarketPlan:
+    """A player's over/under (the market engine.price_prop would give); most of a week's markets."""
+    line, over, under = quote
+    points = half_points(line)
     name = starter.name
     return MarketPlan(
         kind="prop",
-        subject=prop.subject,
+        subject=str(starter.player_id),
         label=f"{name} ({starter.position}, {starter.pro_team}) fantasy points",
-        line=prop.line,
+        line=line,
         lock_at=lock_at,
         selections=(
             SelectionPlan(over.side, f"{name} over {points}", over.fair_p, over.odds),
