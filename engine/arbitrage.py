@@ -18,7 +18,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations
 
 from engine.markets import HOME, MATCHUP_KINDS, MarketKind, PricedMarket, PricedSelection
 from engine.model import MatchupModel
@@ -123,9 +122,8 @@ def find_arbitrage(
     corners = box.corners()
     idle_at, settled_at = _corner_masks(region_of, corners)
     covering: list[frozenset[int]] = []
-    for combo, implied in _cheap_sets(on_matchup, implied_of, market_of, required - PROBABILITY_TOLERANCE):
-        if _fails_at_a_corner(combo, idle_at, settled_at):
-            continue  # _always_covered says no at its corner test: nothing to record
+    ceiling = required - PROBABILITY_TOLERANCE
+    for combo, implied in _candidate_sets(on_matchup, implied_of, market_of, ceiling, idle_at, settled_at):
         members = frozenset(combo)
         if any(smaller <= members for smaller in covering):
             continue  # a covering subset already answers for this set
@@ -176,21 +174,30 @@ def _book_problem(market: PricedMarket, required: float) -> str | None:
     return f"{sides} imply only {implied:.2%} (need at least {required:.2%})"
 
 
-def _cheap_sets(
-    indices: Sequence[int], implied_of: Sequence[float], market_of: Sequence[int], ceiling: float
+def _candidate_sets(
+    indices: Sequence[int],
+    implied_of: Sequence[float],
+    market_of: Sequence[int],
+    ceiling: float,
+    idle_at: Sequence[int],
+    settled_at: Sequence[int],
 ) -> list[tuple[tuple[int, ...], float]]:
-    """Sets of up to three offers from distinct markets implying less than `ceiling`.
+    """Sets of up to three offers from distinct markets implying less than `ceiling` that
+    pass _always_covered's corner test (see _corner_masks).
 
     Listed with that sum, in the order of itertools.combinations, size by size (so
     subsets come before the sets that contain them), and summed left to right as sum()
     would. Both sides of one market are never combined: that market's own book already
     answers for them. A pair that already reaches the ceiling is not extended: its
     supersets imply more (every price implies more than zero, and rounded float addition
-    of positives never decreases). Written out for MAX_COMBINATION = 3 because this loop
-    runs for every matchup priced.
+    of positives never decreases). A set fails the corner test at a corner where no member
+    wins and some member does not push: a bit set in every member's idle mask and in
+    some member's settled mask. Such a set could never be reported, but it is still
+    extended, as a larger set may win where it does not. Written out for
+    MAX_COMBINATION = 3 because this loop runs for every matchup priced.
     """
     cheap = [(i, implied_of[i]) for i in indices if implied_of[i] < ceiling]
-    singles: list[tuple[tuple[int, ...], float]] = [((i,), p) for i, p in cheap]
+    singles = [((i,), p) for i, p in cheap if not idle_at[i] & settled_at[i]]
     pairs: list[tuple[tuple[int, ...], float]] = []
     triples: list[tuple[tuple[int, ...], float]] = []
     # The cheapest offer after each position: a pair that reaches the ceiling even with it
@@ -204,12 +211,20 @@ def _cheap_sets(
             p_ij = p_i + p_j
             if p_ij >= ceiling or market_of[j] == market_of[i]:
                 continue
-            pairs.append(((i, j), p_ij))
+            idle_ij = idle_at[i] & idle_at[j]
+            settled_ij = settled_at[i] | settled_at[j]
+            if not idle_ij & settled_ij:
+                pairs.append(((i, j), p_ij))
             if p_ij + cheapest_after[b] >= ceiling:
                 continue
             for k, p_k in cheap[b + 1 :]:
                 p_ijk = p_ij + p_k
-                if p_ijk < ceiling and market_of[k] != market_of[i] and market_of[k] != market_of[j]:
+                if (
+                    p_ijk < ceiling
+                    and market_of[k] != market_of[i]
+                    and market_of[k] != market_of[j]
+                    and not idle_ij & idle_at[k] & (settled_ij | settled_at[k])
+                ):
                     triples.append(((i, j, k), p_ijk))
     return singles + pairs + triples
 
@@ -222,7 +237,7 @@ def _corner_masks(
     These are the per-selection halves of _always_covered's corner test, computed with the
     very same float expressions. They depend only on the offer and the box, not on the set
     it is tried in, so a matchup computes them once for its ten offers instead of once per
-    candidate set; _fails_at_a_corner then combines them with & and |. Props (no region)
+    candidate set; _candidate_sets then combines them with & and |. Props (no region)
     are never in a candidate set and get empty masks.
     """
     idle_at = []
@@ -230,30 +245,19 @@ def _corner_masks(
     for r in regions:
         idle = settled = 0
         if r is not None:
-            for bit, (home, away) in enumerate(corners):
+            threshold = r.threshold
+            wins_above = threshold + _POINTS_TOLERANCE
+            bit = 1
+            for home, away in corners:
                 value = r.home_coef * home + r.away_coef * away  # as in HalfPlane.excess
-                if value <= r.threshold + _POINTS_TOLERANCE:
-                    idle |= 1 << bit
-                if abs(value - r.threshold) > _POINTS_TOLERANCE:
-                    settled |= 1 << bit
+                if value <= wins_above:
+                    idle |= bit
+                if abs(value - threshold) > _POINTS_TOLERANCE:
+                    settled |= bit
+                bit <<= 1
         idle_at.append(idle)
         settled_at.append(settled)
     return idle_at, settled_at
-
-
-def _fails_at_a_corner(combo: Sequence[int], idle_at: Sequence[int], settled_at: Sequence[int]) -> bool:
-    """True when _always_covered(those offers' regions) returns False at its corner test.
-
-    That test fails at a corner where no selection of the set wins and at least one does
-    not push: a bit set in every member's idle mask and in some member's settled mask.
-    Most candidate sets end here, so this is what a matchup's check mostly costs.
-    """
-    idle = -1  # every bit set: nothing has won anywhere yet
-    settled = 0
-    for i in combo:
-        idle &= idle_at[i]
-        settled |= settled_at[i]
-    return idle & settled != 0
 
 
 def _always_covered(regions: Sequence[HalfPlane], box: _Box, corners: Sequence[tuple[float, float]]) -> bool:
@@ -280,29 +284,40 @@ def _covered_past_the_corners(
 ) -> bool:
     """_always_covered for a set already known not to fail at a corner of the box.
 
-    find_arbitrage learns that from its corner masks, so it starts here.
+    find_arbitrage learns that from its corner masks, so it starts here. That is also why
+    the vertices where two edges of the box meet are not solved for: they are the box's
+    corners, bit for bit (each coordinate is one bound times 1, minus a bound times 0),
+    where the vertex check below asks exactly what the corner test asked; or, for a box
+    with an infinite bound, a point with a NaN coordinate, which no check can fail.
     """
-    constraints = box.constraints() + [(r.home_coef, r.away_coef, r.threshold) for r in regions]
-    for home, away in _vertices(constraints):
+    edges = box.constraints()
+    constraints = edges + [(r.home_coef, r.away_coef, r.threshold) for r in regions]
+    for home, away in _vertices(constraints, first_line=len(edges)):
         if any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
             return False
     return any(r.excess(home, away) > _POINTS_TOLERANCE for r in regions for home, away in corners)
 
 
-def _vertices(constraints: Sequence[Constraint]) -> list[tuple[float, float]]:
-    """Corners of the polygon {x : a*home + b*away <= c for every constraint}."""
+def _vertices(constraints: Sequence[Constraint], first_line: int = 0) -> list[tuple[float, float]]:
+    """Corners of the polygon {x : a*home + b*away <= c for every constraint}.
+
+    Only those on at least one constraint from `first_line` on: pairs of earlier ones are
+    not solved (see _covered_past_the_corners). Listed in no particular order.
+    """
     corners = []
-    for (a1, b1, c1), (a2, b2, c2) in combinations(constraints, 2):
-        det = a1 * b2 - a2 * b1
-        if det == 0.0:
-            continue
-        home = (c1 * b2 - c2 * b1) / det
-        away = (a1 * c2 - a2 * c1) / det
-        for a, b, c in constraints:
-            if a * home + b * away > c + _POINTS_TOLERANCE:
-                break
-        else:
-            corners.append((home, away))
+    for j in range(max(first_line, 1), len(constraints)):
+        a2, b2, c2 = constraints[j]
+        for a1, b1, c1 in constraints[:j]:  # (first, second) as itertools.combinations pairs them
+            det = a1 * b2 - a2 * b1
+            if det == 0.0:
+                continue
+            home = (c1 * b2 - c2 * b1) / det
+            away = (a1 * c2 - a2 * c1) / det
+            for a, b, c in constraints:
+                if a * home + b * away > c + _POINTS_TOLERANCE:
+                    break
+            else:
+                corners.append((home, away))
     return corners
 
 

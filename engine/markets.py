@@ -17,7 +17,7 @@ from types import MappingProxyType
 from scipy.special import gammainc, gammaincc, gammaincinv
 
 from engine.margin import DEFAULT_MARGIN, check_margin, quote_two_way
-from engine.model import POSITION_CV, MatchupModel, Normal, Starter, position_cv
+from engine.model import DEFAULT_CV, POSITION_CV, MatchupModel, Normal, Starter, position_cv
 
 HOME = "home"
 AWAY = "away"
@@ -146,7 +146,10 @@ def prop_quotes(
     quotes: list[PropQuote | None] = []
     for starter in starters:
         mean = starter.mean
-        quotes.append(None if mean <= 0.0 else _prop_quote(mean, position_cv(starter.position, cv), margin))
+        if mean <= 0.0:
+            quotes.append(None)
+        else:  # position_cv, inlined
+            quotes.append(_prop_quote(mean, cv.get(starter.position, DEFAULT_CV), margin))
     return quotes
 
 

@@ -48,7 +48,8 @@ class Starter:
 
     @property
     def mean(self) -> float:
-        return self.projection if self.plays else 0.0
+        # `plays`, spelled out: pricing reads this for every starter of every matchup.
+        return self.projection if self.active and self.game_id is not None else 0.0
 
 
 def position_cv(position: str, cv: Mapping[str, float] = POSITION_CV) -> float:
@@ -64,7 +65,7 @@ def _sd(mean: float, position: str, cv: Mapping[str, float]) -> float:
     """starter_sd from a mean already read: `Starter.mean` is a property, and a model needs it twice."""
     if mean == 0.0:
         return 0.0
-    return max(position_cv(position, cv) * mean, MIN_PLAYER_SD)
+    return max(cv.get(position, DEFAULT_CV) * mean, MIN_PLAYER_SD)  # position_cv, inlined
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,17 +188,37 @@ def build_matchup_model(
     """
     if not k > 0.0:
         raise ValueError(f"the calibration factor k must be positive, got {k}")
-    home_means = [s.mean for s in home]
-    away_means = [s.mean for s in away]
-    home_sd = [_sd(mean, s.position, cv) for mean, s in zip(home_means, home, strict=True)]
-    away_sd = [_sd(mean, s.position, cv) for mean, s in zip(away_means, away, strict=True)]
-    away_games = _by_game(away)
+    home_means, home_sd, home_games = _lineup_terms(home, cv)
+    away_means, away_sd, away_games = _lineup_terms(away, cv)
     scale = k * k
     return MatchupModel(
-        home=Normal(sum(home_means), scale * _team_variance(home, home_sd, _by_game(home), correlations)),
+        home=Normal(sum(home_means), scale * _team_variance(home, home_sd, home_games, correlations)),
         away=Normal(sum(away_means), scale * _team_variance(away, away_sd, away_games, correlations)),
         covariance=scale * _cross_covariance(home, home_sd, away, away_sd, away_games, correlations),
     )
+
+
+def _lineup_terms(
+    lineup: Sequence[Starter], cv: Mapping[str, float]
+) -> tuple[list[float], list[float], dict[str, list[int]]]:
+    """Each starter's mean and sd, and the positions of the starters in each NFL game.
+
+    One pass over the lineup, reading each starter's `mean` (a property) once.
+
+    Only starters sharing a game can be correlated (CorrelationTable.rho is 0 otherwise),
+    so the variance sums visit just those pairs, in the order the full double loop would:
+    leaving out terms that are exactly +0.0 does not change a float sum by a single bit.
+    """
+    means: list[float] = []
+    sds: list[float] = []
+    games: dict[str, list[int]] = {}
+    for index, starter in enumerate(lineup):
+        mean = starter.mean
+        means.append(mean)
+        sds.append(_sd(mean, starter.position, cv))
+        if starter.game_id is not None:
+            games.setdefault(starter.game_id, []).append(index)
+    return means, sds, games
 
 
 def _team_variance(
@@ -228,17 +249,3 @@ def _cross_covariance(
     else:
         pairs = ((i, j) for i, h in enumerate(home) for j in away_games.get(h.game_id, ()))
     return sum(correlations.rho(home[i], away[j]) * home_sd[i] * away_sd[j] for i, j in pairs)
-
-
-def _by_game(lineup: Sequence[Starter]) -> dict[str, list[int]]:
-    """Positions in the lineup of the starters in each NFL game, in lineup order.
-
-    Only starters sharing a game can be correlated (CorrelationTable.rho is 0 otherwise),
-    so the sums above visit just those pairs, in the order the full double loop would:
-    leaving out terms that are exactly +0.0 does not change a float sum by a single bit.
-    """
-    games: dict[str, list[int]] = {}
-    for index, starter in enumerate(lineup):
-        if starter.game_id is not None:
-            games.setdefault(starter.game_id, []).append(index)
-    return games

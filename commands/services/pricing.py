@@ -37,7 +37,10 @@ class SelectionPlan(NamedTuple):
 
 
 class MarketPlan(NamedTuple):
-    """A market as plan_markets priced it, for apply_plans to store (see SelectionPlan)."""
+    """A market as plan_markets priced it, for apply_plans to store (see SelectionPlan).
+
+    Built with positional arguments in the hot path, in this field order.
+    """
 
     kind: str
     subject: str
@@ -51,15 +54,9 @@ def to_engine_starter(row: Starter) -> engine.Starter:
     """The engine's view of a synced row, each column read once (ORM attribute reads are not free)."""
     game_id = row.game_id
     plays = game_id is not None and (row.injury_status or "ACTIVE") not in INACTIVE_STATUSES
-    return engine.Starter(
-        player_id=row.player_id,
-        name=row.name,
-        position=row.position,
-        pro_team=row.pro_team,
-        game_id=game_id,
-        projection=row.projection,
-        active=plays,
-    )
+    # Positional, in engine.Starter's field order: (player_id, name, position, pro_team,
+    # game_id, projection, active); keywords cost a little more on every starter of a week.
+    return engine.Starter(row.player_id, row.name, row.position, row.pro_team, game_id, row.projection, plays)
 
 
 class _Names(NamedTuple):
@@ -75,36 +72,23 @@ class _Names(NamedTuple):
         return cls(home.name, away.name, home.abbrev, away.abbrev)
 
 
-def _selection_labels(market: engine.PricedMarket, names: _Names) -> dict[str, str]:
-    """Labels of the sides of a matchup market (props are labelled in _prop_plan)."""
-    line = market.line
-    if market.kind is engine.MarketKind.MONEYLINE:
-        return {"home": names.home, "away": names.away}
+def _labels(market: engine.PricedMarket, names: _Names) -> tuple[str, dict[str, str]]:
+    """A matchup market's label and its sides' labels, by side (props: see _prop_plan)."""
+    kind, line = market.kind, market.line
+    matchup = f"{names.home_abbrev} vs {names.away_abbrev}"
+    if kind is engine.MarketKind.MONEYLINE:
+        return f"{matchup} moneyline", {"home": names.home, "away": names.away}
     assert line is not None
-    if market.kind is engine.MarketKind.SPREAD:
-        return {
-            "home": f"{names.home_abbrev} {handicap(-line)}",
-            "away": f"{names.away_abbrev} {handicap(line)}",
-        }
+    if kind is engine.MarketKind.SPREAD:
+        home, away = f"{names.home_abbrev} {handicap(-line)}", f"{names.away_abbrev} {handicap(line)}"
+        return f"{matchup} spread", {"home": home, "away": away}
     points = half_points(line)
-    if market.kind is engine.MarketKind.TEAM_TOTAL:
-        abbrev = names.home_abbrev if market.subject == "home" else names.away_abbrev
-        return {"over": f"{abbrev} over {points}", "under": f"{abbrev} under {points}"}
-    return {"over": f"Over {points}", "under": f"Under {points}"}
-
-
-def _market_label(market: engine.PricedMarket, names: _Names) -> str:
-    kind = market.kind
     if kind is engine.MarketKind.TEAM_TOTAL:
-        return f"{names.home if market.subject == 'home' else names.away} team total"
-    return f"{names.home_abbrev} vs {names.away_abbrev} {_TITLES[kind]}"
-
-
-_TITLES = {
-    engine.MarketKind.MONEYLINE: "moneyline",
-    engine.MarketKind.SPREAD: "spread",
-    engine.MarketKind.TOTAL: "total points",
-}
+        of_home = market.subject == "home"
+        team = names.home if of_home else names.away
+        abbrev = names.home_abbrev if of_home else names.away_abbrev
+        return f"{team} team total", {"over": f"{abbrev} over {points}", "under": f"{abbrev} under {points}"}
+    return f"{matchup} total points", {"over": f"Over {points}", "under": f"Under {points}"}
 
 
 def matchup_model(
@@ -158,15 +142,15 @@ def plan_markets(
 
 
 def _plan(market: engine.PricedMarket, names: _Names, lock_at: datetime) -> MarketPlan:
-    labels = _selection_labels(market, names)
+    label, labels = _labels(market, names)
     first, second = market.selections
     return MarketPlan(
-        kind=market.kind.value,
-        subject=market.subject or "",
-        label=_market_label(market, names),
-        line=market.line,
-        lock_at=lock_at,
-        selections=(
+        market.kind.value,
+        market.subject or "",
+        label,
+        market.line,
+        lock_at,
+        (
             SelectionPlan(first.side, labels[first.side], first.fair_p, first.odds),
             SelectionPlan(second.side, labels[second.side], second.fair_p, second.odds),
         ),
@@ -179,12 +163,12 @@ def _prop_plan(quote: engine.PropQuote, starter: engine.Starter, lock_at: dateti
     points = half_points(line)
     name = starter.name
     return MarketPlan(
-        kind="prop",
-        subject=str(starter.player_id),
-        label=f"{name} ({starter.position}, {starter.pro_team}) fantasy points",
-        line=line,
-        lock_at=lock_at,
-        selections=(
+        "prop",
+        str(starter.player_id),
+        f"{name} ({starter.position}, {starter.pro_team}) fantasy points",
+        line,
+        lock_at,
+        (
             SelectionPlan(over.side, f"{name} over {points}", over.fair_p, over.odds),
             SelectionPlan(under.side, f"{name} under {points}", under.fair_p, under.odds),
         ),
