@@ -15,7 +15,7 @@ its step, and it takes about a millisecond.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -298,13 +298,13 @@ def _covered_past_the_corners(
     return any(r.excess(home, away) > _POINTS_TOLERANCE for r in regions for home, away in corners)
 
 
-def _vertices(constraints: Sequence[Constraint], first_line: int = 0) -> list[tuple[float, float]]:
+def _vertices(constraints: Sequence[Constraint], first_line: int = 0) -> Iterator[tuple[float, float]]:
     """Corners of the polygon {x : a*home + b*away <= c for every constraint}.
 
     Only those on at least one constraint from `first_line` on: pairs of earlier ones are
-    not solved (see _covered_past_the_corners). Listed in no particular order.
+    not solved (see _covered_past_the_corners). In no particular order, and one at a time:
+    the caller usually stops at the first.
     """
-    corners = []
     for j in range(max(first_line, 1), len(constraints)):
         a2, b2, c2 = constraints[j]
         for a1, b1, c1 in constraints[:j]:  # (first, second) as itertools.combinations pairs them
@@ -317,8 +317,7 @@ def _vertices(constraints: Sequence[Constraint], first_line: int = 0) -> list[tu
                 if a * home + b * away > c + _POINTS_TOLERANCE:
                     break
             else:
-                corners.append((home, away))
-    return corners
+                yield home, away
 
 
 def _describe(market: PricedMarket, side: str) -> str:

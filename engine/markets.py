@@ -195,12 +195,5 @@ def _two_way(
 ) -> PricedMarket:
     first, second = SIDES[kind]
     odds_first, odds_second = quote_two_way(p_first, p_second, margin)
-    return PricedMarket(
-        kind=kind,
-        subject=subject,
-        line=line,
-        selections=(
-            PricedSelection(first, p_first, odds_first),
-            PricedSelection(second, p_second, odds_second),
-        ),
-    )
+    selections = (PricedSelection(first, p_first, odds_first), PricedSelection(second, p_second, odds_second))
+    return PricedMarket(kind, subject, line, selections)

@@ -6,11 +6,13 @@ price a selection has had, so line movement and closing-line value can be shown 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,13 +52,49 @@ class MarketPlan(NamedTuple):
     selections: tuple[SelectionPlan, ...]
 
 
+PRICED_COLUMNS = (
+    "player_id",
+    "name",
+    "position",
+    "pro_team",
+    "game_id",
+    "projection",
+    "injury_status",
+    "kickoff",
+)
+"""The columns of a starter row that pricing reads."""
+
+_loaded_columns = operator.itemgetter(*PRICED_COLUMNS)
+_column_attributes = operator.attrgetter(*PRICED_COLUMNS)
+
+
+def priced_columns(row: Starter) -> tuple[Any, ...]:
+    """A starter row's PRICED_COLUMNS values, in that order.
+
+    Taken from the dict in which SQLAlchemy keeps an instance's loaded column values
+    (`inspect(row).dict`, public API). Reading them as attributes does that same lookup
+    behind a Python-level descriptor call per column, about 0.3 µs each, and a week's
+    pricing reads eight columns of every starter of every league. Should any of them
+    not be loaded (expired, deferred), the attributes are read instead, which load it
+    as they always do.
+    """
+    try:
+        return _loaded_columns(inspect(row).dict)  # type: ignore[no-any-return]
+    except KeyError:
+        return _column_attributes(row)  # type: ignore[no-any-return]
+
+
 def to_engine_starter(row: Starter) -> engine.Starter:
-    """The engine's view of a synced row, each column read once (ORM attribute reads are not free)."""
-    game_id = row.game_id
-    plays = game_id is not None and (row.injury_status or "ACTIVE") not in INACTIVE_STATUSES
+    """The engine's view of a synced row."""
+    return _engine_starter(priced_columns(row))
+
+
+def _engine_starter(columns: tuple[Any, ...]) -> engine.Starter:
+    player_id, name, position, pro_team, game_id, projection, injury_status, _ = columns
+    plays = game_id is not None and (injury_status or "ACTIVE") not in INACTIVE_STATUSES
     # Positional, in engine.Starter's field order: (player_id, name, position, pro_team,
     # game_id, projection, active); keywords cost a little more on every starter of a week.
-    return engine.Starter(row.player_id, row.name, row.position, row.pro_team, game_id, row.projection, plays)
+    return engine.Starter(player_id, name, position, pro_team, game_id, projection, plays)
 
 
 class _Names(NamedTuple):
@@ -117,8 +155,8 @@ def plan_markets(
     A week reprices every matchup of every league, so each ORM row is read once up front
     and everything after works on plain values.
     """
-    rows = (*home_starters, *away_starters)
-    starters = [to_engine_starter(row) for row in rows]
+    rows = [priced_columns(row) for row in (*home_starters, *away_starters)]
+    starters = [_engine_starter(columns) for columns in rows]
     margin = settings.margin
     if model is None:
         split = len(home_starters)
@@ -135,7 +173,7 @@ def plan_markets(
         for row, starter, quote in zip(rows, starters, quotes, strict=True):
             if quote is None:
                 continue
-            kickoff = row.kickoff
+            kickoff = row[-1]
             if kickoff is not None:
                 plans.append(_prop_plan(quote, starter, kickoff if lock_each_game else matchup_lock))
     return plans
@@ -160,7 +198,7 @@ def _plan(market: engine.PricedMarket, names: _Names, lock_at: datetime) -> Mark
 def _prop_plan(quote: engine.PropQuote, starter: engine.Starter, lock_at: datetime) -> MarketPlan:
     """A player's over/under (the market engine.price_prop would give); most of a week's markets."""
     line, over, under = quote
-    points = half_points(line)
+    over_line, under_line = _over_under_labels(line)
     name = starter.name
     return MarketPlan(
         "prop",
@@ -169,10 +207,21 @@ def _prop_plan(quote: engine.PropQuote, starter: engine.Starter, lock_at: dateti
         line,
         lock_at,
         (
-            SelectionPlan(over.side, f"{name} over {points}", over.fair_p, over.odds),
-            SelectionPlan(under.side, f"{name} under {points}", under.fair_p, under.odds),
+            SelectionPlan(over.side, name + over_line, over.fair_p, over.odds),
+            SelectionPlan(under.side, name + under_line, under.fair_p, under.odds),
         ),
     )
+
+
+@lru_cache(maxsize=1024)
+def _over_under_labels(line: float) -> tuple[str, str]:
+    """What follows the player's name in a prop's side labels: " over 7.5", " under 7.5".
+
+    Prop lines are half points, a few hundred of them shared by every player priced at
+    one, so each is formatted once rather than for every prop of every league.
+    """
+    points = half_points(line)
+    return f" over {points}", f" under {points}"
 
 
 async def apply_plans(
