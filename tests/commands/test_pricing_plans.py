@@ -12,9 +12,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.orm import Session
+
 from commands.league_settings import LeagueSettings
-from commands.services.pricing import MarketPlan, SelectionPlan, matchup_model, plan_markets
-from storage.models import Starter, Team
+from commands.services.pricing import (
+    PRICED_COLUMNS,
+    MarketPlan,
+    SelectionPlan,
+    matchup_model,
+    plan_markets,
+    priced_columns,
+)
+from storage.models import Base, Starter, Team
 
 LOCK = datetime(2026, 10, 11, 17, 0, tzinfo=UTC)
 LATE = LOCK + timedelta(hours=3, minutes=25)
@@ -345,3 +355,29 @@ def test_without_props_only_the_matchup_markets_are_planned() -> None:
     home_rows, away_rows = lineups()
     plans = plan_markets(home, away, home_rows, away_rows, LeagueSettings(props=False), LOCK)
     assert plans == DEFAULT_PLANS[:5]
+
+
+def test_columns_not_loaded_are_read_through_the_orm() -> None:
+    """priced_columns takes loaded values from the instance dict; anything else must still load."""
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine, tables=[Starter.__table__])
+    home, away = teams()
+    home_rows, away_rows = lineups()
+    for n, row in enumerate((*home_rows, *away_rows)):
+        row.matchup_id, row.team_id = 1, 1 if n < len(home_rows) else 2
+    with Session(engine) as session:
+        session.add_all([*home_rows, *away_rows])
+        session.commit()  # expires every attribute: the instance dicts no longer hold them
+        assert "name" not in inspect(home_rows[0]).dict
+        assert [priced_columns(row) for row in home_rows] == [
+            tuple(getattr(row, column) for column in PRICED_COLUMNS) for row in home_rows
+        ]
+        session.expire_all()
+        plans = plan_markets(home, away, home_rows, away_rows, LeagueSettings(), LOCK)
+    assert plans == DEFAULT_PLANS
+
+
+def test_a_transient_row_without_some_columns_reads_them_as_none() -> None:
+    row = Starter(player_id=7, name="Backup", position="RB", slot="RB", pro_team="NYG", projection=5.0)
+    assert "kickoff" not in inspect(row).dict
+    assert priced_columns(row) == (7, "Backup", "RB", "NYG", None, 5.0, None, None)
