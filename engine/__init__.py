@@ -34,9 +34,11 @@ from engine.markets import (
     MarketKind,
     PricedMarket,
     PricedSelection,
+    PropQuote,
     gamma_median,
     price_matchup,
     price_prop,
+    prop_quotes,
     round_half,
 )
 from engine.model import (
@@ -83,6 +85,7 @@ __all__ = [
     "PlayerResult",
     "PricedMarket",
     "PricedSelection",
+    "PropQuote",
     "StakeLimits",
     "Starter",
     "american_to_decimal",
@@ -102,6 +105,7 @@ __all__ = [
     "price_matchup",
     "price_prop",
     "probability_to_american",
+    "prop_quotes",
     "quote_expired",
     "quote_two_way",
     "round_half",

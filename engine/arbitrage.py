@@ -14,9 +14,10 @@ its step, and it takes about a millisecond.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from functools import lru_cache
 
 from engine.markets import HOME, MATCHUP_KINDS, MarketKind, PricedMarket, PricedSelection
 from engine.model import MatchupModel
@@ -99,24 +100,37 @@ def find_arbitrage(
     tests/engine/test_engine_arbitrage.py checks this against the exhaustive search.
     """
     required = 1.0 + min_margin
-    offers = [_offer(market, selection) for market in markets for selection in market.selections]
-    offered = [offer for offer in offers if offer is not None]
     problems = [problem for market in markets if (problem := _book_problem(market, required)) is not None]
+    # Offers as parallel lists rather than _Offer objects: a matchup builds ten of them and
+    # almost never reports one, so the object (and its label) is made only for a report.
+    offered = [
+        (market, selection)
+        for market in markets
+        for selection in market.selections
+        if selection.odds is not None
+    ]
+    implied_of = [implied_probability(selection.odds) for _, selection in offered]  # type: ignore[arg-type]
+    market_of = [id(market) for market, _ in offered]
+    region_of = [
+        _region(market.kind, selection.side, market.line, market.subject)
+        if market.kind in MATCHUP_KINDS
+        else None
+        for market, selection in offered
+    ]
+    on_matchup = [i for i, region in enumerate(region_of) if region is not None]
     box = _Box.around(model)
-    covering: list[frozenset[int]] = []
-    on_matchup = [i for i, offer in enumerate(offered) if offer.region is not None]
-    implied_of = [offer.implied for offer in offered]
-    market_of = [id(offer.market) for offer in offered]
     corners = box.corners()
-    for combo, implied in _cheap_sets(on_matchup, implied_of, market_of, required - PROBABILITY_TOLERANCE):
-        group = [offered[i] for i in combo]
+    idle_at, settled_at = _corner_masks(region_of, corners)
+    covering: list[frozenset[int]] = []
+    ceiling = required - PROBABILITY_TOLERANCE
+    for combo, implied in _candidate_sets(on_matchup, implied_of, market_of, ceiling, idle_at, settled_at):
         members = frozenset(combo)
         if any(smaller <= members for smaller in covering):
             continue  # a covering subset already answers for this set
-        regions = [offer.region for offer in group if offer.region is not None]
-        if _always_covered(regions, box, corners):
+        regions = [region for i in combo if (region := region_of[i]) is not None]
+        if _covered_past_the_corners(regions, box, corners):
             covering.append(members)
-            labels = " + ".join(offer.label for offer in group)
+            labels = " + ".join(_Offer(*offered[i], implied_of[i], region_of[i]).label for i in combo)
             problems.append(
                 f"{labels} cover every outcome but imply only {implied:.2%} (need at least {required:.2%})"
             )
@@ -128,8 +142,20 @@ def _offer(market: PricedMarket, selection: PricedSelection) -> _Offer | None:
         return None
     region = None
     if market.kind in MATCHUP_KINDS:
-        region = winning_region(market.kind, selection.side, market.line, market.subject)
+        region = _region(market.kind, selection.side, market.line, market.subject)
     return _Offer(market, selection, implied_probability(selection.odds), region)
+
+
+@lru_cache(maxsize=4096)
+def _region(kind: MarketKind, side: str, line: float | None, subject: str | None) -> HalfPlane:
+    """winning_region, cached: it validates its input and builds a new HalfPlane each call.
+
+    Lines sit on half points, so the matchups of a week share a few hundred regions at
+    most. Keys that compare equal (10 and 10.0, 0.0 and -0.0) give equal regions, as the
+    threshold is always made a float without a negative zero; HalfPlane is frozen, so
+    sharing one is safe. Invalid input raises every time (lru_cache keeps no exceptions).
+    """
+    return winning_region(kind, side, line, subject)
 
 
 def _book_problem(market: PricedMarket, required: float) -> str | None:
@@ -148,35 +174,90 @@ def _book_problem(market: PricedMarket, required: float) -> str | None:
     return f"{sides} imply only {implied:.2%} (need at least {required:.2%})"
 
 
-def _cheap_sets(
-    indices: Sequence[int], implied_of: Sequence[float], market_of: Sequence[int], ceiling: float
+def _candidate_sets(
+    indices: Sequence[int],
+    implied_of: Sequence[float],
+    market_of: Sequence[int],
+    ceiling: float,
+    idle_at: Sequence[int],
+    settled_at: Sequence[int],
 ) -> list[tuple[tuple[int, ...], float]]:
-    """Sets of up to three offers from distinct markets implying less than `ceiling`.
+    """Sets of up to three offers from distinct markets implying less than `ceiling` that
+    pass _always_covered's corner test (see _corner_masks).
 
     Listed with that sum, in the order of itertools.combinations, size by size (so
     subsets come before the sets that contain them), and summed left to right as sum()
     would. Both sides of one market are never combined: that market's own book already
     answers for them. A pair that already reaches the ceiling is not extended: its
     supersets imply more (every price implies more than zero, and rounded float addition
-    of positives never decreases). Written out for MAX_COMBINATION = 3 because this loop
-    runs for every matchup priced.
+    of positives never decreases). A set fails the corner test at a corner where no member
+    wins and some member does not push: a bit set in every member's idle mask and in
+    some member's settled mask. Such a set could never be reported, but it is still
+    extended, as a larger set may win where it does not. Written out for
+    MAX_COMBINATION = 3 because this loop runs for every matchup priced.
     """
     cheap = [(i, implied_of[i]) for i in indices if implied_of[i] < ceiling]
-    singles: list[tuple[tuple[int, ...], float]] = [((i,), p) for i, p in cheap]
+    singles = [((i,), p) for i, p in cheap if not idle_at[i] & settled_at[i]]
     pairs: list[tuple[tuple[int, ...], float]] = []
     triples: list[tuple[tuple[int, ...], float]] = []
+    # The cheapest offer after each position: a pair that reaches the ceiling even with it
+    # reaches it with every later offer (rounding is monotonic), so it needs no third.
+    cheapest_after = [math.inf] * len(cheap)
+    for b in range(len(cheap) - 2, -1, -1):
+        cheapest_after[b] = min(cheap[b + 1][1], cheapest_after[b + 1])
     for a, (i, p_i) in enumerate(cheap):
         for b in range(a + 1, len(cheap)):
             j, p_j = cheap[b]
             p_ij = p_i + p_j
             if p_ij >= ceiling or market_of[j] == market_of[i]:
                 continue
-            pairs.append(((i, j), p_ij))
+            idle_ij = idle_at[i] & idle_at[j]
+            settled_ij = settled_at[i] | settled_at[j]
+            if not idle_ij & settled_ij:
+                pairs.append(((i, j), p_ij))
+            if p_ij + cheapest_after[b] >= ceiling:
+                continue
             for k, p_k in cheap[b + 1 :]:
                 p_ijk = p_ij + p_k
-                if p_ijk < ceiling and market_of[k] != market_of[i] and market_of[k] != market_of[j]:
+                if (
+                    p_ijk < ceiling
+                    and market_of[k] != market_of[i]
+                    and market_of[k] != market_of[j]
+                    and not idle_ij & idle_at[k] & (settled_ij | settled_at[k])
+                ):
                     triples.append(((i, j, k), p_ijk))
     return singles + pairs + triples
+
+
+def _corner_masks(
+    regions: Sequence[HalfPlane | None], corners: Sequence[tuple[float, float]]
+) -> tuple[list[int], list[int]]:
+    """Per offer, bit c set when at corners[c] it does not win (first list) or does not push (second).
+
+    These are the per-selection halves of _always_covered's corner test, computed with the
+    very same float expressions. They depend only on the offer and the box, not on the set
+    it is tried in, so a matchup computes them once for its ten offers instead of once per
+    candidate set; _candidate_sets then combines them with & and |. Props (no region)
+    are never in a candidate set and get empty masks.
+    """
+    idle_at = []
+    settled_at = []
+    for r in regions:
+        idle = settled = 0
+        if r is not None:
+            threshold = r.threshold
+            wins_above = threshold + _POINTS_TOLERANCE
+            bit = 1
+            for home, away in corners:
+                value = r.home_coef * home + r.away_coef * away  # as in HalfPlane.excess
+                if value <= wins_above:
+                    idle |= bit
+                if abs(value - threshold) > _POINTS_TOLERANCE:
+                    settled |= bit
+                bit <<= 1
+        idle_at.append(idle)
+        settled_at.append(settled)
+    return idle_at, settled_at
 
 
 def _always_covered(regions: Sequence[HalfPlane], box: _Box, corners: Sequence[tuple[float, float]]) -> bool:
@@ -195,28 +276,48 @@ def _always_covered(regions: Sequence[HalfPlane], box: _Box, corners: Sequence[t
         )
         if nothing_wins and any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
             return False
-    constraints = box.constraints() + [(r.home_coef, r.away_coef, r.threshold) for r in regions]
-    for home, away in _vertices(constraints):
+    return _covered_past_the_corners(regions, box, corners)
+
+
+def _covered_past_the_corners(
+    regions: Sequence[HalfPlane], box: _Box, corners: Sequence[tuple[float, float]]
+) -> bool:
+    """_always_covered for a set already known not to fail at a corner of the box.
+
+    find_arbitrage learns that from its corner masks, so it starts here. That is also why
+    the vertices where two edges of the box meet are not solved for: they are the box's
+    corners, bit for bit (each coordinate is one bound times 1, minus a bound times 0),
+    where the vertex check below asks exactly what the corner test asked; or, for a box
+    with an infinite bound, a point with a NaN coordinate, which no check can fail.
+    """
+    edges = box.constraints()
+    constraints = edges + [(r.home_coef, r.away_coef, r.threshold) for r in regions]
+    for home, away in _vertices(constraints, first_line=len(edges)):
         if any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
             return False
     return any(r.excess(home, away) > _POINTS_TOLERANCE for r in regions for home, away in corners)
 
 
-def _vertices(constraints: Sequence[Constraint]) -> list[tuple[float, float]]:
-    """Corners of the polygon {x : a*home + b*away <= c for every constraint}."""
-    corners = []
-    for (a1, b1, c1), (a2, b2, c2) in combinations(constraints, 2):
-        det = a1 * b2 - a2 * b1
-        if det == 0.0:
-            continue
-        home = (c1 * b2 - c2 * b1) / det
-        away = (a1 * c2 - a2 * c1) / det
-        for a, b, c in constraints:
-            if a * home + b * away > c + _POINTS_TOLERANCE:
-                break
-        else:
-            corners.append((home, away))
-    return corners
+def _vertices(constraints: Sequence[Constraint], first_line: int = 0) -> Iterator[tuple[float, float]]:
+    """Corners of the polygon {x : a*home + b*away <= c for every constraint}.
+
+    Only those on at least one constraint from `first_line` on: pairs of earlier ones are
+    not solved (see _covered_past_the_corners). In no particular order, and one at a time:
+    the caller usually stops at the first.
+    """
+    for j in range(max(first_line, 1), len(constraints)):
+        a2, b2, c2 = constraints[j]
+        for a1, b1, c1 in constraints[:j]:  # (first, second) as itertools.combinations pairs them
+            det = a1 * b2 - a2 * b1
+            if det == 0.0:
+                continue
+            home = (c1 * b2 - c2 * b1) / det
+            away = (a1 * c2 - a2 * c1) / det
+            for a, b, c in constraints:
+                if a * home + b * away > c + _POINTS_TOLERANCE:
+                    break
+            else:
+                yield home, away
 
 
 def _describe(market: PricedMarket, side: str) -> str:

@@ -8,7 +8,7 @@ Lines sit on half points. A spread line is stored as the home team's expected ma
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -17,7 +17,7 @@ from types import MappingProxyType
 from scipy.special import gammainc, gammaincc, gammaincinv
 
 from engine.margin import DEFAULT_MARGIN, check_margin, quote_two_way
-from engine.model import POSITION_CV, MatchupModel, Normal, Starter, position_cv
+from engine.model import DEFAULT_CV, POSITION_CV, MatchupModel, Normal, Starter, position_cv
 
 HOME = "home"
 AWAY = "away"
@@ -91,15 +91,8 @@ def price_matchup(model: MatchupModel, margin: float = DEFAULT_MARGIN) -> list[P
     diff = model.margin
     spread_line = round_half(diff.mean)
     return [
-        _two_way(MarketKind.MONEYLINE, None, None, diff.sf(0.0), diff.cdf(0.0), margin),
-        _two_way(
-            MarketKind.SPREAD,
-            None,
-            spread_line,
-            diff.sf(spread_line),
-            diff.cdf(spread_line),
-            margin,
-        ),
+        _two_way(MarketKind.MONEYLINE, None, None, *diff.tails(0.0), margin),
+        _two_way(MarketKind.SPREAD, None, spread_line, *diff.tails(spread_line), margin),
         _over_under(MarketKind.TOTAL, None, model.total, margin),
         _over_under(MarketKind.TEAM_TOTAL, HOME, model.home, margin),
         _over_under(MarketKind.TEAM_TOTAL, AWAY, model.away, margin),
@@ -136,6 +129,28 @@ def price_prop(
 
 
 PropQuote = tuple[float, PricedSelection, PricedSelection]
+"""A prop's line with its over and under, as price_prop would put them in its market."""
+
+
+def prop_quotes(
+    starters: Sequence[Starter], margin: float = DEFAULT_MARGIN, cv: Mapping[str, float] = POSITION_CV
+) -> list[PropQuote | None]:
+    """What price_prop gives for each starter, in order, as (line, over, under) or None.
+
+    For pricing a whole lineup at once: a week prices about a million props, and this
+    checks the margin once and builds no market object only to have it taken apart
+    again by the caller, who turns each quote into a record of its own. The market's
+    subject would be str(player_id), as in price_prop.
+    """
+    check_margin(margin)
+    quotes: list[PropQuote | None] = []
+    for starter in starters:
+        mean = starter.mean
+        if mean <= 0.0:
+            quotes.append(None)
+        else:  # position_cv, inlined
+            quotes.append(_prop_quote(mean, cv.get(starter.position, DEFAULT_CV), margin))
+    return quotes
 
 
 @lru_cache(maxsize=8192)
@@ -167,7 +182,7 @@ def _gamma_parameters(mean: float, cv: float) -> tuple[float, float]:
 
 def _over_under(kind: MarketKind, subject: str | None, score: Normal, margin: float) -> PricedMarket:
     line = round_half(score.mean)
-    return _two_way(kind, subject, line, score.sf(line), score.cdf(line), margin)
+    return _two_way(kind, subject, line, *score.tails(line), margin)
 
 
 def _two_way(
@@ -180,12 +195,5 @@ def _two_way(
 ) -> PricedMarket:
     first, second = SIDES[kind]
     odds_first, odds_second = quote_two_way(p_first, p_second, margin)
-    return PricedMarket(
-        kind=kind,
-        subject=subject,
-        line=line,
-        selections=(
-            PricedSelection(first, p_first, odds_first),
-            PricedSelection(second, p_second, odds_second),
-        ),
-    )
+    selections = (PricedSelection(first, p_first, odds_first), PricedSelection(second, p_second, odds_second))
+    return PricedMarket(kind, subject, line, selections)

@@ -10,6 +10,7 @@ model, which is what keeps those markets consistent with each other.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -47,7 +48,8 @@ class Starter:
 
     @property
     def mean(self) -> float:
-        return self.projection if self.plays else 0.0
+        # `plays`, spelled out: pricing reads this for every starter of every matchup.
+        return self.projection if self.active and self.game_id is not None else 0.0
 
 
 def position_cv(position: str, cv: Mapping[str, float] = POSITION_CV) -> float:
@@ -56,9 +58,14 @@ def position_cv(position: str, cv: Mapping[str, float] = POSITION_CV) -> float:
 
 def starter_sd(starter: Starter, cv: Mapping[str, float] = POSITION_CV) -> float:
     """Spread grows with the projection; a player who cannot score adds no uncertainty."""
-    if starter.mean == 0.0:
+    return _sd(starter.mean, starter.position, cv)
+
+
+def _sd(mean: float, position: str, cv: Mapping[str, float]) -> float:
+    """starter_sd from a mean already read: `Starter.mean` is a property, and a model needs it twice."""
+    if mean == 0.0:
         return 0.0
-    return max(position_cv(starter.position, cv) * starter.mean, MIN_PLAYER_SD)
+    return max(cv.get(position, DEFAULT_CV) * mean, MIN_PLAYER_SD)  # position_cv, inlined
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +137,17 @@ class Normal:
             return 1.0 if x < self.mean else 0.0
         return NormalDist(self.mean, self.sd).cdf(2.0 * self.mean - x)
 
+    def tails(self, x: float) -> tuple[float, float]:
+        """(sf(x), cdf(x)), the two sides of a line, from one NormalDist instead of two.
+
+        The very same expressions as sf and cdf, so the same bits: every matchup market
+        needs both, and a week prices tens of thousands of matchups.
+        """
+        if self.variance == 0.0:
+            return (1.0 if x < self.mean else 0.0), (1.0 if x >= self.mean else 0.0)
+        dist = NormalDist(self.mean, self.sd)
+        return dist.cdf(2.0 * self.mean - x), dist.cdf(x)
+
 
 @dataclass(frozen=True, slots=True)
 class MatchupModel:
@@ -170,22 +188,49 @@ def build_matchup_model(
     """
     if not k > 0.0:
         raise ValueError(f"the calibration factor k must be positive, got {k}")
-    home_sd = [starter_sd(s, cv) for s in home]
-    away_sd = [starter_sd(s, cv) for s in away]
+    home_means, home_sd, home_games = _lineup_terms(home, cv)
+    away_means, away_sd, away_games = _lineup_terms(away, cv)
     scale = k * k
     return MatchupModel(
-        home=Normal(sum(s.mean for s in home), scale * _team_variance(home, home_sd, correlations)),
-        away=Normal(sum(s.mean for s in away), scale * _team_variance(away, away_sd, correlations)),
-        covariance=scale * _cross_covariance(home, home_sd, away, away_sd, correlations),
+        home=Normal(sum(home_means), scale * _team_variance(home, home_sd, home_games, correlations)),
+        away=Normal(sum(away_means), scale * _team_variance(away, away_sd, away_games, correlations)),
+        covariance=scale * _cross_covariance(home, home_sd, away, away_sd, away_games, correlations),
     )
 
 
-def _team_variance(lineup: Sequence[Starter], sds: Sequence[float], correlations: CorrelationTable) -> float:
-    own = sum(sd * sd for sd in sds)
+def _lineup_terms(
+    lineup: Sequence[Starter], cv: Mapping[str, float]
+) -> tuple[list[float], list[float], dict[str, list[int]]]:
+    """Each starter's mean and sd, and the positions of the starters in each NFL game.
+
+    One pass over the lineup, reading each starter's `mean` (a property) once.
+
+    Only starters sharing a game can be correlated (CorrelationTable.rho is 0 otherwise),
+    so the variance sums visit just those pairs, in the order the full double loop would:
+    leaving out terms that are exactly +0.0 does not change a float sum by a single bit.
+    """
+    means: list[float] = []
+    sds: list[float] = []
+    games: dict[str, list[int]] = {}
+    for index, starter in enumerate(lineup):
+        mean = starter.mean
+        means.append(mean)
+        sds.append(_sd(mean, starter.position, cv))
+        if starter.game_id is not None:
+            games.setdefault(starter.game_id, []).append(index)
+    return means, sds, games
+
+
+def _team_variance(
+    lineup: Sequence[Starter],
+    sds: Sequence[float],
+    games: Mapping[str, list[int]],
+    correlations: CorrelationTable,
+) -> float:
+    own = sum(map(operator.mul, sds, sds))  # sd * sd for each, summed in order
     if not math.isfinite(own):
         pairs = combinations(range(len(lineup)), 2)  # let 0 * inf poison the sum as it always has
     else:
-        games = _by_game(lineup)
         pairs = ((i, j) for i, s in enumerate(lineup) for j in games.get(s.game_id, ()) if j > i)
     shared = sum(correlations.rho(lineup[i], lineup[j]) * sds[i] * sds[j] for i, j in pairs)
     return own + 2.0 * shared
@@ -196,25 +241,11 @@ def _cross_covariance(
     home_sd: Sequence[float],
     away: Sequence[Starter],
     away_sd: Sequence[float],
+    away_games: Mapping[str, list[int]],
     correlations: CorrelationTable,
 ) -> float:
-    if not all(math.isfinite(sd) for sd in (*home_sd, *away_sd)):
+    if not (all(map(math.isfinite, home_sd)) and all(map(math.isfinite, away_sd))):
         pairs = ((i, j) for i in range(len(home)) for j in range(len(away)))
     else:
-        games = _by_game(away)
-        pairs = ((i, j) for i, h in enumerate(home) for j in games.get(h.game_id, ()))
+        pairs = ((i, j) for i, h in enumerate(home) for j in away_games.get(h.game_id, ()))
     return sum(correlations.rho(home[i], away[j]) * home_sd[i] * away_sd[j] for i, j in pairs)
-
-
-def _by_game(lineup: Sequence[Starter]) -> dict[str, list[int]]:
-    """Positions in the lineup of the starters in each NFL game, in lineup order.
-
-    Only starters sharing a game can be correlated (CorrelationTable.rho is 0 otherwise),
-    so the sums above visit just those pairs, in the order the full double loop would:
-    leaving out terms that are exactly +0.0 does not change a float sum by a single bit.
-    """
-    games: dict[str, list[int]] = {}
-    for index, starter in enumerate(lineup):
-        if starter.game_id is not None:
-            games.setdefault(starter.game_id, []).append(index)
-    return games

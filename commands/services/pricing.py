@@ -6,11 +6,13 @@ price a selection has had, so line movement and closing-line value can be shown 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import inspect, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,16 +24,26 @@ from storage.models import Market, PriceHistory, Selection, Starter, Team, TeamP
 INACTIVE_STATUSES = frozenset({"OUT", "INJURY_RESERVE", "SUSPENSION", "IR", "DOUBTFUL_OUT"})
 
 
-@dataclass(frozen=True, slots=True)
-class SelectionPlan:
+class SelectionPlan(NamedTuple):
+    """One side of a planned market.
+
+    The plans are immutable values like the engine's, but named tuples rather than
+    frozen dataclasses: a week plans over three million of them, and a frozen dataclass
+    pays an object.__setattr__ call per field to be built (twice the time, measured).
+    """
+
     side: str
     label: str
     fair_p: float
     odds: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class MarketPlan:
+class MarketPlan(NamedTuple):
+    """A market as plan_markets priced it, for apply_plans to store (see SelectionPlan).
+
+    Built with positional arguments in the hot path, in this field order.
+    """
+
     kind: str
     subject: str
     label: str
@@ -40,52 +52,81 @@ class MarketPlan:
     selections: tuple[SelectionPlan, ...]
 
 
+PRICED_COLUMNS = (
+    "player_id",
+    "name",
+    "position",
+    "pro_team",
+    "game_id",
+    "projection",
+    "injury_status",
+    "kickoff",
+)
+"""The columns of a starter row that pricing reads."""
+
+_loaded_columns = operator.itemgetter(*PRICED_COLUMNS)
+_column_attributes = operator.attrgetter(*PRICED_COLUMNS)
+
+
+def priced_columns(row: Starter) -> tuple[Any, ...]:
+    """A starter row's PRICED_COLUMNS values, in that order.
+
+    Taken from the dict in which SQLAlchemy keeps an instance's loaded column values
+    (`inspect(row).dict`, public API). Reading them as attributes does that same lookup
+    behind a Python-level descriptor call per column, about 0.3 µs each, and a week's
+    pricing reads eight columns of every starter of every league. Should any of them
+    not be loaded (expired, deferred), the attributes are read instead, which load it
+    as they always do.
+    """
+    try:
+        return _loaded_columns(inspect(row).dict)  # type: ignore[no-any-return]
+    except KeyError:
+        return _column_attributes(row)  # type: ignore[no-any-return]
+
+
 def to_engine_starter(row: Starter) -> engine.Starter:
-    plays = row.game_id is not None and (row.injury_status or "ACTIVE") not in INACTIVE_STATUSES
-    return engine.Starter(
-        player_id=row.player_id,
-        name=row.name,
-        position=row.position,
-        pro_team=row.pro_team,
-        game_id=row.game_id,
-        projection=row.projection,
-        active=plays,
-    )
+    """The engine's view of a synced row."""
+    return _engine_starter(priced_columns(row))
 
 
-def _selection_labels(
-    market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None
-) -> dict[str, str]:
-    line = market.line
-    if market.kind is engine.MarketKind.MONEYLINE:
-        return {"home": home.name, "away": away.name}
-    if market.kind is engine.MarketKind.SPREAD:
-        assert line is not None
-        return {
-            "home": f"{home.abbrev} {handicap(-line)}",
-            "away": f"{away.abbrev} {handicap(line)}",
-        }
+def _engine_starter(columns: tuple[Any, ...]) -> engine.Starter:
+    player_id, name, position, pro_team, game_id, projection, injury_status, _ = columns
+    plays = game_id is not None and (injury_status or "ACTIVE") not in INACTIVE_STATUSES
+    # Positional, in engine.Starter's field order: (player_id, name, position, pro_team,
+    # game_id, projection, active); keywords cost a little more on every starter of a week.
+    return engine.Starter(player_id, name, position, pro_team, game_id, projection, plays)
+
+
+class _Names(NamedTuple):
+    """The teams' names as labels use them, read from the ORM rows once per matchup."""
+
+    home: str
+    away: str
+    home_abbrev: str
+    away_abbrev: str
+
+    @classmethod
+    def of(cls, home: Team, away: Team) -> _Names:
+        return cls(home.name, away.name, home.abbrev, away.abbrev)
+
+
+def _labels(market: engine.PricedMarket, names: _Names) -> tuple[str, dict[str, str]]:
+    """A matchup market's label and its sides' labels, by side (props: see _prop_plan)."""
+    kind, line = market.kind, market.line
+    matchup = f"{names.home_abbrev} vs {names.away_abbrev}"
+    if kind is engine.MarketKind.MONEYLINE:
+        return f"{matchup} moneyline", {"home": names.home, "away": names.away}
     assert line is not None
-    prefix = ""
-    if market.kind is engine.MarketKind.TEAM_TOTAL:
-        prefix = (home if market.subject == "home" else away).abbrev + " "
-    elif market.kind is engine.MarketKind.PROP and starter is not None:
-        prefix = starter.name + " "
-    over, under = ("over", "under") if prefix else ("Over", "Under")
-    return {
-        "over": f"{prefix}{over} {half_points(line)}",
-        "under": f"{prefix}{under} {half_points(line)}",
-    }
-
-
-def _market_label(market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None) -> str:
-    kind = market.kind
+    if kind is engine.MarketKind.SPREAD:
+        home, away = f"{names.home_abbrev} {handicap(-line)}", f"{names.away_abbrev} {handicap(line)}"
+        return f"{matchup} spread", {"home": home, "away": away}
+    points = half_points(line)
     if kind is engine.MarketKind.TEAM_TOTAL:
-        return f"{(home if market.subject == 'home' else away).name} team total"
-    if kind is engine.MarketKind.PROP and starter is not None:
-        return f"{starter.name} ({starter.position}, {starter.pro_team}) fantasy points"
-    names = {"moneyline": "moneyline", "spread": "spread", "total": "total points"}
-    return f"{home.abbrev} vs {away.abbrev} {names[kind.value]}"
+        of_home = market.subject == "home"
+        team = names.home if of_home else names.away
+        abbrev = names.home_abbrev if of_home else names.away_abbrev
+        return f"{team} team total", {"over": f"{abbrev} over {points}", "under": f"{abbrev} under {points}"}
+    return f"{matchup} total points", {"over": f"Over {points}", "under": f"Under {points}"}
 
 
 def matchup_model(
@@ -111,42 +152,76 @@ def plan_markets(
     """Every market of one matchup, priced together so they agree with each other.
 
     Pass `model` when the caller already built it (to record the teams' projections too).
+    A week reprices every matchup of every league, so each ORM row is read once up front
+    and everything after works on plain values.
     """
-    rows = (*home_starters, *away_starters)
-    starters = [to_engine_starter(row) for row in rows]
+    rows = [priced_columns(row) for row in (*home_starters, *away_starters)]
+    starters = [_engine_starter(columns) for columns in rows]
+    margin = settings.margin
     if model is None:
         split = len(home_starters)
         model = engine.build_matchup_model(starters[:split], starters[split:], k=calibration)
-    priced = engine.price_matchup(model, margin=settings.margin)
+    priced = engine.price_matchup(model, margin=margin)
     problems = engine.find_arbitrage(priced, model)
     if problems:
         raise RuntimeError(f"refusing to publish prices with arbitrage: {problems}")
-    plans = [_plan(m, home, away, None, matchup_lock) for m in priced]
+    names = _Names.of(home, away)
+    plans = [_plan(m, names, matchup_lock) for m in priced]
     if settings.props:
-        for row, starter in zip(rows, starters, strict=True):
-            prop = engine.price_prop(starter, margin=settings.margin)
-            if prop is not None and row.kickoff is not None:
-                lock = row.kickoff if settings.lock_mode == "matchup" else matchup_lock
-                plans.append(_plan(prop, home, away, row, lock))
+        lock_each_game = settings.lock_mode == "matchup"
+        quotes = engine.prop_quotes(starters, margin)
+        for row, starter, quote in zip(rows, starters, quotes, strict=True):
+            if quote is None:
+                continue
+            kickoff = row[-1]
+            if kickoff is not None:
+                plans.append(_prop_plan(quote, starter, kickoff if lock_each_game else matchup_lock))
     return plans
 
 
-def _plan(
-    market: engine.PricedMarket, home: Team, away: Team, starter: Starter | None, lock_at: datetime
-) -> MarketPlan:
-    labels = _selection_labels(market, home, away, starter)
+def _plan(market: engine.PricedMarket, names: _Names, lock_at: datetime) -> MarketPlan:
+    label, labels = _labels(market, names)
     first, second = market.selections
     return MarketPlan(
-        kind=market.kind.value,
-        subject=market.subject or "",
-        label=_market_label(market, home, away, starter),
-        line=market.line,
-        lock_at=lock_at,
-        selections=(
+        market.kind.value,
+        market.subject or "",
+        label,
+        market.line,
+        lock_at,
+        (
             SelectionPlan(first.side, labels[first.side], first.fair_p, first.odds),
             SelectionPlan(second.side, labels[second.side], second.fair_p, second.odds),
         ),
     )
+
+
+def _prop_plan(quote: engine.PropQuote, starter: engine.Starter, lock_at: datetime) -> MarketPlan:
+    """A player's over/under (the market engine.price_prop would give); most of a week's markets."""
+    line, over, under = quote
+    over_line, under_line = _over_under_labels(line)
+    name = starter.name
+    return MarketPlan(
+        "prop",
+        str(starter.player_id),
+        f"{name} ({starter.position}, {starter.pro_team}) fantasy points",
+        line,
+        lock_at,
+        (
+            SelectionPlan(over.side, name + over_line, over.fair_p, over.odds),
+            SelectionPlan(under.side, name + under_line, under.fair_p, under.odds),
+        ),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _over_under_labels(line: float) -> tuple[str, str]:
+    """What follows the player's name in a prop's side labels: " over 7.5", " under 7.5".
+
+    Prop lines are half points, a few hundred of them shared by every player priced at
+    one, so each is formatted once rather than for every prop of every league.
+    """
+    points = half_points(line)
+    return f" over {points}", f" under {points}"
 
 
 async def apply_plans(

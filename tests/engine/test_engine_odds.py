@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from fractions import Fraction
 
 import pytest
@@ -15,6 +16,7 @@ from engine import (
     implied_probability,
     probability_to_american,
 )
+from engine.odds import ODDS_STEP
 
 
 @pytest.mark.parametrize(
@@ -118,3 +120,29 @@ def test_format_american(american: int, text: str) -> None:
 def test_format_american_rejects_impossible_odds() -> None:
     with pytest.raises(ValueError):
         format_american(50)
+
+
+def _price_rounding_every_time(q: float) -> int:
+    """probability_to_american as it was before its fast path: round() on every price."""
+    exact = -100.0 * q / (1.0 - q) if q >= 0.5 else 100.0 * (1.0 - q) / q
+    american = ODDS_STEP * math.floor(round(exact, 6) / ODDS_STEP)
+    if implied_probability(american) < q - 1e-12:
+        american -= ODDS_STEP
+    return american
+
+
+def test_skipping_the_rounding_away_from_a_step_changes_no_price() -> None:
+    rng = random.Random(2026)
+    qs = [rng.random() for _ in range(300_000)]
+    qs += [rng.uniform(0.0, 1e-6) for _ in range(1_000)] + [
+        1.0 - rng.uniform(0.0, 1e-6) for _ in range(1_000)
+    ]
+    # Probabilities whose exact price lies within a few millionths of a step, either side.
+    for step in range(100, 10_001, 5):
+        for american in (step, -step):
+            for offset in (0.0, 1e-9, 1e-7, 4.9e-7, 5e-7, 5.1e-7, 9e-7, 1e-6, 5e-6, 5.1e-6, 1e-5, 1e-3):
+                for exact in (american + offset, american - offset):
+                    qs.append(100.0 / (100.0 + exact) if exact > 0 else -exact / (100.0 - exact))
+    for q in qs:
+        if 0.0 < q < 1.0:
+            assert probability_to_american(q) == _price_rounding_every_time(q), q
