@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import pytest
 from sqlalchemy import text
@@ -21,6 +22,26 @@ PG_SKIP = (
 )
 
 
+@asynccontextmanager
+async def pg_schema() -> AsyncIterator[str]:
+    """A PostgreSQL schema of its own for one test (skipped without a URL), dropped afterwards.
+
+    Each test's tables live apart, so tests (and xdist workers) share one server database.
+    """
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(PG_URL)
+    async with admin.begin() as conn:
+        await conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield schema
+    finally:
+        async with admin.begin() as conn:
+            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        await admin.dispose()
+
+
 async def make_database(kind: str, tmp_path) -> AsyncIterator[Database]:
     if kind == "sqlite":
         db = Database(f"sqlite+aiosqlite:///{tmp_path / 'book.db'}")
@@ -28,21 +49,13 @@ async def make_database(kind: str, tmp_path) -> AsyncIterator[Database]:
         yield db
         await db.dispose()
         return
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(PG_URL)
-    async with admin.begin() as conn:
-        await conn.execute(text(f"CREATE SCHEMA {schema}"))
-    db = Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        await upgrade_to_head(db)
-        yield db
-    finally:
-        await db.dispose()
-        async with admin.begin() as conn:
-            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        await admin.dispose()
+    async with pg_schema() as schema:
+        db = Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+        try:
+            await upgrade_to_head(db)
+            yield db
+        finally:
+            await db.dispose()
 
 
 @pytest.fixture

@@ -7,15 +7,12 @@ variant runs when SIDEBET_TEST_DATABASE_URL is set, in a schema of its own.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Callable
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage.database import Database
-from tests.conftest import PG_SKIP, PG_URL
+from tests.conftest import PG_URL, pg_schema
 
 DatabaseFactory = Callable[[], Database]
 
@@ -35,22 +32,14 @@ async def shared(request, tmp_path) -> AsyncIterator[DatabaseFactory]:
         for db in opened:
             await db.dispose()
         return
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(PG_URL)
-    async with admin.begin() as conn:
-        await conn.execute(text(f"CREATE SCHEMA {schema}"))
+    async with pg_schema() as schema:
 
-    def pg_process() -> Database:
-        opened.append(Database(PG_URL, connect_args={"server_settings": {"search_path": schema}}))
-        return opened[-1]
+        def pg_process() -> Database:
+            opened.append(Database(PG_URL, connect_args={"server_settings": {"search_path": schema}}))
+            return opened[-1]
 
-    try:
-        yield pg_process
-    finally:
-        for db in opened:
-            await db.dispose()
-        async with admin.begin() as conn:
-            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        await admin.dispose()
+        try:
+            yield pg_process
+        finally:
+            for db in opened:
+                await db.dispose()

@@ -10,7 +10,6 @@ before anyone uses it. bench/bet_throughput.py measures what that is worth.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
@@ -27,7 +26,7 @@ from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import Market, Selection
 from tests.book import Book
-from tests.conftest import PG_SKIP, PG_URL
+from tests.conftest import PG_URL, pg_schema
 
 pytestmark = pytest.mark.postgres
 
@@ -51,25 +50,17 @@ class CountingConnection(asyncpg.Connection):
 
 
 async def scratch_database(**kwargs: Any) -> AsyncIterator[Database]:
-    if not PG_URL:
-        pytest.skip(PG_SKIP)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(PG_URL)
-    async with admin.begin() as conn:
-        await conn.execute(text(f"CREATE SCHEMA {schema}"))
-    db = Database(
-        PG_URL,
-        connect_args={"server_settings": {"search_path": schema}, "connection_class": CountingConnection},
-        **kwargs,
-    )
-    try:
-        await upgrade_to_head(db)
-        yield db
-    finally:
-        await db.dispose()
-        async with admin.begin() as conn:
-            await conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        await admin.dispose()
+    async with pg_schema() as schema:
+        db = Database(
+            PG_URL,
+            connect_args={"server_settings": {"search_path": schema}, "connection_class": CountingConnection},
+            **kwargs,
+        )
+        try:
+            await upgrade_to_head(db)
+            yield db
+        finally:
+            await db.dispose()
 
 
 @pytest.fixture
