@@ -168,18 +168,26 @@ def _sign(x: float) -> int:
 ODDS = st.sampled_from([None, HEAVY, -400, -150, -110, 100, 110, 150, 250, 500])
 
 
-@st.composite
-def hand_made_markets(draw: st.DrawFn) -> tuple[list[PricedMarket], MatchupModel]:
+def _model_and_matchup_markets(
+    draw: st.DrawFn, max_sd: int
+) -> tuple[MatchupModel, list[tuple[MarketKind, str | None, float | None]]]:
+    """A drawn matchup model and its five matchup markets as (kind, subject, centre line)."""
     home_mean, away_mean = draw(st.integers(60, 140)), draw(st.integers(60, 140))
-    home_sd, away_sd = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    home_sd, away_sd = draw(st.integers(1, max_sd)), draw(st.integers(1, max_sd))
     model = MatchupModel(Normal(home_mean, home_sd**2), Normal(away_mean, away_sd**2), 0.0)
-    templates = [
+    templates: list[tuple[MarketKind, str | None, float | None]] = [
         (MarketKind.MONEYLINE, None, None),
         (MarketKind.SPREAD, None, home_mean - away_mean),
         (MarketKind.TOTAL, None, home_mean + away_mean),
         (MarketKind.TEAM_TOTAL, "home", home_mean),
         (MarketKind.TEAM_TOTAL, "away", away_mean),
     ]
+    return model, templates
+
+
+@st.composite
+def hand_made_markets(draw: st.DrawFn) -> tuple[list[PricedMarket], MatchupModel]:
+    model, templates = _model_and_matchup_markets(draw, max_sd=3)
     chosen = draw(st.lists(st.sampled_from(templates), min_size=2, max_size=2, unique=True))
     markets = []
     for kind, subject, centre in chosen:
@@ -256,17 +264,8 @@ WIDE_ODDS = st.one_of(
 @st.composite
 def full_quote_sets(draw: st.DrawFn) -> tuple[list[PricedMarket], MatchupModel, float]:
     """All five matchup markets (plus a prop) with arbitrary lines and prices around a model."""
-    home_mean, away_mean = draw(st.integers(60, 140)), draw(st.integers(60, 140))
-    home_sd, away_sd = draw(st.integers(1, 25)), draw(st.integers(1, 25))
-    model = MatchupModel(Normal(home_mean, home_sd**2), Normal(away_mean, away_sd**2), 0.0)
-    templates = [
-        (MarketKind.MONEYLINE, None, None),
-        (MarketKind.SPREAD, None, home_mean - away_mean),
-        (MarketKind.TOTAL, None, home_mean + away_mean),
-        (MarketKind.TEAM_TOTAL, "home", home_mean),
-        (MarketKind.TEAM_TOTAL, "away", away_mean),
-        (MarketKind.PROP, "7", 15),
-    ]
+    model, templates = _model_and_matchup_markets(draw, max_sd=25)
+    templates.append((MarketKind.PROP, "7", 15))
     chosen = draw(st.lists(st.sampled_from(templates), min_size=1, max_size=6, unique=True))
     markets = []
     for kind, subject, centre in chosen:
