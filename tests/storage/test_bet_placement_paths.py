@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from commands.replies import Tone
 from storage.models import Bet, LedgerEntry, Member, Quote, Selection
-from storage.placement import LIABILITY_SQL, liability
 from tests.book import Book
 from tests.commands.economy_season import kickoff, lines_up, market, open_season
 
@@ -135,37 +134,3 @@ async def test_an_owners_bet_on_their_own_matchup_keeps_the_lineup_snapshot(any_
         "101": {"name": "Alex QB 101", "projection": 20.0},
         "102": {"name": "Alex WR 102", "projection": 15.0},
     }
-
-
-async def test_the_sql_liability_is_the_python_liability(any_db):
-    """PG_PLACE works the liability out in SQL; it must match to the credit, rounding included."""
-    cases = [
-        (stake, odds)
-        for stake in (1, 2, 3, 7, 99, 110, 1_000, 123_457, 10**9)
-        for odds in (
-            100,
-            101,
-            105,
-            110,
-            150,
-            333,
-            1_000,
-            100_000,
-            -100,
-            -101,
-            -105,
-            -110,
-            -150,
-            -333,
-            -1_000,
-            -100_000,
-        )
-    ]
-    rows_sql = " UNION ALL ".join(
-        f"SELECT CAST({stake} AS BIGINT) AS stake, CAST({odds} AS INTEGER) AS odds" for stake, odds in cases
-    )
-    async with any_db.read() as session:
-        rows = (
-            await session.execute(text(f"SELECT stake, odds, {LIABILITY_SQL} FROM ({rows_sql}) AS q"))
-        ).all()
-    assert [(stake, odds, liability(stake, odds)) for stake, odds in cases] == [tuple(r) for r in rows]
