@@ -198,19 +198,22 @@ def _grade(
     credits: list[Credit] = []
     won = engine.Outcome.WON
     for bet in bets:
-        outcome = grades.get((bet.market_id, bet.side, bet.line))
+        graded = (bet.market_id, bet.side, bet.line)
+        outcome = grades.get(graded)
         if outcome is None:
             result = market_result(
                 bet.kind, bet.subject, bet.home_score, bet.away_score, points.get(bet.matchup_id, {})
             )
-            outcome = engine.grade(
+            outcome = grades[graded] = engine.grade(
                 engine.MarketKind(bet.kind), bet.side, bet.line, bet.subject or None, result
             )
-            grades[(bet.market_id, bet.side, bet.line)] = outcome
-        amount = payouts.get((bet.stake, bet.odds, outcome))
+        stake = bet.stake
+        priced = (stake, bet.odds, outcome)
+        amount = payouts.get(priced)
         if amount is None:
-            amount = payouts[(bet.stake, bet.odds, outcome)] = engine.payout(bet.stake, bet.odds, outcome)
-        marks.append((bet.id, outcome.value, amount))
+            amount = payouts[priced] = engine.payout(*priced)
+        bet_id = bet.id
+        marks.append((bet_id, outcome.value, amount))
         if amount:
             credits.append(
                 {
@@ -218,14 +221,14 @@ def _grade(
                     "member_id": bet.member_id,
                     "kind": "payout" if outcome is won else "refund",
                     "amount": amount,
-                    "dedupe_key": keys.settle(bet.id),
-                    "bet_id": bet.id,
+                    "dedupe_key": keys.settle(bet_id),
+                    "bet_id": bet_id,
                     "week_id": week_id,
                     "memo": outcome.value,
                 }
             )
         summary.outcomes[outcome.value] += 1
-        summary.staked += bet.stake
+        summary.staked += stake
         summary.paid += amount
     summary.bets += len(marks)
     return marks, credits
