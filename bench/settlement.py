@@ -38,9 +38,9 @@ from sqlalchemy import select
 
 from bench.report import Row, emit
 from commands.services.lifecycle import settle_due
+from storage import keys
 from storage.database import Database
 from storage.migrate import upgrade_to_head
-from storage import keys
 from storage.models import League
 
 MEMBERS, MATCHUPS = 10, 5

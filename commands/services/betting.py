@@ -52,7 +52,7 @@ class Requoted:
 
 def limits_for(ctx: Context) -> engine.StakeLimits:
     s = ctx.settings
-    return engine.StakeLimits(min_stake=s.min_stake, max_stake=s.max_stake, max_liability=s.max_liability)
+    return engine.StakeLimits(min_stake=s.min_stake, max_stake=s.max_stake)
 
 
 Stage = Literal["quote", "confirm", "requote"]
