@@ -117,7 +117,7 @@ async def _insert_and_move(session: AsyncSession, params: dict[str, object]) -> 
 
 @dataclass(frozen=True, slots=True)
 class Clawback:
-    moved: int  # what the entry actually moved (0 or negative for a debit)
+    moved: int  # what the entry actually moved: the amount, or for a debit at most the balance
     shortfall: int  # what the balance could not cover and so was not taken back (>= 0)
 
 
@@ -141,22 +141,10 @@ async def post_clawback(
     (FOR UPDATE on PostgreSQL; SQLite's write transaction holds the database) so the
     balance the amount is capped at is the one the debit meets.
     """
-    if amount >= 0:
-        posted = await post_entry(
-            session,
-            league_id=league_id,
-            member_id=member_id,
-            kind="correction",
-            amount=amount,
-            dedupe_key=dedupe_key,
-            now=now,
-            bet_id=bet_id,
-            week_id=week_id,
-            memo=memo,
-        )
-        return Clawback(amount if posted else 0, 0)
-    balance = await session.scalar(select(Member.balance).where(Member.id == member_id).with_for_update())
-    moved = max(amount, -(balance or 0))
+    moved = amount
+    if amount < 0:
+        balance = await session.scalar(select(Member.balance).where(Member.id == member_id).with_for_update())
+        moved = max(amount, -(balance or 0))
     shortfall = moved - amount
     if moved and not await post_entry(
         session,

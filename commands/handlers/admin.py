@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import update
 
 from commands.context import Context
-from commands.format import credits, signed_credits
+from commands.format import credits
 from commands.league_settings import LeagueSettings, describe_allowed, update_setting
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
@@ -77,10 +77,15 @@ async def void_bet(ctx: Context, args: dict[str, Any]) -> Reply:
         return Reply(
             f"Bet #{voided.bet_id} voided and refunded ({credits(voided.stake)}).", tone=Tone.SUCCESS
         )
-    moved = signed_credits(voided.moved)
-    text = f"Bet #{voided.bet_id} ({voided.was}) voided and reversed: {moved} credits to {member}."
+    if voided.moved > 0:
+        moved = f"{credits(voided.moved)} back to {member}"
+    elif voided.moved < 0:
+        moved = f"{credits(-voided.moved)} taken back from {member}"
+    else:
+        moved = "no credits moved"
+    text = f"Bet #{voided.bet_id} ({voided.was}) voided and reversed: {moved}."
     if voided.shortfall:
-        text += f" {credits(voided.shortfall)} of it could not be taken back: {member}'s balance ran out."
+        text += f" {credits(voided.shortfall)} could not be taken back: {member}'s balance ran out."
     return Reply(text, tone=Tone.SUCCESS)
 
 

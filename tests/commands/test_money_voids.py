@@ -73,7 +73,7 @@ async def test_a_void_after_an_unrecoverable_clawback_creates_no_credits(any_db)
     assert voided is not None and voided.status == "void"
     # It keeps payout - stake it should not have: the shortfall, recorded on the bet.
     assert held == voided.shortfall == clawed - winner.stake
-    assert f"{voided.shortfall:,} credits of it could not be taken back" in reply.text, reply.text
+    assert f"no credits moved. {voided.shortfall:,} credits could not be taken back" in reply.text, reply.text
     assert await book.money_faults() == []
 
 
