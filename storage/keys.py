@@ -19,6 +19,9 @@ Ledger keys (UNIQUE (member_id, dedupe_key)):
   void:bet:<bet>           a commissioner's reversal of a bet already settled
   regrade:bet:<bet>:<n>    the n-th stat correction of a bet
   adjust:<interaction>     a commissioner's adjustment (one per chat interaction)
+
+Slip keys (a bet carries its slip's): quote:<interaction>, requote:<expired slip>.
+Outbox post keys of the money commands: void:market:<market>, ticket:bet:<bet>.
 """
 
 from __future__ import annotations
@@ -76,6 +79,18 @@ def regrade(bet_id: int, correction: int) -> str:
 
 def adjust(interaction_id: str) -> str:
     return f"adjust:{interaction_id}"
+
+
+# Bet slip keys (UNIQUE (league_id, idempotency_key) on quotes, and on the bet placed from
+# the slip): one slip per chat interaction, one fresh slip per expired one.
+
+
+def quote(interaction_id: str) -> str:
+    return f"quote:{interaction_id}"
+
+
+def requote(quote_id: int) -> str:
+    return f"requote:{quote_id}"
 
 
 # Outbox post keys (UNIQUE (league_id, dedupe_key)) of the money commands.

@@ -36,7 +36,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 from sqlalchemy import bindparam, text
@@ -111,7 +111,7 @@ async def side_refusal(
         "max_liability": max_liability,
         "now": now,
     }
-    return await session.scalar(_SIDE_CHECK, params)  # type: ignore[no-any-return]
+    return cast(Refusal | None, await session.scalar(_SIDE_CHECK, params))
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +311,7 @@ class PostgresPlacer:
                 )
             except asyncpg.PostgresError as exc:
                 if exc.sqlstate == REFUSED_SQLSTATE and exc.detail in REFUSALS:
-                    raise PlaceRefused(exc.detail) from None  # type: ignore[arg-type]
+                    raise PlaceRefused(cast(Refusal, exc.detail)) from None
                 if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
                     # Nothing was kept; the slip as it now stands explains it.
                     raise PlaceRefused("not_pending") from None

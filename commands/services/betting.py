@@ -162,7 +162,7 @@ async def make_quote(
     ctx: Context, market_id: int, pick: str, stake_request: StakeRequest
 ) -> tuple[Quote, Market, Selection]:
     now = ctx.now
-    key = f"quote:{ctx.invocation.interaction_id}"
+    key = keys.quote(ctx.invocation.interaction_id)
     async with ctx.db.write() as session:
         repeated = await session.scalar(
             select(Quote).where(Quote.league_id == ctx.league.id, Quote.idempotency_key == key)
@@ -310,7 +310,7 @@ async def _requote(session: AsyncSession, ctx: Context, old: Quote, market: Mark
     engine.check_stake(old.stake, member.balance, limits_for(ctx))
     await session.execute(update(Quote).where(Quote.id == old.id).values(status="dropped"))
     existing = await session.scalar(
-        select(Quote).where(Quote.league_id == ctx.league.id, Quote.idempotency_key == f"requote:{old.id}")
+        select(Quote).where(Quote.league_id == ctx.league.id, Quote.idempotency_key == keys.requote(old.id))
     )
     if existing is not None:
         return Requoted(old, existing, market, selection)
@@ -323,7 +323,7 @@ async def _requote(session: AsyncSession, ctx: Context, old: Quote, market: Mark
         line=market.line,
         fair_p=selection.fair_p,
         liability=engine.liability(old.stake, selection.odds),
-        idempotency_key=f"requote:{old.id}",
+        idempotency_key=keys.requote(old.id),
         status="pending",
         created_at=now,
         expires_at=now + timedelta(seconds=ctx.settings.quote_ttl_seconds),
