@@ -10,7 +10,9 @@ committed under it, which is the interleaving each bug below needed:
 - settlement vs `void market`: the market ended void while its bets stayed won/lost,
   "0 bets refunded", and could never be voided again;
 - `cancel` vs `void bet`: the bet was cancelled, the void found it moved and still lowered
-  the side's liability a second time.
+  the side's liability a second time;
+- a bet being placed vs `void market`: the void missed the bet, which stayed open on a void
+  market and would never settle.
 """
 
 from __future__ import annotations
@@ -136,5 +138,27 @@ async def test_a_void_bet_that_waited_on_a_cancel_changes_nothing(pg: Database) 
     assert liability == both // 2, "the side's liability was lowered twice"
     assert status == "cancelled"
     assert voided.tone is Tone.ERROR and "already cancelled" in voided.text, voided.text
+    assert await book.balance("alex") == 1000
+    assert await book.money_faults() == []
+
+
+async def test_a_bet_being_placed_while_its_market_is_voided_is_voided_too(pg: Database) -> None:
+    """The bet statement shares the market's row, so the void waits for it and then sees the bet."""
+    book = Book(pg)
+    await book.open()
+    ml = await book.market_id("moneyline", 0)
+    quote = await book.quote_id(await book.run("alex", "bet", market=ml, pick="home", stake=100))
+    async with hold(pg, LOCK_MEMBER, {"league": book.league_id, "user": "alex"}) as holder:
+        placing = asyncio.create_task(book.run("alex", "confirm", quote=quote), name="confirm")
+        placer = await queued_behind(pg, holder, [placing])  # the bet written, its debit waiting
+        voiding = asyncio.create_task(
+            book.run("zed", "void market", admin=True, market=ml, reason="wrong line"), name="void"
+        )
+        await queued_behind(pg, placer, [voiding])
+    placed: Reply = await placing
+    voided: Reply = await voiding
+    assert placed.text.startswith("Bet placed"), placed.text
+    assert "1 open bet refunded" in voided.text, voided.text
+    assert await _statuses(pg, ml) == ("void", ["void"])
     assert await book.balance("alex") == 1000
     assert await book.money_faults() == []
