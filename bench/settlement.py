@@ -10,10 +10,10 @@ post is queued afterwards by `recap_due`, in a transaction of its own, and is no
 here; the DM, winner-role and calibration hooks run inside settle_due but, for these
 console leagues with nobody opted in and no projections, find nothing to do.
 
-Baseline, same data, same disk, same run: a copy of the seeded file settled by five plain
+Baseline, same data, same disk, same run: a copy of the seeded file settled by six plain
 set-based statements in one transaction (grade and mark every bet in one UPDATE..FROM,
 insert every payout entry in one INSERT..SELECT, credit every balance in one UPDATE..FROM,
-then markets and weeks). It grades in SQL, so it only knows the two market kinds seeded
+then the sides' liability, markets and weeks). It grades in SQL, so it only knows the two market kinds seeded
 here (moneyline and total), and it queues no results posts. The bench checks that both
 sides end with identical bets, ledger totals and balances.
 
@@ -38,6 +38,7 @@ from sqlalchemy import select
 
 from bench.report import Row, emit
 from commands.services.lifecycle import settle_due
+from storage import keys
 from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import League
@@ -157,7 +158,7 @@ def seed(path: Path, leagues: int, bets_per_league: int) -> int:
 
 # Grading in SQL for the two kinds seeded: the sign of (margin) for a moneyline side, of
 # (total - line) for a total side; payouts floored exactly as engine.payout does.
-SET_BASED = """
+SET_BASED = f"""
 WITH graded AS (
   SELECT b.id, b.stake, b.odds,
     CASE
@@ -187,14 +188,17 @@ FROM graded g WHERE bets.id = g.id;
 
 INSERT INTO ledger (league_id, member_id, kind, amount, bet_id, week_id, memo, dedupe_key, created_at)
 SELECT league_id, member_id, CASE status WHEN 'won' THEN 'payout' ELSE 'refund' END, payout, id, week_id,
-       status, 'settle:bet:' || id, :now
+       status, '{keys.SETTLE_PREFIX}' || id, :now
 FROM bets WHERE settled_at = :now AND payout > 0
 ON CONFLICT (member_id, dedupe_key) DO NOTHING;
 
 UPDATE members SET balance = balance + t.total
 FROM (SELECT member_id, SUM(amount) AS total FROM ledger
-      WHERE created_at = :now AND dedupe_key LIKE 'settle:bet:%' GROUP BY member_id) t
+      WHERE created_at = :now AND dedupe_key LIKE '{keys.SETTLE_PREFIX}%' GROUP BY member_id) t
 WHERE members.id = t.member_id;
+
+UPDATE selections SET liability = 0 WHERE liability != 0
+  AND market_id IN (SELECT id FROM markets WHERE status IN ('open', 'locked'));
 
 UPDATE markets SET status = 'settled' WHERE status IN ('open', 'locked');
 

@@ -7,16 +7,7 @@ call in with numbers and get numbers back, so every rule of the book can be test
 
 from engine.arbitrage import find_arbitrage
 from engine.grading import MatchupResult, Outcome, PlayerResult, grade, payout, potential_payout
-from engine.limits import (
-    DEFAULT_QUOTE_TTL_SECONDS,
-    LimitError,
-    StakeLimits,
-    check_liability,
-    check_stake,
-    default_limits,
-    liability,
-    quote_expired,
-)
+from engine.limits import LimitError, StakeLimits, check_stake, liability
 from engine.live import LiveStarter, live_matchup_model, win_probability
 from engine.margin import (
     DEFAULT_MARGIN,
@@ -63,7 +54,6 @@ __all__ = [
     "AWAY",
     "DEFAULT_CORRELATIONS",
     "DEFAULT_MARGIN",
-    "DEFAULT_QUOTE_TTL_SECONDS",
     "HOME",
     "MAX_MARGIN",
     "MIN_MARGIN",
@@ -90,9 +80,7 @@ __all__ = [
     "Starter",
     "american_to_decimal",
     "build_matchup_model",
-    "check_liability",
     "check_stake",
-    "default_limits",
     "find_arbitrage",
     "format_american",
     "gamma_median",
@@ -106,7 +94,6 @@ __all__ = [
     "price_prop",
     "probability_to_american",
     "prop_quotes",
-    "quote_expired",
     "quote_two_way",
     "round_half",
     "win_probability",

@@ -27,10 +27,6 @@ from engine.regions import HalfPlane, winning_region
 BOX_SDS = 5.0
 """Scores further than this many standard deviations from the mean are not considered."""
 
-MAX_COMBINATION = 3
-"""Largest set examined: by Helly's theorem (in the plane), selections that cover every
-outcome between them always include a covering set of at most three."""
-
 PROBABILITY_TOLERANCE = 1e-9
 """Float noise in implied probabilities, far below anything a bettor could use."""
 
@@ -137,15 +133,6 @@ def find_arbitrage(
     return problems
 
 
-def _offer(market: PricedMarket, selection: PricedSelection) -> _Offer | None:
-    if selection.odds is None:
-        return None
-    region = None
-    if market.kind in MATCHUP_KINDS:
-        region = _region(market.kind, selection.side, market.line, market.subject)
-    return _Offer(market, selection, implied_probability(selection.odds), region)
-
-
 @lru_cache(maxsize=4096)
 def _region(kind: MarketKind, side: str, line: float | None, subject: str | None) -> HalfPlane:
     """winning_region, cached: it validates its input and builds a new HalfPlane each call.
@@ -183,7 +170,7 @@ def _candidate_sets(
     settled_at: Sequence[int],
 ) -> list[tuple[tuple[int, ...], float]]:
     """Sets of up to three offers from distinct markets implying less than `ceiling` that
-    pass _always_covered's corner test (see _corner_masks).
+    pass the corner test (see _corner_masks).
 
     Listed with that sum, in the order of itertools.combinations, size by size (so
     subsets come before the sets that contain them), and summed left to right as sum()
@@ -193,8 +180,10 @@ def _candidate_sets(
     of positives never decreases). A set fails the corner test at a corner where no member
     wins and some member does not push: a bit set in every member's idle mask and in
     some member's settled mask. Such a set could never be reported, but it is still
-    extended, as a larger set may win where it does not. Written out for
-    MAX_COMBINATION = 3 because this loop runs for every matchup priced.
+    extended, as a larger set may win where it does not. Three is enough: by Helly's
+    theorem (in the plane), selections that cover every outcome between them always
+    include a covering set of at most three. Written out for sets of one, two and three
+    because this loop runs for every matchup priced.
     """
     cheap = [(i, implied_of[i]) for i in indices if implied_of[i] < ceiling]
     singles = [((i,), p) for i, p in cheap if not idle_at[i] & settled_at[i]]
@@ -234,8 +223,9 @@ def _corner_masks(
 ) -> tuple[list[int], list[int]]:
     """Per offer, bit c set when at corners[c] it does not win (first list) or does not push (second).
 
-    These are the per-selection halves of _always_covered's corner test, computed with the
-    very same float expressions. They depend only on the offer and the box, not on the set
+    These are the per-selection halves of the corner test (a set fails at a corner where no
+    member wins and some member does not push), computed with the very same float
+    expressions as HalfPlane.excess. They depend only on the offer and the box, not on the set
     it is tried in, so a matchup computes them once for its ten offers instead of once per
     candidate set; _candidate_sets then combines them with & and |. Props (no region)
     are never in a candidate set and get empty masks.
@@ -260,31 +250,17 @@ def _corner_masks(
     return idle_at, settled_at
 
 
-def _always_covered(regions: Sequence[HalfPlane], box: _Box, corners: Sequence[tuple[float, float]]) -> bool:
-    """True when, on every score in the box, some selection wins or none of them loses.
+def _covered_past_the_corners(
+    regions: Sequence[HalfPlane], box: _Box, corners: Sequence[tuple[float, float]]
+) -> bool:
+    """True when, on every score in the box, some selection wins or none of them loses,
+    for a set already known not to fail at a corner of the box.
 
     The scores where no selection wins form a convex polygon (the box cut by each
     losing-or-push side); it is harmless only if it is empty or lies where every
     selection pushes, which a polygon does exactly when all its corners do. At least
     one selection must also be able to win, or the set is merely a refund.
-    """
-    # Most sets fail at a corner of the box: such a corner, if no selection wins there, is a
-    # vertex of the polygon, so finding it first gives the same answer without the search.
-    for home, away in corners:
-        nothing_wins = all(
-            r.home_coef * home + r.away_coef * away <= r.threshold + _POINTS_TOLERANCE for r in regions
-        )
-        if nothing_wins and any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
-            return False
-    return _covered_past_the_corners(regions, box, corners)
-
-
-def _covered_past_the_corners(
-    regions: Sequence[HalfPlane], box: _Box, corners: Sequence[tuple[float, float]]
-) -> bool:
-    """_always_covered for a set already known not to fail at a corner of the box.
-
-    find_arbitrage learns that from its corner masks, so it starts here. That is also why
+    find_arbitrage learns about the box's corners from its corner masks, so it starts here. That is also why
     the vertices where two edges of the box meet are not solved for: they are the box's
     corners, bit for bit (each coordinate is one bound times 1, minus a bound times 0),
     where the vertex check below asks exactly what the corner test asked; or, for a box

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_
 
-from storage.placement import PostgresPlacer, SessionPlacer, SqliteGroupPlacer
+from storage.placement import PostgresPlacer, SqliteGroupPlacer
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # A pooled server connection unused for longer than this is pinged before it is handed out.
@@ -50,6 +50,12 @@ class Database:
     ) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite and self.url.database in (None, "", ":memory:"):
+            # Bets are written by a connection of their own (SqliteGroupPlacer), which an
+            # in-memory database, private to each connection, cannot share.
+            raise ValueError("Sidebet needs a SQLite file (sqlite+aiosqlite:///sidebet.db), not memory")
+        if not self.is_sqlite and self.url.get_backend_name() != "postgresql":
+            raise ValueError("Sidebet runs on SQLite or PostgreSQL")
         # How long a SQLite writer waits for another process's lock before giving up.
         self.busy_timeout_ms = busy_timeout_ms
         # hide_parameters: SQL errors must never carry values such as ESPN cookies into logs.
@@ -80,20 +86,19 @@ class Database:
             self.engine.execution_options(**read_options), expire_on_commit=False
         )
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
-        self._placer: SqliteGroupPlacer | PostgresPlacer | SessionPlacer | None = None
+        self._placer: SqliteGroupPlacer | PostgresPlacer | None = None
 
     @property
-    def placer(self) -> SqliteGroupPlacer | PostgresPlacer | SessionPlacer:
-        """Where bets are placed: a group-committing writer on a SQLite file, one statement
-        per bet on PostgreSQL, else statement by statement."""
+    def placer(self) -> SqliteGroupPlacer | PostgresPlacer:
+        """Where bets are placed: a group-committing writer on SQLite, one statement per bet
+        on PostgreSQL."""
         if self._placer is None:
-            path = self.url.database
-            if self._write_lock is not None and path and path != ":memory:":
-                self._placer = SqliteGroupPlacer(Path(path), self._write_lock, self.busy_timeout_ms)
-            elif self.url.get_backend_name() == "postgresql":
-                self._placer = PostgresPlacer(self.engine)
+            if self._write_lock is not None and self.url.database:
+                self._placer = SqliteGroupPlacer(
+                    Path(self.url.database), self._write_lock, self.busy_timeout_ms
+                )
             else:
-                self._placer = SessionPlacer(self.write)
+                self._placer = PostgresPlacer(self.engine)
         return self._placer
 
     @asynccontextmanager

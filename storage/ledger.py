@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, TypedDict
 
@@ -32,9 +33,13 @@ VALUES (:league_id, :member_id, :kind, :amount, :bet_id, :week_id, :memo, :dedup
 ON CONFLICT (member_id, dedupe_key) DO NOTHING
 """
 
-BALANCE_MOVE = """
+# The rule every debit obeys, written once (storage.bet_rules composes it into the bet
+# writer's statements too): `{amount}` is what the entry adds, negative for a debit.
+BALANCE_COVERS = "members.balance + {amount} >= 0"
+
+BALANCE_MOVE = f"""
 UPDATE members SET balance = balance + :amount
-WHERE id = :member_id AND balance + :amount >= 0
+WHERE id = :member_id AND {BALANCE_COVERS.format(amount=":amount")}
 RETURNING balance
 """
 
@@ -108,6 +113,53 @@ async def _insert_and_move(session: AsyncSession, params: dict[str, object]) -> 
         balance = await session.scalar(select(Member.balance).where(Member.id == params["member_id"]))
         raise InsufficientBalance(balance or 0, -int(params["amount"]))  # type: ignore[call-overload]
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class Clawback:
+    moved: int  # what the entry actually moved: the amount, or for a debit at most the balance
+    shortfall: int  # what the balance could not cover and so was not taken back (>= 0)
+
+
+async def post_clawback(
+    session: AsyncSession,
+    *,
+    league_id: int,
+    member_id: int,
+    amount: int,
+    dedupe_key: str,
+    now: datetime,
+    bet_id: int | None,
+    week_id: int | None,
+    memo: str,
+) -> Clawback:
+    """A correction entry of `amount`, taking back at most what the member has.
+
+    For corrections of bets already paid (a stat correction, a void of a settled bet): a
+    balance never goes below zero, so a debit the balance cannot cover takes the whole
+    balance and reports the rest as the shortfall. The member's row is locked first
+    (FOR UPDATE on PostgreSQL; SQLite's write transaction holds the database) so the
+    balance the amount is capped at is the one the debit meets.
+    """
+    moved = amount
+    if amount < 0:
+        balance = await session.scalar(select(Member.balance).where(Member.id == member_id).with_for_update())
+        moved = max(amount, -(balance or 0))
+    shortfall = moved - amount
+    if moved and not await post_entry(
+        session,
+        league_id=league_id,
+        member_id=member_id,
+        kind="correction",
+        amount=moved,
+        dedupe_key=dedupe_key,
+        now=now,
+        bet_id=bet_id,
+        week_id=week_id,
+        memo=f"{memo}; {shortfall} not recoverable" if shortfall else memo,
+    ):
+        return Clawback(0, 0)  # the key was used already: nothing moved now
+    return Clawback(moved, shortfall)
 
 
 _CREDIT_COLUMNS: row_sets.Columns = (

@@ -305,6 +305,9 @@ class Quote(Base):
     odds: Mapped[int] = mapped_column(Integer)
     line: Mapped[float | None] = mapped_column(Float)
     fair_p: Mapped[float] = mapped_column(Float)
+    # What the house loses if the bet wins (engine.liability), worked out once when the slip
+    # is quoted: placing the bet adds exactly this to the side's liability.
+    liability: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     idempotency_key: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|placed|dropped
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -316,6 +319,7 @@ class Bet(Base):
     __table_args__ = (
         UniqueConstraint("league_id", "idempotency_key"),
         CheckConstraint("stake > 0", name="stake_positive"),
+        CheckConstraint("shortfall >= 0", name="shortfall_not_negative"),
         Index("ix_bets_member_status", "member_id", "status"),
         Index("ix_bets_market_status", "market_id", "status"),
     )
@@ -332,6 +336,13 @@ class Bet(Base):
     fair_p: Mapped[float] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open|won|lost|push|void|cancelled
     payout: Mapped[int | None] = mapped_column(BigInteger)
+    # The slip's liability, kept so that cancelling or voiding the bet takes off the side's
+    # liability exactly what placing it added.
+    liability: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # What the member holds beyond what the bet's state owes them, because a clawback (a stat
+    # correction, a void of a settled bet) found the balance short. Per bet, the ledger
+    # entries carrying its id sum to (payout or 0) - stake + shortfall, exactly.
+    shortfall: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     idempotency_key: Mapped[str] = mapped_column(String(100))
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,12 +1,19 @@
 """Placing a bet: the money-moving statements, and how each back end runs them.
 
-Each statement is a conditional write whose WHERE clause *is* the rule, so the database
-enforces it at the instant of the write under any concurrency:
+Each statement is a conditional write whose WHERE clause is the rule (storage.bet_rules,
+where every rule is written once), so the database enforces it at the instant of the
+write under any concurrency:
   claim   the slip is this member's, pending and unexpired      (UPDATE quotes)
-  take    the market is open, unlocked, the league not paused, and the side's liability
-          stays under the cap                                     (UPDATE selections)
+  take    the league is not paused, the market open and unlocked, the side offered, and
+          its liability stays under the cap with the slip's own  (UPDATE selections)
   debit   the balance covers the stake                           (UPDATE members)
-then the bet and its ledger entry are inserted. If any condition fails nothing is kept.
+then the bet and its ledger entry are inserted. If any condition fails nothing is kept,
+and the refusal names the rule that failed (bet_rules.Refusal), worked out by the same
+conditions, so the caller can say why without deciding anything itself.
+
+The slip carries its liability (what the house loses if the bet wins): the engine worked
+it out when the slip was quoted, and the bet keeps it, so these statements only add a
+stored number and a cancel or void takes off exactly the same one.
 
 On SQLite, which admits one writer at a time anyway, a single writer drains a queue of
 bets and runs a batch of them in one transaction on its own sqlite3 connection, with a
@@ -17,8 +24,7 @@ On PostgreSQL a bet costs round trips and the Python around each one. So the sam
 with the same WHERE clauses, run as one statement (PG_PLACE), which is its own
 transaction: one round trip instead of seven (BEGIN, five statements, COMMIT). When a
 step refuses, the statement aborts itself, so the server undoes every step before it and
-a refusal still writes nothing. Other back ends (SQLite in memory) run the statements one
-by one in a session transaction.
+a refusal still writes nothing.
 """
 
 from __future__ import annotations
@@ -30,39 +36,55 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, cast
 
 import asyncpg
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from storage import keys
+from storage.bet_rules import (
+    BALANCE_RULE,
+    CLAIM_RULES,
+    NAMED,
+    REFUSALS,
+    SIDE_RULES,
+    SLIP,
+    Refusal,
+    all_of,
+    first_failed,
+    render,
+)
 from storage.ledger import BALANCE_MOVE, LEDGER_INSERT
 from storage.types import UTCDateTime
 
-Reason = Literal["quote", "market", "balance"]
-
-CLAIM = """
+CLAIM = f"""
 UPDATE quotes SET status = 'placed'
-WHERE id = :quote_id AND league_id = :league_id AND member_id = :member_id
-  AND status = 'pending' AND expires_at > :now
-RETURNING selection_id, stake, odds, line, fair_p, idempotency_key
+WHERE {render(SLIP, NAMED)} AND {all_of(CLAIM_RULES, NAMED)}
+RETURNING selection_id, stake, odds, line, fair_p, idempotency_key, liability
 """
+# Which claim rule the slip fails; no row: there is no such slip.
+CLAIM_REFUSAL = (
+    f"SELECT {first_failed(CLAIM_RULES, NAMED, 'not_pending')} FROM quotes WHERE {render(SLIP, NAMED)}"
+)
 
-TAKE = """
+TAKE = f"""
 UPDATE selections SET liability = liability + :liability
-WHERE id = :selection_id AND odds IS NOT NULL AND liability + :liability <= :max_liability
-  AND EXISTS (
-    SELECT 1 FROM markets JOIN leagues ON leagues.id = markets.league_id
-    WHERE markets.id = selections.market_id AND markets.status = 'open'
-      AND markets.lock_at > :now AND leagues.paused = false)
-RETURNING market_id, label
+WHERE id = :selection_id AND {all_of(SIDE_RULES, NAMED)}
+RETURNING market_id, label, (SELECT kind FROM markets WHERE markets.id = selections.market_id)
 """
+SIDE_REFUSAL = (
+    f"SELECT {first_failed(SIDE_RULES, NAMED, 'liability')} FROM selections WHERE id = :selection_id"
+)
+
+# The side's rules for a slip being quoted, before anything is written: the refusal, or NULL.
+SIDE_CHECK = f"SELECT {first_failed(SIDE_RULES, NAMED, None)} FROM selections WHERE id = :selection_id"
 
 BET_INSERT = """
 INSERT INTO bets (league_id, member_id, week_id, market_id, selection_id, stake, odds, line, fair_p,
-                  status, idempotency_key, placed_at)
+                  liability, status, idempotency_key, placed_at)
 SELECT :league_id, :member_id, week_id, id, :selection_id, :stake, :odds, :line, :fair_p,
-       'open', :idempotency_key, :now
+       :liability, 'open', :idempotency_key, :now
 FROM markets WHERE id = :market_id
 RETURNING id, week_id
 """
@@ -70,6 +92,26 @@ RETURNING id, week_id
 # A separate statement rather than a column of BET_INSERT: PostgreSQL infers the JSON
 # parameter's type from an UPDATE's target column, not from an INSERT ... SELECT list.
 SNAPSHOT_SET = "UPDATE bets SET lineup_snapshot = :snapshot WHERE id = :bet_id"
+
+
+_SIDE_CHECK = text(SIDE_CHECK).bindparams(bindparam("now", type_=UTCDateTime()))
+
+
+async def side_refusal(
+    session: AsyncSession, *, selection_id: int, liability: int, max_liability: int, now: datetime
+) -> Refusal | None:
+    """The first rule of the side that a bet of `liability` on it would fail now, or None.
+
+    What a slip is checked against when it is quoted: the same rules placing it checks
+    again, atomically, when it is confirmed.
+    """
+    params = {
+        "selection_id": selection_id,
+        "liability": liability,
+        "max_liability": max_liability,
+        "now": now,
+    }
+    return cast(Refusal | None, await session.scalar(_SIDE_CHECK, params))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,49 +134,39 @@ class Placement:
     label: str
     balance: int
     market_id: int
+    kind: str  # the market's kind (moneyline, spread, ...), read by the write itself
 
 
 class PlaceRefused(Exception):
-    """A condition failed; nothing of this bet was written. `reason` says which one."""
+    """A rule failed; nothing of this bet was written. `reason` names the rule."""
 
-    def __init__(self, reason: Reason) -> None:
+    def __init__(self, reason: Refusal) -> None:
         super().__init__(reason)
-        self.reason = reason
-
-
-def liability(stake: int, american: int) -> int:
-    """What the house loses if the bet wins: the payout's profit part, rounded down.
-
-    Kept here (and equal to engine.liability, which a test checks) because storage may
-    not import the engine.
-    """
-    return stake * american // 100 if american > 0 else stake * 100 // -american
+        self.reason: Refusal = reason
 
 
 def _place(execute: Any, request: PlaceRequest, now: Any) -> Placement:
     """The statement sequence, for any `execute(sql, params) -> first row or None`."""
     base = {"league_id": request.league_id, "member_id": request.member_id, "now": now}
-    quote = execute(CLAIM, base | {"quote_id": request.quote_id})
+    slip = base | {"quote_id": request.quote_id}
+    quote = execute(CLAIM, slip)
     if quote is None:
-        raise PlaceRefused("quote")
-    selection_id, stake, odds, line, fair_p, key = quote
-    taken = execute(
-        TAKE,
-        base
-        | {
-            "selection_id": selection_id,
-            "liability": liability(stake, odds),
-            "max_liability": request.max_liability,
-        },
-    )
+        failed = execute(CLAIM_REFUSAL, slip)
+        raise PlaceRefused("no_slip" if failed is None else failed[0])
+    selection_id, stake, odds, line, fair_p, key, liability = quote
+    side = base | {
+        "selection_id": selection_id,
+        "liability": liability,
+        "max_liability": request.max_liability,
+    }
+    taken = execute(TAKE, side)
     if taken is None:
-        raise PlaceRefused("market")
-    market_id, label = taken
+        raise PlaceRefused(execute(SIDE_REFUSAL, side)[0])
+    market_id, label, kind = taken
     bet_id, week_id = execute(
         BET_INSERT,
-        base
+        side
         | {
-            "selection_id": selection_id,
             "stake": stake,
             "odds": odds,
             "line": line,
@@ -154,85 +186,98 @@ def _place(execute: Any, request: PlaceRequest, now: Any) -> Placement:
             "bet_id": bet_id,
             "week_id": week_id,
             "memo": label,
-            "dedupe_key": f"stake:bet:{bet_id}",
+            "dedupe_key": keys.stake(bet_id),
         },
     )
     moved = execute(BALANCE_MOVE, {"member_id": request.member_id, "amount": -stake})
     if moved is None:
-        raise PlaceRefused("balance")
+        raise PlaceRefused(BALANCE_RULE.refusal)
     return Placement(
-        bet_id=bet_id, stake=stake, odds=odds, label=label, balance=moved[0], market_id=market_id
+        bet_id=bet_id,
+        stake=stake,
+        odds=odds,
+        label=label,
+        balance=moved[0],
+        market_id=market_id,
+        kind=kind,
     )
 
 
 # The five writes above as one PostgreSQL statement. Each step is a data-modifying CTE with
-# the same condition as its statement above, fed by the step before through RETURNING:
-#   claim  = CLAIM, which also works out the liability (see below)
-#   take   = TAKE, for the claimed selection and its liability
+# the same rules as its statement above, fed by the step before through RETURNING:
+#   claim  = CLAIM
+#   take   = TAKE, for the claimed selection and the slip's liability
 #   bet    = BET_INSERT with the lineup snapshot in the same row (SNAPSHOT_SET's job)
 #   entry  = LEDGER_INSERT with the same dedupe key, memo and amount
 #   debit  = BALANCE_MOVE by minus the stake
 # A step whose condition fails returns no row, so every later step writes nothing. If that
-# step is the claim, nothing was written at all and the statement returns no row. If it is
-# a later one, the final SELECT calls sidebet_refuse_bet (migration 0004), whose error
-# aborts the statement and so undoes the claim and whatever else ran: the refusal writes
-# nothing, as a ROLLBACK would have ensured. Every sub-statement runs to completion whether
-# or not the final SELECT reads it, and under READ COMMITTED each UPDATE re-checks its WHERE
-# clause against the row's newest version once it holds the row lock, exactly as the
-# separate statements do, so concurrent bets can neither overdraw a balance nor exceed a cap.
-# The liability is `liability()` in SQL (LIABILITY_SQL): integer division truncates towards
-# zero where Python's floors, which agree because both operands are positive for every bet
-# that can exist (stake >= 1, enforced by bets' CHECK; American odds are >= 100 or <= -100).
-LIABILITY_SQL = "CASE WHEN odds > 0 THEN stake * odds / 100 ELSE stake * 100 / -odds END"
+# step is the claim, nothing was written at all and the statement's one row names the claim
+# rule that failed. If it is a later one, the final SELECT calls sidebet_refuse_bet
+# (migration 0004) with the rule that failed, whose error aborts the statement and so undoes
+# the claim and whatever else ran: the refusal writes nothing, as a ROLLBACK would have
+# ensured. Every sub-statement runs to completion whether or not the final SELECT reads it,
+# and under READ COMMITTED each UPDATE re-checks its WHERE clause against the row's newest
+# version once it holds the row lock, exactly as the separate statements do, so concurrent
+# bets can neither overdraw a balance nor exceed a cap. The final SELECT's reads see the
+# statement's snapshot, from before any of its writes (hence the `otherwise` refusals).
 # Parameters, by position (the statement goes to asyncpg as it is, see PostgresPlacer):
 #   $1 quote_id, $2 league_id, $3 member_id, $4 now (naive UTC, as UTCDateTime stores it),
 #   $5 max_liability, $6 the lineup snapshot as JSON text, or NULL.
+_PG = {
+    "quote_id": "$1",
+    "league_id": "$2",
+    "member_id": "$3",
+    "now": "$4",
+    "max_liability": "$5",
+    "liability": "claim.liability",
+    "amount": "-bet.stake",
+    "share": " FOR KEY SHARE",
+}
 PG_PLACE = f"""
 WITH claim AS (
     UPDATE quotes SET status = 'placed'
-    WHERE id = $1 AND league_id = $2 AND member_id = $3
-      AND status = 'pending' AND expires_at > $4
-    RETURNING selection_id, stake, odds, line, fair_p, idempotency_key,
-              {LIABILITY_SQL} AS liability
+    WHERE {render(SLIP, _PG)} AND {all_of(CLAIM_RULES, _PG)}
+    RETURNING selection_id, stake, odds, line, fair_p, idempotency_key, liability
 ), take AS (
     UPDATE selections SET liability = selections.liability + claim.liability
     FROM claim
-    WHERE selections.id = claim.selection_id AND selections.odds IS NOT NULL
-      AND selections.liability + claim.liability <= $5
-      AND EXISTS (
-        SELECT 1 FROM markets JOIN leagues ON leagues.id = markets.league_id
-        WHERE markets.id = selections.market_id AND markets.status = 'open'
-          AND markets.lock_at > $4 AND leagues.paused = false)
+    WHERE selections.id = claim.selection_id AND {all_of(SIDE_RULES, _PG)}
     RETURNING selections.market_id, selections.label
 ), bet AS (
     INSERT INTO bets (league_id, member_id, week_id, market_id, selection_id, stake, odds, line, fair_p,
-                      status, idempotency_key, placed_at, lineup_snapshot)
+                      liability, status, idempotency_key, placed_at, lineup_snapshot)
     SELECT $2, $3, markets.week_id, markets.id, claim.selection_id, claim.stake,
-           claim.odds, claim.line, claim.fair_p, 'open', claim.idempotency_key, $4,
+           claim.odds, claim.line, claim.fair_p, claim.liability, 'open', claim.idempotency_key, $4,
            CAST($6 AS JSON)
     FROM claim JOIN take ON true JOIN markets ON markets.id = take.market_id
     RETURNING id, week_id, stake
 ), entry AS (
     INSERT INTO ledger (league_id, member_id, kind, amount, bet_id, week_id, memo, dedupe_key, created_at)
     SELECT $2, $3, 'stake', -bet.stake, bet.id, bet.week_id, take.label,
-           'stake:bet:' || bet.id, $4
+           '{keys.STAKE_PREFIX}' || bet.id, $4
     FROM bet JOIN take ON true
     ON CONFLICT (member_id, dedupe_key) DO NOTHING
 ), debit AS (
     UPDATE members SET balance = members.balance - bet.stake
     FROM bet
-    WHERE members.id = $3 AND members.balance - bet.stake >= 0
+    WHERE members.id = $3 AND {render(BALANCE_RULE.condition, _PG)}
     RETURNING members.balance
 )
-SELECT claim.stake, claim.odds, take.market_id, take.label, bet.id, debit.balance,
-       CASE WHEN take.market_id IS NULL THEN sidebet_refuse_bet('market')
-            WHEN debit.balance IS NULL THEN sidebet_refuse_bet('balance') END
-FROM claim LEFT JOIN take ON true LEFT JOIN bet ON true LEFT JOIN debit ON true
+SELECT claim.stake, claim.odds, take.market_id, take.label, markets.kind, bet.id, debit.balance,
+       CASE WHEN claim.selection_id IS NULL THEN COALESCE(
+           (SELECT {first_failed(CLAIM_RULES, _PG, "not_pending")} FROM quotes WHERE {render(SLIP, _PG)}),
+           'no_slip') END,
+       CASE WHEN claim.selection_id IS NULL THEN NULL
+            WHEN take.market_id IS NULL THEN sidebet_refuse_bet(
+                (SELECT {first_failed(SIDE_RULES, _PG, "liability")}
+                 FROM selections WHERE selections.id = claim.selection_id))
+            WHEN debit.balance IS NULL THEN sidebet_refuse_bet('{BALANCE_RULE.refusal}') END
+FROM (SELECT 1) AS one LEFT JOIN claim ON true LEFT JOIN take ON true
+     LEFT JOIN markets ON markets.id = take.market_id LEFT JOIN bet ON true LEFT JOIN debit ON true
 """
 
-# The error sidebet_refuse_bet raises; its detail is the reason ("market" or "balance").
+# The error sidebet_refuse_bet raises; its detail is the refusal.
 REFUSED_SQLSTATE = "SB001"
-_REASONS: dict[str | None, Reason] = {"market": "market", "balance": "balance"}
 
 
 class PostgresPlacer:
@@ -265,49 +310,24 @@ class PostgresPlacer:
                     snapshot,
                 )
             except asyncpg.PostgresError as exc:
-                if exc.sqlstate == REFUSED_SQLSTATE and exc.detail in _REASONS:
-                    raise PlaceRefused(_REASONS[exc.detail]) from None
+                if exc.sqlstate == REFUSED_SQLSTATE and exc.detail in REFUSALS:
+                    raise PlaceRefused(cast(Refusal, exc.detail)) from None
                 if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
-                    # Nothing was kept; the caller explains from the slip as it now stands,
-                    # as confirm_quote does with an IntegrityError from the other placers.
-                    raise PlaceRefused("quote") from None
+                    # Nothing was kept; the slip as it now stands explains it.
+                    raise PlaceRefused("not_pending") from None
                 raise
-        if row is None:  # the claim refused, before anything was written
-            raise PlaceRefused("quote")
-        stake, odds, market_id, label, bet_id, balance, _ = row
+        stake, odds, market_id, label, kind, bet_id, balance, claim_refusal, _ = row
+        if claim_refusal is not None:  # the claim refused, before anything was written
+            raise PlaceRefused(claim_refusal)
         return Placement(
-            bet_id=bet_id, stake=stake, odds=odds, label=label, balance=balance, market_id=market_id
+            bet_id=bet_id,
+            stake=stake,
+            odds=odds,
+            label=label,
+            balance=balance,
+            market_id=market_id,
+            kind=kind,
         )
-
-
-class SessionPlacer:
-    """One transaction per bet through a SQLAlchemy session, statement by statement.
-
-    For back ends without a placer of their own (SQLite in memory, which has no file for
-    the group-committing writer to open).
-    """
-
-    def __init__(self, write: Any) -> None:
-        self._write = write
-
-    async def place(self, request: PlaceRequest) -> Placement:
-        async with self._write() as session:
-            return await _place_async(session, request)
-
-
-async def _place_async(session: AsyncSession, request: PlaceRequest) -> Placement:
-    # A tiny bridge: the shared sequence is synchronous, so run it on the sync session.
-    def run(sync_session: Any) -> Placement:
-        def execute(sql: str, params: dict[str, Any]) -> Any:
-            statement = text(sql)
-            if "now" in params:
-                statement = statement.bindparams(bindparam("now", type_=UTCDateTime()))
-            result = sync_session.execute(statement, params)
-            return result.first() if result.returns_rows else None
-
-        return _place(execute, request, request.now)
-
-    return await session.run_sync(run)
 
 
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime on SQLite
@@ -386,9 +406,12 @@ class SqliteGroupPlacer:
                 try:
                     results.append(_place(execute, request, sqlite_time(request.now)))
                 except (PlaceRefused, sqlite3.IntegrityError) as refused:
-                    # Only this bet is undone; the rest of the batch stands.
+                    # Only this bet is undone; the rest of the batch stands. A constraint
+                    # (none of the rules can break one) leaves the slip to explain itself.
                     conn.execute("ROLLBACK TO bet")
-                    results.append(refused)
+                    results.append(
+                        refused if isinstance(refused, PlaceRefused) else PlaceRefused("not_pending")
+                    )
                 conn.execute("RELEASE bet")
             conn.execute("COMMIT")
         except BaseException:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select, text
 
+import engine
 from adapters.espn.demo.provider import DEMO_WEEK_START
 from bot.app import provider_factory
 from bot.demo import ensure_demo_league
@@ -16,7 +18,7 @@ from commands.dispatch import dispatch
 from commands.replies import Reply
 from commands.services.lifecycle import DueReport, run_due
 from storage.database import Database
-from storage.models import Base, League, LedgerEntry, Market, Member, Selection
+from storage.models import Base, Bet, League, LedgerEntry, Market, Member, Selection
 
 _ids = itertools.count(1)
 
@@ -129,3 +131,57 @@ class Book:
             "min_liability": int(liabilities or 0),
             **{k: int(v) for k, v in by_kind.items()},
         }
+
+    async def money_faults(self) -> list[str]:
+        """Every way the books fail to reconcile; empty when they do.
+
+        Per bet, the ledger entries carrying its id sum to exactly what its state owes
+        (payout, 0 while open, less the stake) plus the shortfall it records (>= 0); per
+        selection, the liability is what its open bets could win; no settled or void market
+        has an open bet; each balance is its member's ledger, never negative.
+        """
+        faults: list[str] = []
+        async with self.db.read() as session:
+            held = dict(
+                (
+                    await session.execute(
+                        select(LedgerEntry.bet_id, func.sum(LedgerEntry.amount))
+                        .where(LedgerEntry.bet_id.is_not(None))
+                        .group_by(LedgerEntry.bet_id)
+                    )
+                ).all()
+            )
+            bets = (
+                await session.execute(select(Bet, Market.status).join(Market, Market.id == Bet.market_id))
+            ).all()
+            selections = dict((await session.execute(select(Selection.id, Selection.liability))).all())
+            members = (await session.execute(select(Member.id, Member.balance))).all()
+            ledger = dict(
+                (
+                    await session.execute(
+                        select(LedgerEntry.member_id, func.sum(LedgerEntry.amount)).group_by(
+                            LedgerEntry.member_id
+                        )
+                    )
+                ).all()
+            )
+        exposure: dict[int, int] = defaultdict(int)
+        for bet, market_status in bets:
+            owed = (bet.payout or 0) - bet.stake
+            if held.get(bet.id, 0) != owed + bet.shortfall or bet.shortfall < 0:
+                faults.append(
+                    f"bet #{bet.id} ({bet.status}): ledger {held.get(bet.id, 0)}, "
+                    f"owes {owed} + shortfall {bet.shortfall}"
+                )
+            if bet.status == "open":
+                exposure[bet.selection_id] += engine.liability(bet.stake, bet.odds)
+                if market_status in ("settled", "void"):
+                    faults.append(f"bet #{bet.id} is open on a {market_status} market")
+        for selection_id, liability in selections.items():
+            at_stake = exposure.get(selection_id, 0)
+            if liability != at_stake:
+                faults.append(f"selection #{selection_id}: liability {liability}, open bets {at_stake}")
+        for member_id, balance in members:
+            if balance < 0 or balance != ledger.get(member_id, 0):
+                faults.append(f"member #{member_id}: balance {balance}, ledger {ledger.get(member_id, 0)}")
+        return faults

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from commands.context import Context
-from commands.errors import Conflict, NotFound
 from commands.format import credits
 from commands.league_settings import LeagueSettings, describe_allowed, update_setting
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
+from commands.services import commissioner_money
 from commands.services.export import export_league
-from commands.services.journal import audit, enqueue_post
+from commands.services.journal import audit
 from commands.services.lifecycle import settle_now
-from commands.services.settlement import void_bets
-from commands.services.tenancy import find_member
-from storage.ledger import InsufficientBalance, post_entry
-from storage.models import Bet, League, Market
+from storage.models import League
 
 
 async def config_show(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -56,105 +53,57 @@ async def config_set(ctx: Context, args: dict[str, Any]) -> Reply:
 
 
 async def void_market(ctx: Context, args: dict[str, Any]) -> Reply:
-    market_id, reason = args["market"], args["reason"]
-    async with ctx.db.write() as session:
-        market = await session.scalar(
-            select(Market).where(Market.id == market_id, Market.league_id == ctx.league.id)
-        )
-        if market is None:
-            raise NotFound(f"There's no market #{market_id} in this league.")
-        if market.status == "void":
-            raise Conflict(f"Market #{market.id} is already void.")
-        bets = list(
-            (
-                await session.scalars(
-                    select(Bet).where(
-                        Bet.market_id == market.id, Bet.status.in_(("open", "won", "lost", "push"))
-                    )
-                )
-            ).all()
-        )
-        summary = await void_bets(session, bets, reason, ctx.now)
-        market.status, market.void_reason = "void", reason
-        await audit(
-            session,
-            league_id=ctx.league.id,
-            actor=ctx.invocation.user_id,
-            action="void.market",
-            detail={"market": market.id, "reason": reason, "bets": summary.bets},
-            now=ctx.now,
-        )
-        await enqueue_post(
-            session,
-            league_id=ctx.league.id,
-            kind="void",
-            dedupe_key=f"void:market:{market.id}",
-            reply=Reply(
-                f"Market #{market.id} ({market.label}) was voided by the commissioner: {reason}. "
-                f"{summary.bets} bets refunded.",
-                ephemeral=False,
-                tone=Tone.WARNING,
-            ),
-            now=ctx.now,
-        )
-    return Reply(f"Market #{market.id} voided; {summary.bets} bets refunded.", tone=Tone.SUCCESS)
+    done = await commissioner_money.void_market(
+        ctx.db,
+        league_id=ctx.league.id,
+        market_id=args["market"],
+        reason=args["reason"],
+        actor=ctx.invocation.user_id,
+        now=ctx.now,
+    )
+    return Reply(f"Market #{done.market_id} voided: {done.summary()}.", tone=Tone.SUCCESS)
 
 
 async def void_bet(ctx: Context, args: dict[str, Any]) -> Reply:
-    bet_id, reason = args["bet"], args["reason"]
-    async with ctx.db.write() as session:
-        bet = await session.scalar(select(Bet).where(Bet.id == bet_id, Bet.league_id == ctx.league.id))
-        if bet is None:
-            raise NotFound(f"There's no bet #{bet_id} in this league.")
-        if bet.status in ("void", "cancelled"):
-            raise Conflict(f"Bet #{bet.id} is already {bet.status}.")
-        await void_bets(session, [bet], reason, ctx.now)
-        await audit(
-            session,
-            league_id=ctx.league.id,
-            actor=ctx.invocation.user_id,
-            action="void.bet",
-            detail={"bet": bet.id, "reason": reason},
-            now=ctx.now,
+    voided, member = await commissioner_money.void_bet(
+        ctx.db,
+        league_id=ctx.league.id,
+        bet_id=args["bet"],
+        reason=args["reason"],
+        actor=ctx.invocation.user_id,
+        now=ctx.now,
+    )
+    if voided.was == "open":
+        return Reply(
+            f"Bet #{voided.bet_id} voided and refunded ({credits(voided.stake)}).", tone=Tone.SUCCESS
         )
-    return Reply(f"Bet #{bet_id} voided and refunded ({credits(bet.stake)}).", tone=Tone.SUCCESS)
+    if voided.moved > 0:
+        moved = f"{credits(voided.moved)} back to {member}"
+    elif voided.moved < 0:
+        moved = f"{credits(-voided.moved)} taken back from {member}"
+    else:
+        moved = "no credits moved"
+    text = f"Bet #{voided.bet_id} ({voided.was}) voided and reversed: {moved}."
+    if voided.shortfall:
+        text += f" {credits(voided.shortfall)} could not be taken back: {member}'s balance ran out."
+    return Reply(text, tone=Tone.SUCCESS)
 
 
 async def adjust(ctx: Context, args: dict[str, Any]) -> Reply:
-    who, amount, reason = args["member"], args["amount"], args["reason"]
-    async with ctx.db.write() as session:
-        member = await find_member(session, ctx.league.id, who)
-        if member is None:
-            raise NotFound(f"There's no member '{who}' in this league.")
-        try:
-            applied = await post_entry(
-                session,
-                league_id=ctx.league.id,
-                member_id=member.id,
-                kind="adjustment",
-                amount=amount,
-                dedupe_key=f"adjust:{ctx.invocation.interaction_id}",
-                memo=reason,
-                now=ctx.now,
-            )
-        except InsufficientBalance as exc:
-            raise Conflict(
-                f"{member.display_name} has only {credits(exc.balance)}; you can take at most that."
-            ) from None
-        if applied:
-            await audit(
-                session,
-                league_id=ctx.league.id,
-                actor=ctx.invocation.user_id,
-                action="adjust",
-                detail={"member": member.user_id, "amount": amount, "reason": reason},
-                now=ctx.now,
-            )
-        await session.refresh(member)
-    verb = "Gave" if amount > 0 else "Took"
+    done = await commissioner_money.adjust(
+        ctx.db,
+        league_id=ctx.league.id,
+        who=args["member"],
+        amount=args["amount"],
+        reason=args["reason"],
+        actor=ctx.invocation.user_id,
+        interaction_id=ctx.invocation.interaction_id,
+        now=ctx.now,
+    )
+    verb, to = ("Gave", "to") if done.amount > 0 else ("Took", "from")
     return Reply(
-        f"{verb} {credits(abs(amount))} {'to' if amount > 0 else 'from'} {member.display_name} "
-        f"({reason}). Their balance: {credits(member.balance)}.",
+        f"{verb} {credits(abs(done.amount))} {to} {done.member} ({args['reason']}). "
+        f"Their balance: {credits(done.balance)}.",
         tone=Tone.SUCCESS,
     )
 

@@ -20,6 +20,7 @@ from commands.services.tenancy import current_week
 from commands.views import leaderboard as leaderboard_view
 from commands.views import markets_board, odds_detail, receipt, slip
 from engine import potential_payout
+from storage import keys
 from storage.models import Bet, Market, Matchup, Member, Selection, Week
 
 
@@ -72,15 +73,14 @@ async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
         )
     placed = result.placement
     if not result.already:
-        kind = await betting.market_kind(ctx.db, placed.market_id)
-        BETS_PLACED.labels(ctx.invocation.platform, kind).inc()
+        BETS_PLACED.labels(ctx.invocation.platform, placed.kind).inc()
     if ctx.settings.public_tickets and not result.already:
         async with ctx.db.write() as session:
             await enqueue_post(
                 session,
                 league_id=ctx.league.id,
                 kind="ticket",
-                dedupe_key=f"ticket:bet:{placed.bet_id}",
+                dedupe_key=keys.ticket_post(placed.bet_id),
                 reply=Reply(
                     f"{ctx.member.display_name} put {credits(placed.stake)} on {placed.label} at "
                     f"{odds(placed.odds)}.",

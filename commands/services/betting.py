@@ -1,34 +1,35 @@
 """Quotes, bets and cancellations, with the words for every refusal.
 
-A bet is two steps. `make_quote` prices a slip and stores it with the exact odds, line
-and fair probability. `confirm_quote` hands the slip to storage.placement, whose
-conditional writes decide atomically whether it becomes a bet (slip still pending and
-unexpired, market open, league not paused, liability and balance sufficient). Only when
-that refuses does this module read what it needs to tell the member why, or to offer a
-fresh slip when the old one expired.
+A bet is two steps. `make_quote` prices a slip: the engine works out what the house would
+lose if it won (its liability), the slip is checked against the placement rules as they
+stand (storage.bet_rules), and it is stored with the exact odds, line, fair probability and
+liability. `confirm_quote` hands the slip to storage.placement, whose conditional writes
+decide atomically whether it becomes a bet. A refusal, at either step, names the rule that
+failed; this module decides nothing itself, it words the refusal (reading only what the
+words need: the market's lock time, the balance) or offers a fresh slip for an expired one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
+from typing import Any, Literal
 
-from cachetools import LRUCache
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import engine
 from commands.context import Context
-from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from commands.errors import CommandError, Conflict, InvalidInput, NotAllowed, NotFound
 from commands.format import credits, local_time
 from commands.options import StakeRequest
 from commands.services.own_matchup import check_own_matchup
-from storage.database import Database
+from storage import keys
+from storage.bet_rules import CANCEL_RULE, NAMED, Refusal, render
 from storage.ledger import post_entry
-from storage.models import Bet, League, Market, Matchup, Member, Quote, Selection, Team
-from storage.placement import Placement, PlaceRefused, PlaceRequest
+from storage.models import Bet, Market, Matchup, Member, Quote, Selection, Team
+from storage.placement import Placement, PlaceRefused, PlaceRequest, side_refusal
+from storage.types import UTCDateTime
 
 PICK_ALIASES = {"h": "home", "a": "away", "o": "over", "u": "under"}
 
@@ -51,23 +52,69 @@ class Requoted:
 
 def limits_for(ctx: Context) -> engine.StakeLimits:
     s = ctx.settings
-    return engine.StakeLimits(min_stake=s.min_stake, max_stake=s.max_stake, max_liability=s.max_liability)
+    return engine.StakeLimits(min_stake=s.min_stake, max_stake=s.max_stake)
 
 
-async def _ensure_betting_open(session: AsyncSession, ctx: Context) -> None:
-    """Read the pause flag itself: the caller's league row may be cached a moment."""
-    if await session.scalar(select(League.paused).where(League.id == ctx.league.id)):
-        raise NotAllowed("Betting is paused by the commissioner right now. Try again later.")
+Stage = Literal["quote", "confirm", "requote"]
 
 
-def _ensure_market_open(ctx: Context, market: Market, now: datetime) -> None:
-    if market.status == "void":
-        raise Conflict(f"Market #{market.id} was voided: {market.void_reason or 'no reason given'}.")
-    if market.status == "settled":
-        raise Conflict(f"Market #{market.id} is already settled.")
-    if market.status == "locked" or now >= market.lock_at:
-        when = local_time(market.lock_at, ctx.settings.tz)
-        raise Conflict(f"Market #{market.id} locked at {when}; no more bets on it.")
+def refused(
+    ctx: Context,
+    refusal: Refusal,
+    market: Market,
+    selection: Selection,
+    stage: Stage,
+    *,
+    stake: int = 0,
+    balance: int = 0,
+) -> CommandError:
+    """The words for a rule of the side or the balance (storage.bet_rules) that refused a slip."""
+    label = selection.label
+    match refusal:
+        case "paused":
+            return NotAllowed("Betting is paused by the commissioner right now. Try again later.")
+        case "market_closed" if market.status == "void":
+            return Conflict(f"Market #{market.id} was voided: {market.void_reason or 'no reason given'}.")
+        case "market_closed" if market.status == "settled":
+            return Conflict(f"Market #{market.id} is already settled.")
+        case "market_closed":
+            when = local_time(market.lock_at, ctx.settings.tz)
+            return Conflict(f"Market #{market.id} locked at {when}; no more bets on it.")
+        case "not_offered" if stage == "quote":
+            return Conflict(
+                f"{label} isn't offered: it's too likely to be priced fairly. Try the other side."
+            )
+        case "not_offered" if stage == "requote":
+            return Conflict(f"Your slip expired and {label} is no longer offered.")
+        case "not_offered":
+            return Conflict(f"{label} is no longer offered.")
+        case "liability" if stage == "confirm":
+            return Conflict(f"The book has taken all it can on {label} this week. Try another market.")
+        case "liability":
+            room = max(ctx.settings.max_liability - selection.liability, 0)
+            if room == 0:
+                return Conflict("This side has taken all the action it can this week; try another market.")
+            return Conflict(
+                f"This side can only pay out {credits(room)} more in winnings; try a smaller stake."
+            )
+        case "balance":
+            return Conflict(f"You have {credits(balance)}; that bet needs {credits(stake)}.")
+    # The claim's refusals are about the slip, not the side: confirm_quote words them.
+    return Conflict("That slip could not be placed; get a fresh one with `bet`.")
+
+
+async def _check_side(
+    session: AsyncSession, ctx: Context, market: Market, selection: Selection, liability: int, stage: Stage
+) -> None:
+    refusal = await side_refusal(
+        session,
+        selection_id=selection.id,
+        liability=liability,
+        max_liability=ctx.settings.max_liability,
+        now=ctx.now,
+    )
+    if refusal is not None:
+        raise refused(ctx, refusal, market, selection, stage)
 
 
 async def load_market(session: AsyncSession, ctx: Context, market_id: int) -> Market:
@@ -98,12 +145,7 @@ async def resolve_pick(session: AsyncSession, market: Market, pick: str) -> Sele
             f"`{s}`" for s in (["home", "away"] if "home" in selections else ["over", "under"])
         )
         raise InvalidInput(f"'{pick}' isn't a side of market #{market.id}. Pick {choices}.")
-    selection = selections[side]
-    if selection.odds is None:
-        raise Conflict(
-            f"{selection.label} isn't offered: it's too likely to be priced fairly. Try the other side."
-        )
-    return selection
+    return selections[side]
 
 
 def _resolve_stake(ctx: Context, request: StakeRequest, balance: int) -> int:
@@ -120,9 +162,8 @@ async def make_quote(
     ctx: Context, market_id: int, pick: str, stake_request: StakeRequest
 ) -> tuple[Quote, Market, Selection]:
     now = ctx.now
-    key = f"quote:{ctx.invocation.interaction_id}"
+    key = keys.quote(ctx.invocation.interaction_id)
     async with ctx.db.write() as session:
-        await _ensure_betting_open(session, ctx)
         repeated = await session.scalar(
             select(Quote).where(Quote.league_id == ctx.league.id, Quote.idempotency_key == key)
         )
@@ -131,9 +172,10 @@ async def make_quote(
             assert selection is not None
             return repeated, await load_market(session, ctx, selection.market_id), selection
         market = await load_market(session, ctx, market_id)
-        _ensure_market_open(ctx, market, now)
-        remember_market_kind(market)
         selection = await resolve_pick(session, market, pick)
+        # Whether this side takes bets at all (paused, closed, not offered), before the stake.
+        await _check_side(session, ctx, market, selection, 0, "quote")
+        assert selection.odds is not None  # not_offered would have refused
         # The caller's cached row may be a moment old: the balance that decides, and the team
         # link the own-matchup rule goes by (a commissioner may have just linked them), are
         # read here.
@@ -142,8 +184,8 @@ async def make_quote(
         ).one()
         await check_own_matchup(session, ctx.settings, team_id, market, selection, now)
         stake = _resolve_stake(ctx, stake_request, balance)
-        assert selection.odds is not None
-        engine.check_liability(selection.liability, engine.liability(stake, selection.odds), limits_for(ctx))
+        liability = engine.liability(stake, selection.odds)
+        await _check_side(session, ctx, market, selection, liability, "quote")
         quote = Quote(
             league_id=ctx.league.id,
             member_id=ctx.member.id,
@@ -152,6 +194,7 @@ async def make_quote(
             odds=selection.odds,
             line=market.line,
             fair_p=selection.fair_p,
+            liability=liability,
             idempotency_key=key,
             status="pending",
             created_at=now,
@@ -162,20 +205,11 @@ async def make_quote(
         return quote, market, selection
 
 
-async def _load_own_quote(session: AsyncSession, ctx: Context, quote_id: int) -> Quote:
-    quote = await session.scalar(select(Quote).where(Quote.id == quote_id, Quote.league_id == ctx.league.id))
-    if quote is None:
-        raise NotFound(f"There's no bet slip #{quote_id}. Use `bet` to get a new one.")
-    if quote.member_id != ctx.member.id:
-        raise NotAllowed("That bet slip belongs to someone else; get your own with `bet`.")
-    return quote
-
-
 async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
     """Place the slip's bet, or explain exactly why not (and re-quote an expired slip).
 
     The fast path is one conditional write sequence in storage; only when it refuses do
-    we read enough to say why, so the common case costs no extra round trips. A team
+    we read what the words need, so the common case costs no extra round trips. A team
     owner's confirmation first re-reads the slip for the own-matchup rule, and a bet on
     their own matchup carries its lineup snapshot into the same transaction as the bet.
     """
@@ -190,11 +224,8 @@ async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
     )
     try:
         placement = await ctx.db.placer.place(request)
-    except PlaceRefused as refused:
-        return await _explain_refusal(ctx, quote_id, refused)
-    except IntegrityError:
-        # PostgreSQL: a concurrent confirmation of the same slip inserted the bet first.
-        return await _explain_refusal(ctx, quote_id, PlaceRefused("quote"))
+    except PlaceRefused as refusal:
+        return await _explain_refusal(ctx, quote_id, refusal.reason)
     return Placed(placement, already=False)
 
 
@@ -227,58 +258,62 @@ async def _own_matchup_snapshot(ctx: Context, quote_id: int) -> dict[str, Any] |
         return await check_own_matchup(session, ctx.settings, ctx.member.team_id, market, selection, ctx.now)
 
 
-async def _explain_refusal(ctx: Context, quote_id: int, refused: PlaceRefused) -> Placed | Requoted:
-    now = ctx.now
+async def _explain_refusal(ctx: Context, quote_id: int, refusal: Refusal) -> Placed | Requoted:
+    if refusal == "no_slip":
+        raise NotFound(f"There's no bet slip #{quote_id}. Use `bet` to get a new one.")
+    if refusal == "not_yours":
+        raise NotAllowed("That bet slip belongs to someone else; get your own with `bet`.")
     async with ctx.db.read() as session:
-        quote = await _load_own_quote(session, ctx, quote_id)
+        quote = await session.scalar(
+            select(Quote).where(Quote.id == quote_id, Quote.league_id == ctx.league.id)
+        )
+        assert quote is not None  # slips are never deleted
         selection = await session.get(Selection, quote.selection_id)
         assert selection is not None
         market = await load_market(session, ctx, selection.market_id)
-        if quote.status == "placed":
-            bet = await session.scalar(
-                select(Bet).where(
-                    Bet.league_id == ctx.league.id, Bet.idempotency_key == quote.idempotency_key
-                )
-            )
-            assert bet is not None
+        if refusal == "not_pending":
+            return await _already(session, ctx, quote, market, selection)
+        if refusal != "expired":
             balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id))
-            return Placed(
-                Placement(bet.id, bet.stake, bet.odds, selection.label, balance or 0, market.id),
-                already=True,
-            )
-        if quote.status == "dropped":
-            raise Conflict(f"Bet slip #{quote.id} was discarded. Use `bet` for a new one.")
-        await _ensure_betting_open(session, ctx)
-        _ensure_market_open(ctx, market, now)
-        if refused.reason == "balance":
-            balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id)) or 0
-            raise Conflict(f"You have {credits(balance)}; that bet needs {credits(quote.stake)}.")
-        if refused.reason == "market":
-            if selection.odds is None:
-                raise Conflict(f"{selection.label} is no longer offered.")
-            raise Conflict(
-                f"The book has taken all it can on {selection.label} this week. Try another market."
-            )
-    if now >= quote.expires_at:
-        async with ctx.db.write() as session:
-            return await _requote(session, ctx, quote, market, selection, now)
-    raise Conflict("That slip could not be placed; get a fresh one with `bet`.")
+            raise refused(ctx, refusal, market, selection, "confirm", stake=quote.stake, balance=balance or 0)
+    async with ctx.db.write() as session:
+        return await _requote(session, ctx, quote, market)
 
 
-async def _requote(
-    session: AsyncSession,
-    ctx: Context,
-    old: Quote,
-    market: Market,
-    selection: Selection,
-    now: datetime,
-) -> Requoted:
-    if selection.odds is None:
-        raise Conflict(f"Your slip expired and {selection.label} is no longer offered.")
+async def _already(
+    session: AsyncSession, ctx: Context, quote: Quote, market: Market, selection: Selection
+) -> Placed:
+    """A slip that is no longer pending: a repeated confirmation of its bet, or a discarded one."""
+    if quote.status == "dropped":
+        raise Conflict(f"Bet slip #{quote.id} was discarded. Use `bet` for a new one.")
+    bet = await session.scalar(
+        select(Bet).where(Bet.league_id == ctx.league.id, Bet.idempotency_key == quote.idempotency_key)
+    )
+    if bet is None:  # a placement that was undone as a whole: the slip stands as it was
+        raise Conflict("That slip could not be placed; get a fresh one with `bet`.")
+    balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id))
+    return Placed(
+        Placement(bet.id, bet.stake, bet.odds, selection.label, balance or 0, market.id, market.kind),
+        already=True,
+    )
+
+
+async def _requote(session: AsyncSession, ctx: Context, old: Quote, market: Market) -> Requoted:
+    """A fresh slip at the side's current price for an expired one, if the side still takes bets."""
+    now = ctx.now
+    selection = await session.get(Selection, old.selection_id)
+    assert selection is not None
+    await _check_side(session, ctx, market, selection, 0, "requote")
+    assert selection.odds is not None  # not_offered would have refused
     member = await session.get(Member, ctx.member.id)
     assert member is not None
     engine.check_stake(old.stake, member.balance, limits_for(ctx))
     await session.execute(update(Quote).where(Quote.id == old.id).values(status="dropped"))
+    existing = await session.scalar(
+        select(Quote).where(Quote.league_id == ctx.league.id, Quote.idempotency_key == keys.requote(old.id))
+    )
+    if existing is not None:
+        return Requoted(old, existing, market, selection)
     fresh = Quote(
         league_id=ctx.league.id,
         member_id=ctx.member.id,
@@ -287,16 +322,12 @@ async def _requote(
         odds=selection.odds,
         line=market.line,
         fair_p=selection.fair_p,
-        idempotency_key=f"requote:{old.id}",
+        liability=engine.liability(old.stake, selection.odds),
+        idempotency_key=keys.requote(old.id),
         status="pending",
         created_at=now,
         expires_at=now + timedelta(seconds=ctx.settings.quote_ttl_seconds),
     )
-    existing = await session.scalar(
-        select(Quote).where(Quote.league_id == ctx.league.id, Quote.idempotency_key == fresh.idempotency_key)
-    )
-    if existing is not None:
-        return Requoted(old, existing, market, selection)
     session.add(fresh)
     await session.flush()
     return Requoted(old, fresh, market, selection)
@@ -311,7 +342,27 @@ async def drop_quote(ctx: Context, quote_id: int) -> Quote:
         return quote
 
 
+async def _load_own_quote(session: AsyncSession, ctx: Context, quote_id: int) -> Quote:
+    quote = await session.scalar(select(Quote).where(Quote.id == quote_id, Quote.league_id == ctx.league.id))
+    if quote is None:
+        raise NotFound(f"There's no bet slip #{quote_id}. Use `bet` to get a new one.")
+    if quote.member_id != ctx.member.id:
+        raise NotAllowed("That bet slip belongs to someone else; get your own with `bet`.")
+    return quote
+
+
+# The bet moves from open to cancelled only while its market takes bets (the same rule as
+# placing it), decided by the UPDATE itself.
+_CANCELLABLE = text(render(CANCEL_RULE.condition, NAMED)).bindparams(bindparam("now", type_=UTCDateTime()))
+
+
 async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
+    """Cancel an open bet before its market locks: refund the stake, free its liability.
+
+    Everything follows from the conditional UPDATE that moves the bet out of `open`: a bet
+    that a void, a settlement or another cancel moved first is left alone, and then nothing
+    else changes either (the liability is lowered once, by the one write that moved it).
+    """
     now = ctx.now
     if not ctx.settings.allow_cancel:
         raise NotAllowed("This league doesn't allow cancelling bets.")
@@ -325,21 +376,24 @@ async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
             raise NotFound(f"You have no bet #{bet_id}. `mybets` lists yours.")
         if bet.status != "open":
             raise Conflict(f"Bet #{bet.id} is {bet.status}; only open bets can be cancelled.")
-        market = await session.get(Market, bet.market_id)
-        assert market is not None
-        if market.status != "open" or now >= market.lock_at:
+        moved = (
+            await session.execute(
+                update(Bet)
+                .where(Bet.id == bet.id, Bet.status == "open", _CANCELLABLE.bindparams(now=now))
+                .values(status="cancelled", settled_at=now, payout=Bet.stake)
+                .returning(Bet.liability)
+                .execution_options(synchronize_session=False)
+            )
+        ).first()
+        if moved is None:
+            status = await session.scalar(select(Bet.status).where(Bet.id == bet.id))
+            if status != "open":
+                raise Conflict(f"Bet #{bet.id} is no longer open.")
             raise Conflict(f"Bet #{bet.id}'s market has locked; it can't be cancelled now.")
-        done = await session.execute(
-            update(Bet)
-            .where(Bet.id == bet.id, Bet.status == "open")
-            .values(status="cancelled", settled_at=now, payout=bet.stake)
-        )
-        if done.rowcount != 1:
-            raise Conflict(f"Bet #{bet.id} is no longer open.")
         await session.execute(
             update(Selection)
             .where(Selection.id == bet.selection_id)
-            .values(liability=Selection.liability - engine.liability(bet.stake, bet.odds))
+            .values(liability=Selection.liability - moved.liability)
         )
         await post_entry(
             session,
@@ -347,7 +401,7 @@ async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
             member_id=ctx.member.id,
             kind="refund",
             amount=bet.stake,
-            dedupe_key=f"refund:bet:{bet.id}",
+            dedupe_key=keys.cancel_refund(bet.id),
             bet_id=bet.id,
             week_id=bet.week_id,
             memo="cancelled by bettor",
@@ -355,27 +409,3 @@ async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
         )
         await session.refresh(bet)
         return bet
-
-
-# A market's kind never changes, so the bets-placed metric looks each one up once. Quoting
-# a slip has the market row in hand already, so it leaves the kind here for the confirm.
-_MARKET_KINDS: LRUCache[int, str] = LRUCache(maxsize=4096)
-
-
-def remember_market_kind(market: Market) -> None:
-    """Keep a loaded market's kind, so confirming a slip on it reads nothing for the metric.
-
-    Without this, the first bet on each market (every market, each week, after each
-    restart) paid a read transaction of its own only to label a counter.
-    """
-    _MARKET_KINDS[market.id] = market.kind
-
-
-async def market_kind(db: Database, market_id: int) -> str:
-    """The kind (moneyline, spread, ...) of a market, for labelling metrics."""
-    kind = _MARKET_KINDS.get(market_id)
-    if kind is None:
-        async with db.read() as session:
-            kind = await session.scalar(select(Market.kind).where(Market.id == market_id)) or "unknown"
-        _MARKET_KINDS[market_id] = kind
-    return kind

@@ -24,20 +24,9 @@ from commands.errors import Conflict, NotAllowed
 from commands.format import credits
 from commands.league_settings import LeagueSettings
 from commands.services.tenancy import current_week, grant_allowance
+from storage import keys
 from storage.ledger import post_entry
 from storage.models import League, LedgerEntry, Member, Week
-
-
-def grant_key(week_id: int) -> str:
-    return f"grant:week:{week_id}"
-
-
-def reset_key(week_id: int) -> str:
-    return f"reset:week:{week_id}"
-
-
-def rebuy_key(week_id: int) -> str:
-    return f"rebuy:week:{week_id}"
 
 
 async def open_bankroll(
@@ -51,7 +40,7 @@ async def open_bankroll(
     if settings.bankroll_mode == "weekly_reset":
         granted = await session.scalar(
             select(LedgerEntry.id).where(
-                LedgerEntry.member_id == member.id, LedgerEntry.dedupe_key == grant_key(week.id)
+                LedgerEntry.member_id == member.id, LedgerEntry.dedupe_key == keys.grant(week.id)
             )
         )
         if granted is not None:
@@ -65,7 +54,7 @@ async def open_bankroll(
                 member_id=member.id,
                 kind="reset",
                 amount=-balance,
-                dedupe_key=reset_key(week.id),
+                dedupe_key=keys.reset(week.id),
                 week_id=week.id,
                 memo=f"Week {week.matchup_period} reset: last week's {balance:,} left over",
                 now=now,
@@ -105,7 +94,7 @@ async def rebuy(ctx: Context) -> Rebought:
             raise Conflict(f"Rebuys closed after {last}.")
         already = await session.scalar(
             select(LedgerEntry.id).where(
-                LedgerEntry.member_id == ctx.member.id, LedgerEntry.dedupe_key == rebuy_key(week.id)
+                LedgerEntry.member_id == ctx.member.id, LedgerEntry.dedupe_key == keys.rebuy(week.id)
             )
         )
         if already is not None:
@@ -125,7 +114,7 @@ async def rebuy(ctx: Context) -> Rebought:
             member_id=ctx.member.id,
             kind="rebuy",
             amount=settings.rebuy_amount,
-            dedupe_key=rebuy_key(week.id),
+            dedupe_key=keys.rebuy(week.id),
             week_id=week.id,
             memo=f"Week {week.matchup_period} rebuy",
             now=ctx.now,

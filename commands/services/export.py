@@ -3,7 +3,8 @@
 Two files, because a bet and a ledger entry are different things: `bets.csv` has one row
 per bet as placed and graded, `ledger.csv` one row per credit movement with each member's
 running balance, so a spreadsheet can reconcile either against the other (a bet's stake,
-payout, refund and corrections are the ledger rows carrying its bet id). Everything is
+payout, refund and corrections are the ledger rows carrying its bet id, and they sum to its
+payout less its stake, plus its shortfall: what a clawback could not take back). Everything is
 read in one snapshot and filtered by league, never by id alone.
 """
 
@@ -38,6 +39,7 @@ BET_COLUMNS = (
     "stake",
     "status",
     "payout",
+    "shortfall",
     "settled_at",
     "void_reason",
 )
@@ -122,6 +124,7 @@ async def export_league(session: AsyncSession, league_id: int, league_name: str,
             bet.stake,
             bet.status,
             "" if bet.payout is None else bet.payout,
+            bet.shortfall,
             _time(bet.settled_at),
             _text(bet.void_reason),
         )

@@ -1,8 +1,10 @@
-"""Grading and paying bets, voids and corrections.
+"""Grading and paying bets, voids and corrections, and the lock order they share.
 
 Settlement is exactly-once by construction: a bet is moved out of `open` by a conditional
 UPDATE and its payout's ledger entry has a dedupe key per bet, so a job that runs twice,
-or two processes settling the same week, pay each bet once.
+or two processes settling the same week, pay each bet once. Per bet, the ledger entries
+carrying its id always sum to exactly what its state owes (payout less stake) plus the
+shortfall it records (what a clawback could not take back).
 """
 
 from __future__ import annotations
@@ -11,17 +13,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import engine
-from commands.errors import Conflict
-from commands.format import credits
-from storage import row_sets
-from storage.ledger import Credit, InsufficientBalance, post_credits, post_entry
-from storage.models import Bet, LedgerEntry, Market, Matchup, Member, Selection, Starter, Week
+from storage import keys, row_sets
+from storage.ledger import Clawback, Credit, post_clawback, post_credits, post_entry
+from storage.models import Bet, LedgerEntry, Market, Matchup, Selection, Starter, Week
 
 
 @dataclass(slots=True)
@@ -64,10 +64,51 @@ async def _week_points(session: AsyncSession, matchup_ids: list[int]) -> dict[in
 # The hot path of a scheduler pass, which settles every league in turn: plain SQL sent
 # through storage.row_sets.driver_executor (one driver hand-off per statement on SQLite),
 # and every per-bet write as one statement over a JSON row set.
-# Each open bet with what grades it: its side and line, its market, and the matchup's
-# scores. Ordered by member, and on PostgreSQL locked FOR UPDATE, so a second settler or
-# a concurrent void waits (always taking row locks in the same order) and then finds them
-# settled. SQLite needs no row locks: the transaction holds the database's write lock.
+#
+# The lock order every money path that moves bets out of a state shares (settling,
+# voiding a market or a bet, re-grading), so that on PostgreSQL they queue rather than
+# deadlock, and each decides from rows it holds: the market rows first (in id order), then
+# their bet rows (in id order), then selections (liability), then members (balances, in id
+# order). Whoever takes a market first finishes with it before the other looks at its bets:
+# a void that waited on settlement finds the bets settled and reverses them, and a
+# settlement that waited on a void finds the market void and leaves it alone. A cancel
+# moves one open bet of an open market (its bet, selection, member, in that order), and a
+# placement shares the market row (FOR KEY SHARE, storage.bet_rules) so a void waits for
+# the bet being placed and then voids it too. SQLite needs no row locks: a write
+# transaction holds the whole database.
+#
+# Close the week's markets that are still taking or holding bets, locking them first. The
+# locking sub-select skips a market voided meanwhile (its row is re-checked once the lock
+# is held), so the bets read next are exactly those of the markets closed here.
+_CLOSE_MARKETS = {
+    "postgresql": """
+UPDATE markets SET status = 'settled' WHERE id IN (
+    SELECT id FROM markets WHERE week_id = :week_id AND status IN ('open', 'locked') ORDER BY id FOR UPDATE)
+""",
+    "sqlite": """
+UPDATE markets SET status = 'settled' WHERE week_id = :week_id AND status IN ('open', 'locked')
+""",
+}
+
+
+class OpenBet(NamedTuple):
+    """An open bet with what grades it: its side and line, its market, the matchup's scores."""
+
+    id: int
+    member_id: int
+    market_id: int
+    stake: int
+    odds: int
+    line: float | None
+    side: str
+    kind: str
+    subject: str | None
+    matchup_id: int
+    home_score: float | None
+    away_score: float | None
+
+
+# The open bets of the markets just closed, with OpenBet's columns, locked (PostgreSQL).
 _OPEN_BETS = """
 SELECT bets.id, bets.member_id, bets.market_id, bets.stake, bets.odds, bets.line, selections.side,
        markets.kind, markets.subject, markets.matchup_id, matchups.home_score, matchups.away_score
@@ -75,8 +116,8 @@ FROM bets
 JOIN selections ON selections.id = bets.selection_id
 JOIN markets ON markets.id = bets.market_id
 JOIN matchups ON matchups.id = markets.matchup_id
-WHERE bets.week_id = :week_id AND bets.status = 'open' AND markets.status IN ('open', 'locked')
-ORDER BY bets.member_id, bets.id
+WHERE bets.week_id = :week_id AND bets.status = 'open' AND markets.status = 'settled'
+ORDER BY bets.id
 """
 _LOCK_BETS = {"postgresql": " FOR UPDATE OF bets"}
 # Every graded bet in one statement; the WHERE still requires `open`, so a bet settled or
@@ -86,9 +127,12 @@ UPDATE bets SET status = r.status, payout = r.payout, settled_at = :now, void_re
 FROM {rows} WHERE bets.id = r.id AND bets.status = 'open'
 """
 _MARK_COLUMNS: row_sets.Columns = (("id", "bigint"), ("status", "text"), ("payout", "bigint"))
-_CLOSE_MARKETS = (
-    "UPDATE markets SET status = 'settled' WHERE week_id = :week_id AND status IN ('open', 'locked')"
-)
+# The closed markets' sides have no open bets left, so nothing at stake: a side's liability
+# is always what its open bets could win.
+_RELEASE_LIABILITY = """
+UPDATE selections SET liability = 0 WHERE liability != 0
+  AND market_id IN (SELECT id FROM markets WHERE week_id = :week_id AND status = 'settled')
+"""
 _CLOSE_WEEK = """
 UPDATE weeks SET status = 'settled', settled_at = :now, corrections_close_at = :corrections_close_at
 WHERE id = :week_id
@@ -106,21 +150,25 @@ async def settle_week(
     """Grade every open bet of the week from its final scores and pay it, in the caller's txn.
 
     Set-based, because a league can hold thousands of bets and one statement per bet made
-    settling 10,000 leagues take hours: the open bets are read in one query, graded in
-    Python by the engine, then marked by one UPDATE whose WHERE still requires `open`, and
-    paid through post_credits, whose UNIQUE dedupe key per bet makes a rerun pay nothing
-    twice. Everything happens in the caller's transaction, so a crash part-way leaves the
-    week exactly as it was. The week row is written here too (status, settle time, and
-    when stat corrections stop being applied).
+    settling 10,000 leagues take hours: the week's markets are closed (and locked) first,
+    their open bets read in one query, graded in Python by the engine, then marked by one
+    UPDATE whose WHERE still requires `open`, their sides' liability released, and paid
+    through post_credits, whose UNIQUE dedupe key per bet makes a rerun pay nothing twice.
+    Everything happens in the caller's transaction, so a crash part-way leaves the week
+    exactly as it was. The week row is written here too (status, settle time, and when stat
+    corrections stop being applied).
     """
     summary = SettlementSummary(week_id)
     execute = await row_sets.driver_executor(session)
     dialect = session.bind.dialect.name
-    bets = await execute(_OPEN_BETS + _LOCK_BETS.get(dialect, ""), {"week_id": week_id})
-    if bets:
+    week = {"week_id": week_id}
+    await execute(_CLOSE_MARKETS[dialect], week)
+    rows = await execute(_OPEN_BETS + _LOCK_BETS.get(dialect, ""), week)
+    if rows:
+        bets = list(map(OpenBet._make, rows))
         points = (
-            await _week_points(session, list({bet[9] for bet in bets}))
-            if any(bet[7] == engine.MarketKind.PROP for bet in bets)
+            await _week_points(session, list({bet.matchup_id for bet in bets}))
+            if any(bet.kind == engine.MarketKind.PROP for bet in bets)
             else {}
         )
         marks, credits = _grade(week_id, league_id, bets, points, summary)
@@ -128,17 +176,16 @@ async def settle_week(
             row_sets.with_rows(_MARK_BETS, dialect, _MARK_COLUMNS),
             {"rows": row_sets.rows_param(marks), "now": now},
         )
+        await execute(_RELEASE_LIABILITY, week)
         await post_credits(session, credits, now)
-    # Every market of the week closes, with or without bets on it.
-    await execute(_CLOSE_MARKETS, {"week_id": week_id})
-    await execute(_CLOSE_WEEK, {"week_id": week_id, "now": now, "corrections_close_at": corrections_close_at})
+    await execute(_CLOSE_WEEK, week | {"now": now, "corrections_close_at": corrections_close_at})
     return summary
 
 
 def _grade(
     week_id: int,
     league_id: int,
-    bets: Sequence[Sequence[Any]],
+    bets: Sequence[OpenBet],
     points: dict[int, dict[int, float | None]],
     summary: SettlementSummary,
 ) -> tuple[list[tuple[int, str, int]], list[Credit]]:
@@ -150,24 +197,31 @@ def _grade(
     marks: list[tuple[int, str, int]] = []
     credits: list[Credit] = []
     won = engine.Outcome.WON
-    for bet_id, member_id, market_id, stake, odds, line, side, kind, subject, matchup_id, home, away in bets:
-        outcome = grades.get((market_id, side, line))
+    for bet in bets:
+        graded = (bet.market_id, bet.side, bet.line)
+        outcome = grades.get(graded)
         if outcome is None:
-            result = market_result(kind, subject, home, away, points.get(matchup_id, {}))
-            outcome = engine.grade(engine.MarketKind(kind), side, line, subject or None, result)
-            grades[(market_id, side, line)] = outcome
-        amount = payouts.get((stake, odds, outcome))
+            result = market_result(
+                bet.kind, bet.subject, bet.home_score, bet.away_score, points.get(bet.matchup_id, {})
+            )
+            outcome = grades[graded] = engine.grade(
+                engine.MarketKind(bet.kind), bet.side, bet.line, bet.subject or None, result
+            )
+        stake = bet.stake
+        priced = (stake, bet.odds, outcome)
+        amount = payouts.get(priced)
         if amount is None:
-            amount = payouts[(stake, odds, outcome)] = engine.payout(stake, odds, outcome)
+            amount = payouts[priced] = engine.payout(*priced)
+        bet_id = bet.id
         marks.append((bet_id, outcome.value, amount))
         if amount:
             credits.append(
                 {
                     "league_id": league_id,
-                    "member_id": member_id,
+                    "member_id": bet.member_id,
                     "kind": "payout" if outcome is won else "refund",
                     "amount": amount,
-                    "dedupe_key": f"settle:bet:{bet_id}",
+                    "dedupe_key": keys.settle(bet_id),
                     "bet_id": bet_id,
                     "week_id": week_id,
                     "memo": outcome.value,
@@ -180,83 +234,91 @@ def _grade(
     return marks, credits
 
 
-async def _pay(
-    session: AsyncSession,
-    bet: Bet,
-    outcome: engine.Outcome,
-    now: datetime,
-    summary: SettlementSummary,
-    reason: str | None = None,
-) -> None:
-    amount = engine.payout(bet.stake, bet.odds, outcome)
-    moved = await session.execute(
-        update(Bet)
-        .where(Bet.id == bet.id, Bet.status == "open")
-        .values(status=outcome.value, payout=amount, settled_at=now, void_reason=reason)
-    )
-    if moved.rowcount != 1:
-        return  # someone else settled it
-    if amount:
-        await post_entry(
-            session,
-            league_id=bet.league_id,
-            member_id=bet.member_id,
-            kind="payout" if outcome is engine.Outcome.WON else "refund",
-            amount=amount,
-            dedupe_key=f"settle:bet:{bet.id}",
-            bet_id=bet.id,
-            week_id=bet.week_id,
-            memo=reason or outcome.value,
-            now=now,
-        )
-    summary.bets += 1
-    summary.outcomes[outcome.value] += 1
-    summary.staked += bet.stake
-    summary.paid += amount
+# What a commissioner's void may move out of: an open bet, or one already graded.
+VOIDABLE = ("open", "won", "lost", "push")
 
 
-async def void_bets(session: AsyncSession, bets: list[Bet], reason: str, now: datetime) -> SettlementSummary:
-    """Refund open bets; reverse settled ones with a correction entry.
+@dataclass(frozen=True, slots=True)
+class Voided:
+    bet_id: int
+    member_id: int
+    stake: int
+    was: str  # the status the void moved it out of
+    moved: int  # credits the void moved (the stake back for an open bet; + or - for a graded one)
+    shortfall: int  # winnings the member no longer had, so could not be taken back
 
-    A settled winner that is voided gives back its winnings; if the member has already
-    spent them the void is refused rather than driving the balance below zero.
+
+_HELD = (
+    select(LedgerEntry.bet_id, func.sum(LedgerEntry.amount))
+    .where(LedgerEntry.bet_id.in_(bindparam("bet_ids", expanding=True)))
+    .group_by(LedgerEntry.bet_id)
+)
+
+
+async def void_locked_bets(
+    session: AsyncSession, bets: Sequence[Bet], reason: str, now: datetime
+) -> list[Voided]:
+    """Void bets the caller holds locked (their market first, see the lock order above).
+
+    A void owes the member exactly their stake back, so what it moves is what the ledger
+    actually moved for the bet so far, reversed: the stake of an open bet, and for a graded
+    one its payout, refund and corrections less the stake. Never the recorded payout: a
+    stat correction whose clawback came up short left the member holding more than it says.
+    Winnings taken back take at most the member's balance (post_clawback); what is left is
+    the bet's shortfall. Each bet moves out of the status it was read in by a conditional
+    UPDATE, and one that moved meanwhile is left alone with nothing else changed.
     """
-    summary = SettlementSummary(bets[0].week_id if bets else 0)
-    for bet in bets:
-        if bet.status == "open":
-            await _pay(session, bet, engine.Outcome.VOID, now, summary, reason=reason)
+    ids = [bet.id for bet in bets]
+    held = dict((await session.execute(_HELD, {"bet_ids": ids})).all()) if ids else {}
+    done: list[Voided] = []
+    for bet in sorted(bets, key=lambda b: (b.member_id, b.id)):  # balances in member id order
+        was = bet.status
+        moved_out = await session.execute(
+            update(Bet)
+            .where(Bet.id == bet.id, Bet.status == was)
+            .values(status="void", payout=Bet.stake, void_reason=reason, settled_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if moved_out.rowcount != 1:
+            continue
+        owed = -int(held.get(bet.id) or 0)  # a void bet nets zero: stake out, stake back
+        if was == "open":
             await session.execute(
                 update(Selection)
                 .where(Selection.id == bet.selection_id)
-                .values(liability=Selection.liability - engine.liability(bet.stake, bet.odds))
+                .values(liability=Selection.liability - bet.liability)
             )
-        elif bet.status in ("won", "lost", "push"):
-            delta = bet.stake - (bet.payout or 0)
-            if delta:
-                try:
-                    await post_entry(
-                        session,
-                        league_id=bet.league_id,
-                        member_id=bet.member_id,
-                        kind="correction",
-                        amount=delta,
-                        dedupe_key=f"void:bet:{bet.id}",
-                        bet_id=bet.id,
-                        week_id=bet.week_id,
-                        memo=f"voided: {reason}",
-                        now=now,
-                    )
-                except InsufficientBalance as exc:
-                    member = await session.get(Member, bet.member_id)
-                    name = member.display_name if member else "the member"
-                    raise Conflict(
-                        f"Can't void bet #{bet.id}: {name} has {credits(exc.balance)} and would owe "
-                        f"{credits(-delta)} back. Adjust their credits first or leave it."
-                    ) from None
-            bet.status, bet.payout, bet.void_reason, bet.settled_at = "void", bet.stake, reason, now
-            summary.bets += 1
-            summary.outcomes["void"] += 1
-    return summary
+            await post_entry(
+                session,
+                league_id=bet.league_id,
+                member_id=bet.member_id,
+                kind="refund",
+                amount=owed,
+                dedupe_key=keys.settle(bet.id),
+                bet_id=bet.id,
+                week_id=bet.week_id,
+                memo=reason,
+                now=now,
+            )
+            back = Clawback(owed, 0)
+        elif owed:
+            back = await post_clawback(
+                session,
+                league_id=bet.league_id,
+                member_id=bet.member_id,
+                amount=owed,
+                dedupe_key=keys.void_reversal(bet.id),
+                bet_id=bet.id,
+                week_id=bet.week_id,
+                memo=f"voided: {reason}",
+                now=now,
+            )
+        else:
+            back = Clawback(0, 0)
+        if back.shortfall != bet.shortfall:
+            await session.execute(update(Bet).where(Bet.id == bet.id).values(shortfall=back.shortfall))
+        done.append(Voided(bet.id, bet.member_id, bet.stake, was, back.moved, back.shortfall))
+    return done
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,14 +336,21 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
     """Re-grade a settled week from its current scores; every change is a correction entry.
 
     A correction that takes credits back takes at most what the member has left: a balance
-    never goes below zero, and the notice says how much could not be recovered.
+    never goes below zero, the bet records the shortfall, and the notice says how much
+    could not be recovered. The week's markets, then each market's bets, are locked in the
+    shared lock order (see above) before anything is decided from them.
     """
     matchups = {
         m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
     }
     points = await _week_points(session, list(matchups))
     markets = (
-        await session.scalars(select(Market).where(Market.week_id == week.id, Market.status == "settled"))
+        await session.scalars(
+            select(Market)
+            .where(Market.week_id == week.id, Market.status == "settled")
+            .order_by(Market.id)
+            .with_for_update()
+        )
     ).all()
     corrections: list[Correction] = []
     for market in markets:
@@ -298,6 +367,8 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
                 select(Bet)
                 .where(Bet.market_id == market.id, Bet.status.in_(("won", "lost", "push", "void")))
                 .order_by(Bet.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
             )
         ).all()
         for bet in bets:
@@ -317,44 +388,32 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
 async def _correct(
     session: AsyncSession, bet: Bet, label: str, outcome: engine.Outcome, amount: int, now: datetime
 ) -> Correction:
-    # What the member holds for this bet is what the ledger paid them, not the recorded
+    # What the member holds for this bet is what the ledger moved for it, not the recorded
     # payout: a clawback that could not be fully recovered must not be re-paid in full later.
-    received = await session.scalar(
-        select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
-            LedgerEntry.bet_id == bet.id, LedgerEntry.kind.in_(("payout", "refund", "correction"))
+    held, previous = (
+        await session.execute(
+            select(
+                func.coalesce(func.sum(LedgerEntry.amount), 0),
+                func.count(LedgerEntry.id).filter(LedgerEntry.kind == "correction"),
+            ).where(LedgerEntry.bet_id == bet.id)
         )
-    )
-    delta = amount - int(received or 0)
-    previous = await session.scalar(
-        select(func.count())
-        .select_from(LedgerEntry)
-        .where(LedgerEntry.bet_id == bet.id, LedgerEntry.kind == "correction")
-    )
-    key = f"regrade:bet:{bet.id}:{(previous or 0) + 1}"
-    memo = f"stat correction: {bet.status} -> {outcome.value}"
-
-    async def post(credits_moved: int, note: str) -> None:
-        await post_entry(
+    ).one()
+    owed = amount - bet.stake
+    delta = owed - int(held)
+    back = Clawback(0, 0)
+    if delta:
+        back = await post_clawback(
             session,
             league_id=bet.league_id,
             member_id=bet.member_id,
-            kind="correction",
-            amount=credits_moved,
-            dedupe_key=key,
+            amount=delta,
+            dedupe_key=keys.regrade(bet.id, int(previous) + 1),
             bet_id=bet.id,
             week_id=bet.week_id,
-            memo=note,
+            memo=f"stat correction: {bet.status} -> {outcome.value}",
             now=now,
         )
-
-    moved, shortfall = delta, 0
-    if delta:
-        try:
-            await post(delta, memo)
-        except InsufficientBalance as exc:
-            moved, shortfall = -exc.balance, -delta - exc.balance
-            if moved:
-                await post(moved, f"{memo}; {shortfall} not recoverable")
     was = bet.status
     bet.status, bet.payout, bet.settled_at = outcome.value, amount, now
-    return Correction(bet.id, bet.member_id, label, was, outcome.value, moved, shortfall)
+    bet.shortfall = int(held) + back.moved - owed
+    return Correction(bet.id, bet.member_id, label, was, outcome.value, back.moved, back.shortfall)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commands.context import Invocation
 from commands.league_settings import LeagueSettings
 from commands.services.pools import place_newcomer
+from storage import keys
 from storage.database import Database
 from storage.ledger import post_entry
 from storage.models import League, Member, Team, Tenant, Week
@@ -82,7 +83,7 @@ async def grant_allowance(
         member_id=member.id,
         kind="grant",
         amount=amount,
-        dedupe_key=f"grant:week:{week.id}",
+        dedupe_key=keys.grant(week.id),
         week_id=week.id,
         memo=f"Week {week.matchup_period} allowance",
         now=now,

@@ -24,9 +24,13 @@ from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import League
 
-# BEGIN, the weeks (with the hooks' checks), the open bets with their markets; then mark
-# bets, insert payouts, move balances, mark markets, mark the week; COMMIT.
-STATEMENTS_PER_LEAGUE = 9
+# BEGIN, the weeks (with the hooks' checks), close (and on PostgreSQL lock) the markets, the
+# open bets with their markets; then mark bets, release the sides' liability, insert
+# payouts, move balances, mark the week; COMMIT. Closing the markets moved to the front (the
+# lock order: market rows before bet rows, so a void and a settlement queue instead of one
+# undoing the other); releasing the liability is the one statement added, so that a side's
+# stored liability is always what its open bets could win, settled markets included.
+STATEMENTS_PER_LEAGUE = 10
 
 
 async def test_a_league_settles_in_the_same_few_statements_whatever_its_bets(tmp_path: Path) -> None:

@@ -21,14 +21,16 @@ from engine import (
     winning_region,
 )
 from engine.arbitrage import (
-    MAX_COMBINATION,
+    _POINTS_TOLERANCE,
     PROBABILITY_TOLERANCE,
-    _always_covered,
     _book_problem,
     _Box,
-    _offer,
+    _covered_past_the_corners,
+    _Offer,
+    _region,
 )
 from engine.markets import MATCHUP_KINDS, SIDES
+from engine.regions import HalfPlane
 
 EXAMPLE = MatchupModel(Normal(115.0, 23.0**2), Normal(105.0, 23.0**2), 0.0)
 HEAVY = -10_000  # implies 99%: never part of a sure thing with anything but a gift
@@ -217,6 +219,30 @@ def test_brute_force_finds_the_hand_made_cases(case: int) -> None:
 
 
 # --- the price filter agrees with testing every set ---------------------------------
+
+
+MAX_COMBINATION = 3  # Helly's theorem in the plane: a covering set always has a cover of at most three
+
+
+def _offer(market: PricedMarket, selection: PricedSelection) -> _Offer | None:
+    if selection.odds is None:
+        return None
+    region = None
+    if market.kind in MATCHUP_KINDS:
+        region = _region(market.kind, selection.side, market.line, market.subject)
+    return _Offer(market, selection, implied_probability(selection.odds), region)
+
+
+def _always_covered(regions: list[HalfPlane], box: _Box, corners: list[tuple[float, float]]) -> bool:
+    """The whole coverage test, corners first: what find_arbitrage splits into its corner
+    masks and _covered_past_the_corners."""
+    for home, away in corners:
+        nothing_wins = all(
+            r.home_coef * home + r.away_coef * away <= r.threshold + _POINTS_TOLERANCE for r in regions
+        )
+        if nothing_wins and any(abs(r.excess(home, away)) > _POINTS_TOLERANCE for r in regions):
+            return False
+    return _covered_past_the_corners(regions, box, corners)
 
 
 def exhaustive_find_arbitrage(

@@ -3,8 +3,10 @@
 Members bet (quote then confirm), cancel, get voided and adjusted; the week settles and ESPN
 corrects scores (a regrade), in any order hypothesis finds. After every step the books must
 balance: each member's ledger sums to their balance and none is negative, every bet's stake
-was taken once and it was paid at most once, the liability of open markets is exactly what
-their open bets could win, and every graded bet carries the payout its grade is worth.
+was taken once and it was paid at most once, its entries sum to exactly what its state owes
+plus the shortfall it records, every side's liability is exactly what its open bets could
+win, no settled or void market has an open bet, and every graded bet carries the payout its
+grade is worth.
 """
 
 from __future__ import annotations
@@ -142,8 +144,8 @@ class BookMachine(RuleBasedStateMachine):
             assert all(b >= 0 for b in balances.values()), balances
             assert {m: ledger.get(m, 0) for m in balances} == balances
             bets = conn.execute(
-                "SELECT b.id, b.stake, b.odds, b.status, b.payout, b.selection_id, b.line, m.status, "
-                "m.kind, s.side, mu.home_score, mu.away_score FROM bets b "
+                "SELECT b.id, b.stake, b.odds, b.status, b.payout, b.shortfall, b.selection_id, b.line, "
+                "m.status, m.kind, s.side, mu.home_score, mu.away_score FROM bets b "
                 "JOIN markets m ON m.id = b.market_id JOIN selections s ON s.id = b.selection_id "
                 "JOIN matchups mu ON mu.id = m.matchup_id"
             ).fetchall()
@@ -152,12 +154,7 @@ class BookMachine(RuleBasedStateMachine):
                 "SELECT bet_id, kind, amount FROM ledger WHERE bet_id IS NOT NULL"
             ):
                 entries[bet_id][kind].append(amount)
-            liabilities = dict(
-                conn.execute(
-                    "SELECT s.id, s.liability FROM selections s JOIN markets m ON m.id = s.market_id "
-                    "WHERE m.status IN ('open', 'locked')"
-                )
-            )
+            liabilities = dict(conn.execute("SELECT id, liability FROM selections"))
         open_liability: dict[int, int] = defaultdict(int)
         for (
             bet_id,
@@ -165,9 +162,10 @@ class BookMachine(RuleBasedStateMachine):
             odds,
             status,
             payout,
+            shortfall,
             selection,
             line,
-            _market_status,
+            market_status,
             kind,
             side,
             home,
@@ -177,14 +175,18 @@ class BookMachine(RuleBasedStateMachine):
             assert rows["stake"] == [-stake], (bet_id, rows)  # debited exactly once
             assert len(rows["payout"]) + len(rows["refund"]) <= 1, (bet_id, rows)  # paid at most once
             paid = sum(rows["payout"]) + sum(rows["refund"]) + sum(rows["correction"])
+            # What a clawback could not take back is recorded apart, never guessed at.
+            assert shortfall >= 0, (bet_id, shortfall)
             if status == "open":
-                assert paid == 0
+                assert paid == 0 and shortfall == 0
+                assert market_status in ("open", "locked"), (bet_id, market_status)
                 open_liability[selection] += engine.liability(stake, odds)
                 continue
             if status in ("void", "cancelled"):
-                assert payout == stake and paid == stake, (bet_id, status, paid)  # the stake, back once
+                # the stake, back once (less what the member no longer had to give back)
+                assert payout == stake and paid == stake + shortfall, (bet_id, status, paid, shortfall)
                 continue
-            assert 0 <= paid <= payout, (bet_id, status, paid, payout)  # never more than owed
+            assert paid == payout + shortfall, (bet_id, status, paid, payout, shortfall)
             assert payout == engine.payout(stake, odds, engine.Outcome(status))
             grade = engine.grade(
                 engine.MarketKind(kind), side, line, None, engine.MatchupResult(home or 0.0, away or 0.0)

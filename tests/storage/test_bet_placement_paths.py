@@ -2,23 +2,27 @@
 
 SQLite places bets through its group-committing writer, statement by statement; PostgreSQL
 through PG_PLACE, one statement that aborts itself when a step after the slip's claim
-refuses (storage/placement.py). Each case below runs on both (PostgreSQL when
-SIDEBET_TEST_DATABASE_URL is set), including the refusals that come after the claim (a
-market that locked, was voided or paused, a liability cap, a balance), where the claim
-and any later step must be undone, not just stopped.
+refuses (storage/placement.py). Both are built from the same rules (storage/bet_rules.py),
+and one table of cases below, every rule and the words a member reads for it, runs on both
+(PostgreSQL when SIDEBET_TEST_DATABASE_URL is set).
 
 Economy season: every side is -110, so a stake of 110 wins 100, and 660 wins 600.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, text
+import pytest
+from sqlalchemy import select, update
 
+from commands.league_settings import LeagueSettings
 from commands.replies import Tone
+from storage.bet_rules import Refusal
 from storage.models import Bet, LedgerEntry, Member, Quote, Selection
-from storage.placement import LIABILITY_SQL, liability
+from storage.placement import PlaceRefused, PlaceRequest
 from tests.book import Book
 from tests.commands.economy_season import kickoff, lines_up, market, open_season
 
@@ -34,14 +38,6 @@ async def season(db, **settings) -> Book:
 
 async def slip(book: Book, user: str, market_id: int, pick: str, stake: int) -> int:
     return await book.quote_id(await book.run(user, "bet", market=market_id, pick=pick, stake=stake))
-
-
-async def refused_writing_nothing(book: Book, user: str, quote: int, fragment: str) -> None:
-    before = await book.snapshot()
-    reply = await book.run(user, "confirm", quote=quote)
-    assert reply.tone is Tone.ERROR, reply.text
-    assert fragment in reply.text, reply.text
-    assert await book.snapshot() == before
 
 
 async def test_a_placed_bet_writes_the_same_rows_on_either_back_end(any_db):
@@ -79,48 +75,150 @@ async def test_a_placed_bet_writes_the_same_rows_on_either_back_end(any_db):
     assert member is not None and member.balance == 890
 
 
-async def test_refusals_before_and_after_the_claim_write_nothing(any_db):
-    book = await season(any_db, liability_multiple=1)  # a side may lose at most 1,000
-    ml0, ml1, total0 = await market(book, 0), await market(book, 1), await market(book, 0, "total")
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One way a confirmation is refused: how to get there, the rule, what the member reads."""
 
-    # The claim refuses: someone else's slip, a slip already placed, a discarded slip.
-    gales = await slip(book, "gale", ml0, "away", 110)
-    await refused_writing_nothing(book, "finn", gales, "belongs to someone else")
-    placed = await slip(book, "finn", ml1, "home", 110)
-    assert (await book.run("finn", "confirm", quote=placed)).text.startswith("Bet placed")
-    before = await book.snapshot()
-    again = await book.run("finn", "confirm", quote=placed)
-    assert again.text.startswith("Already placed"), again.text
-    assert await book.snapshot() == before
-    dropped = await slip(book, "finn", ml0, "home", 110)
-    await book.run("finn", "discard", quote=dropped)
-    await refused_writing_nothing(book, "finn", dropped, "was discarded")
+    refusal: Refusal
+    arrange: Callable[[Book], Awaitable[tuple[str, int]]]  # -> (who confirms, which slip)
+    reply: str  # in the member's reply to `confirm`
+    error: bool = True  # False: the reply is not an error (a repeat, or a fresh slip)
+    undo: Callable[[Book], Awaitable[object]] | None = None
 
-    # Three slips quoted while each still fits; confirmed, the later two no longer do.
-    first, second = await slip(book, "gale", total0, "over", 660), await slip(book, "gale", ml1, "away", 660)
-    capped = await slip(book, "hana", total0, "over", 660)
-    assert (await book.run("gale", "confirm", quote=first)).text.startswith("Bet placed")
-    # The balance refuses, after the claim, the liability, the bet and its ledger entry.
-    await refused_writing_nothing(book, "gale", second, "You have 340 credits; that bet needs 660")
-    # The liability cap refuses, after the claim: gale's 600 plus hana's 600 would pass 1,000.
-    await refused_writing_nothing(book, "hana", capped, "has taken all it can")
 
-    # The league is paused, and a market voided, after the slip was quoted.
-    paused = await slip(book, "hana", ml0, "home", 110)
-    await book.run("blake", "pause", admin=True)
-    await refused_writing_nothing(book, "hana", paused, "paused")
+async def _no_slip(book: Book) -> tuple[str, int]:
+    return "finn", 999_999
+
+
+async def _rewind(book: Book) -> None:
+    book.clock.set(lines_up(1))
+
+
+async def _resume(book: Book) -> None:
     await book.run("blake", "resume", admin=True)
-    voided = await slip(book, "hana", ml0, "away", 110)
-    await book.run("blake", "void market", admin=True, market=ml0, reason="test")
-    await refused_writing_nothing(book, "hana", voided, "was voided")
 
 
-async def test_a_market_that_locks_while_the_slip_is_still_valid_refuses_it(any_db):
-    book = await season(any_db)
-    book.clock.set(kickoff(1) - timedelta(seconds=30))  # the slip holds 60 s, past the lock
+async def _someone_elses(book: Book) -> tuple[str, int]:
+    return "finn", await slip(book, "gale", await market(book, 0), "away", 110)
+
+
+async def _placed(book: Book) -> tuple[str, int]:
+    quote = await slip(book, "finn", await market(book, 1), "home", 110)
+    assert (await book.run("finn", "confirm", quote=quote)).text.startswith("Bet placed")
+    return "finn", quote
+
+
+async def _discarded(book: Book) -> tuple[str, int]:
     quote = await slip(book, "finn", await market(book, 0), "home", 110)
+    await book.run("finn", "discard", quote=quote)
+    return "finn", quote
+
+
+async def _expired(book: Book) -> tuple[str, int]:
+    quote = await slip(book, "finn", await market(book, 0), "home", 110)
+    book.clock.advance(timedelta(seconds=61))
+    return "finn", quote
+
+
+async def _paused(book: Book) -> tuple[str, int]:
+    quote = await slip(book, "hana", await market(book, 0), "home", 110)
+    await book.run("blake", "pause", admin=True)
+    return "hana", quote
+
+
+async def _locked(book: Book) -> tuple[str, int]:
+    book.clock.set(kickoff(1) - timedelta(seconds=30))  # the slip holds 60 s, past the lock
+    quote = await slip(book, "finn", await market(book, 0, "spread"), "home", 110)
     book.clock.set(kickoff(1) + timedelta(seconds=1))
-    await refused_writing_nothing(book, "finn", quote, "locked at")
+    return "finn", quote
+
+
+async def _no_price(book: Book) -> tuple[str, int]:
+    ml = await market(book, 1)
+    quote = await slip(book, "hana", ml, "away", 110)
+    async with book.db.write() as session:
+        await session.execute(
+            update(Selection).where(Selection.market_id == ml, Selection.side == "away").values(odds=None)
+        )
+    return "hana", quote
+
+
+async def _priced_again(book: Book) -> None:
+    async with book.db.write() as session:
+        await session.execute(update(Selection).where(Selection.odds.is_(None)).values(odds=-110))
+
+
+async def _capped(book: Book) -> tuple[str, int]:
+    """Quoted while it still fits; then gale's 600 to win leaves the side no room for 600 more."""
+    total = await market(book, 0, "total")
+    capped = await slip(book, "hana", total, "over", 660)
+    assert (await book.place("gale", total, "over", 660)).text.startswith("Bet placed")
+    return "hana", capped
+
+
+async def _broke(book: Book) -> tuple[str, int]:
+    quote = await slip(book, "finn", await market(book, 1, "total"), "under", 660)
+    taken = await book.run(
+        "blake", "adjust", admin=True, member="finn", amount=str(300 - await book.balance("finn")), reason="x"
+    )
+    assert taken.tone is Tone.SUCCESS, taken.text
+    return "finn", quote
+
+
+async def _voided(book: Book) -> tuple[str, int]:
+    spread = await market(book, 1, "spread")
+    quote = await slip(book, "hana", spread, "home", 110)
+    await book.run("blake", "void market", admin=True, market=spread, reason="test")
+    return "hana", quote
+
+
+# Every rule of storage.bet_rules, with the words the member reads. Run in this order in one
+# season per back end (each case's slips and markets are its own; `undo` puts back the rest).
+CASES: dict[str, Case] = {
+    "no such slip": Case("no_slip", _no_slip, "There's no bet slip #999999"),
+    "someone else's": Case("not_yours", _someone_elses, "belongs to someone else"),
+    "placed before": Case("not_pending", _placed, "Already placed", error=False),
+    "discarded": Case("not_pending", _discarded, "was discarded"),
+    "expired": Case("expired", _expired, "expired before you confirmed", error=False, undo=_rewind),
+    "paused": Case("paused", _paused, "paused", undo=_resume),
+    "locked": Case("market_closed", _locked, "locked at", undo=_rewind),
+    "not offered": Case("not_offered", _no_price, "is no longer offered", undo=_priced_again),
+    "liability cap": Case("liability", _capped, "has taken all it can"),
+    "balance": Case("balance", _broke, "You have 300 credits; that bet needs 660"),
+    "voided": Case("market_closed", _voided, "was voided"),
+}
+
+
+async def test_both_back_ends_refuse_the_same_cases_and_write_nothing(any_db):
+    """SQLite's group writer and PostgreSQL's one statement refuse each case of one table.
+
+    For each case the back end itself (Database.placer) is asked first: it must name the
+    rule and leave every table as it was, including the refusals that come after the slip's
+    claim, where the claim and any later step must be undone, not just stopped. Then the
+    member confirms through the command layer and reads the words for that rule.
+    """
+    book = await season(any_db, liability_multiple=1)  # a side may lose at most 1,000
+    league = await book.league()
+    settings = LeagueSettings.model_validate(league.settings or {})
+    for name, case in CASES.items():
+        user, quote = await case.arrange(book)
+        async with any_db.read() as session:
+            member_id = await session.scalar(
+                select(Member.id).where(Member.league_id == book.league_id, Member.user_id == user)
+            )
+        before = await book.snapshot()
+        request = PlaceRequest(book.league_id, member_id, quote, book.clock.now(), settings.max_liability)
+        with pytest.raises(PlaceRefused) as refused:
+            await any_db.placer.place(request)
+        assert refused.value.reason == case.refusal, name
+        assert await book.snapshot() == before, name
+        reply = await book.run(user, "confirm", quote=quote)
+        assert case.reply in reply.text, (name, reply.text)
+        assert (reply.tone is Tone.ERROR) is case.error, (name, reply.text)
+        if case.error:
+            assert await book.snapshot() == before, name
+        if case.undo is not None:
+            await case.undo(book)
 
 
 async def test_an_owners_bet_on_their_own_matchup_keeps_the_lineup_snapshot(any_db):
@@ -135,37 +233,3 @@ async def test_an_owners_bet_on_their_own_matchup_keeps_the_lineup_snapshot(any_
         "101": {"name": "Alex QB 101", "projection": 20.0},
         "102": {"name": "Alex WR 102", "projection": 15.0},
     }
-
-
-async def test_the_sql_liability_is_the_python_liability(any_db):
-    """PG_PLACE works the liability out in SQL; it must match to the credit, rounding included."""
-    cases = [
-        (stake, odds)
-        for stake in (1, 2, 3, 7, 99, 110, 1_000, 123_457, 10**9)
-        for odds in (
-            100,
-            101,
-            105,
-            110,
-            150,
-            333,
-            1_000,
-            100_000,
-            -100,
-            -101,
-            -105,
-            -110,
-            -150,
-            -333,
-            -1_000,
-            -100_000,
-        )
-    ]
-    rows_sql = " UNION ALL ".join(
-        f"SELECT CAST({stake} AS BIGINT) AS stake, CAST({odds} AS INTEGER) AS odds" for stake, odds in cases
-    )
-    async with any_db.read() as session:
-        rows = (
-            await session.execute(text(f"SELECT stake, odds, {LIABILITY_SQL} FROM ({rows_sql}) AS q"))
-        ).all()
-    assert [(stake, odds, liability(stake, odds)) for stake, odds in cases] == [tuple(r) for r in rows]

@@ -21,7 +21,6 @@ from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from commands.callers import CallerCache
-from commands.services.betting import market_kind
 from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import Market, Selection
@@ -99,12 +98,10 @@ async def test_a_confirmed_bet_is_one_statement_and_one_round_trip(pg: Database)
             )
         ).all()
     # What a running bot has warm: the caller (cached a couple of seconds, here for the whole
-    # test, however slow the machine), the kinds of markets bet on before (the metric's
-    # label), and the statement prepared on the connection (once per connection, not per bet).
+    # test, however slow the machine) and the statement prepared on the connection (once per
+    # connection, not per bet). The metric's market kind comes back from the bet statement.
     book.services.callers = CallerCache(ttl_seconds=600)
     await book.run("zoe", "balance")  # owns no team (see the owner's test below)
-    for market_id, _ in picks:
-        await market_kind(pg, market_id)
     slips = [await book.quote_id(await book.run("zoe", "bet", market=m, pick=s, stake=5)) for m, s in picks]
     assert (await book.run("zoe", "confirm", quote=slips[0])).text.startswith("Bet placed")
     statements: list[str] = []
@@ -134,8 +131,6 @@ async def test_an_owners_confirmation_reads_only_what_the_own_matchup_rule_needs
                 select(Market.id).where(Market.kind == "moneyline").order_by(Market.matchup_id)
             )
         ).all()
-    for market_id in markets:
-        await market_kind(pg, market_id)
     slips = [
         await book.quote_id(await book.run("alex", "bet", market=m, pick="home", stake=5)) for m in markets
     ]
