@@ -34,6 +34,7 @@ from commands.autocomplete import Choice, suggest
 from commands.catalogue import Audience, Command, Option, OptionType
 from commands.context import Invocation, Services
 from commands.dispatch import dispatch
+from commands.failures import failure_reply
 from commands.reference import request_reference
 from commands.replies import Button, ButtonStyle, Reply, Tone
 
@@ -122,9 +123,9 @@ class InteractionRouter:
                 await self._component(interaction)
             elif kind is discord.InteractionType.modal_submit:
                 await self._modal_submit(interaction)
-        except Exception:
-            log.exception("discord interaction failed ref=%s id=%s type=%s", ref, interaction.id, kind.name)
-            await self._fail(interaction, ref)
+        except Exception as exc:
+            what = f"discord interaction id={interaction.id} type={kind.name}"
+            await self._fail(interaction, failure_reply(exc, ref, log, what), ref)
         finally:
             log.debug(
                 "discord interaction id=%s type=%s took %.1f ms",
@@ -323,8 +324,7 @@ class InteractionRouter:
         for out in rest:
             await interaction.followup.send(ephemeral=reply.ephemeral, **_send_kwargs(out))
 
-    async def _fail(self, interaction: discord.Interaction, ref: str) -> None:
-        reply = Reply.error(f"Sorry, something went wrong on our side (ref {ref}). Nothing was changed.")
+    async def _fail(self, interaction: discord.Interaction, reply: Reply, ref: str) -> None:
         try:
             if interaction.type is discord.InteractionType.autocomplete:
                 if not interaction.response.is_done():

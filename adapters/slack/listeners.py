@@ -31,6 +31,7 @@ from commands.catalogue import Audience, Command, OptionType
 from commands.context import Invocation, Services
 from commands.dispatch import dispatch
 from commands.errors import CommandError
+from commands.failures import failure_reply
 from commands.options import parse_option
 from commands.reference import request_reference
 from commands.replies import Button, ButtonStyle, Reply
@@ -104,14 +105,9 @@ class SlackCommands:
         async def answered(ref: str) -> None:
             try:
                 await work
-            except Exception:
-                log.exception("slack interaction failed ref=%s", ref)
+            except Exception as exc:
                 try:
-                    await responder.send(
-                        Reply.error(
-                            f"Sorry, something went wrong on our side (ref {ref}). Nothing was changed."
-                        )
-                    )
+                    await responder.send(failure_reply(exc, ref, log, "slack interaction"))
                 except Exception:
                     log.exception("could not report failure ref=%s", ref)
 
