@@ -17,6 +17,7 @@ import discord
 from tabulate import tabulate
 
 from adapters.discord.custom_ids import Kind, encode
+from adapters.interactions import FormButton
 from commands.replies import Attachment, Button, ButtonStyle, Card, Image, Reply, Table, Tone
 
 MAX_CONTENT = 2000
@@ -232,11 +233,6 @@ def render(reply: Reply) -> list[Outgoing]:
             page = start // MAX_BUTTONS + 1
             messages.append(Outgoing(content=f"More choices ({page}):", buttons=chunk))
     return messages
-
-
-@dataclass(frozen=True, slots=True)
-class FormButton(Button):
-    """A button that opens a modal asking for its action's missing options (a custom stake)."""
 
 
 def button_custom_id(button: Button) -> str:

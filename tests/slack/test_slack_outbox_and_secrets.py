@@ -101,3 +101,11 @@ async def test_only_the_methods_the_scopes_allow_are_called(slack, fake):
     await slack.click(prompt.button("Custom"), expect=0)
     # auth.test and views.open need no scope; users.info needs users:read; chat.* needs chat:write.
     assert {c.method for c in fake.calls} <= {"auth.test", "users.info", "views.open", "chat.postMessage"}
+
+
+async def test_setup_asks_for_the_cookies_in_a_form_and_they_may_stay_blank(slack, fake):
+    await slack.command("setup 12345", user="UADMIN", expect=0)
+    view = fake.calls_to("views.open")[-1].args["view"]
+    inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    assert list(inputs) == ["espn_s2", "swid"]  # never typed into the channel
+    assert all(b["optional"] for b in inputs.values())  # a public league needs none
