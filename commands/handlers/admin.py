@@ -10,10 +10,11 @@ from commands.context import Context
 from commands.errors import Conflict, NotFound
 from commands.format import credits
 from commands.league_settings import LeagueSettings, describe_allowed, update_setting
+from commands.outbox import enqueue_post
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
 from commands.services.export import export_league
-from commands.services.journal import audit, enqueue_post
+from commands.services.journal import audit
 from commands.services.lifecycle import settle_now
 from commands.services.settlement import void_bets
 from commands.services.tenancy import find_member
