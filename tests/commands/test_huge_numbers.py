@@ -15,7 +15,7 @@ import pytest
 from commands.autocomplete import suggest
 from commands.catalogue import CATALOGUE, OptionType
 from commands.replies import Tone
-from tests.template_book import fresh_book
+from tests.template_book import joined_book
 
 DIGITS = "9" * 5000
 HUGE = {
@@ -39,10 +39,8 @@ CASES = [
 
 @pytest.fixture
 async def book(tmp_path):
-    book = await fresh_book(tmp_path)
-    await book.run("alex", "balance")
-    yield book
-    await book.db.dispose()
+    async with joined_book(tmp_path) as book:
+        yield book
 
 
 @pytest.mark.parametrize(("command", "option", "form"), CASES)

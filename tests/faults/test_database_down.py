@@ -69,14 +69,18 @@ async def test_sqlite_that_cannot_open_its_file_says_busy_and_recovers(tmp_path,
     await book.db.dispose()
 
 
-async def test_postgres_refusing_connections_says_busy(caplog):
-    db = Database(f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port()}/test")
+async def balance_on(db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    """`balance` on a database that cannot be reached answers busy; the database is disposed."""
     try:
         with caplog.at_level(logging.WARNING):
             reply = await Book(db).run("alex", "balance")
         assert_unavailable(reply, caplog.records)
     finally:
         await db.dispose()
+
+
+async def test_postgres_refusing_connections_says_busy(caplog):
+    await balance_on(Database(f"postgresql+asyncpg://postgres@127.0.0.1:{closed_port()}/test"), caplog)
 
 
 @pytest.fixture
@@ -126,13 +130,9 @@ async def test_a_server_out_of_connection_slots_says_busy(caplog):
     role = f"sidebet_full_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(server_url(PG_URL, drivername="postgresql"))
     await admin.execute(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0")  # too_many_connections
-    db = Database(server_url(PG_URL, username=role))
     try:
-        with caplog.at_level(logging.WARNING):
-            reply = await Book(db).run("alex", "balance")
-        assert_unavailable(reply, caplog.records)
+        await balance_on(Database(server_url(PG_URL, username=role)), caplog)
     finally:
-        await db.dispose()
         await admin.execute(f"DROP ROLE {role}")
         await admin.close()
 
