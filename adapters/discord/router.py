@@ -8,7 +8,9 @@
   router needs no memory and buttons keep working after a restart. A press by anyone but
   the owner is refused privately; the command layer re-checks ownership too.
 - A button that lacks options (the odds board's bet buttons carry no stake) asks for them:
-  quick stakes plus a "Custom" modal for a stake, a modal for anything else.
+  quick stakes plus a "Custom" modal for a stake, a modal for anything else. These rules,
+  and refusing commissioner commands before any modal opens, are the ones Slack follows
+  too (adapters/interactions.py).
 - Presses on our own private messages (stake picker, bet slip) replace that message, so a
   slip turns into its receipt; errors always arrive as a new private message.
 

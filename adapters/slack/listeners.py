@@ -5,6 +5,8 @@ payload, validate a form, `ack()`), then hands the rest to a background task: wh
 caller is (users.info, the league's admin list), the command itself and the answer through
 the response_url. The app runs with `process_before_response=True`, so the ack goes back
 as soon as the listener returns instead of when bolt's runner next polls for it.
+What a press needs before its command runs (quick stakes, a form, a commissioner) follows
+the rules Discord follows too (adapters/interactions.py).
 """
 
 from __future__ import annotations
