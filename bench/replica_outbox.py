@@ -3,7 +3,7 @@
 `python -m bench.replica_outbox [--posts 600] [--send-ms 5] [--database-url URL]`
 
 Why: with several bot processes, channel posts are claimed row by row so none is sent
-twice (commands/services/delivery.py), and each league's jobs run under a lease
+twice (commands/outbox/), and each league's jobs run under a lease
 (storage/leases.py). This measures whether claiming lets replicas share the delivery work
 (throughput with 3 replicas against 1 replica, same run, same database kind) and checks
 that no post went out twice; and the time one lease claim + release adds to a league's
@@ -28,9 +28,9 @@ from sqlalchemy import insert, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from commands.clock import ManualClock
+from commands.outbox import Delivery, OutboxLoop
 from commands.replies import Reply
 from commands.serialize import reply_to_dict
-from commands.services.delivery import deliver_pending
 from storage import leases
 from storage.database import Database
 from storage.migrate import upgrade_to_head
@@ -62,20 +62,35 @@ async def fill(db: Database, posts: int) -> None:
         )
 
 
+class TimedSends:
+    """The bench's outbox adapter: each post "sends" by sleeping `send_ms`, counted per replica."""
+
+    platform = "console"
+
+    def __init__(self, index: int, send_ms: float, sent: Counter[int]) -> None:
+        self._index, self._send_ms, self._sent = index, send_ms, sent
+
+    async def send_post(self, _league: League, _reply: Reply) -> None:
+        await asyncio.sleep(self._send_ms / 1000)
+        self._sent[self._index] += 1
+
+    async def update_post(self, _league: League, _ref: str, _reply: Reply) -> None:
+        raise AssertionError("the bench revises no post")
+
+    async def send_dm(self, _league: League, _user_id: str, _reply: Reply) -> None:
+        raise AssertionError("the bench queues no DM")
+
+    def undeliverable(self, _error: Exception, _delivery: Delivery) -> str | None:
+        return None
+
+
 async def drain(dbs: list[Database], send_ms: float) -> tuple[float, Counter[int]]:
     clock = ManualClock(NOW)
     sent: Counter[int] = Counter()
 
-    def sender(index: int):
-        async def send(_league, _reply):
-            await asyncio.sleep(send_ms / 1000)
-            sent[index] += 1
-            return None
-
-        return send
-
     async def replica(index: int, db: Database) -> None:
-        while await deliver_pending(db, clock, sender(index), owner=f"replica-{index}", limit=20):
+        outbox = OutboxLoop(db, clock, TimedSends(index, send_ms, sent), owner=f"replica-{index}", batch=20)
+        while await outbox.deliver_posts():
             pass
 
     started = time.perf_counter()

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from sqlalchemy import select
 
 from adapters.console.files import FileSaver
-from adapters.console.render import render
+from adapters.console.outbox import ConsoleOutbox
 from adapters.console.repl import ConsoleSession, DirectMessage
 from adapters.espn.client import EspnClient, EspnCookies
 from adapters.espn.demo.provider import DemoLeagueProvider
@@ -24,10 +24,9 @@ from commands.context import Invocation, ProviderFactory, SeasonDetector, Servic
 from commands.dispatch import dispatch
 from commands.format import local_time, plural
 from commands.league_settings import LeagueSettings
+from commands.outbox import OutboxLoop
 from commands.provider import LeagueDataProvider, ProviderError
 from commands.replies import Reply
-from commands.services.delivery import deliver_pending
-from commands.services.direct_delivery import deliver_direct
 from commands.services.lifecycle import DueReport, run_due
 from storage.database import Database
 from storage.migrate import upgrade_to_head
@@ -114,19 +113,9 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
     league = await ensure_demo_league(db, settings.demo.workspace, clock.now())
     services = Services(db, clock, provider_factory(clock))
     tz = LeagueSettings.model_validate(league.settings or {}).tz
-    posts: list[str | DirectMessage] = []
-
     files = FileSaver(Path(settings.demo.files_dir))
-
-    async def send(_league: League, reply: Reply) -> str:
-        posts.append(render(reply, files.save(reply)))
-        return f"console-{len(posts)}"
-
-    async def edit(_league: League, _ref: str, reply: Reply) -> None:
-        posts.append("(the lines board above was updated; `markets` shows it now)")
-
-    async def send_dm(_league: League, user_id: str, reply: Reply) -> None:
-        posts.append(DirectMessage(user_id, render(reply)))
+    channel = ConsoleOutbox(DEMO_PLATFORM, files)
+    outbox = OutboxLoop(db, clock, channel)
 
     async def due() -> DueReport:
         async with db.read() as session:
@@ -135,11 +124,8 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
         return await run_due(services, fresh)
 
     async def drain() -> list[str | DirectMessage]:
-        await deliver_pending(db, clock, send, edit=edit)
-        await deliver_direct(db, clock, send_dm, platform=DEMO_PLATFORM)
-        out = posts[:]
-        posts.clear()
-        return out
+        await outbox.deliver_once()
+        return channel.take()
 
     def now_text() -> str:
         return f"Demo clock: {local_time(clock.now(), tz)} ({clock.now():%Y-%m-%d})"

@@ -11,10 +11,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from commands.catalogue import BY_NAME, OptionType
+from commands.catalogue import BY_NAME, Command, OptionType
 from commands.context import Invocation, Services
+from commands.errors import InvalidInput
 from commands.format import lock_phrase, odds
 from commands.league_settings import LeagueSettings
+from commands.options import parse_id
 from commands.services.tenancy import current_week, find_caller
 from storage.models import Bet, Market, Matchup, Member, Selection, Team
 
@@ -31,6 +33,18 @@ class Choice:
 def _fits(typed: str, *texts: str) -> bool:
     needle = typed.strip().lower().lstrip("#")
     return not needle or any(needle in t.lower() for t in texts)
+
+
+def _market_id(spec: Command | None, args: dict[str, Any] | None) -> int | None:
+    """The market already chosen, parsed as the command itself will parse it (or None)."""
+    option = next((o for o in spec.options if o.name == "market"), None) if spec else None
+    raw = (args or {}).get("market")
+    if option is None or raw in (None, ""):
+        return None
+    try:
+        return parse_id(raw, option)
+    except InvalidInput:
+        return None
 
 
 async def suggest(
@@ -63,14 +77,14 @@ async def suggest(
                 Choice(f"{t.name} ({t.abbrev})", t.abbrev) for t in rows if _fits(typed, t.name, t.abbrev)
             ]
         elif found.type is OptionType.PICK:
-            market_id = str((args or {}).get("market", "")).lstrip("#")
-            if market_id.isdigit():
+            market_id = _market_id(spec, args)
+            if market_id is not None:
                 rows = (
                     (
                         await session.execute(
                             select(Selection)
                             .join(Market, Market.id == Selection.market_id)
-                            .where(Market.id == int(market_id), Market.league_id == league.id)
+                            .where(Market.id == market_id, Market.league_id == league.id)
                         )
                     )
                     .scalars()

@@ -17,6 +17,7 @@ from typing import Any
 from commands.catalogue import BY_NAME, Audience, Command
 from commands.context import Context, Invocation, Services
 from commands.errors import CommandError, NotAllowed
+from commands.failures import failure_reply
 from commands.handlers import HANDLERS, LEAGUELESS_HANDLERS
 from commands.handlers.members import help_reply
 from commands.league_settings import LeagueSettings
@@ -26,18 +27,8 @@ from commands.reference import request_reference
 from commands.replies import Reply, Tone
 from commands.services.tenancy import ensure_member, find_caller
 from engine import LimitError
-from storage.errors import storage_trouble
 
 log = logging.getLogger("sidebet.commands")
-
-
-_STORAGE_TROUBLE = {
-    "busy": "The book is busy right now, so nothing was changed (ref {ref}). Try again in a moment.",
-    "full": (
-        "The book can't save anything right now because its storage is full, so nothing was changed "
-        "(ref {ref}). Please tell the commissioner: the server needs disk space."
-    ),
-}
 
 
 async def dispatch(services: Services, invocation: Invocation, name: str, raw: dict[str, Any]) -> Reply:
@@ -54,24 +45,7 @@ async def dispatch(services: Services, invocation: Invocation, name: str, raw: d
             return Reply.error(str(getattr(exc, "message", exc)))
         except Exception as exc:
             outcome = "error"
-            trouble = storage_trouble(exc)
-            if trouble is not None:
-                log.warning(
-                    "command hit storage trouble ref=%s kind=%s command=%s platform=%s error=%s",
-                    ref,
-                    trouble,
-                    command.name,
-                    invocation.platform,
-                    type(exc).__name__,
-                )
-                return Reply.error(_STORAGE_TROUBLE[trouble].format(ref=ref))
-            log.exception(
-                "command failed ref=%s command=%s platform=%s", ref, command.name, invocation.platform
-            )
-            return Reply.error(
-                f"Sorry, something went wrong on our side and nothing was changed (ref {ref}). "
-                "If it keeps happening, give the commissioner that reference."
-            )
+            return failure_reply(exc, ref, log, f"command={command.name} platform={invocation.platform}")
         finally:
             INTERACTION_SECONDS.labels(invocation.platform, command.name, outcome).observe(
                 time.perf_counter() - started

@@ -16,7 +16,42 @@ from commands.errors import InvalidInput
 MAX_TEXT = 300
 MAX_SECRET = 4000  # espn_s2 cookies run past 300 characters
 MAX_ADJUST = 1_000_000_000
+# Longer than any count of credits or id could be. Python refuses to convert a number of
+# more than 4,300 digits (and takes quadratic time below that), so length is checked first.
+MAX_DIGITS = 100
+_TOO_LONG = 10**MAX_DIGITS
 _MENTION = re.compile(r"^<@!?([A-Za-z0-9]+)(\|[^>]*)?>$")
+_INTEGER = re.compile(r"[+-]?\d+")
+_SHOWN = 40
+
+
+def shown(raw: Any) -> str:
+    """What the user typed, short enough to quote back in a message."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) >= _TOO_LONG:
+        return "that number"
+    text = str(raw)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def whole_number(text: str, what: str) -> int | None:
+    """The integer `text` spells (a sign allowed), or None if it spells none.
+
+    A number of more than MAX_DIGITS digits is refused as too long for `what` before it is
+    converted, so no input can reach the interpreter's own conversion limit.
+    """
+    if not _INTEGER.fullmatch(text):
+        return None
+    digits = text.lstrip("+-").lstrip("0")  # leading zeros count towards the limit too
+    if len(digits) > MAX_DIGITS:
+        raise InvalidInput(f"'{shown(text)}' is far too long to be {what}.")
+    return int(digits or "0") * (-1 if text.startswith("-") else 1)
+
+
+def _whole_int(raw: int, what: str) -> int:
+    """An integer a platform sent as one (Discord's integer options), held to MAX_DIGITS too."""
+    if abs(raw) >= _TOO_LONG:
+        raise InvalidInput(f"That number is far too long to be {what}.")
+    return raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,20 +74,22 @@ def parse_stake(raw: Any) -> StakeRequest:
     if isinstance(raw, bool):
         raise InvalidInput("Stake must be a whole number of credits, like 50.")
     if isinstance(raw, int):
-        return _whole_stake(raw)
+        return _whole_stake(_whole_int(raw, "a stake"))
     text = str(raw).strip().lower().replace(",", "").replace("_", "")
     if text in {"all", "all-in", "allin", "max"}:
         return StakeRequest(all_in=True)
     if text.endswith("%"):
         number = text[:-1].strip()
-        if not number.isdigit() or not 1 <= int(number) <= 100:
-            raise InvalidInput(f"'{raw}' isn't a percentage of your balance from 1% to 100%.")
-        return StakeRequest(percent=int(number))
-    if re.fullmatch(r"[+-]?\d+", text):
-        return _whole_stake(int(text))
+        percent = whole_number(number, "a percentage") if number.isdigit() else None
+        if percent is None or not 1 <= percent <= 100:
+            raise InvalidInput(f"'{shown(raw)}' isn't a percentage of your balance from 1% to 100%.")
+        return StakeRequest(percent=percent)
+    value = whole_number(text, "a stake")
+    if value is not None:
+        return _whole_stake(value)
     if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+)", text):
         raise InvalidInput("Credits are whole numbers: stake something like 50, not a fraction.")
-    raise InvalidInput(f"'{raw}' isn't a number of credits. Try 50, 25% or all.")
+    raise InvalidInput(f"'{shown(raw)}' isn't a number of credits. Try 50, 25% or all.")
 
 
 def _whole_stake(value: int) -> StakeRequest:
@@ -62,13 +99,14 @@ def _whole_stake(value: int) -> StakeRequest:
 
 
 def parse_id(raw: Any, option: Option) -> int:
+    what = f"a {option.name} number"
     if isinstance(raw, int) and not isinstance(raw, bool):
-        value = raw
+        value: int | None = _whole_int(raw, what)
     else:
         text = str(raw).strip().lstrip("#")
-        value = int(text) if text.isdigit() else 0
-    if not 1 <= value <= 2**62:
-        raise InvalidInput(f"'{raw}' isn't a {option.name} number. {_where(option)}".rstrip())
+        value = whole_number(text, what) if text.isdigit() else None
+    if value is None or not 1 <= value <= 2**62:
+        raise InvalidInput(f"'{shown(raw)}' isn't {what}. {_where(option)}".rstrip())
     return value
 
 
@@ -85,20 +123,26 @@ _EXAMPLES = {"page": "2", "season": "2026"}
 
 
 def parse_number(raw: Any, option: Option) -> int:
-    text = str(raw).strip().replace(",", "")
-    if isinstance(raw, bool) or not text.isdigit() or not 1 <= int(text) <= 2**62:
+    what = f"`{option.name}`"
+    value: int | None = None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = _whole_int(raw, what)
+    elif not isinstance(raw, bool):
+        text = str(raw).strip().replace(",", "")
+        value = whole_number(text, what) if text.isdigit() else None
+    if value is None or not 1 <= value <= 2**62:
         example = _EXAMPLES.get(option.name, "123456")
-        raise InvalidInput(
-            f"`{option.name}` must be a whole number from 1 up, like {example}; '{raw}' isn't."
-        )
-    return int(text)
+        raise InvalidInput(f"{what} must be a whole number from 1 up, like {example}; '{shown(raw)}' isn't.")
+    return value
 
 
 def parse_amount(raw: Any) -> int:
-    text = str(raw).strip().replace(",", "").replace("_", "")
-    if not re.fullmatch(r"[+-]?\d+", text):
-        raise InvalidInput(f"'{raw}' isn't a whole number of credits (use -50 to take credits).")
-    value = int(text)
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value: int | None = _whole_int(raw, "an adjustment")
+    else:
+        value = whole_number(str(raw).strip().replace(",", "").replace("_", ""), "an adjustment")
+    if value is None:
+        raise InvalidInput(f"'{shown(raw)}' isn't a whole number of credits (use -50 to take credits).")
     if value == 0:
         raise InvalidInput("An adjustment of 0 credits changes nothing.")
     if abs(value) > MAX_ADJUST:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -39,6 +41,18 @@ async def template() -> tuple[Path, int]:
     if _template is None:
         _template = await _build(Path(tempfile.mkdtemp(prefix="sidebet-template-")))
     return _template
+
+
+@asynccontextmanager
+async def joined_book(folder: Path, users: tuple[str, ...] = ("alex",)) -> AsyncIterator[Book]:
+    """`fresh_book` with `users` joined (the week's allowance granted), disposed afterwards."""
+    book = await fresh_book(folder)
+    try:
+        for user in users:
+            await book.run(user, "balance")
+        yield book
+    finally:
+        await book.db.dispose()
 
 
 async def fresh_book(folder: Path, **database: object) -> Book:

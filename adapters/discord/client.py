@@ -14,12 +14,12 @@ from typing import Any
 
 import discord
 
-from adapters.discord.channel_posts import ChannelPoster, OutboxPump
 from adapters.discord.command_tree import application_commands
-from adapters.discord.direct import DirectSender
 from adapters.discord.log_safety import silence_payload_logs
+from adapters.discord.outbox import DiscordOutbox
 from adapters.discord.router import DEFER_AFTER, InteractionRouter
 from commands.context import Services
+from commands.outbox import OutboxLoop
 
 log = logging.getLogger("sidebet.discord")
 
@@ -62,7 +62,7 @@ class SidebetMixin:
     services: Services
     config: ClientConfig
     router: InteractionRouter
-    outbox: OutboxPump
+    outbox: OutboxLoop
 
     def _setup_sidebet(self, services: Services, config: ClientConfig) -> None:
         silence_payload_logs()
@@ -70,16 +70,14 @@ class SidebetMixin:
         self.config = config
         self.router = InteractionRouter(services, defer_after=config.defer_after)
         client: discord.Client = self  # type: ignore[assignment]
-        poster = ChannelPoster(client)
-        self.outbox = OutboxPump(
-            services.db, services.clock, poster, interval=config.outbox_interval, direct=DirectSender(client)
-        )
+        self.outbox = OutboxLoop(services.db, services.clock, DiscordOutbox(client))
         self.router.after_command.append(self.outbox.wake)
 
     async def setup_hook(self) -> None:
         if self.config.sync_commands:
             await self.sync_application_commands()
-        self.outbox.start()
+        if self.config.outbox_interval > 0:
+            self.outbox.start(self.config.outbox_interval)
 
     async def sync_application_commands(self) -> None:
         """Per dev guild (instant, for development) when configured, else globally."""

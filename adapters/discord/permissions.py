@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import discord
 
+from adapters.interactions import league_settings
 from commands.context import Services
 from commands.league_settings import LeagueSettings
-from commands.services.tenancy import find_league
-from storage.models import League
 
 PLATFORM = "discord"
 
@@ -27,14 +26,6 @@ def _role_ids(user: discord.User | discord.Member) -> frozenset[int]:
     return frozenset(r.id for r in getattr(user, "roles", ()))
 
 
-async def _league(services: Services, guild_id: str, user_id: str) -> League | None:
-    cached = services.callers.get((PLATFORM, guild_id, user_id))
-    if cached is not None:
-        return cached[0]
-    async with services.db.read() as session:
-        return await find_league(session, PLATFORM, guild_id)
-
-
 def holds_admin_role(settings: LeagueSettings, user: discord.User | discord.Member) -> bool:
     role = settings.admin_role.strip()
     return role.isdigit() and int(role) in _role_ids(user)
@@ -46,9 +37,7 @@ async def is_commissioner(services: Services, interaction: discord.Interaction) 
     permissions = interaction.permissions
     if permissions.manage_guild or permissions.administrator:
         return True
-    user_id = str(interaction.user.id)
-    league = await _league(services, str(interaction.guild_id), user_id)
-    if league is None:
+    settings = await league_settings(services, PLATFORM, str(interaction.guild_id))
+    if settings is None:
         return False
-    settings = LeagueSettings.model_validate(league.settings or {})
-    return user_id in settings.admin_ids or holds_admin_role(settings, interaction.user)
+    return str(interaction.user.id) in settings.admin_ids or holds_admin_role(settings, interaction.user)

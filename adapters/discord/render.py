@@ -17,6 +17,7 @@ import discord
 from tabulate import tabulate
 
 from adapters.discord.custom_ids import Kind, encode
+from adapters.interactions import FormButton
 from commands.replies import Attachment, Button, ButtonStyle, Card, Image, Reply, Table, Tone
 
 MAX_CONTENT = 2000
@@ -75,6 +76,8 @@ def _describe(upload: Image | Attachment) -> str | None:
 
 def split_text(text: str, limit: int) -> list[str]:
     """Pieces of at most `limit` characters, broken at a line end, else a space, else anywhere."""
+    if limit < 1:
+        raise ValueError(f"cannot split text into pieces of {limit} characters")
     pieces: list[str] = []
     rest = text
     while len(rest) > limit:
@@ -107,14 +110,24 @@ def table_lines(table: Table) -> tuple[str, list[str]]:
         disable_numparse=True,
     )
     lines = text.split("\n")
-    body = lines[2:] if table.rows else []
-    return "\n".join(lines[:2]), body
+    # The column names (as many lines as the tallest of them) and the rule under them.
+    head = 1 + max((_code_safe(c).count("\n") + 1 for c in table.columns), default=1)
+    body = lines[head:] if table.rows else []
+    return "\n".join(lines[:head]), body
 
 
 def table_embeds(table: Table, colour: discord.Colour) -> list[discord.Embed]:
-    """One embed per page of rows, each page a code block with the header repeated."""
+    """One embed per page of rows, each page a code block with the header repeated.
+
+    A header taking more than half of a page is not repeated: it opens the first page as
+    ordinary lines, wrapped like any long row (a table that wide is unreadable in a code
+    block anyway, but every cell of it arrives).
+    """
     header, body = table_lines(table)
-    budget = MAX_DESCRIPTION - len(FENCE) * 2 - 2 - len(header) - 1
+    room = MAX_DESCRIPTION - len(FENCE) * 2 - 2  # the lines inside one code block
+    if len(header) + 1 > room // 2:
+        header, body = "", [*header.split("\n"), *body]
+    budget = room - (len(header) + 1 if header else 0)
     pages: list[list[str]] = [[]]
     used = 0
     for line in body:
@@ -127,7 +140,7 @@ def table_embeds(table: Table, colour: discord.Colour) -> list[discord.Embed]:
     title = _code_safe(table.title) if table.title else ""
     embeds = []
     for number, page in enumerate(pages, 1):
-        block = "\n".join([header, *page])
+        block = "\n".join([header, *page] if header else page)
         page_title = title if len(pages) == 1 else f"{title} ({number}/{len(pages)})".strip()
         embed = discord.Embed(description=f"{FENCE}\n{block}\n{FENCE}", colour=colour)
         if page_title:
@@ -220,11 +233,6 @@ def render(reply: Reply) -> list[Outgoing]:
             page = start // MAX_BUTTONS + 1
             messages.append(Outgoing(content=f"More choices ({page}):", buttons=chunk))
     return messages
-
-
-@dataclass(frozen=True, slots=True)
-class FormButton(Button):
-    """A button that opens a modal asking for its action's missing options (a custom stake)."""
 
 
 def button_custom_id(button: Button) -> str:

@@ -8,7 +8,9 @@
   router needs no memory and buttons keep working after a restart. A press by anyone but
   the owner is refused privately; the command layer re-checks ownership too.
 - A button that lacks options (the odds board's bet buttons carry no stake) asks for them:
-  quick stakes plus a "Custom" modal for a stake, a modal for anything else.
+  quick stakes plus a "Custom" modal for a stake, a modal for anything else. These rules,
+  and refusing commissioner commands before any modal opens, are the ones Slack follows
+  too (adapters/interactions.py).
 - Presses on our own private messages (stake picker, bet slip) replace that message, so a
   slip turns into its receipt; errors always arrive as a new private message.
 
@@ -28,24 +30,37 @@ from adapters.discord.command_tree import ADMIN_GROUP, INTEGER, discord_type, re
 from adapters.discord.custom_ids import ComponentId, Kind, decode
 from adapters.discord.forms import build_modal, submitted_values
 from adapters.discord.permissions import PLATFORM, is_commissioner
-from adapters.discord.render import FormButton, Outgoing, render
-from commands import catalogue
+from adapters.discord.render import Outgoing, render
+from adapters.interactions import (
+    Press,
+    Step,
+    commissioners_only,
+    form_options,
+    needs_commissioner,
+    next_step,
+    pressed_command,
+    stake_prompt,
+)
 from commands.autocomplete import Choice, suggest
-from commands.catalogue import Audience, Command, Option, OptionType
+from commands.catalogue import Command, Option
 from commands.context import Invocation, Services
 from commands.dispatch import dispatch
+from commands.failures import failure_reply
 from commands.reference import request_reference
-from commands.replies import Button, ButtonStyle, Reply, Tone
+from commands.replies import Reply, Tone
 
 log = logging.getLogger("sidebet.discord")
 
 DEFER_AFTER = 1.5
-QUICK_STAKES = (("10%", "10%"), ("25%", "25%"), ("All-in", "all"))
 NO_MENTIONS = discord.AllowedMentions.none()
+OWN_SLIP = "/bet"
+COMMISSIONERS = "members with Manage Server, the league's admin role, or on its admins list"
 
 
-def _missing(command: Command, args: dict[str, Any]) -> list[Option]:
-    return [o for o in command.options if o.required and args.get(o.name) in (None, "")]
+def _press(parsed: ComponentId | None) -> Press | None:
+    if parsed is None:
+        return None
+    return Press(parsed.action, parsed.args, parsed.owner_id, form=parsed.kind is Kind.FORM)
 
 
 def _discord_choices(option: Option, found: list[Choice]) -> list[discord.app_commands.Choice[Any]]:
@@ -122,9 +137,9 @@ class InteractionRouter:
                 await self._component(interaction)
             elif kind is discord.InteractionType.modal_submit:
                 await self._modal_submit(interaction)
-        except Exception:
-            log.exception("discord interaction failed ref=%s id=%s type=%s", ref, interaction.id, kind.name)
-            await self._fail(interaction, ref)
+        except Exception as exc:
+            what = f"discord interaction id={interaction.id} type={kind.name}"
+            await self._fail(interaction, failure_reply(exc, ref, log, what), ref)
         finally:
             log.debug(
                 "discord interaction id=%s type=%s took %.1f ms",
@@ -159,35 +174,35 @@ class InteractionRouter:
                 Reply.error(f"`/{name}` isn't a Sidebet command (any more). `/help` lists what you can do."),
             )
             return
-        secret = [o for o in called.command.options if o.secret]
-        if secret:
-            if not await self._allowed(interaction, called.command):
+        if any(o.secret for o in called.command.options):
+            # Secrets are never typed into a slash command: a modal asks for them.
+            if await self._commissioner_or_refused(interaction, called.command) is None:
                 return
             known = {k: v for k, v in called.args.items() if v is not None}
-            modal = build_modal(called.command, str(interaction.user.id), known, secret)
+            asked = form_options(called.command, known)
+            modal = build_modal(called.command, str(interaction.user.id), known, asked)
             await interaction.response.send_modal(modal)
             return
         await self._run(interaction, called.command, called.args, update=False)
 
-    async def _allowed(self, interaction: discord.Interaction, command: Command) -> bool:
-        """Refuse a commissioner command early, privately, saying who may run it."""
-        if command.audience is not Audience.ADMIN or await is_commissioner(self.services, interaction):
-            return True
-        await self._answer(
-            interaction,
-            Reply.error(
-                f"`/{ADMIN_GROUP} {command.name}` is for commissioners: members with Manage Server, "
-                "the league's admin role, or on its admins list."
-            ),
-        )
-        return False
+    async def _commissioner_or_refused(
+        self, interaction: discord.Interaction, command: Command
+    ) -> bool | None:
+        """Whether the user is a commissioner; None once a commissioner command was refused
+        to them (privately, saying who may run it)."""
+        admin = await is_commissioner(self.services, interaction)
+        if needs_commissioner(command) and not admin:
+            await self._answer(
+                interaction, commissioners_only(f"/{ADMIN_GROUP} {command.name}", COMMISSIONERS)
+            )
+            return None
+        return admin
 
     async def _run(
         self, interaction: discord.Interaction, command: Command, args: dict[str, Any], *, update: bool
     ) -> None:
-        admin = await is_commissioner(self.services, interaction)
-        if command.audience is Audience.ADMIN and not admin:
-            await self._allowed(interaction, command)
+        admin = await self._commissioner_or_refused(interaction, command)
+        if admin is None:
             return
         invocation = await self._invocation(interaction, admin=admin)
         task = asyncio.ensure_future(dispatch(self.services, invocation, command.name, args))
@@ -214,7 +229,7 @@ class InteractionRouter:
         if called is not None and called.focused is not None:
             command = called.command
             option = next((o for o in command.options if o.name == called.focused), None)
-            admin_only = command.audience is Audience.ADMIN
+            admin_only = needs_commissioner(command)
             refused = admin_only and not await is_commissioner(self.services, interaction)
             if option is not None and not refused:
                 invocation = await self._invocation(interaction, admin=admin_only)
@@ -226,73 +241,36 @@ class InteractionRouter:
 
     # --- buttons and modals ----------------------------------------------------------------------
 
-    async def _owned(self, interaction: discord.Interaction, parsed: ComponentId | None) -> Command | None:
-        """The command a component runs, after checking it is ours and its presser's."""
-        if parsed is None:
-            await self._answer(
-                interaction, Reply.error("That button isn't one of Sidebet's. Run the command again.")
-            )
-            return None
-        if parsed.owner_id is not None and parsed.owner_id != str(interaction.user.id):
-            await self._answer(
-                interaction,
-                Reply.error("Those buttons belong to someone else. Use `/bet` to get your own slip."),
-            )
-            return None
-        command = catalogue.BY_NAME.get(parsed.action)
-        if command is None:
-            await self._answer(interaction, Reply.error("That button is out of date. Run the command again."))
-            return None
-        return command
-
     async def _component(self, interaction: discord.Interaction) -> None:
         custom_id = str((interaction.data or {}).get("custom_id", ""))
-        parsed = decode(custom_id)
-        command = await self._owned(interaction, parsed)
-        if command is None or parsed is None:
-            return
-        missing = _missing(command, parsed.args)
-        if parsed.kind is Kind.RUN and [o.type for o in missing] == [OptionType.CREDITS]:
-            picker = self._stake_picker(interaction, command, parsed, missing[0], custom_id)
-            await self._answer(interaction, picker)
-            return
-        if parsed.kind is Kind.FORM or missing:
-            if await self._allowed(interaction, command):
-                modal = build_modal(command, str(interaction.user.id), parsed.args, missing)
-                await interaction.response.send_modal(modal)
-            return
-        await self._run(interaction, command, dict(parsed.args), update=_is_ephemeral(interaction.message))
-
-    def _stake_picker(
-        self,
-        interaction: discord.Interaction,
-        command: Command,
-        parsed: ComponentId,
-        stake: Option,
-        custom_id: str,
-    ) -> Reply:
+        press = _press(decode(custom_id))
         owner = str(interaction.user.id)
-        label = _pressed_label(interaction, custom_id)
-        what = f"**{label}**" if label else "this pick"
-        buttons = [
-            Button(text, command.name, {**parsed.args, stake.name: value}, ButtonStyle.PRIMARY, owner)
-            for text, value in QUICK_STAKES
-        ]
-        buttons.append(FormButton("Custom…", command.name, dict(parsed.args), ButtonStyle.SECONDARY, owner))
-        return Reply(
-            text=f"How much on {what}? Quick stakes are shares of your balance (All-in is capped at "
-            "the maximum stake), or pick Custom to type an amount. You'll see the slip before anything "
-            "is placed.",
-            buttons=tuple(buttons),
-        )
+        command = pressed_command(press, owner, own_slip=OWN_SLIP)
+        if isinstance(command, Reply):
+            await self._answer(interaction, command)
+            return
+        assert press is not None
+        step, asked = next_step(command, press)
+        if step is Step.RUN:
+            await self._run(interaction, command, dict(press.args), update=_is_ephemeral(interaction.message))
+            return
+        if await self._commissioner_or_refused(interaction, command) is None:
+            return
+        if step is Step.ASK_STAKE:
+            pick = _pressed_label(interaction, custom_id)
+            await self._answer(interaction, stake_prompt(command, press.args, owner, pick=pick))
+        else:
+            await interaction.response.send_modal(build_modal(command, owner, press.args, asked))
 
     async def _modal_submit(self, interaction: discord.Interaction) -> None:
         data = interaction.data or {}
-        parsed = decode(str(data.get("custom_id", "")))
-        command = await self._owned(interaction, parsed)
-        if command is None or parsed is None:
+        press = _press(decode(str(data.get("custom_id", ""))))
+        command = pressed_command(press, str(interaction.user.id), own_slip=OWN_SLIP)
+        if isinstance(command, Reply):
+            await self._answer(interaction, command)
             return
-        args: dict[str, Any] = {**parsed.args, **submitted_values(data)}
+        assert press is not None
+        args: dict[str, Any] = {**press.args, **submitted_values(data)}
         await self._run(interaction, command, args, update=_is_ephemeral(interaction.message))
 
     # --- answering ---------------------------------------------------------------------------
@@ -323,8 +301,7 @@ class InteractionRouter:
         for out in rest:
             await interaction.followup.send(ephemeral=reply.ephemeral, **_send_kwargs(out))
 
-    async def _fail(self, interaction: discord.Interaction, ref: str) -> None:
-        reply = Reply.error(f"Sorry, something went wrong on our side (ref {ref}). Nothing was changed.")
+    async def _fail(self, interaction: discord.Interaction, reply: Reply, ref: str) -> None:
         try:
             if interaction.type is discord.InteractionType.autocomplete:
                 if not interaction.response.is_done():

@@ -3,8 +3,8 @@
 A Slack user is a commissioner if the workspace says they are an admin or owner
 (users.info) or if their user id is on the league's `admins` list. users.info costs a Web
 API call (rate-limited, Tier 4), so each answer is kept for a short while; a demoted admin
-keeps the rights for at most that long. The league's list is read fresh (or from the
-command layer's two-second caller cache), so `config set admins` takes effect at once.
+keeps the rights for at most that long. The league's list is read fresh, so `config set
+admins` takes effect at once.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from cachetools import TTLCache
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.interactions import league_settings
 from commands.context import Services
-from commands.league_settings import LeagueSettings
-from commands.services.tenancy import find_league
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -76,12 +75,5 @@ class UserDirectory:
 
 async def on_league_admin_list(services: Services, team_id: str, user_id: str) -> bool:
     """Whether the league of `team_id` lists `user_id` among its commissioners."""
-    cached = services.callers.get((PLATFORM, team_id, user_id))
-    if cached is not None:
-        league = cached[0]
-    else:
-        async with services.db.read() as session:
-            league = await find_league(session, PLATFORM, team_id)
-    if league is None:
-        return False
-    return user_id in LeagueSettings.model_validate(league.settings or {}).admin_ids
+    settings = await league_settings(services, PLATFORM, team_id)
+    return settings is not None and user_id in settings.admin_ids

@@ -9,14 +9,16 @@ message, as Slack requires.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from adapters.interactions import FormButton, Press
 from commands.replies import Button, ButtonStyle
 
 ACTION_PREFIX = "sidebet:"
-# Adapter-only actions (not catalogue commands): the "Custom" stake button opens a form.
-ASK_OPTIONS = "@ask"
+# Stake prompts shown before forms were marked in the value itself carried the command
+# inside this pseudo-action; a press of one still decodes, as a form press of that command.
+LEGACY_ASK = "@ask"
 MAX_VALUE = 2000  # Slack's limit for a button value
 MAX_LABEL = 75  # Slack's limit for a button's text
 
@@ -33,9 +35,7 @@ class ReplacingButton(Button):
 
 @dataclass(frozen=True, slots=True)
 class Pressed:
-    action: str
-    args: dict[str, Any] = field(default_factory=dict)
-    owner_id: str | None = None
+    press: Press
     replace: bool = False
 
 
@@ -45,6 +45,8 @@ def encode(button: Button) -> str:
         payload["o"] = button.owner_id
     if isinstance(button, ReplacingButton):
         payload["r"] = 1
+    if isinstance(button, FormButton):
+        payload["f"] = 1
     value = json.dumps(payload, separators=(",", ":"), sort_keys=True)
     if len(value) > MAX_VALUE:
         raise ButtonValueError(f"button value for {button.action} is {len(value)} characters")
@@ -58,11 +60,13 @@ def decode(value: str) -> Pressed:
         raise ButtonValueError("not a Sidebet button") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("a"), str):
         raise ButtonValueError("not a Sidebet button")
-    args = payload.get("g") or {}
-    owner = payload.get("o")
+    action, args, owner = payload["a"], payload.get("g") or {}, payload.get("o")
+    form = bool(payload.get("f"))
+    if action == LEGACY_ASK and isinstance(args, dict):
+        action, args, form = str(args.get("command")), args.get("args") or {}, True
     if not isinstance(args, dict) or (owner is not None and not isinstance(owner, str)):
         raise ButtonValueError("not a Sidebet button")
-    return Pressed(payload["a"], args, owner, bool(payload.get("r")))
+    return Pressed(Press(action, args, owner, form), bool(payload.get("r")))
 
 
 def element(button: Button, index: int) -> dict[str, Any]:

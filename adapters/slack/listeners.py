@@ -5,6 +5,8 @@ payload, validate a form, `ack()`), then hands the rest to a background task: wh
 caller is (users.info, the league's admin list), the command itself and the answer through
 the response_url. The app runs with `process_before_response=True`, so the ack goes back
 as soon as the listener returns instead of when bolt's runner next polls for it.
+What a press needs before its command runs (quick stakes, a form, a commissioner) follows
+the rules Discord follows too (adapters/interactions.py).
 """
 
 from __future__ import annotations
@@ -22,30 +24,36 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.interactions import (
+    Step,
+    commissioners_only,
+    form_options,
+    needs_commissioner,
+    next_step,
+    pressed_command,
+    stake_prompt,
+)
 from adapters.slack import buttons, modals
 from adapters.slack.admins import PLATFORM, UserDirectory, on_league_admin_list
 from adapters.slack.parsing import SLASH_COMMAND, UsageError, parse
 from adapters.slack.respond import Responder
 from commands import catalogue
-from commands.catalogue import Audience, Command, OptionType
+from commands.catalogue import Command, Option
 from commands.context import Invocation, Services
 from commands.dispatch import dispatch
 from commands.errors import CommandError
+from commands.failures import failure_reply
 from commands.options import parse_option
 from commands.reference import request_reference
-from commands.replies import Button, ButtonStyle, Reply
+from commands.replies import Reply
 
 log = logging.getLogger(__name__)
 
-QUICK_STAKES = (("10%", "10%"), ("25%", "25%"), ("All-in", "all"))
-NOT_YOURS = "That button belongs to the member it was shown to. Get your own slip with `/sidebet bet`."
-
-
-def commissioners_only(command: Command) -> Reply:
-    return Reply.error(
-        f"`{command.name}` is for commissioners only: workspace admins and owners, or members on "
-        "the league's `admins` list (a commissioner can add you with `/sidebet config set admins`)."
-    )
+OWN_SLIP = "/sidebet bet"
+COMMISSIONERS = (
+    "workspace admins and owners, or members on the league's `admins` list (a commissioner can "
+    "add you with `/sidebet config set admins`)"
+)
 
 
 def _interaction_id(*candidates: str | None) -> str:
@@ -60,6 +68,18 @@ class Caller:
     user_name: str
     channel_id: str | None
     interaction_id: str
+
+    @classmethod
+    def of_payload(cls, body: dict[str, Any], channel_id: str | None, interaction_id: str) -> Caller:
+        """The presser of a button or the submitter of a form (both payloads name them alike)."""
+        user = body.get("user") or {}
+        return cls(
+            team_id=(body.get("team") or {}).get("id") or user.get("team_id", ""),
+            user_id=user.get("id", ""),
+            user_name=user.get("username") or user.get("name", ""),
+            channel_id=channel_id,
+            interaction_id=interaction_id,
+        )
 
 
 class SlackCommands:
@@ -104,14 +124,9 @@ class SlackCommands:
         async def answered(ref: str) -> None:
             try:
                 await work
-            except Exception:
-                log.exception("slack interaction failed ref=%s", ref)
+            except Exception as exc:
                 try:
-                    await responder.send(
-                        Reply.error(
-                            f"Sorry, something went wrong on our side (ref {ref}). Nothing was changed."
-                        )
-                    )
+                    await responder.send(failure_reply(exc, ref, log, "slack interaction"))
                 except Exception:
                     log.exception("could not report failure ref=%s", ref)
 
@@ -139,6 +154,16 @@ class SlackCommands:
             channel_id=caller.channel_id,
         )
 
+    async def _commissioner_or_refused(
+        self, client: AsyncWebClient, caller: Caller, responder: Responder, command: Command
+    ) -> Invocation | None:
+        """The caller's invocation, or None after refusing a commissioner command to a member."""
+        invocation = await self._invocation(client, caller)
+        if needs_commissioner(command) and not invocation.is_admin:
+            await responder.send(commissioners_only(command.name, COMMISSIONERS))
+            return None
+        return invocation
+
     async def _run(
         self,
         client: AsyncWebClient,
@@ -149,14 +174,13 @@ class SlackCommands:
         *,
         replace_original: bool = False,
     ) -> None:
-        invocation = await self._invocation(client, caller)
-        if command.audience is Audience.ADMIN and not invocation.is_admin:
-            await responder.send(commissioners_only(command))
+        invocation = await self._commissioner_or_refused(client, caller, responder, command)
+        if invocation is None:
             return
         reply = await dispatch(self.services, invocation, command.name, args)
         await responder.send(reply, replace_original=replace_original)
 
-    async def _open_form(
+    async def _ask(
         self,
         client: AsyncWebClient,
         caller: Caller,
@@ -164,16 +188,24 @@ class SlackCommands:
         responder: Responder,
         command: Command,
         pending: modals.Pending,
+        step: Step,
+        missing: tuple[Option, ...],
         *,
-        check_admin: bool,
+        pick: str | None = None,
     ) -> None:
-        """Ask for the options `pending` lacks in a modal (trigger ids live three seconds)."""
-        missing = tuple(o for o in command.options if o.required and o.name not in pending.args)
-        if check_admin and command.audience is Audience.ADMIN:
-            invocation = await self._invocation(client, caller)
-            if not invocation.is_admin:
-                await responder.send(commissioners_only(command))
-                return
+        """Ask for the `missing` options: quick stakes (`Step.ASK_STAKE`) or a form.
+
+        Trigger ids live three seconds, so nothing slower than the commissioner check
+        comes before the form opens.
+        """
+        if await self._commissioner_or_refused(client, caller, responder, command) is None:
+            return
+        if step is Step.ASK_STAKE:
+            prompt = stake_prompt(
+                command, pending.args, caller.user_id, pick=pick, quick=buttons.ReplacingButton
+            )
+            await responder.send(prompt)
+            return
         try:
             await client.views_open(
                 trigger_id=trigger_id, view=modals.options_view(command, missing, pending)
@@ -197,27 +229,21 @@ class SlackCommands:
             channel_id=body.get("channel_id"),
             interaction_id=_interaction_id(body.get("trigger_id")),
         )
-        responder = Responder(
-            client, caller.user_id, body.get("response_url"), caller.channel_id, self._session()
-        )
+        responder = self._responder(client, caller, body.get("response_url"))
         try:
             parsed = parse(body.get("text") or "")
         except UsageError as exc:
             self._spawn(responder.send(Reply.error(exc.message)), responder)
             return
         if parsed.secret_options:
+            # Secrets are never typed: a form asks for them (and for anything else missing).
             pending = modals.Pending(
                 parsed.command.name, parsed.args, caller.channel_id, body.get("response_url")
             )
-            work = self._open_form(
-                client,
-                caller,
-                body.get("trigger_id", ""),
-                responder,
-                parsed.command,
-                pending,
-                check_admin=True,
-            )
+            missing = form_options(parsed.command, parsed.args)
+            trigger_id = body.get("trigger_id", "")
+            command = parsed.command
+            work = self._ask(client, caller, trigger_id, responder, command, pending, Step.ASK_FORM, missing)
         else:
             work = self._run(client, caller, responder, parsed.command, parsed.args)
         self._spawn(work, responder)
@@ -232,63 +258,40 @@ class SlackCommands:
         client: AsyncWebClient,
     ) -> None:
         await ack()
-        user = body.get("user") or {}
-        caller = Caller(
-            team_id=(body.get("team") or {}).get("id") or user.get("team_id", ""),
-            user_id=user.get("id", ""),
-            user_name=user.get("username") or user.get("name", ""),
-            channel_id=(body.get("channel") or {}).get("id"),
-            # Each click is its own interaction: a double click is two, and the command
-            # layer makes confirming a slip exactly-once whatever the clicks' ids.
-            interaction_id=_interaction_id(body.get("trigger_id"), action.get("action_ts")),
-        )
-        responder = Responder(
-            client, caller.user_id, body.get("response_url"), caller.channel_id, self._session()
-        )
+        # Each click is its own interaction: a double click is two, and the command layer
+        # makes confirming a slip exactly-once whatever the clicks' ids.
+        interaction_id = _interaction_id(body.get("trigger_id"), action.get("action_ts"))
+        caller = Caller.of_payload(body, (body.get("channel") or {}).get("id"), interaction_id)
+        responder = self._responder(client, caller, body.get("response_url"))
         try:
-            pressed = buttons.decode(action.get("value") or "")
+            pressed: buttons.Pressed | None = buttons.decode(action.get("value") or "")
         except buttons.ButtonValueError:
-            self._spawn(responder.send(Reply.error("That button isn't one of Sidebet's.")), responder)
+            pressed = None
+        command = pressed_command(pressed and pressed.press, caller.user_id, own_slip=OWN_SLIP)
+        if isinstance(command, Reply):
+            self._spawn(responder.send(command), responder)
             return
-        if pressed.owner_id and pressed.owner_id != caller.user_id:
-            self._spawn(responder.send(Reply.error(NOT_YOURS)), responder)
-            return
-        trigger_id = body.get("trigger_id", "")
-        if pressed.action == buttons.ASK_OPTIONS:
-            command = catalogue.BY_NAME.get(str(pressed.args.get("command")))
-            if command is None:
-                self._spawn(responder.send(Reply.error("That button is out of date.")), responder)
-                return
-            pending = modals.Pending(
-                command.name,
-                dict(pressed.args.get("args") or {}),
-                caller.channel_id,
-                body.get("response_url"),
-            )
-            self._spawn(
-                self._open_form(client, caller, trigger_id, responder, command, pending, check_admin=False),
-                responder,
-            )
-            return
-        command = catalogue.BY_NAME.get(pressed.action)
-        if command is None:
-            self._spawn(responder.send(Reply.error("That button is out of date.")), responder)
-            return
-        missing = [o for o in command.options if o.required and o.name not in pressed.args]
-        if missing and all(o.type is OptionType.CREDITS for o in missing):
-            prompt = stake_prompt(command, pressed.args, caller.user_id)
-            self._spawn(responder.send(prompt), responder)
-        elif missing:
-            pending = modals.Pending(command.name, pressed.args, caller.channel_id, body.get("response_url"))
-            self._spawn(
-                self._open_form(client, caller, trigger_id, responder, command, pending, check_admin=True),
-                responder,
-            )
-        else:
+        assert pressed is not None
+        args = dict(pressed.press.args)
+        step, missing = next_step(command, pressed.press)
+        if step is Step.RUN:
             # A slip or a stake prompt exists for this one decision: the answer replaces it.
             replace = command.action or pressed.replace
-            work = self._run(client, caller, responder, command, pressed.args, replace_original=replace)
-            self._spawn(work, responder)
+            work = self._run(client, caller, responder, command, args, replace_original=replace)
+        else:
+            pending = modals.Pending(command.name, args, caller.channel_id, body.get("response_url"))
+            work = self._ask(
+                client,
+                caller,
+                body.get("trigger_id", ""),
+                responder,
+                command,
+                pending,
+                step,
+                missing,
+                pick=(action.get("text") or {}).get("text"),
+            )
+        self._spawn(work, responder)
 
     # --- forms -------------------------------------------------------------------------
 
@@ -319,37 +322,11 @@ class SlackCommands:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
-        user = body.get("user") or {}
-        caller = Caller(
-            team_id=(body.get("team") or {}).get("id") or user.get("team_id", ""),
-            user_id=user.get("id", ""),
-            user_name=user.get("username") or user.get("name", ""),
-            channel_id=pending.channel_id,
-            interaction_id=f"slack:{body.get('trigger_id') or view.get('id')}:{view.get('hash', '')}",
-        )
-        responder = Responder(
-            client, caller.user_id, pending.response_url, caller.channel_id, self._session()
-        )
+        interaction_id = f"slack:{body.get('trigger_id') or view.get('id')}:{view.get('hash', '')}"
+        caller = Caller.of_payload(body, pending.channel_id, interaction_id)
+        responder = self._responder(client, caller, pending.response_url)
         if command is None:
             self._spawn(responder.send(Reply.error("That form is out of date.")), responder)
             return
         args = {**pending.args, **values}
         self._spawn(self._run(client, caller, responder, command, args, replace_original=False), responder)
-
-
-def stake_prompt(command: Command, args: dict[str, Any], owner_id: str) -> Reply:
-    """Quick stakes for a bet button that carries no stake, and a Custom one opening a form."""
-    stake_name = next(o.name for o in command.options if o.type is OptionType.CREDITS)
-    quick = tuple(
-        buttons.ReplacingButton(
-            label, command.name, {**args, stake_name: stake}, ButtonStyle.PRIMARY, owner_id
-        )
-        for label, stake in QUICK_STAKES
-    )
-    custom = Button(
-        "Custom…", buttons.ASK_OPTIONS, {"command": command.name, "args": args}, owner_id=owner_id
-    )
-    return Reply(
-        text="How much do you want to stake? A share of your balance, or Custom for an exact amount.",
-        buttons=(*quick, custom),
-    )

@@ -61,7 +61,7 @@ def _title(command: Command) -> str:
 
 
 def options_view(command: Command, options: tuple[Option, ...], pending: Pending) -> dict[str, Any]:
-    """A modal with one text input per option in `options`, all required."""
+    """A modal with one text input per option in `options`; an optional option may stay blank."""
     intro = f"*{command.name}*: {command.summary}"
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": intro}}]
     for option in options:
@@ -76,6 +76,7 @@ def options_view(command: Command, options: tuple[Option, ...], pending: Pending
                 "label": {"type": "plain_text", "text": option.name.replace("_", " ")},
                 "hint": {"type": "plain_text", "text": option.description[:2000]},
                 "element": element,
+                "optional": not option.required,
             }
         )
     if any(o.secret for o in options):

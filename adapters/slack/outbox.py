@@ -1,18 +1,16 @@
-"""Channel posts of Slack leagues ("lines are up", results) through chat.postMessage.
+"""The outbox on Slack: channel posts ("lines are up", results) and DMs through chat.postMessage.
 
 A post's images (the recap's chart) and files follow its messages as file uploads.
 
-The outbox (commands/services/delivery.py) decides what is due and marks it sent only after Slack took
-it; this module only knows how to post one Reply to a league's channel, with the right
-workspace's token, split into as many messages as Slack's limits require. The client
-carries slack_sdk's rate-limit retry handler, so a 429 waits for Retry-After and retries
-instead of failing the post.
+`commands.outbox.OutboxLoop` decides what is due and marks it sent only after Slack took
+it; this adapter only knows how to post one Reply to a league's channel (or a member's
+DMs), with the right workspace's token, split into as many messages as Slack's limits
+require. The client carries slack_sdk's rate-limit retry handler, so a 429 waits for
+Retry-After and retries instead of failing the post. Slack has no roles.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -24,9 +22,8 @@ from adapters.slack.blocks import render
 from adapters.slack.client import Sleep, web_client
 from adapters.slack.uploads import has_uploads, upload_to_channel
 from commands.context import Services
+from commands.outbox import PARTS_DONE, Delivery, PartialDelivery
 from commands.replies import Reply
-from commands.services.delivery import PARTS_DONE, PartialDelivery, deliver_pending
-from commands.services.direct_delivery import Undeliverable, deliver_direct
 from storage.models import League, Tenant
 
 log = logging.getLogger(__name__)
@@ -43,6 +40,10 @@ class NoTokenError(RuntimeError):
 
 
 class SlackOutbox:
+    """`commands.outbox.OutboxAdapter` for Slack."""
+
+    platform = PLATFORM
+
     def __init__(
         self,
         services: Services,
@@ -78,12 +79,16 @@ class SlackOutbox:
             else web_client(token, **kwargs, sleep=self._retry_sleep, jitter=0.0)
         )
 
-    async def send(self, league: League, reply: Reply) -> None:
+    async def send_post(self, league: League, reply: Reply) -> None:
         """Post `reply` in the league's channel; raises so the outbox keeps it pending on failure."""
         await self._post(league, reply, 0)
 
-    async def resume(self, league: League, ref: str, reply: Reply) -> None:
-        """Post what is left of a split post whose first parts went out before a failure."""
+    async def update_post(self, league: League, ref: str, reply: Reply) -> None:
+        """Post what is left of a split post whose first parts went out before a failure.
+
+        Slack posts keep no ids here, so there is nothing to edit in place: any other ref
+        posts the revision afresh.
+        """
         done = ref.removeprefix(PARTS_DONE)
         await self._post(league, reply, int(done) if ref.startswith(PARTS_DONE) and done.isdigit() else 0)
 
@@ -110,27 +115,11 @@ class SlackOutbox:
     async def send_dm(self, league: League, user_id: str, reply: Reply) -> None:
         """A direct message: chat.postMessage to the user id lands in the app's Messages tab."""
         client = await self._client(league)
-        try:
-            for message in render(reply):
-                await client.chat_postMessage(channel=user_id, **message.as_kwargs())
-        except SlackApiError as error:
-            code = str(error.response.get("error", ""))
-            if code in DM_REFUSALS:
-                raise Undeliverable(f"Slack {code}") from None
-            raise
+        for message in render(reply):
+            await client.chat_postMessage(channel=user_id, **message.as_kwargs())
 
-    async def deliver_once(self) -> int:
-        """Channel posts, then DMs, which never hold the posts up."""
-        db, clock = self.services.db, self.services.clock
-        posted = await deliver_pending(db, clock, self.send, edit=self.resume, platform=PLATFORM)
-        return posted + await deliver_direct(db, clock, self.send_dm, platform=PLATFORM)
-
-    async def run(self, stop: asyncio.Event, interval_seconds: float = 5.0) -> None:
-        """Deliver pending posts every `interval_seconds` until `stop` is set."""
-        while not stop.is_set():
-            try:
-                await self.deliver_once()
-            except Exception:
-                log.exception("slack outbox pass failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval_seconds)
+    def undeliverable(self, error: Exception, delivery: Delivery) -> str | None:
+        if delivery != "dm" or not isinstance(error, SlackApiError):
+            return None
+        code = str(error.response.get("error", ""))
+        return f"Slack {code}" if code in DM_REFUSALS else None

@@ -21,6 +21,7 @@ from adapters.slack.app import EVENTS_PATH, SlackBot, build_app
 from adapters.slack.oauth import OAuthConfig
 from adapters.slack.outbox import SlackOutbox, TokenFor
 from commands.context import Services
+from commands.outbox import OutboxLoop
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +117,9 @@ async def run_slack(
         socket_mode=mode == "socket",
         api_url=api_url,
     )
-    outbox = SlackOutbox(services, token_source(bot, bot_token), api_url=api_url)
-    outbox_task = asyncio.create_task(outbox.run(stop, outbox_interval_seconds), name="slack-outbox")
+    adapter = SlackOutbox(services, token_source(bot, bot_token), api_url=api_url)
+    outbox = OutboxLoop(services.db, services.clock, adapter)
+    outbox.start(outbox_interval_seconds)
     try:
         if mode == "socket":
             assert app_token is not None
@@ -144,4 +146,4 @@ async def run_slack(
     finally:
         stop.set()
         await bot.commands.close()
-        await outbox_task
+        await outbox.stop()

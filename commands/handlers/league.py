@@ -12,9 +12,10 @@ from commands.context import Context, Invocation, Services
 from commands.errors import CommandError, NotFound
 from commands.format import probability
 from commands.league_settings import LeagueSettings
+from commands.outbox import enqueue_post
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
-from commands.services.journal import audit, enqueue_post
+from commands.services.journal import audit
 from commands.services.lifecycle import run_due
 from commands.services.pricing import to_engine_starter
 from commands.services.tenancy import current_week, find_league, find_member, get_or_create_tenant

@@ -11,9 +11,9 @@ from commands.context import Context
 from commands.errors import NotFound
 from commands.format import credits, odds, signed_credits
 from commands.metrics import BETS_PLACED
+from commands.outbox import enqueue_post
 from commands.replies import Reply, Table, Tone
 from commands.services import betting, economy
-from commands.services.journal import enqueue_post
 from commands.services.pools import latest_pool
 from commands.services.standings import standings
 from commands.services.tenancy import current_week

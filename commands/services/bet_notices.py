@@ -3,7 +3,7 @@
 Each DM is queued in the outbox inside the transaction that settled or re-graded the
 week, under a dedupe key naming the week and the member, so a crash either keeps both the
 results and the DM or neither, and running settlement again (a restart, a second process)
-never queues a second copy. Delivery is `direct_delivery.deliver_direct`.
+never queues a second copy. Delivery is the outbox loop's (commands/outbox/).
 """
 
 from __future__ import annotations
@@ -13,44 +13,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.format import credits, odds, plural, signed_credits
+from commands.outbox import DM_KIND, dm_payload, enqueue
 from commands.replies import Reply, Table, Tone
-from commands.services.direct_delivery import dm_payload
-from commands.services.outbox_claims import DM_KIND
 from commands.services.settlement import Correction
-from storage.models import Bet, Member, OutboxMessage, Selection, Week
+from storage.models import Bet, Member, Selection, Week
 
 SETTLED = ("won", "lost", "push", "void")
-
-
-async def enqueue_item(
-    session: AsyncSession,
-    *,
-    league_id: int,
-    kind: str,
-    dedupe_key: str,
-    payload: dict[str, Any],
-    now: datetime,
-) -> bool:
-    """Queue one outbox item once; the same dedupe key never queues a second copy."""
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    result = await session.execute(
-        insert(OutboxMessage)
-        .values(
-            league_id=league_id,
-            kind=kind,
-            dedupe_key=dedupe_key,
-            payload=payload,
-            status="pending",
-            attempts=0,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["league_id", "dedupe_key"])
-    )
-    return result.rowcount == 1
 
 
 def settlement_dm(week: Week, rows: list[Any], balance: int) -> Reply:
@@ -118,7 +89,7 @@ async def queue_settlement_dms(session: AsyncSession, league_id: int, week: Week
     queued = 0
     for member_id, bets in by_member.items():
         reply = settlement_dm(week, bets, bets[0].balance)
-        queued += await enqueue_item(
+        queued += await enqueue(
             session,
             league_id=league_id,
             kind=DM_KIND,
@@ -172,7 +143,7 @@ async def queue_correction_dms(
             ephemeral=False,
             tone=Tone.WARNING,
         )
-        queued += await enqueue_item(
+        queued += await enqueue(
             session,
             league_id=league_id,
             kind=DM_KIND,

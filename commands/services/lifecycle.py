@@ -20,12 +20,12 @@ from commands.errors import Conflict
 from commands.format import local_time, plural
 from commands.league_settings import LeagueSettings
 from commands.metrics import SETTLEMENT_SECONDS
+from commands.outbox import enqueue_post
 from commands.provider import ProviderError
 from commands.recap import recap_post, season_chart
 from commands.replies import Reply, Table, Tone
 from commands.services.bet_notices import queue_correction_dms, queue_settlement_dms
 from commands.services.calibration import refit_calibration
-from commands.services.journal import enqueue_post
 from commands.services.settlement import Correction, SettlementSummary, regrade_week, settle_week
 from commands.services.standings import standings
 from commands.services.weeks import SyncResult, lock_due, sync_league

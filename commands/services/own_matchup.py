@@ -23,8 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.errors import NotAllowed
 from commands.league_settings import LeagueSettings
+from commands.outbox import enqueue_post
 from commands.replies import Reply, Tone
-from commands.services.journal import audit, enqueue_post
+from commands.services.journal import audit
 from engine.ownership import TeamSide, pick_is_against
 from storage.models import Bet, League, Market, Matchup, Member, Selection, Starter, Team, Week
 

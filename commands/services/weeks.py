@@ -18,9 +18,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
+from commands.outbox import enqueue_post, revise_post
 from commands.provider import LeagueData, LeagueDataProvider, MatchupData, ProGame, WeekData
 from commands.services.economy import open_bankroll
-from commands.services.journal import enqueue_post, revise_post
 from commands.services.own_matchup import flag_benched_lineups
 from commands.services.pools import draw_week_pools
 from commands.services.pricing import apply_plans, matchup_model, plan_markets, record_projections

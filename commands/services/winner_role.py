@@ -14,9 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands.services.bet_notices import enqueue_item
-from commands.services.direct_delivery import role_payload
-from commands.services.outbox_claims import ROLE_KIND
+from commands.outbox import ROLE_KIND, enqueue, role_payload
 from commands.services.standings import standings
 from storage.models import League, Member, OutboxMessage, Tenant, Week
 
@@ -63,7 +61,7 @@ async def queue_winner_role(
     revoke = [(role, user) for role, user in held if not (role == role_id and user in winners)]
     if not role_id and not revoke:
         return False
-    return await enqueue_item(
+    return await enqueue(
         session,
         league_id=league.id,
         kind=ROLE_KIND,

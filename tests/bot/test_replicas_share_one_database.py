@@ -19,13 +19,14 @@ from bot.demo import ensure_demo_league
 from bot.scheduler import BookScheduler, league_lease
 from commands.clock import ManualClock
 from commands.context import Services
-from commands.services.delivery import deliver_pending
-from commands.services.outbox_claims import CLAIM_TTL, claim_pending
+from commands.outbox import CLAIM_TTL, OutboxLoop
+from commands.outbox.claims import claim
 from storage import leases
 from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import Bet, JobLease, LedgerEntry, OutboxMessage
 from tests.bot.test_scheduler_restarts import et, place_bets
+from tests.outbox_callbacks import Callbacks
 from tests.replicas import DatabaseFactory, shared
 
 __all__ = ["shared"]  # the fixture
@@ -97,9 +98,8 @@ async def test_three_schedulers_settle_the_same_week_once(shared):
 
     async def drain(replica: Replica) -> int:
         total = 0
-        while delivered := await deliver_pending(
-            replica.db, clock, sender(replica), owner=replica.name, limit=2
-        ):
+        outbox = OutboxLoop(replica.db, clock, Callbacks(sender(replica)), owner=replica.name, batch=2)
+        while delivered := await outbox.deliver_posts():
             total += delivered
         return total
 
@@ -134,7 +134,7 @@ async def test_a_crashed_holders_lease_and_claims_lapse(shared):
     assert report[1].sync is not None and report[1].sync.created  # the lines opened, once
 
     # A claims the "lines are up" post and dies before sending it.
-    claimed = await claim_pending(a.db, clock.now(), a.name)
+    claimed = await claim(a.db, clock.now(), a.name)
     assert [message.kind for message, _ in claimed] == ["lines_up"]
     sent: list[str] = []
 
@@ -142,7 +142,8 @@ async def test_a_crashed_holders_lease_and_claims_lapse(shared):
         sent.append(reply.text)
         return "m-1"
 
-    assert await deliver_pending(b.db, clock, send, owner=b.name) == 0  # still A's
+    b_outbox = OutboxLoop(b.db, clock, Callbacks(send), owner=b.name)
+    assert await b_outbox.deliver_posts() == 0  # still A's
     clock.advance(CLAIM_TTL)
-    assert await deliver_pending(b.db, clock, send, owner=b.name) == 1
+    assert await b_outbox.deliver_posts() == 1
     assert len(sent) == 1

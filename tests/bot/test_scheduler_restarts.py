@@ -14,11 +14,12 @@ from bot.scheduler import BookScheduler, sync_interval
 from commands.clock import ManualClock
 from commands.context import Invocation, Services
 from commands.dispatch import dispatch
+from commands.outbox import OutboxLoop
 from commands.replies import Tone
-from commands.services.delivery import deliver_pending
 from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import Bet, LedgerEntry, Member, OutboxMessage, Week
+from tests.outbox_callbacks import Callbacks
 
 EASTERN = ZoneInfo("America/New_York")
 
@@ -105,7 +106,7 @@ async def run_week(tmp_path, name: str, *, restart: bool, double: bool, skip: se
             edits.append(int(ref.split("-")[1]))
             next(order)
 
-        await deliver_pending(p.db, clock, send, edit=edit)
+        await OutboxLoop(p.db, clock, Callbacks(send, edit)).deliver_posts()
 
     for index, instant in enumerate(BOUNDARIES):
         if index in skip:

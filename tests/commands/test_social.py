@@ -12,23 +12,23 @@ from sqlalchemy import select
 from adapters.espn.demo.provider import DEMO_WEEK_START
 from bot.demo import ensure_demo_league
 from commands.clock import ManualClock
-from commands.replies import Reply, Tone
-from commands.serialize import reply_from_dict
-from commands.services.bet_notices import enqueue_item
-from commands.services.delivery import deliver_pending
-from commands.services.direct_delivery import (
-    Undeliverable,
-    deliver_direct,
+from commands.outbox import (
+    DM_KIND,
+    ROLE_KIND,
+    OutboxLoop,
     dm_payload,
+    enqueue,
+    enqueue_post,
     role_changes,
     role_payload,
 )
-from commands.services.journal import enqueue_post
+from commands.replies import Reply, Tone
+from commands.serialize import reply_from_dict
 from commands.services.lifecycle import regrade_due, settle_due
-from commands.services.outbox_claims import DM_KIND, ROLE_KIND
 from commands.services.winner_role import queue_winner_role
 from storage.models import AuditLog, Bet, League, LedgerEntry, Matchup, Member, OutboxMessage, Week
 from tests.book import Book
+from tests.outbox_callbacks import Callbacks, RefusedForGood
 
 
 async def _dms(db) -> list[OutboxMessage]:
@@ -128,7 +128,7 @@ async def test_dms_go_once_a_refusal_is_final_and_channel_posts_never_wait_for_t
         for user in ("alex", "blake"):
             reply = Reply(f"Week 12 is settled, {user}.", ephemeral=False)
             payload = dm_payload(user, reply)
-            await enqueue_item(
+            await enqueue(
                 session,
                 league_id=book.league_id,
                 kind=DM_KIND,
@@ -149,7 +149,7 @@ async def test_dms_go_once_a_refusal_is_final_and_channel_posts_never_wait_for_t
 
     async def send_dm(_league: League, user: str, reply: Reply) -> None:
         if user == "alex":
-            raise Undeliverable("Discord 50007: the member does not accept direct messages")
+            raise RefusedForGood("Discord 50007: the member does not accept direct messages")
         if flaky.get(user):
             flaky[user] -= 1
             raise ConnectionError("network blip")
@@ -161,13 +161,14 @@ async def test_dms_go_once_a_refusal_is_final_and_channel_posts_never_wait_for_t
         channel.append(reply.text)
         return str(len(channel))
 
+    outbox = OutboxLoop(db, book.clock, Callbacks(send_post=post, send_dm=send_dm))
     # Channel delivery takes no DM and is not held up by the failing ones.
-    assert await deliver_pending(db, book.clock, post) >= 1
+    assert await outbox.deliver_posts() >= 1
     assert any("settled" in text.lower() for text in channel)
-    assert await deliver_direct(db, book.clock, send_dm) == 0
-    assert await deliver_direct(db, book.clock, send_dm) == 0
-    assert await deliver_direct(db, book.clock, send_dm) == 1
-    assert await deliver_direct(db, book.clock, send_dm) == 0  # nothing left: never twice
+    assert await outbox.deliver_direct() == 0
+    assert await outbox.deliver_direct() == 0
+    assert await outbox.deliver_direct() == 1
+    assert await outbox.deliver_direct() == 0  # nothing left: never twice
     assert sent == ["blake"]
     by_user = {m.payload["to"]: m for m in await _dms(db)}
     assert by_user["alex"].status == "failed" and by_user["alex"].attempts == 1
@@ -280,7 +281,7 @@ async def test_winner_role_hand_over_takes_the_role_from_last_weeks_holders(db):
     old_role, new_role = "1111111111111111111", "2222222222222222222"
     async with db.write() as session:
         week = (await session.scalars(select(Week).where(Week.league_id == league.id))).one()
-        await enqueue_item(
+        await enqueue(
             session,
             league_id=league.id,
             kind=ROLE_KIND,

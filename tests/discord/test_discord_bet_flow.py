@@ -224,18 +224,18 @@ async def test_lines_up_post_is_delivered_as_embeds_with_buttons(harness):
 
 
 async def test_a_revised_post_edits_its_messages_in_place(harness):
-    from adapters.discord.channel_posts import ChannelPoster
+    from adapters.discord.outbox import DiscordOutbox
     from commands.replies import Reply, Table
 
     assert harness.client is not None
-    poster = ChannelPoster(harness.client)
+    poster = DiscordOutbox(harness.client)
     async with harness.services.db.read() as session:
         league = await session.get(League, harness.league_id)
     long_table = Table(("#", "Line"), tuple((str(i), "x" * 80) for i in range(150)))
-    ref = await poster.send(league, Reply("Board v1", tables=(long_table,), ephemeral=False))
+    ref = await poster.send_post(league, Reply("Board v1", tables=(long_table,), ephemeral=False))
     assert ref is not None and ref.count(",") >= 1  # too long for one message: several ids kept
 
-    await poster.edit(league, ref, Reply("Board v2 (locked)", ephemeral=False))
+    await poster.update_post(league, ref, Reply("Board v2 (locked)", ephemeral=False))
     ids = ref.split(",")
     assert harness.fake.messages[ids[0]]["content"] == "Board v2 (locked)"
     assert all(i not in harness.fake.messages for i in ids[1:])  # surplus parts removed

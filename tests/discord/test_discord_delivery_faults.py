@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from commands.outbox import enqueue_post
 from commands.replies import Reply, Table
-from commands.services.journal import enqueue_post
 from storage.models import OutboxMessage
 
 

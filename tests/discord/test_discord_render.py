@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import discord
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, given, note, settings
 from hypothesis import strategies as st
 
 from adapters.discord.custom_ids import CustomIdTooLong, Kind, decode, encode
@@ -17,6 +19,10 @@ from adapters.discord.render import (
     split_text,
 )
 from commands.replies import Button, Card, Field, Reply, Table, Tone
+from tests.time_limit import time_limit
+
+# Rendering a reply takes milliseconds; this only has to be long enough never to flake.
+RENDER_SECONDS = 10
 
 
 def check_limits(messages) -> None:
@@ -68,6 +74,53 @@ def test_any_reply_fits_discord_and_loses_nothing(text, rows, fields, buttons):
         assert f"value-{i}" in body
     assert sum(len(m.buttons) for m in messages) == buttons
     assert "".join(text.split()) in "".join("".join(m.content for m in messages).split()) or not text.strip()
+
+
+def _characters(text: str) -> Counter[str]:
+    return Counter(c for c in text.replace("`", "ˋ") if not c.isspace())
+
+
+cell_text = st.text(alphabet=st.sampled_from("ab Zé9-|`\n"), max_size=40) | st.integers(0, 5000).map(
+    lambda width: ("w" * 97 + " ") * (width // 98) + "w" * (width % 98)
+)
+
+
+# Shrinking is off: a hang would make every shrink step wait out the time limit. The
+# drawn widths are noted instead, which is what a failure needs to be reproduced.
+@settings(max_examples=60, deadline=None, phases=(Phase.explicit, Phase.generate))
+@given(
+    columns=st.lists(cell_text.filter(str.strip), min_size=1, max_size=4),
+    cells=st.lists(cell_text, max_size=60),
+    title=st.text(max_size=300),
+)
+def test_a_table_of_any_width_renders_within_discord_limits(columns, cells, title):
+    """Wide columns (a header past half a page, 2,040 characters) once made `render` loop forever."""
+    width = len(columns)
+    rows = tuple(tuple(cells[i : i + width]) for i in range(0, len(cells) - width + 1, width))
+    table = Table(tuple(columns), rows, title=title)
+    note(f"column widths {[len(c) for c in columns]}, {len(rows)} rows")
+    with time_limit(RENDER_SECONDS, "rendering the table"):
+        messages = render(Reply(tables=(table,)))
+    check_limits(messages)
+    shown = _characters(everything(messages))
+    wanted = _characters("".join(columns) + "".join("".join(row) for row in rows))
+    assert not wanted - shown, "characters of the table went missing"
+
+
+@pytest.mark.parametrize("width", [2040, 2100, 4000, 9000])
+def test_a_table_wider_than_half_a_page_renders(width):
+    table = Table(("Team", "x" * width), (("a", "b" * width), ("c", "d")))
+    with time_limit(RENDER_SECONDS, f"rendering a {width}-wide table"):
+        messages = render(Reply(tables=(table,)))
+    check_limits(messages)
+    body = everything(messages)
+    assert body.count("b") >= width and body.count("x") >= width
+
+
+@pytest.mark.parametrize("limit", [0, -5])
+def test_split_text_refuses_a_limit_it_could_never_meet(limit):
+    with time_limit(RENDER_SECONDS, "split_text"), pytest.raises(ValueError):
+        split_text("abc", limit)
 
 
 def test_split_text_prefers_line_breaks():

@@ -6,10 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from commands.services.bet_notices import enqueue_item
-from commands.services.direct_delivery import role_payload
+from commands.outbox import DM_KIND, ROLE_KIND, enqueue, role_payload
 from commands.services.lifecycle import run_due
-from commands.services.outbox_claims import DM_KIND, ROLE_KIND
 from storage.models import League, Market, Member, OutboxMessage
 from tests.fakes.discord_fake import buttons, text_of
 
@@ -56,7 +54,7 @@ async def test_settlement_dms_and_the_winner_role_go_out_once_and_refusals_are_r
     fake.dms_closed.add(str(casey.id))  # casey opted in but does not accept DMs
     # Last week's winner holds the role; this week's hand-over must take it away.
     async with h.services.db.write() as session:
-        await enqueue_item(
+        await enqueue(
             session,
             league_id=h.league_id,
             kind=ROLE_KIND,
@@ -112,7 +110,7 @@ async def test_settlement_dms_and_the_winner_role_go_out_once_and_refusals_are_r
     # A bot without Manage Roles: the hand-over is recorded as failed, nothing crashes.
     fake.roles_forbidden = True
     async with h.services.db.write() as session:
-        await enqueue_item(
+        await enqueue(
             session,
             league_id=h.league_id,
             kind=ROLE_KIND,

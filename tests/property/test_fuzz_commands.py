@@ -25,6 +25,11 @@ from tests.template_book import fresh_book
 EXAMPLES_PER_COMMAND = 20
 INTERNAL_ERROR = "something went wrong on our side"
 
+# Numbers past Python's 4,300-digit conversion limit, as each platform could send them.
+huge_numbers = st.tuples(
+    st.sampled_from(["", "#", "-", "0" * 4400]), st.integers(4301, 4500), st.sampled_from(["", "%"])
+).map(lambda parts: parts[0] + "9" * parts[1] + parts[2])
+
 hostile = st.one_of(
     st.text(max_size=60),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
@@ -36,16 +41,17 @@ hostile = st.one_of(
         ["", " ", "0", "-1", "1e9", "NaN", "∞", "١٢", "<@U1>", "@everyone", "'; DROP TABLE bets;--"]
     ),
     st.lists(st.integers(), max_size=3),
+    huge_numbers,
 )
 
 PLAUSIBLE: dict[OptionType, st.SearchStrategy[Any]] = {
-    OptionType.ID: st.integers(min_value=1, max_value=80) | st.integers(1, 80).map(str),
+    OptionType.ID: st.integers(min_value=1, max_value=80) | st.integers(1, 80).map(str) | huge_numbers,
     OptionType.PICK: st.sampled_from(["home", "away", "over", "under", "HOME", "Over"]),
-    OptionType.CREDITS: st.sampled_from(["all", "25%", "100%", "1", 5, 250, "0.5"]),
-    OptionType.AMOUNT: st.integers(min_value=-2000, max_value=2000),
+    OptionType.CREDITS: st.sampled_from(["all", "25%", "100%", "1", 5, 250, "0.5"]) | huge_numbers,
+    OptionType.AMOUNT: st.integers(min_value=-2000, max_value=2000) | huge_numbers,
     OptionType.MEMBER: st.sampled_from(["alex", "@blake", "<@alex>", "nobody"]),
     OptionType.TEAM: st.sampled_from(["1", "2", "ZZZ"]) | st.text(max_size=4),
-    OptionType.NUMBER: st.integers(min_value=0, max_value=10**9),
+    OptionType.NUMBER: st.integers(min_value=0, max_value=10**9) | huge_numbers,
     OptionType.WORD: st.sampled_from(["margin_pct", "props", "max_stake_pct", "allowance", "nope"]),
     OptionType.TEXT: st.text(max_size=40),
 }

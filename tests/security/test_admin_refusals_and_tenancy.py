@@ -20,17 +20,15 @@ from commands.replies import Tone
 from storage.models import Bet, Market, Matchup, Quote
 from tests.book import Book
 from tests.security.admin_commands import ADMIN_COMMANDS, as_words, sample_args
-from tests.template_book import fresh_book
+from tests.template_book import joined_book
 
 ID_COMMANDS = tuple(c for c in CATALOGUE if any(o.type is OptionType.ID for o in c.options))
 
 
 @pytest.fixture
 async def book(tmp_path):
-    book = await fresh_book(tmp_path)
-    await book.run("alex", "balance")
-    yield book
-    await book.db.dispose()
+    async with joined_book(tmp_path) as book:
+        yield book
 
 
 def test_the_catalogue_has_commissioner_and_id_commands():

@@ -5,10 +5,14 @@ The list is the catalogue's, so a new commissioner command is checked here autom
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 
+from adapters.slack import modals
 from storage.models import AuditLog, LedgerEntry
-from tests.security.admin_commands import ADMIN_COMMANDS, as_words
+from tests.security.admin_commands import ADMIN_COMMANDS, as_words, sample_args
+from tests.slack.driver import CHANNEL
 
 
 async def _writes(services) -> tuple[int, int]:
@@ -25,4 +29,47 @@ async def test_a_member_is_refused_every_admin_command_on_slack(slack, fake, ser
         answer = await slack.command(as_words(command), user="U1")
         assert "commissioners only" in answer.text, (command.name, answer.text)
     assert fake.calls_to("views.open") == []  # not even the secret form of `setup`
+    assert await _writes(services) == before
+
+
+def _tampered(value: dict) -> dict:
+    """A button a member forged: Slack signs the payload, but the value is whatever was sent."""
+    return {
+        "type": "button",
+        "action_id": "sidebet:0",
+        "text": {"type": "plain_text", "text": "Forged"},
+        "value": json.dumps(value, separators=(",", ":")),
+    }
+
+
+def _forged_buttons(command) -> dict[str, dict]:
+    return {
+        # the "Custom…" stake button's value, naming a commissioner command instead of `bet`
+        "ask": _tampered({"a": "@ask", "g": {"command": command.name, "args": {}}}),
+        "form": _tampered({"a": command.name, "g": {}, "f": 1}),
+        "missing options": _tampered({"a": command.name, "g": {}}),
+        "run": _tampered({"a": command.name, "g": sample_args(command, secrets=False)}),
+    }
+
+
+async def test_a_forged_button_never_opens_a_commissioner_form_for_a_member(slack, fake, services):
+    before = await _writes(services)
+    for command in ADMIN_COMMANDS:
+        for route, element in _forged_buttons(command).items():
+            answer = await slack.click(element, user="U1")
+            assert "commissioners only" in answer.text, (command.name, route, answer.text)
+    assert fake.calls_to("views.open") == []
+    assert await _writes(services) == before
+
+
+async def test_a_forged_form_submission_is_refused_to_a_member(slack, fake, services):
+    before = await _writes(services)
+    for command in ADMIN_COMMANDS:
+        url = fake.new_response_url()
+        pending = modals.Pending(command.name, sample_args(command), CHANNEL, url)
+        view = {"callback_id": modals.CALLBACK_ID, "private_metadata": pending.dump(), "blocks": []}
+        status, _ack = await slack.submit(view, {}, user="U1")
+        assert status == 200
+        answer = " ".join(str(p) for p in await fake.responses(url))
+        assert "commissioners only" in answer, (command.name, answer)
     assert await _writes(services) == before

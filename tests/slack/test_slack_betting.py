@@ -130,7 +130,7 @@ async def test_someone_elses_confirm_is_refused(slack):
     market = await market_id(slack)
     slip = await slack.command(f"bet {market} home 50", user="U1")
     stolen = await slack.click(slip.button("Confirm"), user="U2")
-    assert "belongs to the member" in stolen.text and stolen.last["response_type"] == "ephemeral"
+    assert "belong to someone else" in stolen.text and stolen.last["response_type"] == "ephemeral"
     assert await slack.bets() == 0
 
 

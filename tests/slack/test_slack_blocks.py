@@ -7,6 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from adapters.interactions import Press
 from adapters.slack import blocks, buttons
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table, Tone
 
@@ -47,7 +48,7 @@ def test_a_slip_card_with_buttons():
     assert kinds == ["section", "section", "context", "actions"]
     confirm = message.blocks[-1]["elements"][0]
     assert confirm["style"] == "primary" and confirm["action_id"].startswith(buttons.ACTION_PREFIX)
-    assert buttons.decode(confirm["value"]) == buttons.Pressed("confirm", {"quote": 4}, "U1")
+    assert buttons.decode(confirm["value"]) == buttons.Pressed(Press("confirm", {"quote": 4}, "U1"))
 
 
 def test_control_characters_are_escaped():

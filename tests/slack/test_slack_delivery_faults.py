@@ -6,18 +6,19 @@ import pytest
 from sqlalchemy import select
 
 from adapters.slack.outbox import SlackOutbox
+from commands.outbox import OutboxLoop, enqueue_post
 from commands.replies import Reply, Table
-from commands.services.journal import enqueue_post
 from storage.models import League, OutboxMessage
 from tests.slack.conftest import no_wait
 from tests.slack.driver import BOT_TOKEN, TEAM
 
 
-async def outbox(services, fake) -> SlackOutbox:
+async def outbox(services, fake) -> OutboxLoop:
     async def token_for(team: str) -> str | None:
         return BOT_TOKEN if team == TEAM else None
 
-    return SlackOutbox(services, token_for, api_url=fake.api_url, retry_sleep=no_wait)
+    slack = SlackOutbox(services, token_for, api_url=fake.api_url, retry_sleep=no_wait)
+    return OutboxLoop(services.db, services.clock, slack)
 
 
 async def pending(services) -> list[tuple[str, int, str | None]]:

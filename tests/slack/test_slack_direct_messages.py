@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from commands.context import Invocation
 from commands.dispatch import dispatch
+from commands.outbox import DM_KIND
 from commands.replies import Tone
 from commands.services.lifecycle import run_due
-from commands.services.outbox_claims import DM_KIND
 from storage.models import League, Market, OutboxMessage
 from tests.slack.driver import CHANNEL, TEAM
 from tests.slack.test_slack_outbox_and_secrets import outbox

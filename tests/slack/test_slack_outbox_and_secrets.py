@@ -10,8 +10,8 @@ from adapters.slack.outbox import SlackOutbox
 from commands import catalogue
 from commands.catalogue import Audience, Command, Option, OptionType
 from commands.handlers import HANDLERS
+from commands.outbox import OutboxLoop, enqueue_post
 from commands.replies import Reply, Table
-from commands.services.journal import enqueue_post
 from storage.models import League, OutboxMessage
 from tests.slack.conftest import no_wait
 from tests.slack.driver import BOT_TOKEN, CHANNEL, TEAM
@@ -20,11 +20,12 @@ S2 = "AEBsecretESPNcookieValue0123456789"
 SWID = "{SECRET-SWID-0000}"
 
 
-async def outbox(services, fake) -> SlackOutbox:
+async def outbox(services, fake) -> OutboxLoop:
     async def token_for(team: str) -> str | None:
         return BOT_TOKEN if team == TEAM else None
 
-    return SlackOutbox(services, token_for, api_url=fake.api_url, retry_sleep=no_wait)
+    slack = SlackOutbox(services, token_for, api_url=fake.api_url, retry_sleep=no_wait)
+    return OutboxLoop(services.db, services.clock, slack)
 
 
 async def test_lines_up_post_goes_out_through_chat_post_message_after_a_rate_limit(services, fake):
@@ -101,3 +102,11 @@ async def test_only_the_methods_the_scopes_allow_are_called(slack, fake):
     await slack.click(prompt.button("Custom"), expect=0)
     # auth.test and views.open need no scope; users.info needs users:read; chat.* needs chat:write.
     assert {c.method for c in fake.calls} <= {"auth.test", "users.info", "views.open", "chat.postMessage"}
+
+
+async def test_setup_asks_for_the_cookies_in_a_form_and_they_may_stay_blank(slack, fake):
+    await slack.command("setup 12345", user="UADMIN", expect=0)
+    view = fake.calls_to("views.open")[-1].args["view"]
+    inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    assert list(inputs) == ["espn_s2", "swid"]  # never typed into the channel
+    assert all(b["optional"] for b in inputs.values())  # a public league needs none

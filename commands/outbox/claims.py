@@ -1,7 +1,8 @@
-"""Claiming outbox rows, so processes sharing one database never deliver the same one at once.
+"""Claiming outbox items, so processes sharing one database never deliver the same one at once.
 
-Channel posts and the items addressed to one person (DMs, role changes) share the outbox
-table but are delivered by different loops; both claim through `claim_pending`.
+Every pass of the delivery loop claims a batch first (`claim`), then marks each item sent
+(`mark_sent`) or counts a failed try (`record_failure`); both release the claim. Channel
+posts and direct items are claimed in separate batches, so a slow DM never holds up posts.
 """
 
 from __future__ import annotations
@@ -10,26 +11,22 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
+from commands.outbox.items import DIRECT_KINDS
 from storage.database import Database
 from storage.leases import process_owner
 from storage.models import League, OutboxMessage, Tenant
 
-DM_KIND = "dm"
-ROLE_KIND = "winner_role"
-# Outbox kinds that are not channel posts; channel delivery skips them.
-DIRECT_KINDS = (DM_KIND, ROLE_KIND)
-# This process's name on the outbox rows it claims (other replicas have their own); one
-# name for channel posts and direct items alike.
+# This process's name on the outbox rows it claims (other replicas have their own).
 PROCESS_OWNER = process_owner()
 
 # How long a claimed batch stays reserved for the process that claimed it: far longer than
 # delivering a batch takes, even through a platform's rate limits (Slack allows about one
 # post per second per channel), so a slow replica is never overtaken; a crashed replica's
-# posts go out this long after it died.
+# items go out this long after it died.
 CLAIM_TTL = timedelta(minutes=10)
 
 
-async def claim_pending(
+async def claim(
     db: Database,
     now: datetime,
     owner: str,
@@ -38,16 +35,17 @@ async def claim_pending(
     limit: int = 50,
     kinds: tuple[str, ...] | None = None,
 ) -> list[tuple[OutboxMessage, League]]:
-    """Claim up to `limit` deliverable posts for `owner` until now + CLAIM_TTL, in queue order.
+    """Claim up to `limit` deliverable items for `owner` until now + CLAIM_TTL, in queue order.
 
     One UPDATE ... WHERE id IN (SELECT ...) RETURNING: on PostgreSQL the inner SELECT is
     `FOR UPDATE SKIP LOCKED`, so concurrent replicas take disjoint rows without waiting on
     each other; SQLite has one writer at a time, so the statement's own condition decides.
-    A claim left by a crashed process lapses after CLAIM_TTL and the post goes out from
+    A claim left by a crashed process lapses after CLAIM_TTL and the item goes out from
     another (at-least-once: a crash between the platform's accept and our commit repeats it).
 
     Without `kinds` these are channel posts, which wait for the league to have a channel;
-    with `kinds` (DMs, role changes) only those kinds, which need no channel.
+    with `kinds` (DMs, role changes) only those kinds, which need no channel. With
+    `platform`, only items of leagues on that platform.
     """
     candidates = (
         select(OutboxMessage.id)
@@ -92,12 +90,33 @@ async def claim_pending(
     return [(message, league) for message, league in rows]
 
 
-async def record_failed_attempt(
-    db: Database, message_id: int, error: str, *, final: bool, **extra: object
+async def mark_sent(
+    db: Database, message: OutboxMessage, owner: str, now: datetime, *, message_ref: str | None = None
 ) -> None:
-    """Count a failed delivery and release the row's claim, so the next pass of any process
-    may retry it (unless `final`). `extra` carries loop-specific columns (a split post's progress).
+    """Record a delivery and release the claim.
+
+    Only the revision that was delivered is marked sent: a post revised meanwhile (the
+    lines board moving) stays pending and goes out again, as an edit.
     """
+    async with db.write() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id, OutboxMessage.revision == message.revision)
+            .values(status="sent", sent_at=now, message_ref=message_ref, attempts=OutboxMessage.attempts + 1)
+        )
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == owner)
+            .values(claimed_by=None, claimed_until=None)
+        )
+
+
+async def record_failure(
+    db: Database, message_id: int, error: str, *, final: bool, message_ref: str | None = None
+) -> None:
+    """Count a failed try and release the claim, so the next pass of any process may retry
+    it (unless `final`). `message_ref`, when given, records a split post's progress."""
+    progress = {} if message_ref is None else {"message_ref": message_ref}
     async with db.write() as session:
         await session.execute(
             update(OutboxMessage)
@@ -108,6 +127,6 @@ async def record_failed_attempt(
                 status="failed" if final else "pending",
                 claimed_by=None,
                 claimed_until=None,
-                **extra,
+                **progress,
             )
         )
