@@ -9,7 +9,6 @@ from sqlalchemy import update
 from commands.context import Context
 from commands.format import credits
 from commands.league_settings import LeagueSettings, describe_allowed, update_setting
-from commands.outbox import enqueue_post
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
 from commands.services import commissioner_money

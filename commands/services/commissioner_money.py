@@ -18,8 +18,9 @@ from sqlalchemy import select, update
 
 from commands.errors import Conflict, NotFound
 from commands.format import credits, plural
+from commands.outbox import enqueue_post
 from commands.replies import Reply, Tone
-from commands.services.journal import audit, enqueue_post
+from commands.services.journal import audit
 from commands.services.settlement import VOIDABLE, Voided, void_locked_bets
 from commands.services.tenancy import find_member
 from storage import keys
