@@ -6,8 +6,9 @@ stat correction after settlement. Recording that is impossible offline; generati
 seed keeps every number coherent (a D/ST's points allowed are its NFL opponent's score, team
 totals are the sum of the starters, standings follow from the results) and reproducible.
 
-Shapes follow /work/shared/espn-samples (and the shipped demo league, whose generator this
-reuses for players, stat lines, scoring and settings). What the clock decides:
+Shapes follow /work/shared/espn-samples: every object is built by `adapters.espn.demo.shapes`,
+the same builders the shipped demo league is generated with, from players, stat lines and
+scoring of `adapters.espn.demo.names` / `.stats` and the demo's settings. What the clock decides:
 
 - An NFL game is "pre" before kickoff, "in" for 3h30m after (stat lines grow linearly), "post"
   after. The NFL slate is a function of the season only (`NflSeason`), shared by every league.
@@ -25,82 +26,29 @@ from __future__ import annotations
 import copy
 import random
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
 
-from adapters.espn.demo import eastern
-from adapters.espn.demo.generate import (
-    DEFAULT_POSITION_ID,
-    ELIGIBLE_SLOTS,
-    NFL_TEAMS,
-    SLOT_ID,
-    Game,
-    Player,
-    PlayerFactory,
-    _scoreboard_team,
-    applied,
-    applied_total,
-    epoch_ms,
-    espn_records,
-    expected_stats,
-    fantasy_abbrev,
-    round_robin,
-    sampled_stats,
-    scheduled_status,
-    settings_view,
-)
-from adapters.espn.demo.provider import _final_status, _live_status
+from adapters.espn.demo import eastern, shapes
+from adapters.espn.demo.league import OWNERS, round_robin, settings_view
+from adapters.espn.demo.league import TEAM_NAMES as DEMO_TEAM_NAMES
+from adapters.espn.demo.names import NFL_TEAMS, Player, PlayerFactory
+from adapters.espn.demo.provider import GAME_LENGTH, game_state
+from adapters.espn.demo.shapes import Game, Json, epoch_ms
+from adapters.espn.demo.stats import applied, applied_total, expected_stats, sampled_stats
 from tests.secret_guard import register_secret
 
-Json = dict[str, Any]
-
-GAME_LENGTH = timedelta(hours=3, minutes=30)
 NFL_WEEKS = 18
 REGULAR_SEASON = 14
 #: matchup period -> scoring periods; two-week playoff rounds for a 4-team bracket.
 PLAYOFF_PERIODS: dict[int, tuple[int, ...]] = {15: (15, 16), 16: (17, 18)}
 PLAYOFF_TEAMS = 4
 
-OWNER_HANDLES = (
-    "alex",
-    "blake",
-    "casey",
-    "drew",
-    "emery",
-    "frankie",
-    "gray",
-    "harper",
-    "jules",
-    "kai",
-    "logan",
-    "morgan",
-)
-TEAM_NAMES = (
-    ("Gridiron Gurus", "GG"),
-    ("Blitz Brigade", "BLTZ"),
-    ("Couch Coaches", "CCH"),
-    ("Dropped Passes", "DROP"),
-    ("End Zone Envy", "EZE"),
-    ("Fourth and Forever", "FOUR"),
-    ("Gravy Bowl", "GRVY"),
-    ("Hail Mary Heroes", "HMH"),
-    ("Juke Box Heroes", "JUKE"),
-    ("Kickoff Kings", "KICK"),
-    ("Lambeau Leapers", "LEAP"),
-    ("Muffed Punts", "MUFF"),
-)
-
-
-def game_state(kickoff: datetime, now: datetime) -> tuple[str, float]:
-    """("pre" | "in" | "post", share of the game played) at `now`."""
-    if now < kickoff:
-        return "pre", 0.0
-    if now >= kickoff + GAME_LENGTH:
-        return "post", 1.0
-    return "in", (now - kickoff) / GAME_LENGTH
+#: The demo league's owners and teams, and two more for a 12-team league.
+OWNER_HANDLES = (*(handle for handle, _, _ in OWNERS), "logan", "morgan")
+TEAM_NAMES = (*DEMO_TEAM_NAMES, ("Lambeau Leapers", "LEAP"), ("Muffed Punts", "MUFF"))
 
 
 # ------------------------------------------------------------------------------ the NFL season
@@ -194,48 +142,13 @@ class NflSeason:
         """The season endpoint with view=proTeamSchedules_wl, every week (as pro_schedule_2024)."""
         teams: list[Json] = []
         for pro_id in sorted(NFL_TEAMS):
-            location, name = NFL_TEAMS[pro_id]
-            games: Json = {}
-            for week in range(1, NFL_WEEKS + 1):
-                game = self.game_of(week, pro_id)
-                if game is None:
-                    continue
-                games[str(week)] = [
-                    {
-                        "awayProTeamId": game.away,
-                        "date": epoch_ms(game.kickoff),
-                        "homeProTeamId": game.home,
-                        "id": game.event_id,
-                        "scoringPeriodId": week,
-                        "startTimeTBD": False,
-                        "statsOfficial": False,
-                        "validForLocking": True,
-                    }
-                ]
-            teams.append(
-                {
-                    "abbrev": fantasy_abbrev(pro_id),
-                    "byeWeek": self.bye_week.get(pro_id, 0),
-                    "id": pro_id,
-                    "location": location,
-                    "name": name,
-                    "proGamesByScoringPeriod": games,
-                    "teamPlayersByPosition": {"16": -16000 - pro_id},
-                    "universeId": 1 + pro_id % 2,
-                }
-            )
-        teams.append(
-            {
-                "abbrev": "FA",
-                "byeWeek": 0,
-                "id": 0,
-                "location": "",
-                "name": "FA",
-                "proGamesByScoringPeriod": {},
-                "universeId": 0,
+            games = {
+                str(week): [shapes.pro_game(game, week)]
+                for week in range(1, NFL_WEEKS + 1)
+                if (game := self.game_of(week, pro_id)) is not None
             }
-        )
-        return {"display": True, "settings": {"proTeams": teams}}
+            teams.append(shapes.pro_team(pro_id, games, self.bye_week.get(pro_id, 0), positions=(16,)))
+        return shapes.pro_schedule_view(teams)
 
     def scoreboard_view(self, week: int, now: datetime) -> Json:
         """ESPN's NFL site scoreboard of a regular-season week at `now` (as nfl_scoreboard_2023_w5)."""
@@ -243,82 +156,24 @@ class NflSeason:
         for game in self.games.get(week, []):
             state, share = game_state(game.kickoff, now)
             status = (
-                scheduled_status(game.kickoff)
+                shapes.scheduled_status(game.kickoff)
                 if state == "pre"
-                else _live_status(share)
+                else shapes.live_status(share)
                 if state == "in"
-                else _final_status()
+                else shapes.final_status()
             )
-            home, away = _scoreboard_team(game.home), _scoreboard_team(game.away)
-            scores = {"home": game.home_score, "away": game.away_score}
-            iso = game.kickoff.strftime("%Y-%m-%dT%H:%MZ")
-            competitors = [
-                {
-                    "id": str(team_id),
-                    "uid": f"s:20~l:28~t:{team_id}",
-                    "type": "team",
-                    "order": order,
-                    "homeAway": side,
-                    "team": team,
-                    "score": str(round(scores[side] * share)),
-                    "statistics": [],
-                }
-                for order, (side, team_id, team) in enumerate(
-                    (("home", game.home, home), ("away", game.away, away))
-                )
-            ]
             events.append(
-                {
-                    "id": str(game.event_id),
-                    "uid": f"s:20~l:28~e:{game.event_id}",
-                    "date": iso,
-                    "name": f"{away['displayName']} at {home['displayName']}",
-                    "shortName": f"{away['abbreviation']} @ {home['abbreviation']}",
-                    "season": {"year": self.season, "type": 2, "slug": "regular-season"},
-                    "week": {"number": week},
-                    "competitions": [
-                        {
-                            "id": str(game.event_id),
-                            "uid": f"s:20~l:28~e:{game.event_id}~c:{game.event_id}",
-                            "date": iso,
-                            "attendance": 0,
-                            "type": {"id": "1", "abbreviation": "STD"},
-                            "timeValid": True,
-                            "neutralSite": False,
-                            "conferenceCompetition": False,
-                            "playByPlayAvailable": state != "pre",
-                            "recent": state != "pre",
-                            "competitors": competitors,
-                            "notes": [],
-                            "status": status,
-                            "broadcasts": [],
-                            "format": {"regulation": {"periods": 4}},
-                            "startDate": iso,
-                        }
-                    ],
-                    "links": [],
-                    "status": status,
-                }
+                shapes.scoreboard_event(
+                    game,
+                    self.season,
+                    week,
+                    status,
+                    home_score=round(game.home_score * share),
+                    away_score=round(game.away_score * share),
+                )
             )
-        byes = [t for t, w in self.bye_week.items() if w == week]
-        return {
-            "leagues": [
-                {
-                    "id": "28",
-                    "uid": "s:20~l:28",
-                    "name": "National Football League",
-                    "abbreviation": "NFL",
-                    "slug": "nfl",
-                    "season": {
-                        "year": self.season,
-                        "type": {"id": "2", "type": 2, "name": "Regular Season", "abbreviation": "reg"},
-                    },
-                }
-            ],
-            "season": {"type": 2, "year": self.season},
-            "week": {"number": week, "teamsOnBye": [_scoreboard_team(t) for t in sorted(byes)]},
-            "events": events,
-        }
+        byes = sorted(t for t, w in self.bye_week.items() if w == week)
+        return shapes.scoreboard_view(self.season, week, events, byes)
 
 
 # ------------------------------------------------------------------------- the fantasy league
@@ -529,32 +384,10 @@ class SeasonSim:
             if not total:
                 applied_stats["53"] = final
             total = round(final, 2)
-        entry = self._stat_entry(player, game, period, 0, stats, applied_stats, total)
+        entry = shapes.stat_entry(
+            player, game, period, self.season, 0, stats, applied_stats=applied_stats, total=total
+        )
         return entry, total
-
-    def _stat_entry(
-        self,
-        player: Player,
-        game: Game,
-        period: int,
-        source: int,
-        stats: Mapping[int, float],
-        applied_stats: Mapping[str, float],
-        total: float,
-    ) -> Json:
-        return {
-            "appliedStats": dict(applied_stats),
-            "appliedTotal": total,
-            "externalId": str(game.event_id),
-            "id": f"{source}1{game.event_id}",
-            "lastUpdateInfo": {},
-            "proTeamId": player.pro_team,
-            "scoringPeriodId": period,
-            "seasonId": self.season,
-            "statSourceId": source,
-            "statSplitTypeId": 1,
-            "stats": {str(k): v for k, v in sorted(stats.items())},
-        }
 
     def team_points(self, team_id: int, period: int, now: datetime | None = None) -> float:
         """A team's starters' points in a scoring period at `now` (None: final, corrections in)."""
@@ -689,38 +522,20 @@ class SeasonSim:
     # ------------------------------------------------------------------------------ views
 
     def _envelope(self, period: int) -> Json:
-        return {
-            "gameId": 1,
-            "id": self.league_id,
-            "scoringPeriodId": period,
-            "seasonId": self.season,
-            "segmentId": 0,
-        }
+        return shapes.envelope(self.league_id, self.season, period)
 
     def status_block(self, now: datetime) -> Json:
         period = self.current_scoring_period(now)
-        return {
-            "activatedDate": epoch_ms(self.preseason - timedelta(days=50)),
-            "createdAsLeagueType": 0,
-            "currentLeagueType": 0,
-            "currentMatchupPeriod": self.current_matchup_period(now),
-            "finalScoringPeriod": NFL_WEEKS,
-            "firstScoringPeriod": 1,
-            "isActive": True,
-            "isExpired": False,
-            "isFull": True,
-            "isPlayoffMatchupEdited": False,
-            "isToBeDeleted": False,
-            "isViewable": False,
-            "isWaiverOrderEdited": False,
-            "latestScoringPeriod": period,
-            "previousSeasons": [self.season - 2, self.season - 1],
-            "standingsUpdateDate": epoch_ms(self.nfl.rollover(period)),
-            "teamsJoined": self.size,
-            "transactionScoringPeriod": period,
-            "waiverLastExecutionDate": epoch_ms(self.nfl.rollover(period)),
-            "waiverProcessStatus": {},
-        }
+        return shapes.status_block(
+            current_matchup_period=self.current_matchup_period(now),
+            scoring_period=period,
+            final_scoring_period=NFL_WEEKS,
+            activated=self.preseason - timedelta(days=50),
+            standings_updated=self.nfl.rollover(period),
+            waivers_run=self.nfl.rollover(period),
+            teams_joined=self.size,
+            previous_seasons=(self.season - 2, self.season - 1),
+        )
 
     def settings_block(self) -> Json:
         """mSettings' `settings`: the demo league's, resized and with this season's schedule."""
@@ -742,7 +557,7 @@ class SeasonSim:
         return copy.deepcopy(self._settings)
 
     def _records(self, now: datetime) -> dict[int, Json]:
-        return espn_records(
+        return shapes.espn_records(
             self.team_ids,
             (
                 (
@@ -758,13 +573,7 @@ class SeasonSim:
 
     def members(self) -> list[Json]:
         return [
-            {
-                "displayName": OWNER_HANDLES[i],
-                "firstName": OWNER_HANDLES[i].title(),
-                "id": member,
-                "isLeagueManager": i == 0,
-                "lastName": "Sim",
-            }
+            shapes.member_entry(OWNER_HANDLES[i], OWNER_HANDLES[i].title(), "Sim", member, manager=i == 0)
             for i, member in enumerate(self.member_ids)
         ]
 
@@ -777,45 +586,28 @@ class SeasonSim:
         teams = []
         for team_id in self.team_ids:
             name, abbrev = TEAM_NAMES[team_id - 1]
-            member = self.member_ids[team_id - 1]
-            team: Json = {
-                "abbrev": abbrev,
-                "currentProjectedRank": order.index(team_id) + 1,
-                "divisionId": 0,
-                "draftDayProjectedRank": team_id,
-                "id": team_id,
-                "isActive": True,
-                "location": name.split()[0],
-                "logo": "",
-                "logoType": "VECTOR",
-                "name": name,
-                "nickname": " ".join(name.split()[1:]),
-                "owners": [member],
-                "playoffSeed": order.index(team_id) + 1,
-                "points": recs[team_id]["overall"]["pointsFor"],
-                "pointsAdjusted": 0.0,
-                "pointsDelta": 0.0,
-                "primaryOwner": member,
-                "rankCalculatedFinal": 0,
-                "rankFinal": 0,
-                "record": recs[team_id],
-                "tradeBlock": {},
-                "transactionCounter": {
-                    "acquisitionBudgetSpent": 0,
-                    "acquisitions": 0,
-                    "drops": 0,
-                    "matchupAcquisitionTotals": {},
-                    "misc": 0,
-                    "moveToActive": 0,
-                    "moveToIR": 0,
-                    "paid": 0.0,
-                    "teamCharges": 0.0,
-                    "trades": 0,
+            seed = order.index(team_id) + 1
+            team = shapes.team_entry(
+                team_id=team_id,
+                name=name,
+                abbrev=abbrev,
+                owner=self.member_ids[team_id - 1],
+                seed=seed,
+                draft_rank=team_id,
+                record=recs[team_id],
+                transactions=shapes.transaction_counter(
+                    budget_spent=0, acquisitions=0, drops=0, to_active=0, to_ir=0, trades=0
+                ),
+                waiver_rank=self.size + 1 - seed,
+                extra={
+                    "location": name.split()[0],
+                    "logo": "",
+                    "logoType": "VECTOR",
+                    "nickname": " ".join(name.split()[1:]),
+                    "tradeBlock": {},
+                    "watchList": [],
                 },
-                "valuesByStat": {},
-                "waiverRank": self.size - order.index(team_id),
-                "watchList": [],
-            }
+            )
             if roster_period is not None:
                 team["roster"] = {
                     "appliedStatTotal": 0.0,
@@ -829,19 +621,11 @@ class SeasonSim:
 
     def _summary(self, team_id: int, m: SimMatchup, now: datetime) -> Json:
         by_period = {
-            str(p): self.team_points(team_id, p, now)
+            p: self.team_points(team_id, p, now)
             for p in self.matchup_periods[m.matchup_period]
             if now >= self.nfl.first_kickoff(p)
         }
-        total = round(sum(by_period.values()), 2)
-        return {
-            "adjustment": 0.0,
-            "cumulativeScore": {"losses": 0, "statBySlot": None, "ties": 0, "wins": 0},
-            "pointsByScoringPeriod": by_period,
-            "teamId": team_id,
-            "tiebreak": 0.0,
-            "totalPoints": total,
-        }
+        return shapes.side_summary(team_id, by_period, round(sum(by_period.values()), 2))
 
     def _schedule_entry(self, m: SimMatchup, now: datetime) -> Json:
         home, away = self._summary(m.home, m, now), self._summary(m.away, m, now)
@@ -865,54 +649,20 @@ class SeasonSim:
         week = self.player_week(player, period)
         game = self.nfl.game_of(period, player.pro_team)
         stats: list[Json] = []
-        actual_total = 0.0
         if game is not None:
-            actual, actual_total = self._revealed(period, player, now)
+            actual = self._revealed(period, player, now)[0]
             if actual is not None:
                 stats.append(actual)
-            proj_applied = applied(week.projection)
-            stats.append(
-                self._stat_entry(
-                    player, game, period, 1, week.projection, proj_applied, applied_total(proj_applied)
-                )
-            )
-        locked = game is not None and now >= game.kickoff
-        info: Json = {
-            "active": True,
-            "defaultPositionId": DEFAULT_POSITION_ID[player.position],
-            "droppable": True,
-            "eligibleSlots": ELIGIBLE_SLOTS[player.position],
-            "firstName": player.first,
-            "fullName": player.full_name,
-            "id": player.player_id,
-            "injured": week.injury_status not in ("ACTIVE", "QUESTIONABLE"),
-            "injuryStatus": week.injury_status,
-            "jersey": player.jersey,
-            "lastName": player.last,
-            "ownership": {"percentOwned": 90.0, "percentStarted": 70.0},
-            "proTeamId": player.pro_team,
-            "stats": stats,
-            "universeId": 1,
-        }
-        return {
-            "injuryStatus": "NORMAL",
-            "lineupSlotId": SLOT_ID[slot],
-            "pendingTransactionIds": None,
-            "playerId": player.player_id,
-            "playerPoolEntry": {
-                "appliedStatTotal": actual_total,
-                "id": player.player_id,
-                "keeperValue": 0,
-                "keeperValueFuture": 0,
-                "lineupLocked": locked,
-                "onTeamId": team_id,
-                "player": info,
-                "rosterLocked": locked,
-                "status": "ONTEAM",
-                "tradeLocked": False,
-            },
-            "status": "NORMAL",
-        }
+            stats.append(shapes.stat_entry(player, game, period, self.season, 1, week.projection))
+        return shapes.roster_entry(
+            player,
+            slot,
+            team_id,
+            stats,
+            injury_status=week.injury_status,
+            owned=(90.0, 70.0),
+            locked=game is not None and now >= game.kickoff,
+        )
 
     def _box_side(self, team_id: int, m: SimMatchup, period: int, now: datetime) -> Json:
         side = self._summary(team_id, m, now)
@@ -925,10 +675,7 @@ class SeasonSim:
             if game is not None:
                 share = game_state(game.kickoff, now)[1]
                 projected += applied_total(applied(self.player_week(player, period).projection)) * (1 - share)
-        side["rosterForCurrentScoringPeriod"] = {"appliedStatTotal": side["totalPoints"], "entries": entries}
-        side["totalPointsLive"] = side["totalPoints"]
-        side["totalProjectedPointsLive"] = round(projected, 2)
-        return side
+        return shapes.box_side(side, entries, round(projected, 2))
 
     def league_view(
         self,
@@ -1032,9 +779,9 @@ class SeasonSim:
         """The season endpoint's /players (view=players_wl), for espn_api's name map."""
         return [
             {
-                "defaultPositionId": DEFAULT_POSITION_ID[p.position],
+                "defaultPositionId": shapes.DEFAULT_POSITION_ID[p.position],
                 "droppable": True,
-                "eligibleSlots": ELIGIBLE_SLOTS[p.position],
+                "eligibleSlots": shapes.ELIGIBLE_SLOTS[p.position],
                 "firstName": p.first,
                 "fullName": p.full_name,
                 "id": p.player_id,
