@@ -25,6 +25,7 @@ from commands.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from commands.format import credits, local_time
 from commands.options import StakeRequest
 from commands.services.own_matchup import check_own_matchup
+from commands.services.pricing import pulled
 from storage.database import Database
 from storage.ledger import post_entry
 from storage.models import Bet, League, Market, Matchup, Member, Quote, Selection, Team
@@ -65,6 +66,12 @@ def _ensure_market_open(ctx: Context, market: Market, now: datetime) -> None:
         raise Conflict(f"Market #{market.id} was voided: {market.void_reason or 'no reason given'}.")
     if market.status == "settled":
         raise Conflict(f"Market #{market.id} is already settled.")
+    if pulled(market, now):
+        raise Conflict(
+            f"Market #{market.id} ({market.label}) is no longer offered: its lineup changed "
+            "(the player left the starting lineup) or its result is already certain. "
+            "Bets already on it stand."
+        )
     if market.status == "locked" or now >= market.lock_at:
         when = local_time(market.lock_at, ctx.settings.tz)
         raise Conflict(f"Market #{market.id} locked at {when}; no more bets on it.")

@@ -26,8 +26,8 @@ from __future__ import annotations
 import copy
 import random
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
@@ -54,15 +54,47 @@ TEAM_NAMES = (*DEMO_TEAM_NAMES, ("Lambeau Leapers", "LEAP"), ("Muffed Punts", "M
 # ------------------------------------------------------------------------------ the NFL season
 
 
+@dataclass(frozen=True, slots=True)
+class Disruption:
+    """What befell an NFL game, as ESPN's scoreboard then shows it.
+
+    - "postponed": not played at its time (STATUS_POSTPONED); `resume` is the replay's kickoff
+      in the same scoring period, None while no new date is set.
+    - "cancelled": called off for good (STATUS_CANCELED) at `since`; what was played stands.
+    - "delayed" / "suspended": halted at `since` (STATUS_DELAYED / STATUS_SUSPENDED) and
+      played on from `resume` (None: not yet).
+    """
+
+    kind: str
+    since: datetime
+    resume: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A game at an instant: ESPN's status block, the share played, whether stat lines exist."""
+
+    status: Json
+    share: float
+    started: bool
+    over: bool  # nothing more will be played in this scoring period
+
+
 class NflSeason:
     """The NFL regular season of a year: 18 weeks, byes in weeks 5-14, real kickoff windows.
 
     Week 1's Thursday is the one after Labor Day. Per week: Thu 8:15 pm ET, Sunday 1:00 pm (most
-    games), 4:05 pm (2), 4:25 pm (2), 8:20 pm (1), Monday 8:15 pm ET (1). Use `for_season`.
+    games), 4:05 pm (2), 4:25 pm (2), 8:20 pm (1), Monday 8:15 pm ET (1). Use `for_season`,
+    except to postpone, cancel, delay or suspend games: that takes a season of one's own
+    (`NflSeason(season)`, the same games), given to the leagues that should see it
+    (`SeasonSim(..., nfl=...)`), so no other test meets the disruption.
     """
 
     def __init__(self, season: int) -> None:
         self.season = season
+        self.shared = False
+        self.revision = 0  # bumped by every disruption, so servers can cache rendered views
+        self.disruptions: dict[int, Disruption] = {}
         rng = random.Random(f"nfl-{season}")
         teams = sorted(NFL_TEAMS)
         byes_per_week = {5: 2, 6: 2, 7: 4, 8: 4, 9: 4, 10: 4, 11: 4, 12: 4, 13: 2, 14: 2}
@@ -91,6 +123,11 @@ class NflSeason:
                 games.append(Game(event_id, away, home, kickoff, home_score, away_score))
             games.sort(key=lambda g: (g.kickoff, g.event_id))
             self.games[week] = games
+        self._index()
+
+    def _index(self) -> None:
+        for games in self.games.values():
+            games.sort(key=lambda g: (g.kickoff, g.event_id))
         self.by_team: dict[tuple[int, int], Game] = {
             (week, team): game
             for week, games in self.games.items()
@@ -101,7 +138,88 @@ class NflSeason:
     @staticmethod
     @lru_cache(maxsize=8)
     def for_season(season: int) -> NflSeason:
-        return NflSeason(season)
+        nfl = NflSeason(season)
+        nfl.shared = True
+        return nfl
+
+    # ------------------------------------------------------------------------ disruptions
+
+    def _find(self, event_id: int) -> tuple[int, Game]:
+        if self.shared:
+            raise RuntimeError("disrupt a season of your own (NflSeason(season)), not the shared one")
+        for week, games in self.games.items():
+            for game in games:
+                if game.event_id == event_id:
+                    return week, game
+        raise KeyError(f"no NFL game {event_id} in {self.season}")
+
+    def _disrupt(self, event_id: int, disruption: Disruption) -> None:
+        self.disruptions[event_id] = disruption
+        self.revision += 1
+
+    def postpone(self, event_id: int, replay: datetime | None = None, *, leave_period: bool = False) -> None:
+        """Postpone a game from now on: replayed at `replay` in its scoring period (ESPN's
+        schedule then lists it at that date), or not yet rescheduled (None), or moved out of
+        the scoring period altogether (`leave_period`: ESPN's schedule no longer lists it in
+        this week; the simulator does not play it anywhere else)."""
+        week, game = self._find(event_id)
+        if leave_period:
+            self.games[week].remove(game)
+        elif replay is not None:
+            self.games[week][self.games[week].index(game)] = replace(game, kickoff=replay)
+        self._index()
+        self._disrupt(event_id, Disruption("postponed", game.kickoff, replay))
+
+    def cancel(self, event_id: int, at: datetime) -> None:
+        """Call a game off for good at `at` (before kickoff or part-way through)."""
+        self._find(event_id)
+        self._disrupt(event_id, Disruption("cancelled", at))
+
+    def halt(self, event_id: int, kind: str, at: datetime, resume: datetime | None = None) -> None:
+        """Delay or suspend (`kind`) a game at `at`, to be played on from `resume`."""
+        if kind not in ("delayed", "suspended"):
+            raise ValueError(f"a game is halted 'delayed' or 'suspended', not {kind!r}")
+        self._find(event_id)
+        self._disrupt(event_id, Disruption(kind, at, resume))
+
+    def progress(self, game: Game, now: datetime) -> Progress:
+        """The game at `now`, disruptions included."""
+        disruption = self.disruptions.get(game.event_id)
+        if disruption is None or (disruption.kind == "postponed" and disruption.resume is not None):
+            if disruption is not None and now < game.kickoff:  # waiting for its replay
+                return Progress(shapes.postponed_status(), 0.0, False, False)
+            return _plain_progress(game.kickoff, now)
+        if disruption.kind == "postponed":
+            return Progress(shapes.postponed_status(), 0.0, False, False)
+        if now < disruption.since:
+            return _plain_progress(game.kickoff, now)
+        played = min(1.0, max(0.0, (disruption.since - game.kickoff) / GAME_LENGTH))
+        if disruption.kind == "cancelled":
+            return Progress(shapes.cancelled_status(), played, played > 0, True)
+        if disruption.resume is None or now < disruption.resume:
+            halted = shapes.delayed_status if disruption.kind == "delayed" else shapes.suspended_status
+            return Progress(halted(played), played, True, False)
+        share = played + (now - disruption.resume) / GAME_LENGTH
+        if share >= 1.0:
+            return Progress(shapes.final_status(), 1.0, True, True)
+        return Progress(shapes.live_status(share), share, True, False)
+
+    def game_end(self, game: Game) -> datetime | None:
+        """When the game is over for good (None: not while it waits for a date)."""
+        disruption = self.disruptions.get(game.event_id)
+        if disruption is None or (disruption.kind == "postponed" and disruption.resume is not None):
+            return game.kickoff + GAME_LENGTH
+        if disruption.kind == "cancelled":
+            return max(disruption.since, game.kickoff)
+        if disruption.resume is None:
+            return None
+        played = min(1.0, max(0.0, (disruption.since - game.kickoff) / GAME_LENGTH))
+        return disruption.resume + (1.0 - played) * GAME_LENGTH
+
+    def week_over(self, week: int, now: datetime) -> bool:
+        """Whether every game of the scoring period is over (played out or called off)."""
+        ends = [self.game_end(g) for g in self.games[week]]
+        return all(end is not None and now >= end for end in ends)
 
     def _slot(self, week: int, index: int, count: int) -> datetime:
         thursday = self.week1_thursday + timedelta(days=7 * (week - 1))
@@ -125,8 +243,11 @@ class NflSeason:
         return self.games[week][-1].kickoff
 
     def end_of(self, week: int) -> datetime:
-        """When the last game of the week goes final (Monday night + 3h30m)."""
-        return self.last_kickoff(week) + GAME_LENGTH
+        """When the last game of the week goes final (Monday night + 3h30m; a replay later).
+
+        A game waiting for a new date is left out: see `week_over`.
+        """
+        return max(end for g in self.games[week] if (end := self.game_end(g)) is not None)
 
     def rollover(self, week: int) -> datetime:
         """When ESPN makes `week` the current scoring period: the Tuesday before, 09:00 UTC."""
@@ -154,29 +275,39 @@ class NflSeason:
         """ESPN's NFL site scoreboard of a regular-season week at `now` (as nfl_scoreboard_2023_w5)."""
         events = []
         for game in self.games.get(week, []):
-            state, share = game_state(game.kickoff, now)
-            status = (
-                shapes.scheduled_status(game.kickoff)
-                if state == "pre"
-                else shapes.live_status(share)
-                if state == "in"
-                else shapes.final_status()
-            )
+            progress = self.progress(game, now)
             events.append(
                 shapes.scoreboard_event(
                     game,
                     self.season,
                     week,
-                    status,
-                    home_score=round(game.home_score * share),
-                    away_score=round(game.away_score * share),
+                    progress.status,
+                    home_score=round(game.home_score * progress.share),
+                    away_score=round(game.away_score * progress.share),
                 )
             )
         byes = sorted(t for t, w in self.bye_week.items() if w == week)
         return shapes.scoreboard_view(self.season, week, events, byes)
 
 
+def _plain_progress(kickoff: datetime, now: datetime) -> Progress:
+    state, share = game_state(kickoff, now)
+    if state == "pre":
+        return Progress(shapes.scheduled_status(kickoff), 0.0, False, False)
+    if state == "in":
+        return Progress(shapes.live_status(share), share, True, False)
+    return Progress(shapes.final_status(), 1.0, True, True)
+
+
 # ------------------------------------------------------------------------- the fantasy league
+
+#: Later than any game, to ask how a game ends.
+_END_OF_TIME = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def _played(stats: Mapping[int, float], share: float) -> dict[int, float]:
+    """A stat line `share` of the way through the game (linear), whole at the end."""
+    return {k: round(v * share, 2) for k, v in stats.items()} if share < 1 else dict(stats)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +345,7 @@ class SeasonSim:
         private: bool = False,
         now: Callable[[], datetime] | None = None,
         name: str | None = None,
+        nfl: NflSeason | None = None,
     ) -> None:
         if teams not in (10, 12):
             raise ValueError("the simulator plays 10- or 12-team leagues")
@@ -224,7 +356,9 @@ class SeasonSim:
         self.private = private
         self.name = name or f"Sim League {league_id}"
         self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
-        self.nfl = NflSeason.for_season(season)
+        self.nfl = nfl or NflSeason.for_season(season)
+        if self.nfl.season != season:
+            raise ValueError(f"an NFL season {self.nfl.season} cannot play league season {season}")
         rng = random.Random(f"{seed}-{league_id}-{season}")
         self._seed_text = f"{seed}-{league_id}-{season}"
         self.espn_s2 = "AEB" + "".join(rng.choice("0123456789abcdefABCDEF%") for _ in range(120))
@@ -246,12 +380,20 @@ class SeasonSim:
         ]
         self.matchup_periods: dict[int, tuple[int, ...]] = {w: (w,) for w in range(1, REGULAR_SEASON + 1)}
         self.matchup_periods.update(PLAYOFF_PERIODS)
-        self.revision = 0  # bumped by every correction, so servers can cache rendered views
+        self._edits = 0  # corrections, lineup moves, drops and adjustments so far
         self._weeks: dict[tuple[int, int], PlayerWeek] = {}
         self._corrections: dict[tuple[int, int], float] = {}
+        self._dropped: dict[tuple[int, int], int] = {}  # (team, player) -> first period without him
+        self._adjustments: dict[tuple[int, int], tuple[float, str]] = {}  # (matchup period, team)
         self._lineups: dict[tuple[int, int], list[tuple[Player, str]]] = {}
         self._settings: Json | None = None
         self._finals: dict[tuple[int, int, int], float] = {}
+
+    @property
+    def revision(self) -> int:
+        """Grows with every change to what ESPN serves (the league's or its NFL season's), so
+        servers can cache rendered views."""
+        return self._edits + self.nfl.revision
 
     # --------------------------------------------------------------------------- building
 
@@ -333,7 +475,9 @@ class SeasonSim:
         key = (team_id, period)
         if key in self._lineups:
             return self._lineups[key]
-        roster = self.rosters[team_id]
+        roster = [
+            p for p in self.rosters[team_id] if self._dropped.get((team_id, p.player_id), period + 1) > period
+        ]
         slots = {p.player_id: p.slot for p in roster}
         for player in roster:
             if player.slot == "BE" or self.nfl.game_of(period, player.pro_team) is not None:
@@ -354,6 +498,39 @@ class SeasonSim:
     def starters(self, team_id: int, period: int) -> list[Player]:
         return [p for p, slot in self.lineup(team_id, period) if slot not in ("BE", "IR")]
 
+    # ------------------------------------------------------------ what owners and ESPN change
+
+    def move(self, team_id: int, period: int, player_id: int, slot: str) -> None:
+        """The owner moves a player to `slot` for the scoring period, from now on ("BE" benches
+        him; his old slot stays empty, as ESPN allows)."""
+        lineup = self.lineup(team_id, period)
+        index = next(i for i, (p, _) in enumerate(lineup) if p.player_id == player_id)
+        lineup[index] = (lineup[index][0], slot)
+        self._edits += 1
+
+    def drop(self, team_id: int, period: int, player_id: int) -> None:
+        """The owner drops a player to free agency before the scoring period's games: from
+        this period on he is on no roster of the league."""
+        self.lineup(team_id, period)  # as it stood, so the drop only removes him
+        for (team, later), lineup in self._lineups.items():
+            if team == team_id and later >= period:
+                lineup[:] = [(p, slot) for p, slot in lineup if p.player_id != player_id]
+        self._dropped[(team_id, player_id)] = period
+        self._edits += 1
+
+    def rule_out(self, period: int, player_id: int) -> None:
+        """The player is inactive for his game of the scoring period, as decided at game time:
+        he keeps his projection, plays no snap, and ESPN's actual line for him has no stats."""
+        player = next(p for roster in self.rosters.values() for p in roster if p.player_id == player_id)
+        self._weeks[(player_id, period)] = replace(self.player_week(player, period), actual=None)
+        self._edits += 1
+
+    def adjust(self, matchup_period: int, team_id: int, points: float, reason: str) -> None:
+        """A commissioner's points adjustment to a team's matchup (ESPN's `adjustment`): the
+        official score is `totalPoints` plus it, and the winner and records follow."""
+        self._adjustments[(matchup_period, team_id)] = (round(float(points), 2), reason)
+        self._edits += 1
+
     # ------------------------------------------------------------------- points by the clock
 
     def final_points(self, period: int, player: Player) -> float | None:
@@ -362,22 +539,29 @@ class SeasonSim:
         if correction is not None:
             return correction
         week = self.player_week(player, period)
-        return None if week.actual is None else applied_total(applied(week.actual))
+        game = self.nfl.game_of(period, player.pro_team)
+        if game is None or week.actual is None:
+            return None
+        progress = self.nfl.progress(game, _END_OF_TIME)
+        return applied_total(applied(_played(week.actual, progress.share))) if progress.started else None
 
     def _revealed(self, period: int, player: Player, now: datetime) -> tuple[Json | None, float]:
         """ESPN's actual stat entry for the player at `now` (None before kickoff) and its points."""
         week = self.player_week(player, period)
         game = self.nfl.game_of(period, player.pro_team)
-        if game is None or week.actual is None:
+        if game is None:
             return None, 0.0
-        state, share = game_state(game.kickoff, now)
-        if state == "pre":
+        progress = self.nfl.progress(game, now)
+        if not progress.started:
             return None, 0.0
-        stats = {k: round(v * share, 2) for k, v in week.actual.items()} if share < 1 else dict(week.actual)
+        if week.actual is None:
+            # He did not play: ESPN's actual line for the period has no stats at all.
+            return shapes.stat_entry(player, game, period, self.season, 0, {}, total=0.0), 0.0
+        stats = _played(week.actual, progress.share)
         applied_stats = applied(stats)
         total = applied_total(applied_stats)
         final = self.final_points(period, player)
-        if state == "post" and final is not None and abs(final - total) > 1e-9:
+        if progress.over and final is not None and abs(final - total) > 1e-9:
             # a stat correction: ESPN re-scores the line; keep the parts adding up to the total
             scale = final / total if total else 0.0
             applied_stats = {k: round(v * scale, 4) for k, v in applied_stats.items()}
@@ -393,7 +577,7 @@ class SeasonSim:
         """A team's starters' points in a scoring period at `now` (None: final, corrections in)."""
         if now is not None and now < self.nfl.first_kickoff(period):
             return 0.0
-        if now is None or now >= self.nfl.end_of(period):
+        if now is None or self.nfl.week_over(period, now):
             key = (team_id, period, self.revision)
             if key not in self._finals:
                 total = sum(self.final_points(period, p) or 0.0 for p in self.starters(team_id, period))
@@ -414,7 +598,16 @@ class SeasonSim:
         if not any(p.player_id == player_id for r in self.rosters.values() for p in r):
             raise KeyError(f"no player {player_id} in league {self.league_id}")
         self._corrections[(scoring_period, player_id)] = round(float(new_points), 2)
-        self.revision += 1
+        self._edits += 1
+
+    def adjustment(self, matchup_period: int, team_id: int) -> float:
+        return self._adjustments.get((matchup_period, team_id), (0.0, ""))[0]
+
+    def official_points(self, team_id: int, matchup_period: int) -> float:
+        """The final score ESPN's winner and records go by: the starters' points plus any
+        commissioner adjustment."""
+        total = self.matchup_points(team_id, matchup_period) + self.adjustment(matchup_period, team_id)
+        return round(total, 2)
 
     # ------------------------------------------------------------------------ clock facts
 
@@ -444,7 +637,7 @@ class SeasonSim:
         return self.nfl.end_of(self.matchup_periods[matchup_period][-1])
 
     def is_matchup_final(self, matchup_period: int, now: datetime) -> bool:
-        return now >= self.end_of_matchup(matchup_period)
+        return all(self.nfl.week_over(p, now) for p in self.matchup_periods[matchup_period])
 
     def current_scoring_period(self, now: datetime) -> int:
         period = 1
@@ -463,8 +656,8 @@ class SeasonSim:
         points = dict.fromkeys(self.team_ids, 0.0)
         for m in self.regular:
             home, away = (
-                self.matchup_points(m.home, m.matchup_period),
-                self.matchup_points(m.away, m.matchup_period),
+                self.official_points(m.home, m.matchup_period),
+                self.official_points(m.away, m.matchup_period),
             )
             points[m.home] += home
             points[m.away] += away
@@ -490,8 +683,8 @@ class SeasonSim:
 
     def _winner(self, m: SimMatchup) -> int:
         home, away = (
-            self.matchup_points(m.home, m.matchup_period),
-            self.matchup_points(m.away, m.matchup_period),
+            self.official_points(m.home, m.matchup_period),
+            self.official_points(m.away, m.matchup_period),
         )
         if home == away:
             seeds = self.standings()
@@ -563,8 +756,8 @@ class SeasonSim:
                 (
                     m.home,
                     m.away,
-                    self.matchup_points(m.home, m.matchup_period),
-                    self.matchup_points(m.away, m.matchup_period),
+                    self.official_points(m.home, m.matchup_period),
+                    self.official_points(m.away, m.matchup_period),
                 )
                 for m in self.regular
                 if self.is_matchup_final(m.matchup_period, now)
@@ -625,14 +818,21 @@ class SeasonSim:
             for p in self.matchup_periods[m.matchup_period]
             if now >= self.nfl.first_kickoff(p)
         }
-        return shapes.side_summary(team_id, by_period, round(sum(by_period.values()), 2))
+        adjustment, reason = self._adjustments.get((m.matchup_period, team_id), (0.0, None))
+        return shapes.side_summary(
+            team_id,
+            by_period,
+            round(sum(by_period.values()), 2),
+            adjustment=adjustment,
+            adjustment_reason=reason,
+        )
 
     def _schedule_entry(self, m: SimMatchup, now: datetime) -> Json:
         home, away = self._summary(m.home, m, now), self._summary(m.away, m, now)
         winner = "UNDECIDED"
         if self.is_matchup_final(m.matchup_period, now):
             w = self._winner(m) if m.tier != "NONE" else None
-            h, a = home["totalPoints"], away["totalPoints"]
+            h, a = home["totalPoints"] + home["adjustment"], away["totalPoints"] + away["adjustment"]
             winner = (
                 ("HOME" if w == m.home else "AWAY") if w else "HOME" if h > a else "AWAY" if a > h else "TIE"
             )
@@ -673,7 +873,7 @@ class SeasonSim:
         for player in self.starters(team_id, period):
             game = self.nfl.game_of(period, player.pro_team)
             if game is not None:
-                share = game_state(game.kickoff, now)[1]
+                share = self.nfl.progress(game, now).share
                 projected += applied_total(applied(self.player_week(player, period).projection)) * (1 - share)
         return shapes.box_side(side, entries, round(projected, 2))
 
