@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import engine
@@ -65,15 +65,17 @@ async def _week_points(session: AsyncSession, matchup_ids: list[int]) -> dict[in
     on his points (his bench row has them); a player no roster of the matchup holds any more
     (dropped) has no points here, and his prop is void.
     """
-    points: dict[int, dict[int, float | None]] = {}
-    for table in (Starter.__table__, BenchPlayer.__table__):
-        rows = await session.execute(
+    rosters = union_all(
+        *(
             select(table.c.matchup_id, table.c.player_id, table.c.points).where(
                 table.c.matchup_id.in_(matchup_ids)
             )
+            for table in (Starter.__table__, BenchPlayer.__table__)
         )
-        for matchup_id, player_id, scored in rows:
-            points.setdefault(matchup_id, {})[player_id] = scored
+    )
+    points: dict[int, dict[int, float | None]] = {}
+    for matchup_id, player_id, scored in await session.execute(rosters):
+        points.setdefault(matchup_id, {})[player_id] = scored
     return points
 
 

@@ -175,6 +175,19 @@ def _week_at(sim: SeasonSim, now: datetime):
     return parse_week(league, {1: box}, sim.nfl.pro_schedule_view(), 1, [sim.nfl.scoreboard_view(1, now)])
 
 
+def _actual_line(sim: SeasonSim, now: datetime, player_id: int) -> dict:
+    """The player's actual (statSourceId 0) stat line in the fake ESPN's week-1 box scores."""
+    box = sim.league_view(("mMatchupScore", "mScoreboard"), now, 1, [1])
+    entry = next(
+        e
+        for m in box["schedule"]
+        for side in ("home", "away")
+        for e in m[side]["rosterForCurrentScoringPeriod"]["entries"]
+        if e["playerId"] == player_id
+    )
+    return next(s for s in entry["playerPoolEntry"]["player"]["stats"] if s["statSourceId"] == 0)
+
+
 def test_a_player_ruled_out_at_game_time_has_no_points_not_zero():
     """ESPN gives an inactive player an actual line with no stats and appliedTotal 0.0 (the
     2019 player card's injured weeks); he did not play, so his prop must be void."""
@@ -186,15 +199,7 @@ def test_a_player_ruled_out_at_game_time_has_no_points_not_zero():
     )
     sim.rule_out(1, starter.player_id)
     after = sim.nfl.end_of(1) + timedelta(minutes=1)
-    box = sim.league_view(("mMatchupScore", "mScoreboard"), after, 1, [1])
-    entry = next(
-        e
-        for m in box["schedule"]
-        for side in ("home", "away")
-        for e in m[side]["rosterForCurrentScoringPeriod"]["entries"]
-        if e["playerId"] == starter.player_id
-    )
-    actual = next(s for s in entry["playerPoolEntry"]["player"]["stats"] if s["statSourceId"] == 0)
+    actual = _actual_line(sim, after, starter.player_id)
     assert actual["stats"] == {} and actual["appliedTotal"] == 0.0
     lines = {p.player_id: p for m in _week_at(sim, after).matchups for p in (*m.home_lineup, *m.away_lineup)}
     assert lines[starter.player_id].points is None
@@ -211,15 +216,7 @@ def test_players_of_a_cancelled_game_have_no_points_even_for_what_was_played():
     nfl.cancel(game.event_id, game.kickoff + timedelta(hours=2))
     after = nfl.end_of(1) + timedelta(minutes=1)
     player = starters[game.home]
-    box = sim.league_view(("mMatchupScore", "mScoreboard"), after, 1, [1])
-    entry = next(
-        e
-        for m in box["schedule"]
-        for side in ("home", "away")
-        for e in m[side]["rosterForCurrentScoringPeriod"]["entries"]
-        if e["playerId"] == player.player_id
-    )
-    actual = next(s for s in entry["playerPoolEntry"]["player"]["stats"] if s["statSourceId"] == 0)
+    actual = _actual_line(sim, after, player.player_id)
     assert actual["stats"]  # ESPN keeps what he did before the game was called off
     week = _week_at(sim, after)
     assert week.is_final

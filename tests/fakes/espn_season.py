@@ -19,6 +19,13 @@ scoring of `adapters.espn.demo.names` / `.stats` and the demo's settings. What t
 - Playoff matchups (top 4 by wins, then points for) appear once the regular season's last game is
   over; the final appears once both semifinals (two scoring periods each) are over. Teams out of
   the bracket have no playoff matchup at all (eliminated).
+- A player who does not play his game (OUT, a DOUBTFUL who sits, or `rule_out`) gets ESPN's empty
+  actual line once it kicks off: `stats` {}, `appliedTotal` 0.0.
+
+What a real week brings, on demand: `NflSeason.postpone` / `cancel` / `halt` (delayed, suspended)
+a game, with the statuses ESPN's scoreboard shows; an owner's `move` (bench, restart) and `drop`;
+a commissioner's `adjust` (ESPN's `adjustment`, which the winner and records follow); a stat
+correction (`correct_stat`).
 """
 
 from __future__ import annotations
