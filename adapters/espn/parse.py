@@ -790,8 +790,11 @@ def parse_week(
         }
         with _espn_errors(f"pro schedule for scoring period {period}"):
             opponents = espn_league._get_pro_schedule(period) if pro_schedule else {}
+        # Without a schedule nobody is known to be off; with one, a team missing from it has
+        # no game this period (a bye, or its game moved to another period).
+        playing = set(opponents) if pro_schedule else None
         for key, matchup in _period_matchups(
-            box_scores[period], period, matchup_period, season, opponents, told
+            box_scores[period], period, matchup_period, season, opponents, told, playing
         ):
             if key in matchups:
                 _absorb(matchups[key], matchup)
@@ -814,6 +817,7 @@ def _period_matchups(
     season: int,
     opponents: Mapping[int, Any],
     told: Mapping[int, ProGame],
+    playing: set[int] | None,
 ) -> Iterator[tuple[Any, _Matchup]]:
     what = f"box scores for scoring period {period}"
     found = False
@@ -832,7 +836,7 @@ def _period_matchups(
             home = _Side(
                 int(box.home_team),
                 float(box.home_score),
-                *_lines(box.home_lineup, entries["home"], period, season, told),
+                *_lines(box.home_lineup, entries["home"], period, season, told, playing),
                 adjustment=_adjustment(raw, "home", where),
             )
             away = None
@@ -840,7 +844,7 @@ def _period_matchups(
                 away = _Side(
                     int(box.away_team),
                     float(box.away_score),
-                    *_lines(box.away_lineup, entries["away"], period, season, told),
+                    *_lines(box.away_lineup, entries["away"], period, season, told, playing),
                     adjustment=_adjustment(raw, "away", where),
                 )
         key = raw.get("id", (home.team_id, away.team_id if away else None))
@@ -920,8 +924,14 @@ def _lines(
     period: int,
     season: int,
     told: Mapping[int, ProGame],
+    playing: set[int] | None,
 ) -> tuple[dict[int, _Line], dict[int, _Line]]:
-    """The starters and the bench (BE/IR) of one side for one scoring period."""
+    """The starters and the bench (BE/IR) of one side for one scoring period.
+
+    A player has points only if he played a game of the period: his team's game started, was
+    not cancelled and is in the period's schedule (`playing`: the teams with a game; a game
+    moved to another period is scored there), and ESPN's actual line says he played.
+    """
     if len(lineup) != len(entries):  # espn_api builds one BoxPlayer per entry, in order
         raise EspnDataError("espn_api returned a lineup that does not match the roster entries")
     starters: dict[int, _Line] = {}
@@ -930,11 +940,13 @@ def _lines(
         lines = bench if box_player.slot_position in _NON_STARTER_SLOTS else starters
         player = _player(entry, "roster entry")
         pro_team = str(box_player.proTeam)
-        game = told.get(_PRO_TEAM_IDS.get(pro_team, -1))
+        pro_team_id = _PRO_TEAM_IDS.get(pro_team, -1)
+        game = told.get(pro_team_id)
         started = game.state != "pre" if game is not None else True
-        cancelled = game is not None and game.cancelled  # left the period: his prop is void
+        # A cancelled game, or one the schedule moved out of the period, left it: void props.
+        left = (game is not None and game.cancelled) or (playing is not None and pro_team_id not in playing)
         points: float | None = None
-        if started and not cancelled and _played_line(player, period, season):
+        if started and not left and _played_line(player, period, season):
             points = float(box_player.points)
         injury = box_player.injuryStatus
         position = box_player.position or DEFAULT_POSITION.get(player.get("defaultPositionId", -1), "")

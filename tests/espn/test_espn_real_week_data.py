@@ -222,3 +222,25 @@ def test_players_of_a_cancelled_game_have_no_points_even_for_what_was_played():
     assert week.is_final
     lines = {p.player_id: p for m in week.matchups for p in (*m.home_lineup, *m.away_lineup)}
     assert lines[player.player_id].points is None
+
+
+def test_a_game_moved_to_another_period_scores_nothing_in_this_one():
+    """A game halted part-way and moved by ESPN's schedule to a later scoring period counts
+    there, not here: even a stat line left in this period's box score gives no points."""
+    nfl = NflSeason(2026)
+    sim = SeasonSim(5103, 2026, nfl=nfl)
+    starters = {p.pro_team: p for t in sim.team_ids for p in sim.starters(t, 1)}
+    game = next(g for g in nfl.games[1] if g.home in starters and g.kickoff.weekday() == 6)
+    player = starters[game.home]
+    during = game.kickoff + timedelta(hours=1)
+    box = sim.league_view(("mMatchupScore", "mScoreboard"), during, 1, [1])
+    assert _actual_line(sim, during, player.player_id)["stats"]  # he had played a while
+    league = merge_views(sim.league_view(("mSettings", "mTeam"), during))
+    nfl.postpone(game.event_id, leave_period=True)
+    after = nfl.end_of(1) + timedelta(minutes=1)
+    week = parse_week(league, {1: box}, nfl.pro_schedule_view(), 1, [nfl.scoreboard_view(1, after)])
+    assert str(game.event_id) not in {g.game_id for g in week.pro_games}
+    lines = {p.player_id: p for m in week.matchups for p in (*m.home_lineup, *m.away_lineup)}
+    assert lines[player.player_id].points is None
+    others = [p for p in lines.values() if p.points is not None]
+    assert others  # the rest of the box still counts
