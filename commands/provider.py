@@ -16,13 +16,20 @@ GameState = Literal["pre", "in", "post"]
 
 @dataclass(frozen=True, slots=True)
 class ProGame:
-    """One NFL game of a scoring period; kickoff drives locks, state drives finality."""
+    """One NFL game of a scoring period; kickoff drives locks, state drives finality.
+
+    `state` is "post" only once nothing more will be played in the period: the game was
+    played to the end, or `cancelled`. A postponed game is "pre" (not played yet) and a
+    delayed or suspended one "in"; both keep the week open. A game the schedule moved to
+    another scoring period is not one of this period's games at all.
+    """
 
     game_id: str
     home: str  # pro team abbreviation, e.g. "KC"
     away: str
     kickoff: datetime  # timezone-aware, UTC
     state: GameState
+    cancelled: bool = False  # called off for good: it left the period, its players' props are void
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +43,9 @@ class PlayerLine:
     pro_team: str  # abbreviation, "None"/"FA" for a free agent
     injury_status: str | None  # ESPN's injuryStatus ("ACTIVE", "QUESTIONABLE", "OUT", ...)
     projection: float
-    points: float | None  # actual fantasy points so far; None before the player's game starts
+    # Actual fantasy points so far; None before the player's game starts, and for good when
+    # he did not play (no stat line, or ESPN's empty one) or his game was cancelled.
+    points: float | None
     # Starting slots he may fill (e.g. ("RB", "FLEX")), for the best-possible-lineup award.
     eligible_slots: tuple[str, ...] = ()
 
@@ -61,12 +70,18 @@ class MatchupData:
     away_team_id: int | None  # None for a bye
     home_lineup: tuple[PlayerLine, ...]
     away_lineup: tuple[PlayerLine, ...]
-    home_score: float | None  # live or final fantasy score; None before any game starts
+    # ESPN's official score, live or final: the starters' points plus the commissioner's
+    # adjustment; None before any game starts.
+    home_score: float | None
     away_score: float | None
     is_playoff: bool = False
     # Bench and IR players: never priced, only used to find each side's optimal lineup.
     home_bench: tuple[PlayerLine, ...] = ()
     away_bench: tuple[PlayerLine, ...] = ()
+    # ESPN's commissioner point adjustments, already in the scores; known before kickoff
+    # when the commissioner set them early, so pricing counts them too.
+    home_adjustment: float = 0.0
+    away_adjustment: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +94,8 @@ class WeekData:
 
     @property
     def is_final(self) -> bool:
-        """A week is final once every NFL game of its scoring periods is over."""
+        """A week is final once every NFL game of its scoring periods is over for good:
+        played to the end or cancelled (see ProGame)."""
         return bool(self.pro_games) and all(g.state == "post" for g in self.pro_games)
 
 

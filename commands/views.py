@@ -27,6 +27,7 @@ from commands.format import (
 )
 from commands.league_settings import LeagueSettings
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table, Tone
+from commands.services.pricing import pulled
 from commands.services.settlement import SettlementSummary
 from commands.services.standings import Standing
 from storage.models import League, Market, Matchup, Quote, Selection, Team, Week
@@ -35,7 +36,7 @@ MATCHUP_KINDS = ("moneyline", "spread", "total")
 
 
 async def _week_markets(
-    session: AsyncSession, week: Week
+    session: AsyncSession, week: Week, now: datetime
 ) -> tuple[
     list[Matchup],
     dict[int, Team],
@@ -50,7 +51,8 @@ async def _week_markets(
     }
     markets: dict[int, dict[tuple[str, str], Market]] = defaultdict(dict)
     for market in (await session.scalars(select(Market).where(Market.week_id == week.id))).all():
-        markets[market.matchup_id][(market.kind, market.subject)] = market
+        if not pulled(market, now):  # no longer offered: off the board until its lock time
+            markets[market.matchup_id][(market.kind, market.subject)] = market
     market_ids = [m.id for by_kind in markets.values() for m in by_kind.values()]
     selections: dict[int, dict[str, Selection]] = defaultdict(dict)
     if market_ids:
@@ -76,7 +78,7 @@ async def markets_board(
             f"Week {week.matchup_period} lines open {opens}. "
             f"Everyone gets {credits(settings.allowance)} then."
         )
-    matchups, teams, markets, selections = await _week_markets(session, week)
+    matchups, teams, markets, selections = await _week_markets(session, week, now)
     rows = []
     buttons = []
     for matchup in matchups:
@@ -141,7 +143,7 @@ async def lines_up_post(
 async def odds_detail(
     session: AsyncSession, settings: LeagueSettings, week: Week, matchup: Matchup, now: datetime
 ) -> Reply:
-    _, teams, markets, selections = await _week_markets(session, week)
+    _, teams, markets, selections = await _week_markets(session, week, now)
     home, away = teams[matchup.home_team_id], teams[matchup.away_team_id]
     by_kind = markets.get(matchup.id, {})
     order = {"moneyline": 0, "spread": 1, "total": 2, "team_total": 3, "prop": 4}

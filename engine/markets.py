@@ -17,7 +17,7 @@ from types import MappingProxyType
 from scipy.special import gammainc, gammaincc, gammaincinv
 
 from engine.margin import DEFAULT_MARGIN, check_margin, quote_two_way
-from engine.model import DEFAULT_CV, POSITION_CV, MatchupModel, Normal, Starter, position_cv
+from engine.model import DEFAULT_CV, POSITION_CV, MatchupModel, Starter, position_cv
 
 HOME = "home"
 AWAY = "away"
@@ -86,17 +86,37 @@ def round_half(x: float) -> float:
 
 
 def price_matchup(model: MatchupModel, margin: float = DEFAULT_MARGIN) -> list[PricedMarket]:
-    """Moneyline, spread, total and both team totals, all from the same two distributions."""
+    """Moneyline, spread, total and both team totals, all from the same two distributions.
+
+    A market whose outcome is already certain or undefined is left out (see `_decided`):
+    two empty or all-zero lineups would otherwise offer a 0-0 moneyline, a sure push, at
+    fair 0 and 1.
+    """
     check_margin(margin)
     diff = model.margin
     spread_line = round_half(diff.mean)
-    return [
-        _two_way(MarketKind.MONEYLINE, None, None, *diff.tails(0.0), margin),
-        _two_way(MarketKind.SPREAD, None, spread_line, *diff.tails(spread_line), margin),
-        _over_under(MarketKind.TOTAL, None, model.total, margin),
-        _over_under(MarketKind.TEAM_TOTAL, HOME, model.home, margin),
-        _over_under(MarketKind.TEAM_TOTAL, AWAY, model.away, margin),
+    lines: list[tuple[MarketKind, str | None, float | None, tuple[float, float]]] = [
+        (MarketKind.MONEYLINE, None, None, diff.tails(0.0)),
+        (MarketKind.SPREAD, None, spread_line, diff.tails(spread_line)),
     ]
+    for kind, subject, score in (
+        (MarketKind.TOTAL, None, model.total),
+        (MarketKind.TEAM_TOTAL, HOME, model.home),
+        (MarketKind.TEAM_TOTAL, AWAY, model.away),
+    ):
+        line = round_half(score.mean)
+        lines.append((kind, subject, line, score.tails(line)))
+    return [
+        _two_way(kind, subject, line, first, second, margin)
+        for kind, subject, line, (first, second) in lines
+        if not _decided(first, second)
+    ]
+
+
+def _decided(p_first: float, p_second: float) -> bool:
+    """Whether a two-way market has nothing to bet on: its result is certain (a side at
+    probability 0 or 1, e.g. a score that cannot vary) or undefined (NaN)."""
+    return not (0.0 < p_first < 1.0 and 0.0 < p_second < 1.0)
 
 
 def gamma_median(mean: float, cv: float) -> float:
@@ -178,11 +198,6 @@ def _gamma_parameters(mean: float, cv: float) -> tuple[float, float]:
     if not mean > 0.0 or not cv > 0.0:
         raise ValueError(f"a gamma needs a positive mean and CV, got {mean} and {cv}")
     return 1.0 / (cv * cv), mean * cv * cv
-
-
-def _over_under(kind: MarketKind, subject: str | None, score: Normal, margin: float) -> PricedMarket:
-    line = round_half(score.mean)
-    return _two_way(kind, subject, line, *score.tails(line), margin)
 
 
 def _two_way(

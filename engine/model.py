@@ -173,6 +173,15 @@ class MatchupModel:
         variance = self.home.variance + self.away.variance + 2.0 * self.covariance
         return Normal(self.home.mean + self.away.mean, max(variance, 0.0))
 
+    def shifted(self, home: float, away: float) -> MatchupModel:
+        """The same matchup with fixed points added to each side (a commissioner's
+        adjustment): the means move, the uncertainty stays."""
+        return MatchupModel(
+            home=Normal(self.home.mean + home, self.home.variance),
+            away=Normal(self.away.mean + away, self.away.variance),
+            covariance=self.covariance,
+        )
+
 
 def build_matchup_model(
     home: Sequence[Starter],

@@ -160,8 +160,12 @@ class Matchup(Base):
     week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id"), index=True)
     home_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
     away_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    # ESPN's official scores: the starters' points plus the commissioner's adjustment,
+    # which is also kept on its own (it is not play: calibration leaves it out).
     home_score: Mapped[float | None] = mapped_column(Float)
     away_score: Mapped[float | None] = mapped_column(Float)
+    home_adjustment: Mapped[float] = mapped_column(Float, default=0.0)
+    away_adjustment: Mapped[float] = mapped_column(Float, default=0.0)
     lock_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

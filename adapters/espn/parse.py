@@ -13,11 +13,16 @@ What `espn_api` does not decide for us, this module decides explicitly:
   pricing never reads (the recap's best-possible-lineup award does). The FLEX slot is
   called "FLEX" rather than espn_api's "RB/WR/TE", in slots and eligible slots alike.
 - `projection` is ESPN's projection for the scoring period (statSourceId 1); `points` is the
-  actual (statSourceId 0), or None while the player's game has not started (or he has no
-  stat line at all), never espn_api's default of 0. That difference is what lets the book
-  tell "scored nothing" from "has not played yet".
+  actual (statSourceId 0), or None while the player's game has not started, when he has no
+  stat line or an empty one (ESPN's mark of a player who did not play), or when his game was
+  cancelled; never espn_api's default of 0. That difference is what lets the book tell
+  "scored nothing" from "did not play", and a prop is void exactly when it is None at the end.
 - NFL game state (pre/in/post) comes only from ESPN's NFL scoreboard, never from
-  espn_api's `game_played`, which guesses from the machine's local clock.
+  espn_api's `game_played`, which guesses from the machine's local clock, and it is read by
+  the rule in `book_state`: "post" means over for good (played to the end, or cancelled),
+  so a postponed, delayed or suspended game keeps the week open.
+- A matchup's score is ESPN's official one: the starters' total plus the commissioner's
+  `adjustment`, which ESPN's `winner` follows.
 - A playoff matchup period may span several scoring periods (mSettings `matchupPeriods`);
   each starter's projection and points are summed over the periods he started.
 - Anything missing or malformed raises `EspnDataError` (a ValueError) with a message a
@@ -479,9 +484,18 @@ def _team_info(team: Any, raw: Mapping[str, Any], members: Mapping[Any, Mapping[
 # ------------------------------------------------------------------------ NFL schedule/state
 
 
+#: ESPN's status names for a game called off for good, and for one moved to a later date.
+_CANCELLED = frozenset({"STATUS_CANCELED", "STATUS_CANCELLED"})
+_POSTPONED = frozenset({"STATUS_POSTPONED"})
+
+
 @dataclass(frozen=True, slots=True)
 class NflGame:
-    """One event of ESPN's NFL site scoreboard: what state it is in and the score so far."""
+    """One event of ESPN's NFL site scoreboard: what state it is in and the score so far.
+
+    `state`, `completed` and `status_name` are ESPN's own; `book_state` says what they mean
+    for settling a week.
+    """
 
     event_id: str
     home_pro_team_id: int
@@ -491,13 +505,45 @@ class NflGame:
     completed: bool
     home_score: int
     away_score: int
+    status_name: str = ""
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status_name in _CANCELLED
+
+    @property
+    def book_state(self) -> GameState:
+        """The game's state as the book reads it: "post" only once nothing more will be played.
+
+        ESPN reports a postponed or cancelled game as "post" although it was not completed,
+        and fantasy points follow where the game is actually played (ESPN scores a player in
+        the scoring period his game is played in). So:
+        - completed (STATUS_FINAL): "post";
+        - cancelled (STATUS_CANCELED): "post" too, and `cancelled`: it left the period, and its
+          players' props are void;
+        - postponed: "pre", not played yet. The week waits for the replay while ESPN's schedule
+          keeps the game in the scoring period; once the schedule moves it to another period,
+          it is simply not one of this period's games;
+        - anything else not completed (in progress, delayed, suspended, or "post" with no
+          reason given): "in", under way, which keeps the week waiting. No week is ever
+          settled from a game that did not finish.
+        """
+        if self.cancelled:
+            return "post"
+        if self.status_name in _POSTPONED:
+            return "pre"
+        if self.completed:
+            return "post"
+        return "in" if self.state == "post" else self.state
 
 
 def parse_scoreboard(scoreboard: Mapping[str, Any]) -> tuple[NflGame, ...]:
     """ESPN's NFL scoreboard (site.api.espn.com/.../nfl/scoreboard) as `NflGame`s.
 
     This is the only source of game state the book trusts: `status.type.state` is
-    "pre", "in" or "post". Competitor `team.id` equals the fantasy API's `proTeamId`.
+    "pre", "in" or "post", `completed` whether it was played to the end and `name` why not
+    (STATUS_POSTPONED, STATUS_CANCELED, STATUS_DELAYED, ...). Competitor `team.id` equals
+    the fantasy API's `proTeamId`.
     """
     what = "NFL scoreboard"
     games: list[NflGame] = []
@@ -528,6 +574,7 @@ def parse_scoreboard(scoreboard: Mapping[str, Any]) -> tuple[NflGame, ...]:
                 completed=bool(event["status"]["type"].get("completed", state == "post")),
                 home_score=sides["home"][1],
                 away_score=sides["away"][1],
+                status_name=str(event["status"]["type"].get("name") or ""),
             )
         )
     return tuple(games)
@@ -601,7 +648,8 @@ def _scheduled_games(
                             home=_pro_abbrev(home_id, where),
                             away=_pro_abbrev(away_id, where),
                             kickoff=kickoff,
-                            state=told.state if told else "pre",
+                            state=told.book_state if told else "pre",
+                            cancelled=told.cancelled if told else False,
                         ),
                         scoring_period=period,
                         home_id=home_id,
@@ -632,7 +680,8 @@ def parse_pro_games(
     that, by home/away team within three days of the scheduled kickoff (so a rematch in
     another week is not mistaken for it). A game no scoreboard mentions stays "pre": state
     is never inferred from the clock here, since a delayed or postponed game would then be
-    misread. ESPN reports a postponed game as state "post" (completed false), and so do we.
+    misread. ESPN reports a postponed game as state "post" (completed false); the book reads
+    it as not played yet (`NflGame.book_state`).
     """
     return tuple(g.game for g in _scheduled_games(pro_schedule, scoring_periods, scoreboards))
 
@@ -679,9 +728,10 @@ class _Line:
 @dataclass(slots=True)
 class _Side:
     team_id: int
-    score: float
+    score: float  # ESPN's starters' total (totalPointsLive while live, else totalPoints)
     lines: dict[int, _Line]
     bench: dict[int, _Line]
+    adjustment: float = 0.0  # the commissioner's, on top of `score`
 
 
 @dataclass(slots=True)
@@ -707,8 +757,10 @@ def parse_week(
     - `pro_schedule`: the proTeamSchedules_wl response (None: no pro games known).
     - `scoreboards`: ESPN NFL scoreboards for those weeks, the source of game state.
 
-    A matchup's score is ESPN's (`totalPointsLive` while live, else `totalPoints`, which is
-    cumulative over a multi-week matchup), or None while no starter has points yet.
+    A matchup's score is ESPN's official one: `totalPointsLive` while live, else
+    `totalPoints` (cumulative over a multi-week matchup), plus the side's `adjustment`, the
+    commissioner's points ESPN adds on top (the 2018 sample's matchup period 16 has some, and
+    its `winner` follows the sum); None while no starter has points yet.
     """
     season = _int(league, "seasonId", "league data")
     league_id = _int(league, "id", "league data")
@@ -729,17 +781,20 @@ def parse_week(
 
     matchups: dict[Any, _Matchup] = {}
     for period in sorted(box_scores):
-        # {proTeamId: state} of the games that a scoreboard told us about, for this week.
+        # {proTeamId: game} of the games that a scoreboard told us about, for this week.
         told = {
-            team_id: g.game.state
+            team_id: g.game
             for g in scheduled
             if g.scoring_period == period and g.told
             for team_id in (g.home_id, g.away_id)
         }
         with _espn_errors(f"pro schedule for scoring period {period}"):
             opponents = espn_league._get_pro_schedule(period) if pro_schedule else {}
+        # Without a schedule nobody is known to be off; with one, a team missing from it has
+        # no game this period (a bye, or its game moved to another period).
+        playing = set(opponents) if pro_schedule else None
         for key, matchup in _period_matchups(
-            box_scores[period], period, matchup_period, season, opponents, told
+            box_scores[period], period, matchup_period, season, opponents, told, playing
         ):
             if key in matchups:
                 _absorb(matchups[key], matchup)
@@ -761,7 +816,8 @@ def _period_matchups(
     matchup_period: int,
     season: int,
     opponents: Mapping[int, Any],
-    told: Mapping[int, GameState],
+    told: Mapping[int, ProGame],
+    playing: set[int] | None,
 ) -> Iterator[tuple[Any, _Matchup]]:
     what = f"box scores for scoring period {period}"
     found = False
@@ -780,14 +836,16 @@ def _period_matchups(
             home = _Side(
                 int(box.home_team),
                 float(box.home_score),
-                *_lines(box.home_lineup, entries["home"], period, season, told),
+                *_lines(box.home_lineup, entries["home"], period, season, told, playing),
+                adjustment=_adjustment(raw, "home", where),
             )
             away = None
             if "away" in entries:
                 away = _Side(
                     int(box.away_team),
                     float(box.away_score),
-                    *_lines(box.away_lineup, entries["away"], period, season, told),
+                    *_lines(box.away_lineup, entries["away"], period, season, told, playing),
+                    adjustment=_adjustment(raw, "away", where),
                 )
         key = raw.get("id", (home.team_id, away.team_id if away else None))
         yield key, _Matchup(home=home, away=away, is_playoff=bool(box.is_playoff))
@@ -823,17 +881,29 @@ def _entries(raw: Mapping[str, Any], side: str, where: str) -> list[Mapping[str,
     return entries
 
 
+def _adjustment(raw: Mapping[str, Any], side: str, where: str) -> float:
+    """A side's commissioner adjustment (ESPN sends 0 when there is none, older data nothing)."""
+    value = raw[side].get("adjustment", 0)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise EspnDataError(f"ESPN {where} ({side} team) has a non-numeric 'adjustment': {value!r}")
+    return float(value)
+
+
 def _player(entry: Mapping[str, Any], where: str) -> Mapping[str, Any]:
     if "playerPoolEntry" in entry:
         return _mapping(entry, "playerPoolEntry.player", where)
     return _mapping(entry, "player", where)
 
 
-def _has_actual_line(player: Mapping[str, Any], period: int, season: int) -> bool:
-    """Whether ESPN holds real stats of this player for the period.
+def _played_line(player: Mapping[str, Any], period: int, season: int) -> bool:
+    """Whether ESPN holds real stats of this player for the period: did he play?
 
-    Before a game ESPN may already list an actual (statSourceId 0) entry with empty
-    `stats` and no `appliedTotal`; espn_api turns that into 0 points, we do not.
+    ESPN marks a player who has not (yet) taken the field with an actual (statSourceId 0)
+    entry whose `stats` are empty: before a game without `appliedTotal` (the recorded hockey
+    box score), and for a game he did not play with `appliedTotal` 0.0 (the 2019 player card's
+    weeks out injured, beside `stats` holding games played "210": 1 in the weeks he played).
+    espn_api reads both as 0 points (and calls the player "inactive"); the book reads them as
+    no points, so a prop on a player who did not play is void rather than graded at zero.
     """
     for stat in player.get("stats", []):
         if (
@@ -842,7 +912,7 @@ def _has_actual_line(player: Mapping[str, Any], period: int, season: int) -> boo
             and stat.get("scoringPeriodId") == period
             and stat.get("seasonId") == season
             and stat.get("statSplitTypeId") != 2
-            and ("appliedTotal" in stat or stat.get("stats"))
+            and stat.get("stats")
         ):
             return True
     return False
@@ -853,9 +923,15 @@ def _lines(
     entries: Sequence[Mapping[str, Any]],
     period: int,
     season: int,
-    told: Mapping[int, GameState],
+    told: Mapping[int, ProGame],
+    playing: set[int] | None,
 ) -> tuple[dict[int, _Line], dict[int, _Line]]:
-    """The starters and the bench (BE/IR) of one side for one scoring period."""
+    """The starters and the bench (BE/IR) of one side for one scoring period.
+
+    A player has points only if he played a game of the period: his team's game started, was
+    not cancelled and is in the period's schedule (`playing`: the teams with a game; a game
+    moved to another period is scored there), and ESPN's actual line says he played.
+    """
     if len(lineup) != len(entries):  # espn_api builds one BoxPlayer per entry, in order
         raise EspnDataError("espn_api returned a lineup that does not match the roster entries")
     starters: dict[int, _Line] = {}
@@ -864,10 +940,13 @@ def _lines(
         lines = bench if box_player.slot_position in _NON_STARTER_SLOTS else starters
         player = _player(entry, "roster entry")
         pro_team = str(box_player.proTeam)
-        state = told.get(_PRO_TEAM_IDS.get(pro_team, -1))
-        started = state != "pre" if state is not None else True
+        pro_team_id = _PRO_TEAM_IDS.get(pro_team, -1)
+        game = told.get(pro_team_id)
+        started = game.state != "pre" if game is not None else True
+        # A cancelled game, or one the schedule moved out of the period, left it: void props.
+        left = (game is not None and game.cancelled) or (playing is not None and pro_team_id not in playing)
         points: float | None = None
-        if started and _has_actual_line(player, period, season):
+        if started and not left and _played_line(player, period, season):
             points = float(box_player.points)
         injury = box_player.injuryStatus
         position = box_player.position or DEFAULT_POSITION.get(player.get("defaultPositionId", -1), "")
@@ -907,6 +986,7 @@ def _absorb(total: _Matchup, later: _Matchup) -> None:
                 else:
                     mine_lines[player_id] = line
         mine.score = theirs.score  # ESPN's matchup totals are cumulative over the periods
+        mine.adjustment = theirs.adjustment  # one per matchup, repeated in every period
 
 
 def _freeze_side(side: _Side | None) -> tuple[tuple[PlayerLine, ...], float | None]:
@@ -914,7 +994,7 @@ def _freeze_side(side: _Side | None) -> tuple[tuple[PlayerLine, ...], float | No
         return (), None
     lineup = tuple(line.freeze() for line in side.lines.values())
     started = any(line.points is not None for line in lineup)
-    return lineup, (round(side.score, 2) if started else None)
+    return lineup, (round(side.score + side.adjustment, 2) if started else None)
 
 
 def _freeze_bench(side: _Side | None) -> tuple[PlayerLine, ...]:
@@ -937,4 +1017,6 @@ def _freeze_matchup(matchup: _Matchup) -> MatchupData:
         is_playoff=matchup.is_playoff,
         home_bench=_freeze_bench(matchup.home),
         away_bench=_freeze_bench(matchup.away),
+        home_adjustment=matchup.home.adjustment,
+        away_adjustment=matchup.away.adjustment if matchup.away else 0.0,
     )

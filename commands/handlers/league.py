@@ -212,7 +212,9 @@ async def scoreboard(ctx: Context, args: dict[str, Any]) -> Reply:
                 ]
                 for team_id in (matchup.home_team_id, matchup.away_team_id)
             }
-            model = engine.live_matchup_model(sides[matchup.home_team_id], sides[matchup.away_team_id], k=k)
+            model = engine.live_matchup_model(
+                sides[matchup.home_team_id], sides[matchup.away_team_id], k=k
+            ).shifted(matchup.home_adjustment, matchup.away_adjustment)
             home, away = teams[matchup.home_team_id], teams[matchup.away_team_id]
             p_home = engine.win_probability(model)
             rows.append(

@@ -24,6 +24,7 @@ from commands.errors import CommandError, Conflict, InvalidInput, NotAllowed, No
 from commands.format import credits, local_time
 from commands.options import StakeRequest
 from commands.services.own_matchup import check_own_matchup
+from commands.services.pricing import pulled
 from storage import keys
 from storage.bet_rules import CANCEL_RULE, NAMED, Refusal, render
 from storage.ledger import post_entry
@@ -77,6 +78,12 @@ def refused(
             return Conflict(f"Market #{market.id} was voided: {market.void_reason or 'no reason given'}.")
         case "market_closed" if market.status == "settled":
             return Conflict(f"Market #{market.id} is already settled.")
+        case "market_closed" if pulled(market, ctx.now):
+            return Conflict(
+                f"Market #{market.id} ({market.label}) is no longer offered: its lineup changed "
+                "(the player left the starting lineup) or its result is already certain. "
+                "Bets already on it stand."
+            )
         case "market_closed":
             when = local_time(market.lock_at, ctx.settings.tz)
             return Conflict(f"Market #{market.id} locked at {when}; no more bets on it.")

@@ -64,6 +64,9 @@ async def _scored_matchups(session: AsyncSession, week_ids: list[int]) -> list[M
 async def team_weeks(session: AsyncSession, league_id: int, season: int | None = None) -> list[TeamWeek]:
     """Closing projection and actual score of every team-week of the league's settled weeks.
 
+    The actual score is the starters' points without ESPN's commissioner adjustment, as the
+    recorded projection is the lineup's alone (pricing moves only the lines by an adjustment).
+
     One joined query rather than weeks, then matchups, then projections: this runs after
     every league's settlement, where each statement is a round trip that 10,000 leagues pay.
     """
@@ -73,7 +76,12 @@ async def team_weeks(session: AsyncSession, league_id: int, season: int | None =
             TeamProjection.mean,
             TeamProjection.sd,
             TeamProjection.k,
-            case((Matchup.home_team_id == team, Matchup.home_score), else_=Matchup.away_score),
+            # What the team's players scored: a commissioner's adjustment is not play, and the
+            # projection it is measured against never held it either.
+            case(
+                (Matchup.home_team_id == team, Matchup.home_score - Matchup.home_adjustment),
+                else_=Matchup.away_score - Matchup.away_adjustment,
+            ),
         )
         .join(Week, Week.id == TeamProjection.week_id)
         .join(

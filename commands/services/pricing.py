@@ -148,10 +148,15 @@ def plan_markets(
     matchup_lock: datetime,
     calibration: float = 1.0,
     model: engine.MatchupModel | None = None,
+    adjustments: tuple[float, float] = (0.0, 0.0),
 ) -> list[MarketPlan]:
     """Every market of one matchup, priced together so they agree with each other.
 
     Pass `model` when the caller already built it (to record the teams' projections too).
+    `adjustments` are ESPN's commissioner points already given to (home, away): the final
+    score includes them, so the matchup's markets are priced on the model moved by them
+    (props are about players and do not move). A market whose result is already certain
+    is not offered (engine.price_matchup).
     A week reprices every matchup of every league, so each ORM row is read once up front
     and everything after works on plain values.
     """
@@ -161,6 +166,8 @@ def plan_markets(
     if model is None:
         split = len(home_starters)
         model = engine.build_matchup_model(starters[:split], starters[split:], k=calibration)
+    if adjustments != (0.0, 0.0):
+        model = model.shifted(*adjustments)
     priced = engine.price_matchup(model, margin=margin)
     problems = engine.find_arbitrage(priced, model)
     if problems:
@@ -168,14 +175,41 @@ def plan_markets(
     names = _Names.of(home, away)
     plans = [_plan(m, names, matchup_lock) for m in priced]
     if settings.props:
-        lock_each_game = settings.lock_mode == "matchup"
-        quotes = engine.prop_quotes(starters, margin)
-        for row, starter, quote in zip(rows, starters, quotes, strict=True):
-            if quote is None:
-                continue
-            kickoff = row[-1]
-            if kickoff is not None:
-                plans.append(_prop_plan(quote, starter, kickoff if lock_each_game else matchup_lock))
+        plans += _prop_plans(rows, starters, settings, matchup_lock)
+    return plans
+
+
+def plan_props(
+    home_starters: Sequence[Starter],
+    away_starters: Sequence[Starter],
+    settings: LeagueSettings,
+    matchup_lock: datetime,
+) -> list[MarketPlan]:
+    """The matchup's player props alone, as plan_markets prices them: what is still offered
+    once the matchup's own markets have locked and later games' props have not."""
+    if not settings.props:
+        return []
+    rows = [priced_columns(row) for row in (*home_starters, *away_starters)]
+    return _prop_plans(rows, [_engine_starter(columns) for columns in rows], settings, matchup_lock)
+
+
+def _prop_plans(
+    rows: Sequence[tuple[Any, ...]],
+    starters: Sequence[engine.Starter],
+    settings: LeagueSettings,
+    matchup_lock: datetime,
+) -> list[MarketPlan]:
+    """A prop for each starter who has one to offer (a game, a positive projection)."""
+    lock_each_game = settings.lock_mode == "matchup"
+    plans = []
+    for row, starter, quote in zip(
+        rows, starters, engine.prop_quotes(starters, settings.margin), strict=True
+    ):
+        if quote is None:
+            continue
+        kickoff = row[-1]
+        if kickoff is not None:
+            plans.append(_prop_plan(quote, starter, kickoff if lock_each_game else matchup_lock))
     return plans
 
 
@@ -233,16 +267,25 @@ async def apply_plans(
     plans: Sequence[MarketPlan],
     now: datetime,
 ) -> int:
-    """Create or reprice the matchup's markets; returns how many markets changed price.
+    """Create or reprice the matchup's markets; returns how many markets changed.
 
     Markets that are locked, settled or void keep their last price: that is the closing
-    line bets are measured against.
+    line bets are measured against. `plans` are everything the matchup offers now: an open
+    market without a plan is no longer offered (its player left the starting lineup, or its
+    result became certain), so it is pulled: closed to new bets and off the board before its
+    lock time, with the bets already on it standing and graded as usual (see `pulled`). A
+    pulled market that is offered again before its lock time reopens at the new price.
     """
     existing = {
         (m.kind, m.subject): m
         for m in (await session.scalars(select(Market).where(Market.matchup_id == matchup_id))).all()
     }
     changed = 0
+    planned = {(plan.kind, plan.subject) for plan in plans}
+    for key, market in existing.items():
+        if key not in planned and market.status == "open" and now < market.lock_at:
+            market.status = "locked"
+            changed += 1
     for plan in plans:
         market = existing.get((plan.kind, plan.subject))
         if market is None:
@@ -273,16 +316,23 @@ async def apply_plans(
                 session.add(_history(selection, plan.line, now))
             changed += 1
             continue
-        if market.status != "open" or now >= market.lock_at:
+        reopened = pulled(market, now) and now < plan.lock_at
+        if reopened:
+            market.status = "open"
+        elif market.status != "open" or now >= market.lock_at:
             continue
         market.lock_at = plan.lock_at
         selections = {
             s.side: s
             for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
         }
-        moved = market.line != plan.line or any(
-            selections[sp.side].odds != sp.odds or abs(selections[sp.side].fair_p - sp.fair_p) > 1e-9
-            for sp in plan.selections
+        moved = (
+            reopened
+            or market.line != plan.line
+            or any(
+                selections[sp.side].odds != sp.odds or abs(selections[sp.side].fair_p - sp.fair_p) > 1e-9
+                for sp in plan.selections
+            )
         )
         if not moved:
             continue
@@ -294,6 +344,15 @@ async def apply_plans(
             session.add(_history(selection, plan.line, now))
         changed += 1
     return changed
+
+
+def pulled(market: Market, now: datetime) -> bool:
+    """Whether a market was taken off the board before its lock time (see apply_plans).
+
+    Only pulling closes a market early (the lock job closes markets at their lock time), so
+    a locked market whose lock time is still to come is a pulled one.
+    """
+    return market.status == "locked" and now < market.lock_at
 
 
 async def record_projections(

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import engine
 from storage import keys, row_sets
 from storage.ledger import Clawback, Credit, post_clawback, post_credits, post_entry
-from storage.models import Bet, LedgerEntry, Market, Matchup, Selection, Starter, Week
+from storage.models import BenchPlayer, Bet, LedgerEntry, Market, Matchup, Selection, Starter, Week
 
 
 @dataclass(slots=True)
@@ -48,15 +48,23 @@ def market_result(
 
 
 async def _week_points(session: AsyncSession, matchup_ids: list[int]) -> dict[int, dict[int, float | None]]:
-    """Per matchup, each starter's points by player id (None: did not play): what props grade from."""
-    starters = Starter.__table__
-    rows = await session.execute(
-        select(starters.c.matchup_id, starters.c.player_id, starters.c.points).where(
-            starters.c.matchup_id.in_(matchup_ids)
+    """Per matchup, each rostered player's points by player id (None: did not play): what
+    props grade from.
+
+    A prop is about the player's real game, so a starter benched after the bet still grades
+    on his points (his bench row has them); a player no roster of the matchup holds any more
+    (dropped) has no points here, and his prop is void.
+    """
+    rosters = union_all(
+        *(
+            select(table.c.matchup_id, table.c.player_id, table.c.points).where(
+                table.c.matchup_id.in_(matchup_ids)
+            )
+            for table in (Starter.__table__, BenchPlayer.__table__)
         )
     )
     points: dict[int, dict[int, float | None]] = {}
-    for matchup_id, player_id, scored in rows:
+    for matchup_id, player_id, scored in await session.execute(rosters):
         points.setdefault(matchup_id, {})[player_id] = scored
     return points
 

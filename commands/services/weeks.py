@@ -23,7 +23,13 @@ from commands.provider import LeagueData, LeagueDataProvider, MatchupData, ProGa
 from commands.services.economy import open_bankroll
 from commands.services.own_matchup import flag_benched_lineups
 from commands.services.pools import draw_week_pools
-from commands.services.pricing import apply_plans, matchup_model, plan_markets, record_projections
+from commands.services.pricing import (
+    apply_plans,
+    matchup_model,
+    plan_markets,
+    plan_props,
+    record_projections,
+)
 from commands.views import lines_up_post
 from storage.database import Database
 from storage.models import BenchPlayer, League, Market, Matchup, Member, Starter, Team, Week
@@ -160,7 +166,10 @@ async def _store_week(
         session.add(week)
     week.scoring_periods = list(data.scoring_periods)
     week.is_playoff = any(m.is_playoff for m in data.matchups)
-    if kickoffs and week.status == "open":
+    if kickoffs and week.status == "open" and not week.markets_open:
+        # The slate the lines open on. A game moved later after that (postponed to Tuesday
+        # night) still keeps the week waiting until it is final, but does not carry the
+        # settle time (`settle_at` after the last kickoff) over to the next week's.
         week.first_kickoff, week.last_kickoff = kickoffs[0], kickoffs[-1]
         week.lines_open_at = settings.weekly("lines_open").last_before(kickoffs[0], settings.tz)
     await session.flush()
@@ -205,6 +214,7 @@ async def _store_matchup(
     elif now < matchup.lock_at:
         matchup.lock_at = lock_at
     matchup.home_score, matchup.away_score = data.home_score, data.away_score
+    matchup.home_adjustment, matchup.away_adjustment = data.home_adjustment, data.away_adjustment
 
     rows = {
         s.player_id: s
@@ -304,15 +314,35 @@ async def _open_or_reprice(
     k = await session.scalar(select(League.calibration_k).where(League.id == league.id)) or 1.0
     changed = 0
     for matchup in matchups:
-        if now >= matchup.lock_at and week.id not in result.opened:
-            continue
         starters = (await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))).all()
         home, away = by_id[matchup.home_team_id], by_id[matchup.away_team_id]
         home_starters = [s for s in starters if s.team_id == home.id]
         away_starters = [s for s in starters if s.team_id == away.id]
+        if now >= matchup.lock_at and week.id not in result.opened:
+            # The matchup's own markets are locked, but props of later games are still on the
+            # board: they follow the lineup (a benched player's prop is pulled) until their kickoff.
+            if any(s.kickoff is not None and now < s.kickoff for s in starters):
+                props = plan_props(home_starters, away_starters, settings, matchup.lock_at)
+                changed += await apply_plans(
+                    session,
+                    league_id=league.id,
+                    week_id=week.id,
+                    matchup_id=matchup.id,
+                    plans=[plan for plan in props if now < plan.lock_at],
+                    now=now,
+                )
+            continue
         model = matchup_model(home_starters, away_starters, k)
         plans = plan_markets(
-            home, away, home_starters, away_starters, settings, matchup.lock_at, calibration=k, model=model
+            home,
+            away,
+            home_starters,
+            away_starters,
+            settings,
+            matchup.lock_at,
+            calibration=k,
+            model=model,
+            adjustments=(matchup.home_adjustment, matchup.away_adjustment),
         )
         await record_projections(
             session,

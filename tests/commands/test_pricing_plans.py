@@ -381,3 +381,20 @@ def test_a_transient_row_without_some_columns_reads_them_as_none() -> None:
     row = Starter(player_id=7, name="Backup", position="RB", slot="RB", pro_team="NYG", projection=5.0)
     assert "kickoff" not in inspect(row).dict
     assert priced_columns(row) == (7, "Backup", "RB", "NYG", None, 5.0, None, None)
+
+
+def test_lineups_that_cannot_score_get_no_matchup_markets() -> None:
+    """Two empty or all-OUT lineups: 0-0 is certain, so nothing is offered (it used to price
+    the home moneyline at fair 0.0 and the away at 1.0, though 0-0 refunds a moneyline)."""
+    home, away = teams()
+    out = [row(31, "Hurt Guy", "RB", "NYG", 14.0, "g7", status="OUT")]
+    for home_rows, away_rows in (([], []), (out, []), (out, [row(41, "Bye Guy", "WR", "MIA", 9.0, None)])):
+        assert plan_markets(home, away, home_rows, away_rows, LeagueSettings(), LOCK) == []
+    # one side that cannot score: the other's markets stand, its own team total goes
+    plans = plan_markets(home, away, out, lineups()[1], LeagueSettings(props=False), LOCK)
+    assert [(p.kind, p.subject) for p in plans] == [
+        ("moneyline", ""),
+        ("spread", ""),
+        ("total", ""),
+        ("team_total", "away"),
+    ]

@@ -89,9 +89,25 @@ def test_a_big_favourite_is_not_offered() -> None:
     assert home.fair_p > 0.99
 
 
-def test_an_empty_matchup_does_not_break_pricing() -> None:
-    markets = price_matchup(MatchupModel(Normal(0.0, 0.0), Normal(0.0, 0.0), 0.0))
-    assert all(m.line in (None, 0.0) for m in markets)
+def test_a_matchup_whose_result_is_certain_offers_nothing() -> None:
+    """Two empty or all-zero lineups end 0-0, a sure push: no moneyline at fair 0 and 1, no
+    spread or total that cannot move."""
+    assert price_matchup(MatchupModel(Normal(0.0, 0.0), Normal(0.0, 0.0), 0.0)) == []
+    # 0 against a fixed 12: the home team can only lose
+    assert price_matchup(MatchupModel(Normal(0.0, 0.0), Normal(12.0, 0.0), 0.0)) == []
+
+
+def test_a_lineup_that_cannot_score_loses_only_its_own_team_total() -> None:
+    markets = price_matchup(MatchupModel(Normal(0.0, 0.0), Normal(104.0, 400.0), 0.0))
+    kinds = [(m.kind, m.subject) for m in markets]
+    assert kinds == [
+        (MarketKind.MONEYLINE, None),
+        (MarketKind.SPREAD, None),
+        (MarketKind.TOTAL, None),
+        (MarketKind.TEAM_TOTAL, "away"),
+    ]
+    for market in markets:
+        assert all(0.0 < s.fair_p < 1.0 for s in market.selections)
 
 
 def test_the_margin_is_validated() -> None:

@@ -33,6 +33,7 @@ from engine import (
     price_matchup,
     price_prop,
     probability_to_american,
+    round_half,
 )
 from engine.grading import MatchupResult, Outcome
 from engine.model import starter_sd
@@ -109,6 +110,21 @@ def test_the_markets_of_a_matchup_agree_with_each_other(lineup_pair, margin: flo
     for market in markets.values():
         first, second = market.selections
         assert math.isclose(first.fair_p + second.fair_p, 1.0, abs_tol=1e-9)
+
+    # A market is offered exactly when its result is still open: two lineups that cannot
+    # score (or a team that cannot) leave nothing to bet on.
+    scores = {
+        (MarketKind.MONEYLINE, None): (model.margin, 0.0),
+        (MarketKind.SPREAD, None): (model.margin, round_half(model.margin.mean)),
+        (MarketKind.TOTAL, None): (model.total, round_half(model.total.mean)),
+        (MarketKind.TEAM_TOTAL, "home"): (model.home, round_half(model.home.mean)),
+        (MarketKind.TEAM_TOTAL, "away"): (model.away, round_half(model.away.mean)),
+    }
+    for key, (score, line) in scores.items():
+        above, below = score.tails(line)
+        assert (key in markets) == (0.0 < above < 1.0 and 0.0 < below < 1.0), key
+    if len(markets) < len(scores):
+        return
 
     diff = NormalDist(model.home.mean - model.away.mean, model.margin.sd)
     p_home = markets[MarketKind.MONEYLINE, None].selection("home").fair_p
@@ -198,7 +214,9 @@ def test_a_tampered_quote_set_is_caught(lineup_pair, margin: float) -> None:
     """Make the spread side that complements a moneyline side too generous."""
     home, away = lineup_pair
     model = build_matchup_model(home, away)
-    moneyline, spread, *rest = price_matchup(model, margin)
+    priced = price_matchup(model, margin)
+    assume([m.kind for m in priced[:2]] == [MarketKind.MONEYLINE, MarketKind.SPREAD])
+    moneyline, spread, *rest = priced
     assert spread.line is not None
     ml_side, spread_side = ("home", "away") if spread.line >= 0 else ("away", "home")
     ml_odds = moneyline.selection(ml_side).odds

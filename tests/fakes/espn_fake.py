@@ -147,10 +147,22 @@ class FakeEspn:
         return f"http://127.0.0.1:{self.port}"
 
     def add_league(self, sim: SeasonSim) -> SeasonSim:
-        """Serve `sim` (its clock becomes the server's)."""
+        """Serve `sim` (its clock becomes the server's). Leagues of one season share its NFL
+        schedule and scoreboards: the season of the first league added, which may be one with
+        postponed or cancelled games (`SeasonSim(..., nfl=...)`)."""
+        known = self.nfl(sim.season)
+        if sim.nfl is not known and any(other.season == sim.season for other in self.leagues.values()):
+            raise ValueError(f"leagues of season {sim.season} must share one NflSeason")
         sim.now = self.now
         self.leagues[sim.league_id] = sim
         return sim
+
+    def nfl(self, season: int) -> NflSeason:
+        """The NFL season served for `season`: its leagues', or the plain one."""
+        for sim in self.leagues.values():
+            if sim.season == season:
+                return sim.nfl
+        return NflSeason.for_season(season)
 
     def warm(self) -> None:
         """Pre-render what a sync and espn_api's `League(...)` ask for, for every league, at `now`.
@@ -306,12 +318,14 @@ class FakeEspn:
         season = int(request.match_info["season"])
         views = request.query.getall("view", [])
 
+        nfl = self.nfl(season)
+
         def build() -> Any:
             if "proTeamSchedules_wl" in views:
-                return NflSeason.for_season(season).pro_schedule_view()
+                return nfl.pro_schedule_view()
             return {"display": True, "settings": {}}
 
-        return await self._serve(request, build, ("season", season, tuple(views)))
+        return await self._serve(request, build, ("season", season, tuple(views), id(nfl), nfl.revision))
 
     async def _players(self, request: web.Request) -> web.StreamResponse:
         season = int(request.match_info["season"])
@@ -331,7 +345,7 @@ class FakeEspn:
         now = self.now()
         season = int(request.query.get("dates", str(now.year))[:4])
         season_type = request.query.get("seasontype", "2")
-        nfl = NflSeason.for_season(season)
+        nfl = self.nfl(season)
         week_text = request.query.get("week")
         week = int(week_text) if week_text else _current_week(nfl, now)
 
@@ -341,7 +355,8 @@ class FakeEspn:
                 board["events"] = []
             return board
 
-        return await self._serve(request, build, ("scoreboard", season, season_type, week, now))
+        key = ("scoreboard", season, season_type, week, now, id(nfl), nfl.revision)
+        return await self._serve(request, build, key)
 
 
 def _filter_periods(raw: str | None) -> list[int] | None:

@@ -6,8 +6,9 @@ stat correction after settlement. Recording that is impossible offline; generati
 seed keeps every number coherent (a D/ST's points allowed are its NFL opponent's score, team
 totals are the sum of the starters, standings follow from the results) and reproducible.
 
-Shapes follow /work/shared/espn-samples (and the shipped demo league, whose generator this
-reuses for players, stat lines, scoring and settings). What the clock decides:
+Shapes follow /work/shared/espn-samples: every object is built by `adapters.espn.demo.shapes`,
+the same builders the shipped demo league is generated with, from players, stat lines and
+scoring of `adapters.espn.demo.names` / `.stats` and the demo's settings. What the clock decides:
 
 - An NFL game is "pre" before kickoff, "in" for 3h30m after (stat lines grow linearly), "post"
   after. The NFL slate is a function of the season only (`NflSeason`), shared by every league.
@@ -18,6 +19,13 @@ reuses for players, stat lines, scoring and settings). What the clock decides:
 - Playoff matchups (top 4 by wins, then points for) appear once the regular season's last game is
   over; the final appears once both semifinals (two scoring periods each) are over. Teams out of
   the bracket have no playoff matchup at all (eliminated).
+- A player who does not play his game (OUT, a DOUBTFUL who sits, or `rule_out`) gets ESPN's empty
+  actual line once it kicks off: `stats` {}, `appliedTotal` 0.0.
+
+What a real week brings, on demand: `NflSeason.postpone` / `cancel` / `halt` (delayed, suspended)
+a game, with the statuses ESPN's scoreboard shows; an owner's `move` (bench, restart) and `drop`;
+a commissioner's `adjust` (ESPN's `adjustment`, which the winner and records follow); a stat
+correction (`correct_stat`).
 """
 
 from __future__ import annotations
@@ -26,95 +34,74 @@ import copy
 import random
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
 
-from adapters.espn.demo import eastern
-from adapters.espn.demo.generate import (
-    DEFAULT_POSITION_ID,
-    ELIGIBLE_SLOTS,
-    NFL_TEAMS,
-    SLOT_ID,
-    Game,
-    Player,
-    PlayerFactory,
-    _scoreboard_team,
-    applied,
-    applied_total,
-    epoch_ms,
-    espn_records,
-    expected_stats,
-    fantasy_abbrev,
-    round_robin,
-    sampled_stats,
-    scheduled_status,
-    settings_view,
-)
-from adapters.espn.demo.provider import _final_status, _live_status
+from adapters.espn.demo import eastern, shapes
+from adapters.espn.demo.league import OWNERS, round_robin, settings_view
+from adapters.espn.demo.league import TEAM_NAMES as DEMO_TEAM_NAMES
+from adapters.espn.demo.names import NFL_TEAMS, Player, PlayerFactory
+from adapters.espn.demo.provider import GAME_LENGTH, game_state
+from adapters.espn.demo.shapes import Game, Json, epoch_ms
+from adapters.espn.demo.stats import applied, applied_total, expected_stats, sampled_stats
 from tests.secret_guard import register_secret
 
-Json = dict[str, Any]
-
-GAME_LENGTH = timedelta(hours=3, minutes=30)
 NFL_WEEKS = 18
 REGULAR_SEASON = 14
 #: matchup period -> scoring periods; two-week playoff rounds for a 4-team bracket.
 PLAYOFF_PERIODS: dict[int, tuple[int, ...]] = {15: (15, 16), 16: (17, 18)}
 PLAYOFF_TEAMS = 4
 
-OWNER_HANDLES = (
-    "alex",
-    "blake",
-    "casey",
-    "drew",
-    "emery",
-    "frankie",
-    "gray",
-    "harper",
-    "jules",
-    "kai",
-    "logan",
-    "morgan",
-)
-TEAM_NAMES = (
-    ("Gridiron Gurus", "GG"),
-    ("Blitz Brigade", "BLTZ"),
-    ("Couch Coaches", "CCH"),
-    ("Dropped Passes", "DROP"),
-    ("End Zone Envy", "EZE"),
-    ("Fourth and Forever", "FOUR"),
-    ("Gravy Bowl", "GRVY"),
-    ("Hail Mary Heroes", "HMH"),
-    ("Juke Box Heroes", "JUKE"),
-    ("Kickoff Kings", "KICK"),
-    ("Lambeau Leapers", "LEAP"),
-    ("Muffed Punts", "MUFF"),
-)
-
-
-def game_state(kickoff: datetime, now: datetime) -> tuple[str, float]:
-    """("pre" | "in" | "post", share of the game played) at `now`."""
-    if now < kickoff:
-        return "pre", 0.0
-    if now >= kickoff + GAME_LENGTH:
-        return "post", 1.0
-    return "in", (now - kickoff) / GAME_LENGTH
+#: The demo league's owners and teams, and two more for a 12-team league.
+OWNER_HANDLES = (*(handle for handle, _, _ in OWNERS), "logan", "morgan")
+TEAM_NAMES = (*DEMO_TEAM_NAMES, ("Lambeau Leapers", "LEAP"), ("Muffed Punts", "MUFF"))
 
 
 # ------------------------------------------------------------------------------ the NFL season
+
+
+@dataclass(frozen=True, slots=True)
+class Disruption:
+    """What befell an NFL game, as ESPN's scoreboard then shows it.
+
+    - "postponed": not played at its time (STATUS_POSTPONED); `resume` is the replay's kickoff
+      in the same scoring period, None while no new date is set.
+    - "cancelled": called off for good (STATUS_CANCELED) at `since`; what was played stands.
+    - "delayed" / "suspended": halted at `since` (STATUS_DELAYED / STATUS_SUSPENDED) and
+      played on from `resume` (None: not yet).
+    """
+
+    kind: str
+    since: datetime
+    resume: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A game at an instant: ESPN's status block, the share played, whether stat lines exist."""
+
+    status: Json
+    share: float
+    started: bool
+    over: bool  # nothing more will be played in this scoring period
 
 
 class NflSeason:
     """The NFL regular season of a year: 18 weeks, byes in weeks 5-14, real kickoff windows.
 
     Week 1's Thursday is the one after Labor Day. Per week: Thu 8:15 pm ET, Sunday 1:00 pm (most
-    games), 4:05 pm (2), 4:25 pm (2), 8:20 pm (1), Monday 8:15 pm ET (1). Use `for_season`.
+    games), 4:05 pm (2), 4:25 pm (2), 8:20 pm (1), Monday 8:15 pm ET (1). Use `for_season`,
+    except to postpone, cancel, delay or suspend games: that takes a season of one's own
+    (`NflSeason(season)`, the same games), given to the leagues that should see it
+    (`SeasonSim(..., nfl=...)`), so no other test meets the disruption.
     """
 
     def __init__(self, season: int) -> None:
         self.season = season
+        self.shared = False
+        self.revision = 0  # bumped by every disruption, so servers can cache rendered views
+        self.disruptions: dict[int, Disruption] = {}
         rng = random.Random(f"nfl-{season}")
         teams = sorted(NFL_TEAMS)
         byes_per_week = {5: 2, 6: 2, 7: 4, 8: 4, 9: 4, 10: 4, 11: 4, 12: 4, 13: 2, 14: 2}
@@ -143,6 +130,11 @@ class NflSeason:
                 games.append(Game(event_id, away, home, kickoff, home_score, away_score))
             games.sort(key=lambda g: (g.kickoff, g.event_id))
             self.games[week] = games
+        self._index()
+
+    def _index(self) -> None:
+        for games in self.games.values():
+            games.sort(key=lambda g: (g.kickoff, g.event_id))
         self.by_team: dict[tuple[int, int], Game] = {
             (week, team): game
             for week, games in self.games.items()
@@ -153,7 +145,88 @@ class NflSeason:
     @staticmethod
     @lru_cache(maxsize=8)
     def for_season(season: int) -> NflSeason:
-        return NflSeason(season)
+        nfl = NflSeason(season)
+        nfl.shared = True
+        return nfl
+
+    # ------------------------------------------------------------------------ disruptions
+
+    def _find(self, event_id: int) -> tuple[int, Game]:
+        if self.shared:
+            raise RuntimeError("disrupt a season of your own (NflSeason(season)), not the shared one")
+        for week, games in self.games.items():
+            for game in games:
+                if game.event_id == event_id:
+                    return week, game
+        raise KeyError(f"no NFL game {event_id} in {self.season}")
+
+    def _disrupt(self, event_id: int, disruption: Disruption) -> None:
+        self.disruptions[event_id] = disruption
+        self.revision += 1
+
+    def postpone(self, event_id: int, replay: datetime | None = None, *, leave_period: bool = False) -> None:
+        """Postpone a game from now on: replayed at `replay` in its scoring period (ESPN's
+        schedule then lists it at that date), or not yet rescheduled (None), or moved out of
+        the scoring period altogether (`leave_period`: ESPN's schedule no longer lists it in
+        this week; the simulator does not play it anywhere else)."""
+        week, game = self._find(event_id)
+        if leave_period:
+            self.games[week].remove(game)
+        elif replay is not None:
+            self.games[week][self.games[week].index(game)] = replace(game, kickoff=replay)
+        self._index()
+        self._disrupt(event_id, Disruption("postponed", game.kickoff, replay))
+
+    def cancel(self, event_id: int, at: datetime) -> None:
+        """Call a game off for good at `at` (before kickoff or part-way through)."""
+        self._find(event_id)
+        self._disrupt(event_id, Disruption("cancelled", at))
+
+    def halt(self, event_id: int, kind: str, at: datetime, resume: datetime | None = None) -> None:
+        """Delay or suspend (`kind`) a game at `at`, to be played on from `resume`."""
+        if kind not in ("delayed", "suspended"):
+            raise ValueError(f"a game is halted 'delayed' or 'suspended', not {kind!r}")
+        self._find(event_id)
+        self._disrupt(event_id, Disruption(kind, at, resume))
+
+    def progress(self, game: Game, now: datetime) -> Progress:
+        """The game at `now`, disruptions included."""
+        disruption = self.disruptions.get(game.event_id)
+        if disruption is None or (disruption.kind == "postponed" and disruption.resume is not None):
+            if disruption is not None and now < game.kickoff:  # waiting for its replay
+                return Progress(shapes.postponed_status(), 0.0, False, False)
+            return _plain_progress(game.kickoff, now)
+        if disruption.kind == "postponed":
+            return Progress(shapes.postponed_status(), 0.0, False, False)
+        if now < disruption.since:
+            return _plain_progress(game.kickoff, now)
+        played = min(1.0, max(0.0, (disruption.since - game.kickoff) / GAME_LENGTH))
+        if disruption.kind == "cancelled":
+            return Progress(shapes.cancelled_status(), played, played > 0, True)
+        if disruption.resume is None or now < disruption.resume:
+            halted = shapes.delayed_status if disruption.kind == "delayed" else shapes.suspended_status
+            return Progress(halted(played), played, True, False)
+        share = played + (now - disruption.resume) / GAME_LENGTH
+        if share >= 1.0:
+            return Progress(shapes.final_status(), 1.0, True, True)
+        return Progress(shapes.live_status(share), share, True, False)
+
+    def game_end(self, game: Game) -> datetime | None:
+        """When the game is over for good (None: not while it waits for a date)."""
+        disruption = self.disruptions.get(game.event_id)
+        if disruption is None or (disruption.kind == "postponed" and disruption.resume is not None):
+            return game.kickoff + GAME_LENGTH
+        if disruption.kind == "cancelled":
+            return max(disruption.since, game.kickoff)
+        if disruption.resume is None:
+            return None
+        played = min(1.0, max(0.0, (disruption.since - game.kickoff) / GAME_LENGTH))
+        return disruption.resume + (1.0 - played) * GAME_LENGTH
+
+    def week_over(self, week: int, now: datetime) -> bool:
+        """Whether every game of the scoring period is over (played out or called off)."""
+        ends = [self.game_end(g) for g in self.games[week]]
+        return all(end is not None and now >= end for end in ends)
 
     def _slot(self, week: int, index: int, count: int) -> datetime:
         thursday = self.week1_thursday + timedelta(days=7 * (week - 1))
@@ -177,8 +250,11 @@ class NflSeason:
         return self.games[week][-1].kickoff
 
     def end_of(self, week: int) -> datetime:
-        """When the last game of the week goes final (Monday night + 3h30m)."""
-        return self.last_kickoff(week) + GAME_LENGTH
+        """When the last game of the week goes final (Monday night + 3h30m; a replay later).
+
+        A game waiting for a new date is left out: see `week_over`.
+        """
+        return max(end for g in self.games[week] if (end := self.game_end(g)) is not None)
 
     def rollover(self, week: int) -> datetime:
         """When ESPN makes `week` the current scoring period: the Tuesday before, 09:00 UTC."""
@@ -194,134 +270,51 @@ class NflSeason:
         """The season endpoint with view=proTeamSchedules_wl, every week (as pro_schedule_2024)."""
         teams: list[Json] = []
         for pro_id in sorted(NFL_TEAMS):
-            location, name = NFL_TEAMS[pro_id]
-            games: Json = {}
-            for week in range(1, NFL_WEEKS + 1):
-                game = self.game_of(week, pro_id)
-                if game is None:
-                    continue
-                games[str(week)] = [
-                    {
-                        "awayProTeamId": game.away,
-                        "date": epoch_ms(game.kickoff),
-                        "homeProTeamId": game.home,
-                        "id": game.event_id,
-                        "scoringPeriodId": week,
-                        "startTimeTBD": False,
-                        "statsOfficial": False,
-                        "validForLocking": True,
-                    }
-                ]
-            teams.append(
-                {
-                    "abbrev": fantasy_abbrev(pro_id),
-                    "byeWeek": self.bye_week.get(pro_id, 0),
-                    "id": pro_id,
-                    "location": location,
-                    "name": name,
-                    "proGamesByScoringPeriod": games,
-                    "teamPlayersByPosition": {"16": -16000 - pro_id},
-                    "universeId": 1 + pro_id % 2,
-                }
-            )
-        teams.append(
-            {
-                "abbrev": "FA",
-                "byeWeek": 0,
-                "id": 0,
-                "location": "",
-                "name": "FA",
-                "proGamesByScoringPeriod": {},
-                "universeId": 0,
+            games = {
+                str(week): [shapes.pro_game(game, week)]
+                for week in range(1, NFL_WEEKS + 1)
+                if (game := self.game_of(week, pro_id)) is not None
             }
-        )
-        return {"display": True, "settings": {"proTeams": teams}}
+            teams.append(shapes.pro_team(pro_id, games, self.bye_week.get(pro_id, 0), positions=(16,)))
+        return shapes.pro_schedule_view(teams)
 
     def scoreboard_view(self, week: int, now: datetime) -> Json:
         """ESPN's NFL site scoreboard of a regular-season week at `now` (as nfl_scoreboard_2023_w5)."""
         events = []
         for game in self.games.get(week, []):
-            state, share = game_state(game.kickoff, now)
-            status = (
-                scheduled_status(game.kickoff)
-                if state == "pre"
-                else _live_status(share)
-                if state == "in"
-                else _final_status()
-            )
-            home, away = _scoreboard_team(game.home), _scoreboard_team(game.away)
-            scores = {"home": game.home_score, "away": game.away_score}
-            iso = game.kickoff.strftime("%Y-%m-%dT%H:%MZ")
-            competitors = [
-                {
-                    "id": str(team_id),
-                    "uid": f"s:20~l:28~t:{team_id}",
-                    "type": "team",
-                    "order": order,
-                    "homeAway": side,
-                    "team": team,
-                    "score": str(round(scores[side] * share)),
-                    "statistics": [],
-                }
-                for order, (side, team_id, team) in enumerate(
-                    (("home", game.home, home), ("away", game.away, away))
-                )
-            ]
+            progress = self.progress(game, now)
             events.append(
-                {
-                    "id": str(game.event_id),
-                    "uid": f"s:20~l:28~e:{game.event_id}",
-                    "date": iso,
-                    "name": f"{away['displayName']} at {home['displayName']}",
-                    "shortName": f"{away['abbreviation']} @ {home['abbreviation']}",
-                    "season": {"year": self.season, "type": 2, "slug": "regular-season"},
-                    "week": {"number": week},
-                    "competitions": [
-                        {
-                            "id": str(game.event_id),
-                            "uid": f"s:20~l:28~e:{game.event_id}~c:{game.event_id}",
-                            "date": iso,
-                            "attendance": 0,
-                            "type": {"id": "1", "abbreviation": "STD"},
-                            "timeValid": True,
-                            "neutralSite": False,
-                            "conferenceCompetition": False,
-                            "playByPlayAvailable": state != "pre",
-                            "recent": state != "pre",
-                            "competitors": competitors,
-                            "notes": [],
-                            "status": status,
-                            "broadcasts": [],
-                            "format": {"regulation": {"periods": 4}},
-                            "startDate": iso,
-                        }
-                    ],
-                    "links": [],
-                    "status": status,
-                }
+                shapes.scoreboard_event(
+                    game,
+                    self.season,
+                    week,
+                    progress.status,
+                    home_score=round(game.home_score * progress.share),
+                    away_score=round(game.away_score * progress.share),
+                )
             )
-        byes = [t for t, w in self.bye_week.items() if w == week]
-        return {
-            "leagues": [
-                {
-                    "id": "28",
-                    "uid": "s:20~l:28",
-                    "name": "National Football League",
-                    "abbreviation": "NFL",
-                    "slug": "nfl",
-                    "season": {
-                        "year": self.season,
-                        "type": {"id": "2", "type": 2, "name": "Regular Season", "abbreviation": "reg"},
-                    },
-                }
-            ],
-            "season": {"type": 2, "year": self.season},
-            "week": {"number": week, "teamsOnBye": [_scoreboard_team(t) for t in sorted(byes)]},
-            "events": events,
-        }
+        byes = sorted(t for t, w in self.bye_week.items() if w == week)
+        return shapes.scoreboard_view(self.season, week, events, byes)
+
+
+def _plain_progress(kickoff: datetime, now: datetime) -> Progress:
+    state, share = game_state(kickoff, now)
+    if state == "pre":
+        return Progress(shapes.scheduled_status(kickoff), 0.0, False, False)
+    if state == "in":
+        return Progress(shapes.live_status(share), share, True, False)
+    return Progress(shapes.final_status(), 1.0, True, True)
 
 
 # ------------------------------------------------------------------------- the fantasy league
+
+#: Later than any game, to ask how a game ends.
+_END_OF_TIME = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def _played(stats: Mapping[int, float], share: float) -> dict[int, float]:
+    """A stat line `share` of the way through the game (linear), whole at the end."""
+    return {k: round(v * share, 2) for k, v in stats.items()} if share < 1 else dict(stats)
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +352,7 @@ class SeasonSim:
         private: bool = False,
         now: Callable[[], datetime] | None = None,
         name: str | None = None,
+        nfl: NflSeason | None = None,
     ) -> None:
         if teams not in (10, 12):
             raise ValueError("the simulator plays 10- or 12-team leagues")
@@ -369,7 +363,9 @@ class SeasonSim:
         self.private = private
         self.name = name or f"Sim League {league_id}"
         self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
-        self.nfl = NflSeason.for_season(season)
+        self.nfl = nfl or NflSeason.for_season(season)
+        if self.nfl.season != season:
+            raise ValueError(f"an NFL season {self.nfl.season} cannot play league season {season}")
         rng = random.Random(f"{seed}-{league_id}-{season}")
         self._seed_text = f"{seed}-{league_id}-{season}"
         self.espn_s2 = "AEB" + "".join(rng.choice("0123456789abcdefABCDEF%") for _ in range(120))
@@ -391,12 +387,20 @@ class SeasonSim:
         ]
         self.matchup_periods: dict[int, tuple[int, ...]] = {w: (w,) for w in range(1, REGULAR_SEASON + 1)}
         self.matchup_periods.update(PLAYOFF_PERIODS)
-        self.revision = 0  # bumped by every correction, so servers can cache rendered views
+        self._edits = 0  # corrections, lineup moves, drops and adjustments so far
         self._weeks: dict[tuple[int, int], PlayerWeek] = {}
         self._corrections: dict[tuple[int, int], float] = {}
+        self._dropped: dict[tuple[int, int], int] = {}  # (team, player) -> first period without him
+        self._adjustments: dict[tuple[int, int], tuple[float, str]] = {}  # (matchup period, team)
         self._lineups: dict[tuple[int, int], list[tuple[Player, str]]] = {}
         self._settings: Json | None = None
         self._finals: dict[tuple[int, int, int], float] = {}
+
+    @property
+    def revision(self) -> int:
+        """Grows with every change to what ESPN serves (the league's or its NFL season's), so
+        servers can cache rendered views."""
+        return self._edits + self.nfl.revision
 
     # --------------------------------------------------------------------------- building
 
@@ -478,7 +482,9 @@ class SeasonSim:
         key = (team_id, period)
         if key in self._lineups:
             return self._lineups[key]
-        roster = self.rosters[team_id]
+        roster = [
+            p for p in self.rosters[team_id] if self._dropped.get((team_id, p.player_id), period + 1) > period
+        ]
         slots = {p.player_id: p.slot for p in roster}
         for player in roster:
             if player.slot == "BE" or self.nfl.game_of(period, player.pro_team) is not None:
@@ -499,6 +505,39 @@ class SeasonSim:
     def starters(self, team_id: int, period: int) -> list[Player]:
         return [p for p, slot in self.lineup(team_id, period) if slot not in ("BE", "IR")]
 
+    # ------------------------------------------------------------ what owners and ESPN change
+
+    def move(self, team_id: int, period: int, player_id: int, slot: str) -> None:
+        """The owner moves a player to `slot` for the scoring period, from now on ("BE" benches
+        him; his old slot stays empty, as ESPN allows)."""
+        lineup = self.lineup(team_id, period)
+        index = next(i for i, (p, _) in enumerate(lineup) if p.player_id == player_id)
+        lineup[index] = (lineup[index][0], slot)
+        self._edits += 1
+
+    def drop(self, team_id: int, period: int, player_id: int) -> None:
+        """The owner drops a player to free agency before the scoring period's games: from
+        this period on he is on no roster of the league."""
+        self.lineup(team_id, period)  # as it stood, so the drop only removes him
+        for (team, later), lineup in self._lineups.items():
+            if team == team_id and later >= period:
+                lineup[:] = [(p, slot) for p, slot in lineup if p.player_id != player_id]
+        self._dropped[(team_id, player_id)] = period
+        self._edits += 1
+
+    def rule_out(self, period: int, player_id: int) -> None:
+        """The player is inactive for his game of the scoring period, as decided at game time:
+        he keeps his projection, plays no snap, and ESPN's actual line for him has no stats."""
+        player = next(p for roster in self.rosters.values() for p in roster if p.player_id == player_id)
+        self._weeks[(player_id, period)] = replace(self.player_week(player, period), actual=None)
+        self._edits += 1
+
+    def adjust(self, matchup_period: int, team_id: int, points: float, reason: str) -> None:
+        """A commissioner's points adjustment to a team's matchup (ESPN's `adjustment`): the
+        official score is `totalPoints` plus it, and the winner and records follow."""
+        self._adjustments[(matchup_period, team_id)] = (round(float(points), 2), reason)
+        self._edits += 1
+
     # ------------------------------------------------------------------- points by the clock
 
     def final_points(self, period: int, player: Player) -> float | None:
@@ -507,60 +546,45 @@ class SeasonSim:
         if correction is not None:
             return correction
         week = self.player_week(player, period)
-        return None if week.actual is None else applied_total(applied(week.actual))
+        game = self.nfl.game_of(period, player.pro_team)
+        if game is None or week.actual is None:
+            return None
+        progress = self.nfl.progress(game, _END_OF_TIME)
+        return applied_total(applied(_played(week.actual, progress.share))) if progress.started else None
 
     def _revealed(self, period: int, player: Player, now: datetime) -> tuple[Json | None, float]:
         """ESPN's actual stat entry for the player at `now` (None before kickoff) and its points."""
         week = self.player_week(player, period)
         game = self.nfl.game_of(period, player.pro_team)
-        if game is None or week.actual is None:
+        if game is None:
             return None, 0.0
-        state, share = game_state(game.kickoff, now)
-        if state == "pre":
+        progress = self.nfl.progress(game, now)
+        if not progress.started:
             return None, 0.0
-        stats = {k: round(v * share, 2) for k, v in week.actual.items()} if share < 1 else dict(week.actual)
+        if week.actual is None:
+            # He did not play: ESPN's actual line for the period has no stats at all.
+            return shapes.stat_entry(player, game, period, self.season, 0, {}, total=0.0), 0.0
+        stats = _played(week.actual, progress.share)
         applied_stats = applied(stats)
         total = applied_total(applied_stats)
         final = self.final_points(period, player)
-        if state == "post" and final is not None and abs(final - total) > 1e-9:
+        if progress.over and final is not None and abs(final - total) > 1e-9:
             # a stat correction: ESPN re-scores the line; keep the parts adding up to the total
             scale = final / total if total else 0.0
             applied_stats = {k: round(v * scale, 4) for k, v in applied_stats.items()}
             if not total:
                 applied_stats["53"] = final
             total = round(final, 2)
-        entry = self._stat_entry(player, game, period, 0, stats, applied_stats, total)
+        entry = shapes.stat_entry(
+            player, game, period, self.season, 0, stats, applied_stats=applied_stats, total=total
+        )
         return entry, total
-
-    def _stat_entry(
-        self,
-        player: Player,
-        game: Game,
-        period: int,
-        source: int,
-        stats: Mapping[int, float],
-        applied_stats: Mapping[str, float],
-        total: float,
-    ) -> Json:
-        return {
-            "appliedStats": dict(applied_stats),
-            "appliedTotal": total,
-            "externalId": str(game.event_id),
-            "id": f"{source}1{game.event_id}",
-            "lastUpdateInfo": {},
-            "proTeamId": player.pro_team,
-            "scoringPeriodId": period,
-            "seasonId": self.season,
-            "statSourceId": source,
-            "statSplitTypeId": 1,
-            "stats": {str(k): v for k, v in sorted(stats.items())},
-        }
 
     def team_points(self, team_id: int, period: int, now: datetime | None = None) -> float:
         """A team's starters' points in a scoring period at `now` (None: final, corrections in)."""
         if now is not None and now < self.nfl.first_kickoff(period):
             return 0.0
-        if now is None or now >= self.nfl.end_of(period):
+        if now is None or self.nfl.week_over(period, now):
             key = (team_id, period, self.revision)
             if key not in self._finals:
                 total = sum(self.final_points(period, p) or 0.0 for p in self.starters(team_id, period))
@@ -581,7 +605,16 @@ class SeasonSim:
         if not any(p.player_id == player_id for r in self.rosters.values() for p in r):
             raise KeyError(f"no player {player_id} in league {self.league_id}")
         self._corrections[(scoring_period, player_id)] = round(float(new_points), 2)
-        self.revision += 1
+        self._edits += 1
+
+    def adjustment(self, matchup_period: int, team_id: int) -> float:
+        return self._adjustments.get((matchup_period, team_id), (0.0, ""))[0]
+
+    def official_points(self, team_id: int, matchup_period: int) -> float:
+        """The final score ESPN's winner and records go by: the starters' points plus any
+        commissioner adjustment."""
+        total = self.matchup_points(team_id, matchup_period) + self.adjustment(matchup_period, team_id)
+        return round(total, 2)
 
     # ------------------------------------------------------------------------ clock facts
 
@@ -611,7 +644,7 @@ class SeasonSim:
         return self.nfl.end_of(self.matchup_periods[matchup_period][-1])
 
     def is_matchup_final(self, matchup_period: int, now: datetime) -> bool:
-        return now >= self.end_of_matchup(matchup_period)
+        return all(self.nfl.week_over(p, now) for p in self.matchup_periods[matchup_period])
 
     def current_scoring_period(self, now: datetime) -> int:
         period = 1
@@ -630,8 +663,8 @@ class SeasonSim:
         points = dict.fromkeys(self.team_ids, 0.0)
         for m in self.regular:
             home, away = (
-                self.matchup_points(m.home, m.matchup_period),
-                self.matchup_points(m.away, m.matchup_period),
+                self.official_points(m.home, m.matchup_period),
+                self.official_points(m.away, m.matchup_period),
             )
             points[m.home] += home
             points[m.away] += away
@@ -657,8 +690,8 @@ class SeasonSim:
 
     def _winner(self, m: SimMatchup) -> int:
         home, away = (
-            self.matchup_points(m.home, m.matchup_period),
-            self.matchup_points(m.away, m.matchup_period),
+            self.official_points(m.home, m.matchup_period),
+            self.official_points(m.away, m.matchup_period),
         )
         if home == away:
             seeds = self.standings()
@@ -689,38 +722,20 @@ class SeasonSim:
     # ------------------------------------------------------------------------------ views
 
     def _envelope(self, period: int) -> Json:
-        return {
-            "gameId": 1,
-            "id": self.league_id,
-            "scoringPeriodId": period,
-            "seasonId": self.season,
-            "segmentId": 0,
-        }
+        return shapes.envelope(self.league_id, self.season, period)
 
     def status_block(self, now: datetime) -> Json:
         period = self.current_scoring_period(now)
-        return {
-            "activatedDate": epoch_ms(self.preseason - timedelta(days=50)),
-            "createdAsLeagueType": 0,
-            "currentLeagueType": 0,
-            "currentMatchupPeriod": self.current_matchup_period(now),
-            "finalScoringPeriod": NFL_WEEKS,
-            "firstScoringPeriod": 1,
-            "isActive": True,
-            "isExpired": False,
-            "isFull": True,
-            "isPlayoffMatchupEdited": False,
-            "isToBeDeleted": False,
-            "isViewable": False,
-            "isWaiverOrderEdited": False,
-            "latestScoringPeriod": period,
-            "previousSeasons": [self.season - 2, self.season - 1],
-            "standingsUpdateDate": epoch_ms(self.nfl.rollover(period)),
-            "teamsJoined": self.size,
-            "transactionScoringPeriod": period,
-            "waiverLastExecutionDate": epoch_ms(self.nfl.rollover(period)),
-            "waiverProcessStatus": {},
-        }
+        return shapes.status_block(
+            current_matchup_period=self.current_matchup_period(now),
+            scoring_period=period,
+            final_scoring_period=NFL_WEEKS,
+            activated=self.preseason - timedelta(days=50),
+            standings_updated=self.nfl.rollover(period),
+            waivers_run=self.nfl.rollover(period),
+            teams_joined=self.size,
+            previous_seasons=(self.season - 2, self.season - 1),
+        )
 
     def settings_block(self) -> Json:
         """mSettings' `settings`: the demo league's, resized and with this season's schedule."""
@@ -742,14 +757,14 @@ class SeasonSim:
         return copy.deepcopy(self._settings)
 
     def _records(self, now: datetime) -> dict[int, Json]:
-        return espn_records(
+        return shapes.espn_records(
             self.team_ids,
             (
                 (
                     m.home,
                     m.away,
-                    self.matchup_points(m.home, m.matchup_period),
-                    self.matchup_points(m.away, m.matchup_period),
+                    self.official_points(m.home, m.matchup_period),
+                    self.official_points(m.away, m.matchup_period),
                 )
                 for m in self.regular
                 if self.is_matchup_final(m.matchup_period, now)
@@ -758,13 +773,7 @@ class SeasonSim:
 
     def members(self) -> list[Json]:
         return [
-            {
-                "displayName": OWNER_HANDLES[i],
-                "firstName": OWNER_HANDLES[i].title(),
-                "id": member,
-                "isLeagueManager": i == 0,
-                "lastName": "Sim",
-            }
+            shapes.member_entry(OWNER_HANDLES[i], OWNER_HANDLES[i].title(), "Sim", member, manager=i == 0)
             for i, member in enumerate(self.member_ids)
         ]
 
@@ -777,45 +786,28 @@ class SeasonSim:
         teams = []
         for team_id in self.team_ids:
             name, abbrev = TEAM_NAMES[team_id - 1]
-            member = self.member_ids[team_id - 1]
-            team: Json = {
-                "abbrev": abbrev,
-                "currentProjectedRank": order.index(team_id) + 1,
-                "divisionId": 0,
-                "draftDayProjectedRank": team_id,
-                "id": team_id,
-                "isActive": True,
-                "location": name.split()[0],
-                "logo": "",
-                "logoType": "VECTOR",
-                "name": name,
-                "nickname": " ".join(name.split()[1:]),
-                "owners": [member],
-                "playoffSeed": order.index(team_id) + 1,
-                "points": recs[team_id]["overall"]["pointsFor"],
-                "pointsAdjusted": 0.0,
-                "pointsDelta": 0.0,
-                "primaryOwner": member,
-                "rankCalculatedFinal": 0,
-                "rankFinal": 0,
-                "record": recs[team_id],
-                "tradeBlock": {},
-                "transactionCounter": {
-                    "acquisitionBudgetSpent": 0,
-                    "acquisitions": 0,
-                    "drops": 0,
-                    "matchupAcquisitionTotals": {},
-                    "misc": 0,
-                    "moveToActive": 0,
-                    "moveToIR": 0,
-                    "paid": 0.0,
-                    "teamCharges": 0.0,
-                    "trades": 0,
+            seed = order.index(team_id) + 1
+            team = shapes.team_entry(
+                team_id=team_id,
+                name=name,
+                abbrev=abbrev,
+                owner=self.member_ids[team_id - 1],
+                seed=seed,
+                draft_rank=team_id,
+                record=recs[team_id],
+                transactions=shapes.transaction_counter(
+                    budget_spent=0, acquisitions=0, drops=0, to_active=0, to_ir=0, trades=0
+                ),
+                waiver_rank=self.size + 1 - seed,
+                extra={
+                    "location": name.split()[0],
+                    "logo": "",
+                    "logoType": "VECTOR",
+                    "nickname": " ".join(name.split()[1:]),
+                    "tradeBlock": {},
+                    "watchList": [],
                 },
-                "valuesByStat": {},
-                "waiverRank": self.size - order.index(team_id),
-                "watchList": [],
-            }
+            )
             if roster_period is not None:
                 team["roster"] = {
                     "appliedStatTotal": 0.0,
@@ -829,26 +821,25 @@ class SeasonSim:
 
     def _summary(self, team_id: int, m: SimMatchup, now: datetime) -> Json:
         by_period = {
-            str(p): self.team_points(team_id, p, now)
+            p: self.team_points(team_id, p, now)
             for p in self.matchup_periods[m.matchup_period]
             if now >= self.nfl.first_kickoff(p)
         }
-        total = round(sum(by_period.values()), 2)
-        return {
-            "adjustment": 0.0,
-            "cumulativeScore": {"losses": 0, "statBySlot": None, "ties": 0, "wins": 0},
-            "pointsByScoringPeriod": by_period,
-            "teamId": team_id,
-            "tiebreak": 0.0,
-            "totalPoints": total,
-        }
+        adjustment, reason = self._adjustments.get((m.matchup_period, team_id), (0.0, None))
+        return shapes.side_summary(
+            team_id,
+            by_period,
+            round(sum(by_period.values()), 2),
+            adjustment=adjustment,
+            adjustment_reason=reason,
+        )
 
     def _schedule_entry(self, m: SimMatchup, now: datetime) -> Json:
         home, away = self._summary(m.home, m, now), self._summary(m.away, m, now)
         winner = "UNDECIDED"
         if self.is_matchup_final(m.matchup_period, now):
             w = self._winner(m) if m.tier != "NONE" else None
-            h, a = home["totalPoints"], away["totalPoints"]
+            h, a = home["totalPoints"] + home["adjustment"], away["totalPoints"] + away["adjustment"]
             winner = (
                 ("HOME" if w == m.home else "AWAY") if w else "HOME" if h > a else "AWAY" if a > h else "TIE"
             )
@@ -865,54 +856,20 @@ class SeasonSim:
         week = self.player_week(player, period)
         game = self.nfl.game_of(period, player.pro_team)
         stats: list[Json] = []
-        actual_total = 0.0
         if game is not None:
-            actual, actual_total = self._revealed(period, player, now)
+            actual = self._revealed(period, player, now)[0]
             if actual is not None:
                 stats.append(actual)
-            proj_applied = applied(week.projection)
-            stats.append(
-                self._stat_entry(
-                    player, game, period, 1, week.projection, proj_applied, applied_total(proj_applied)
-                )
-            )
-        locked = game is not None and now >= game.kickoff
-        info: Json = {
-            "active": True,
-            "defaultPositionId": DEFAULT_POSITION_ID[player.position],
-            "droppable": True,
-            "eligibleSlots": ELIGIBLE_SLOTS[player.position],
-            "firstName": player.first,
-            "fullName": player.full_name,
-            "id": player.player_id,
-            "injured": week.injury_status not in ("ACTIVE", "QUESTIONABLE"),
-            "injuryStatus": week.injury_status,
-            "jersey": player.jersey,
-            "lastName": player.last,
-            "ownership": {"percentOwned": 90.0, "percentStarted": 70.0},
-            "proTeamId": player.pro_team,
-            "stats": stats,
-            "universeId": 1,
-        }
-        return {
-            "injuryStatus": "NORMAL",
-            "lineupSlotId": SLOT_ID[slot],
-            "pendingTransactionIds": None,
-            "playerId": player.player_id,
-            "playerPoolEntry": {
-                "appliedStatTotal": actual_total,
-                "id": player.player_id,
-                "keeperValue": 0,
-                "keeperValueFuture": 0,
-                "lineupLocked": locked,
-                "onTeamId": team_id,
-                "player": info,
-                "rosterLocked": locked,
-                "status": "ONTEAM",
-                "tradeLocked": False,
-            },
-            "status": "NORMAL",
-        }
+            stats.append(shapes.stat_entry(player, game, period, self.season, 1, week.projection))
+        return shapes.roster_entry(
+            player,
+            slot,
+            team_id,
+            stats,
+            injury_status=week.injury_status,
+            owned=(90.0, 70.0),
+            locked=game is not None and now >= game.kickoff,
+        )
 
     def _box_side(self, team_id: int, m: SimMatchup, period: int, now: datetime) -> Json:
         side = self._summary(team_id, m, now)
@@ -923,12 +880,9 @@ class SeasonSim:
         for player in self.starters(team_id, period):
             game = self.nfl.game_of(period, player.pro_team)
             if game is not None:
-                share = game_state(game.kickoff, now)[1]
+                share = self.nfl.progress(game, now).share
                 projected += applied_total(applied(self.player_week(player, period).projection)) * (1 - share)
-        side["rosterForCurrentScoringPeriod"] = {"appliedStatTotal": side["totalPoints"], "entries": entries}
-        side["totalPointsLive"] = side["totalPoints"]
-        side["totalProjectedPointsLive"] = round(projected, 2)
-        return side
+        return shapes.box_side(side, entries, round(projected, 2))
 
     def league_view(
         self,
@@ -1032,9 +986,9 @@ class SeasonSim:
         """The season endpoint's /players (view=players_wl), for espn_api's name map."""
         return [
             {
-                "defaultPositionId": DEFAULT_POSITION_ID[p.position],
+                "defaultPositionId": shapes.DEFAULT_POSITION_ID[p.position],
                 "droppable": True,
-                "eligibleSlots": ELIGIBLE_SLOTS[p.position],
+                "eligibleSlots": shapes.ELIGIBLE_SLOTS[p.position],
                 "firstName": p.first,
                 "fullName": p.full_name,
                 "id": p.player_id,

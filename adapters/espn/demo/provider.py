@@ -42,6 +42,7 @@ from adapters.espn.demo import (
     TEAM_FILE,
     eastern,
 )
+from adapters.espn.demo.shapes import final_status, live_status
 from adapters.espn.parse import (
     EspnDataError,
     load_payload,
@@ -225,7 +226,7 @@ class DemoLeagueProvider:
             state, share = game_state(kickoff, now)
             if state == "pre":
                 continue  # the template already reads "scheduled"
-            status = _live_status(share) if state == "in" else _final_status()
+            status = live_status(share) if state == "in" else final_status()
             event["status"] = status
             competition = event["competitions"][0]
             competition["status"] = status
@@ -244,43 +245,4 @@ def _scaled(stat: Mapping[str, Any], share: float) -> Json:
         "appliedStats": applied,
         "appliedTotal": round(sum(applied.values()), 2),
         "stats": {k: round(v * share, 2) for k, v in stat.get("stats", {}).items()},
-    }
-
-
-def _live_status(share: float) -> Json:
-    seconds_played = int(share * 60 * 60)  # 60 minutes of game clock
-    period = min(4, seconds_played // 900 + 1)
-    left = max(0, 900 * period - seconds_played)
-    clock = f"{left // 60}:{left % 60:02d}"
-    ordinal = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}[period]
-    return {
-        "clock": float(left),
-        "displayClock": clock,
-        "period": period,
-        "type": {
-            "id": "2",
-            "name": "STATUS_IN_PROGRESS",
-            "state": "in",
-            "completed": False,
-            "description": "In Progress",
-            "detail": f"{clock} - {ordinal} Quarter",
-            "shortDetail": f"{clock} - {ordinal}",
-        },
-    }
-
-
-def _final_status() -> Json:
-    return {
-        "clock": 0.0,
-        "displayClock": "0:00",
-        "period": 4,
-        "type": {
-            "id": "3",
-            "name": "STATUS_FINAL",
-            "state": "post",
-            "completed": True,
-            "description": "Final",
-            "detail": "Final",
-            "shortDetail": "Final",
-        },
     }

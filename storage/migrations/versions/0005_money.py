@@ -11,7 +11,7 @@ because a clawback (a stat correction, a void of a settled bet) found their bala
 So, per bet, the ledger entries carrying its id sum to exactly (payout - stake) +
 shortfall. Settled bets from before get it from the ledger.
 
-Revision ID: 0005_money
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-23 09:00:00
 """
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_money"
+revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
