@@ -9,8 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import select
-
 from adapters.console.files import FileSaver
 from adapters.console.outbox import ConsoleOutbox
 from adapters.console.repl import ConsoleSession, DirectMessage
@@ -27,6 +25,7 @@ from commands.league_settings import LeagueSettings
 from commands.outbox import OutboxLoop
 from commands.provider import LeagueDataProvider, ProviderError
 from commands.replies import Reply
+from commands.services.league_jobs import league_jobs
 from commands.services.lifecycle import DueReport, run_due
 from storage.database import Database
 from storage.migrate import upgrade_to_head
@@ -118,10 +117,8 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
     outbox = OutboxLoop(db, clock, channel)
 
     async def due() -> DueReport:
-        async with db.read() as session:
-            fresh = await session.scalar(select(League).where(League.id == league.id))
-        assert fresh is not None
-        return await run_due(services, fresh)
+        async with league_jobs(services, league.id, command=":advance") as fresh:
+            return await run_due(services, fresh)
 
     async def drain() -> list[str | DirectMessage]:
         await outbox.deliver_once()

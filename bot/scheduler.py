@@ -24,8 +24,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
 from commands.context import Services
+from commands.errors import NotFound
 from commands.metrics import JOB_PASSES
 from commands.reference import request_reference
+from commands.services.league_jobs import LeagueBusy, league_jobs
 from commands.services.lifecycle import DueReport, run_due
 from storage import leases
 from storage.models import League, Tenant, Week
@@ -137,34 +139,20 @@ class BookScheduler:
 
     async def _run_league(self, league_id: int, weeks: Sequence[Week]) -> DueReport | None:
         """The league's jobs, if this process wins its lease; None if another holds it or they failed."""
-        db, now = self.services.db, self.services.clock.now()
-        name = league_lease(league_id)
         try:
-            won = await leases.claim(db, name, self.owner, now, self.lease_ttl)
-        except Exception:
-            log.exception("could not claim the jobs of league %s; the next tick retries", league_id)
-            JOB_PASSES.labels("failed").inc()
-            return None
-        if not won:
+            async with league_jobs(self.services, league_id, owner=self.owner, ttl=self.lease_ttl) as league:
+                now, synced = self.services.clock.now(), league.last_synced_at
+                due = synced is None or now - synced >= sync_interval(weeks, now)
+                report = await run_due(self.services, league, sync=due)
+        except NotFound:
+            return None  # deleted since the tick listed it
+        except LeagueBusy:
             log.debug("league %s is being worked on by another process", league_id)
             JOB_PASSES.labels("skipped").inc()
             return None
-        try:
-            # Re-read under the lease: another process may have synced it a moment ago.
-            async with db.read() as session:
-                league = await session.get(League, league_id)
-            if league is None:
-                return None
-            due = league.last_synced_at is None or now - league.last_synced_at >= sync_interval(weeks, now)
-            report = await run_due(self.services, league, sync=due)
-            JOB_PASSES.labels("ran").inc()
-            return report
         except Exception:
             log.exception("jobs failed for league %s; the next tick retries", league_id)
             JOB_PASSES.labels("failed").inc()
             return None
-        finally:
-            try:
-                await leases.release(db, name, self.owner, self.services.clock.now())
-            except Exception:
-                log.exception("could not release the jobs of league %s; the lease will expire", league_id)
+        JOB_PASSES.labels("ran").inc()
+        return report

@@ -1,45 +1,46 @@
-"""A short-lived cache of who is calling: the caller's league and membership.
+"""Who is calling, remembered as ids: which league and membership a chat user resolves to.
 
-Resolving the caller is one query per command, and on SQLite through SQLAlchemy's async
-bridge a query costs more CPU than everything else a bet confirmation does. The rows it
-returns barely change: ids never do, and a league's settings or pause flag change rarely.
-So they are kept for a couple of seconds. Money is never decided from this cache: a
-balance is re-read inside the transaction that uses it, and placing a bet re-checks the
-pause flag, lock time and limits in SQL. Changes made in this process (config, pause)
-drop the league's entries at once; other processes see them within the TTL.
+Resolving a caller from (platform, workspace, user) joins tenants, leagues and members;
+the answer, two ids, never changes once a member exists (a workspace keeps its league
+row through every `setup`, and member rows are never deleted). So only the ids are kept,
+and every command reads its league and member rows fresh by primary key
+(commands/services/tenancy.py). Nothing a command decides from can be older than the
+command: a `link`, a `config set` or a pause on any replica is seen by the very next
+command anywhere, with nothing to invalidate.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import NamedTuple
 
 from cachetools import TTLCache
 
-from storage.models import League, Member
-
 Key = tuple[str, str, str]  # platform, workspace id, user id
+
+
+class CallerIds(NamedTuple):
+    league_id: int
+    member_id: int
 
 
 class CallerCache:
     def __init__(
         self,
-        ttl_seconds: float = 2.0,
-        max_entries: int = 10_000,
+        ttl_seconds: float = 3600.0,
+        max_entries: int = 100_000,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        # The TTL only bounds how long an idle user's two ints stay in memory.
         self._enabled = ttl_seconds > 0
-        self._entries: TTLCache[Key, tuple[League, Member]] = TTLCache(
+        self._entries: TTLCache[Key, CallerIds] = TTLCache(
             max_entries, max(ttl_seconds, 1e-9), timer=monotonic
         )
 
-    def get(self, key: Key) -> tuple[League, Member] | None:
+    def get(self, key: Key) -> CallerIds | None:
         return self._entries.get(key)
 
-    def put(self, key: Key, league: League, member: Member) -> None:
+    def put(self, key: Key, ids: CallerIds) -> None:
         if self._enabled:
-            self._entries[key] = (league, member)
-
-    def forget_league(self, league_id: int) -> None:
-        for key in [k for k, (league, _) in list(self._entries.items()) if league.id == league_id]:
-            self._entries.pop(key, None)
+            self._entries[key] = ids

@@ -58,7 +58,3 @@ class Context:
     @property
     def db(self) -> Database:
         return self.services.db
-
-    def league_changed(self) -> None:
-        """Forget cached copies of this league after changing its settings or state."""
-        self.services.callers.forget_league(self.league.id)

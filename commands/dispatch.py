@@ -14,6 +14,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from commands.callers import CallerIds, Key
 from commands.catalogue import BY_NAME, Audience, Command
 from commands.context import Context, Invocation, Services
 from commands.errors import CommandError, NotAllowed
@@ -25,8 +26,9 @@ from commands.metrics import INTERACTION_SECONDS
 from commands.options import parse_options
 from commands.reference import request_reference
 from commands.replies import Reply, Tone
-from commands.services.tenancy import ensure_member, find_caller
+from commands.services.tenancy import ensure_member, find_caller, load_caller
 from engine import LimitError
+from storage.models import League, Member
 
 log = logging.getLogger("sidebet.commands")
 
@@ -60,23 +62,39 @@ async def _run(services: Services, invocation: Invocation, command: Command, raw
         return help_reply(invocation.is_admin, args.get("command"))
     if not command.needs_league:
         return await LEAGUELESS_HANDLERS[command.name](services, invocation, args)
-    key = (invocation.platform, invocation.workspace_id, invocation.user_id)
-    cached = services.callers.get(key)
-    if cached is not None:
-        league, member = cached
-    else:
-        async with services.db.read() as session:
-            league, member = await find_caller(session, invocation)
-    if league is None:
-        raise CommandError("There's no Sidebet league here yet. A commissioner can set one up.")
+    league, member = await _caller(services, invocation)
     settings = LeagueSettings.model_validate(league.settings or {})
     now = services.clock.now()
     if member is None:
         member = await ensure_member(services.db, league, invocation, settings, now)
-    if cached is None:
-        services.callers.put(key, league, member)
+        services.callers.put(_caller_key(invocation), CallerIds(league.id, member.id))
     ctx = Context(services, invocation, league, settings, member, now)
     reply = await HANDLERS[command.name](ctx, args)
     if not command.ephemeral and reply.tone is not Tone.ERROR:
         reply = replace(reply, ephemeral=False)
     return reply
+
+
+def _caller_key(invocation: Invocation) -> Key:
+    return (invocation.platform, invocation.workspace_id, invocation.user_id)
+
+
+async def _caller(services: Services, invocation: Invocation) -> tuple[League, Member | None]:
+    """The caller's league and membership (None on first contact), read as they are now.
+
+    One query either way: by primary key once the caller's ids are known, else the lookup
+    by workspace and user that finds them.
+    """
+    key = _caller_key(invocation)
+    ids = services.callers.get(key)
+    async with services.db.read() as session:
+        if ids is not None:
+            found = await load_caller(session, ids.league_id, ids.member_id)
+            if found is not None:
+                return found
+        league, member = await find_caller(session, invocation)
+    if league is None:
+        raise CommandError("There's no Sidebet league here yet. A commissioner can set one up.")
+    if member is not None:
+        services.callers.put(key, CallerIds(league.id, member.id))
+    return league, member

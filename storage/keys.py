@@ -21,10 +21,15 @@ Ledger keys (UNIQUE (member_id, dedupe_key)):
   adjust:<interaction>     a commissioner's adjustment (one per chat interaction)
 
 Slip keys (a bet carries its slip's): quote:<interaction>, requote:<expired slip>.
-Outbox post keys of the money commands: void:market:<market>, ticket:bet:<bet>.
+Outbox post keys of the money commands: void:market:<market>, ticket:bet:<bet>; of a
+stat correction: regrade:week:<week>:<digest> and, per member,
+dm:regrade:week:<week>:member:<member>:<digest>.
 """
 
 from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
 
 # Prefixes, for SQL that builds a key from a column (`'stake:bet:' || bet.id`).
 STAKE_PREFIX = "stake:bet:"
@@ -102,3 +107,22 @@ def void_market_post(market_id: int) -> str:
 
 def ticket_post(bet_id: int) -> str:
     return f"ticket:bet:{bet_id}"
+
+
+# Outbox keys of a stat correction. They name what changed, not when it was noticed: two
+# processes (or a retried job) that find the same correction queue one notice, and a later
+# correction of the same bets (the next revision of their ledger entries) gets its own.
+
+
+def correction_digest(changes: Iterable[tuple[int, int, str, str]]) -> str:
+    """A short fingerprint of (bet id, correction number, was, now) for every changed bet."""
+    text = ";".join(f"{bet}.{number}.{was}.{now}" for bet, number, was, now in sorted(changes))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def correction_post(week_id: int, digest: str) -> str:
+    return f"regrade:week:{week_id}:{digest}"
+
+
+def correction_dm(week_id: int, member_id: int, digest: str) -> str:
+    return f"dm:regrade:week:{week_id}:member:{member_id}:{digest}"

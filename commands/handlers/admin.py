@@ -8,12 +8,13 @@ from sqlalchemy import update
 
 from commands.context import Context
 from commands.format import credits
-from commands.league_settings import LeagueSettings, describe_allowed, update_setting
+from commands.league_settings import LeagueSettings, describe_allowed
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
 from commands.services import commissioner_money
 from commands.services.export import export_league
 from commands.services.journal import audit
+from commands.services.league_config import change_setting
 from commands.services.lifecycle import settle_now
 from storage.models import League
 
@@ -30,26 +31,19 @@ async def config_show(ctx: Context, args: dict[str, Any]) -> Reply:
 
 
 async def config_set(ctx: Context, args: dict[str, Any]) -> Reply:
-    name, raw = args["setting"], args["value"]
-    updated = update_setting(ctx.settings, name, raw)
-    before = getattr(ctx.settings, name)
-    async with ctx.db.write() as session:
-        await session.execute(
-            update(League).where(League.id == ctx.league.id).values(settings=updated.model_dump())
-        )
-        await audit(
-            session,
-            league_id=ctx.league.id,
-            actor=ctx.invocation.user_id,
-            action="config.set",
-            detail={"setting": name, "from": before, "to": getattr(updated, name)},
-            now=ctx.now,
-        )
-    ctx.league_changed()
+    name = args["setting"]
+    change = await change_setting(
+        ctx.db,
+        league_id=ctx.league.id,
+        name=name,
+        raw=args["value"],
+        actor=ctx.invocation.user_id,
+        now=ctx.now,
+    )
     note = ""
-    if name == "winner_role" and updated.winner_role and ctx.invocation.platform != "discord":
+    if name == "winner_role" and change.after and ctx.invocation.platform != "discord":
         note = " Roles exist only on Discord: on this platform the setting does nothing."
-    return Reply(f"`{name}` is now {getattr(updated, name)} (was {before}).{note}", tone=Tone.SUCCESS)
+    return Reply(f"`{name}` is now {change.after} (was {change.before}).{note}", tone=Tone.SUCCESS)
 
 
 async def void_market(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -110,7 +104,7 @@ async def adjust(ctx: Context, args: dict[str, Any]) -> Reply:
 
 async def settle(ctx: Context, args: dict[str, Any]) -> Reply:
     try:
-        summary = await settle_now(ctx.services, ctx.league)
+        summary = await settle_now(ctx.services, ctx.league.id)
     except ProviderError as error:
         # Settling first re-reads the final scores; without them nothing is graded.
         return Reply.error(f"Nothing was settled: {error.user_message} Try `settle` again later.")
@@ -137,7 +131,6 @@ async def _set_paused(ctx: Context, paused: bool) -> None:
             detail={},
             now=ctx.now,
         )
-    ctx.league_changed()
 
 
 async def pause(ctx: Context, args: dict[str, Any]) -> Reply:

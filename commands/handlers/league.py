@@ -16,6 +16,7 @@ from commands.outbox import enqueue_post
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
 from commands.services.journal import audit
+from commands.services.league_jobs import league_jobs
 from commands.services.lifecycle import run_due
 from commands.services.pricing import to_engine_starter
 from commands.services.tenancy import current_week, find_league, find_member, get_or_create_tenant
@@ -78,7 +79,6 @@ async def setup(services: Services, invocation: Invocation, args: dict[str, Any]
             detail={"espn_league_id": league_id, "season": data.season, "private": bool(espn_s2)},
             now=now,
         )
-    services.callers.forget_league(league.id)
     rows = tuple((t.abbrev, t.name, t.owner_name or "") for t in data.teams)
     return Reply(
         f"Linked {data.name} ({data.season}, {len(data.teams)} teams)"
@@ -163,12 +163,12 @@ async def channel(ctx: Context, args: dict[str, Any]) -> Reply:
             detail={"channel": ctx.invocation.channel_id},
             now=ctx.now,
         )
-    ctx.league_changed()
     return Reply("Lines, results and notices will be posted in this channel.", tone=Tone.SUCCESS)
 
 
 async def sync(ctx: Context, args: dict[str, Any]) -> Reply:
-    report = await run_due(ctx.services, ctx.league)
+    async with league_jobs(ctx.services, ctx.league.id, command="sync") as league:
+        report = await run_due(ctx.services, league)
     if report.sync_error is not None:
         return Reply.error(report.sync_error.user_message)
     assert report.sync is not None

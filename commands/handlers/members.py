@@ -213,7 +213,6 @@ async def notify(ctx: Context, args: dict[str, Any]) -> Reply:
     on = choice == "on"
     async with ctx.db.write() as session:
         await session.execute(update(Member).where(Member.id == ctx.member.id).values(dm_opt_in=on))
-    ctx.services.callers.forget_league(ctx.league.id)
     if on:
         return Reply(
             "Notifications on: when a week settles (or a stat correction changes one of your bets) "

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commands.format import credits, odds, plural, signed_credits
 from commands.outbox import DM_KIND, dm_payload, enqueue
 from commands.replies import Reply, Table, Tone
-from commands.services.settlement import Correction
+from commands.services.settlement import Correction, corrections_digest
+from storage import keys
 from storage.models import Bet, Member, Selection, Week
 
 SETTLED = ("won", "lost", "push", "void")
@@ -118,7 +119,7 @@ async def queue_correction_dms(
     for correction in changed:
         if correction.member_id in members:
             by_member[correction.member_id].append(correction)
-    queued = 0
+    queued, digest = 0, corrections_digest(changed)
     for member_id, mine in by_member.items():
         member = members[member_id]
         moved = sum(c.amount for c in mine)
@@ -147,7 +148,7 @@ async def queue_correction_dms(
             session,
             league_id=league_id,
             kind=DM_KIND,
-            dedupe_key=f"dm:regrade:week:{week.id}:member:{member_id}:{now.isoformat()}",
+            dedupe_key=keys.correction_dm(week.id, member_id, digest),
             payload=dm_payload(member.user_id, reply),
             now=now,
         )

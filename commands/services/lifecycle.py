@@ -26,12 +26,19 @@ from commands.recap import recap_post, season_chart
 from commands.replies import Reply, Table, Tone
 from commands.services.bet_notices import queue_correction_dms, queue_settlement_dms
 from commands.services.calibration import refit_calibration
-from commands.services.settlement import Correction, SettlementSummary, regrade_week, settle_week
+from commands.services.league_jobs import league_jobs
+from commands.services.settlement import (
+    Correction,
+    SettlementSummary,
+    corrections_digest,
+    regrade_week,
+    settle_week,
+)
 from commands.services.standings import standings
 from commands.services.weeks import SyncResult, lock_due, sync_league
 from commands.services.winner_role import queue_winner_role
 from commands.views import fantasy_standings, leaderboard, settlement_post
-from storage import leases, row_sets
+from storage import keys, row_sets
 from storage.database import Database
 from storage.models import (
     Bet,
@@ -112,6 +119,8 @@ async def settle_due(
                     now,
                     corrections_close_at=settings.weekly("corrections_close").next_after(now, settings.tz),
                 )
+            if summary is None:
+                continue  # another process settled it a moment ago
             # The week's recap post follows in `recap_due`, in a transaction of its own.
             # Only Discord has roles (queue_winner_role checks too).
             if any_opted_in or tenant_platform == "discord":
@@ -243,7 +252,7 @@ async def regrade_due(db: Database, league: League, now: datetime) -> list[Corre
                 session,
                 league_id=league.id,
                 kind="correction",
-                dedupe_key=f"regrade:week:{week.id}:{now.isoformat()}",
+                dedupe_key=keys.correction_post(week.id, corrections_digest(changed)),
                 reply=Reply(
                     f"ESPN corrected week {week.matchup_period} stats: "
                     f"{plural(len(changed), 'bet')} re-graded.",
@@ -435,7 +444,6 @@ async def roll_over_if_new_season(services: Services, league: League, now: datet
             .where(League.id == league.id)
             .values(season=season, season_over=False, sync_failures=0, last_sync_error=None)
         )
-    services.callers.forget_league(league.id)
     league.season, league.season_over = season, False
     log.info("league %s moved to the %s season", league.id, season)
     return True
@@ -479,21 +487,14 @@ async def run_due(services: Services, league: League, *, sync: bool = True) -> D
     return report
 
 
-async def settle_now(services: Services, league: League) -> SettlementSummary:
+async def settle_now(services: Services, league_id: int) -> SettlementSummary:
     """The commissioner's `settle`: refresh scores, then settle if every game is final.
 
-    Under the league's job lease, like the scheduler's passes, so it never settles the same
-    week at the same moment as another process's scheduler (the payouts would still be
-    paid once, but the reply could claim a settlement another process did).
+    Under the league's job lease, like every other runner of the week's jobs, so it never
+    settles the same week at the same moment as another process's scheduler.
     """
-    now = services.clock.now()
-    name, owner = leases.league_lease(league.id), leases.process_owner()
-    if not await leases.claim(services.db, name, owner, now, leases.LEAGUE_LEASE_TTL):
-        raise Conflict("Sidebet is busy with this league's week right now. Try `settle` again in a minute.")
-    try:
-        return await _settle_now(services, league, now)
-    finally:
-        await leases.release(services.db, name, owner, services.clock.now())
+    async with league_jobs(services, league_id, command="settle") as league:
+        return await _settle_now(services, league, services.clock.now())
 
 
 async def _settle_now(services: Services, league: League, now: datetime) -> SettlementSummary:

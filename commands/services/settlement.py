@@ -75,10 +75,11 @@ async def _week_points(session: AsyncSession, matchup_ids: list[int]) -> dict[in
 #
 # The lock order every money path that moves bets out of a state shares (settling,
 # voiding a market or a bet, re-grading), so that on PostgreSQL they queue rather than
-# deadlock, and each decides from rows it holds: the market rows first (in id order), then
-# their bet rows (in id order), then selections (liability), then members (balances, in id
-# order). Whoever takes a market first finishes with it before the other looks at its bets:
-# a void that waited on settlement finds the bets settled and reverses them, and a
+# deadlock, and each decides from rows it holds: settlement's claim of the week row (no
+# other money path writes weeks), then the market rows (in id order), then their bet rows
+# (in id order), then selections (liability), then members (balances, in id order).
+# Whoever takes a market first finishes with it before the other looks at its bets: a
+# void that waited on settlement finds the bets settled and reverses them, and a
 # settlement that waited on a void finds the market void and leaves it alone. A cancel
 # moves one open bet of an open market (its bet, selection, member, in that order), and a
 # placement shares the market row (FOR KEY SHARE, storage.bet_rules) so a void waits for
@@ -141,9 +142,14 @@ _RELEASE_LIABILITY = """
 UPDATE selections SET liability = 0 WHERE liability != 0
   AND market_id IN (SELECT id FROM markets WHERE week_id = :week_id AND status = 'settled')
 """
-_CLOSE_WEEK = """
+# The week is claimed first, by a conditional write: whoever settles it takes its row (and,
+# on PostgreSQL, its lock) before anything else, so a second settlement of the same week
+# (another process, a commissioner's `settle` at that moment) finds it settled, writes
+# nothing and reports nothing, instead of re-stamping it and posting a summary of 0 bets.
+_CLAIM_WEEK = """
 UPDATE weeks SET status = 'settled', settled_at = :now, corrections_close_at = :corrections_close_at
-WHERE id = :week_id
+WHERE id = :week_id AND status != 'settled'
+RETURNING id
 """
 
 
@@ -154,7 +160,7 @@ async def settle_week(
     now: datetime,
     *,
     corrections_close_at: datetime | None,
-) -> SettlementSummary:
+) -> SettlementSummary | None:
     """Grade every open bet of the week from its final scores and pay it, in the caller's txn.
 
     Set-based, because a league can hold thousands of bets and one statement per bet made
@@ -163,13 +169,15 @@ async def settle_week(
     UPDATE whose WHERE still requires `open`, their sides' liability released, and paid
     through post_credits, whose UNIQUE dedupe key per bet makes a rerun pay nothing twice.
     Everything happens in the caller's transaction, so a crash part-way leaves the week
-    exactly as it was. The week row is written here too (status, settle time, and when stat
-    corrections stop being applied).
+    exactly as it was. The week row is claimed first (status, settle time, and when stat
+    corrections stop being applied); None if another settlement already had it.
     """
-    summary = SettlementSummary(week_id)
     execute = await row_sets.driver_executor(session)
     dialect = session.bind.dialect.name
     week = {"week_id": week_id}
+    if not await execute(_CLAIM_WEEK, week | {"now": now, "corrections_close_at": corrections_close_at}):
+        return None
+    summary = SettlementSummary(week_id)
     await execute(_CLOSE_MARKETS[dialect], week)
     rows = await execute(_OPEN_BETS + _LOCK_BETS.get(dialect, ""), week)
     if rows:
@@ -186,7 +194,6 @@ async def settle_week(
         )
         await execute(_RELEASE_LIABILITY, week)
         await post_credits(session, credits, now)
-    await execute(_CLOSE_WEEK, week | {"now": now, "corrections_close_at": corrections_close_at})
     return summary
 
 
@@ -338,6 +345,12 @@ class Correction:
     now: str
     amount: int  # credits actually moved
     shortfall: int  # what could not be taken back because the balance ran out
+    number: int  # this bet's n-th correction (its ledger key's n when credits moved)
+
+
+def corrections_digest(changed: list[Correction]) -> str:
+    """What a re-grade changed, as the outbox keys of its notices spell it (storage.keys)."""
+    return keys.correction_digest((c.bet_id, c.number, c.was, c.now) for c in changed)
 
 
 async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list[Correction]:
@@ -408,6 +421,7 @@ async def _correct(
     ).one()
     owed = amount - bet.stake
     delta = owed - int(held)
+    number = int(previous) + 1
     back = Clawback(0, 0)
     if delta:
         back = await post_clawback(
@@ -415,7 +429,7 @@ async def _correct(
             league_id=bet.league_id,
             member_id=bet.member_id,
             amount=delta,
-            dedupe_key=keys.regrade(bet.id, int(previous) + 1),
+            dedupe_key=keys.regrade(bet.id, number),
             bet_id=bet.id,
             week_id=bet.week_id,
             memo=f"stat correction: {bet.status} -> {outcome.value}",
@@ -424,4 +438,4 @@ async def _correct(
     was = bet.status
     bet.status, bet.payout, bet.settled_at = outcome.value, amount, now
     bet.shortfall = int(held) + back.moved - owed
-    return Correction(bet.id, bet.member_id, label, was, outcome.value, back.moved, back.shortfall)
+    return Correction(bet.id, bet.member_id, label, was, outcome.value, back.moved, back.shortfall, number)

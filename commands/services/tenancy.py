@@ -43,6 +43,19 @@ async def find_caller(session: AsyncSession, invocation: Invocation) -> tuple[Le
     return (row[0], row[1]) if row is not None else (None, None)
 
 
+_CALLER_BY_IDS = (
+    select(League, Member)
+    .join(Member, Member.league_id == League.id)
+    .where(League.id == bindparam("league_id"), Member.id == bindparam("member_id"))
+)
+
+
+async def load_caller(session: AsyncSession, league_id: int, member_id: int) -> tuple[League, Member] | None:
+    """The caller's league and membership rows by id, as they are now, in one query."""
+    row = (await session.execute(_CALLER_BY_IDS, {"league_id": league_id, "member_id": member_id})).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 async def find_league(session: AsyncSession, platform: str, workspace_id: str) -> League | None:
     return await session.scalar(
         select(League)

@@ -137,7 +137,6 @@ async def open_season(db: Database, **settings: object) -> tuple[Book, ScriptedS
         await session.execute(
             update(League).where(League.id == book.league_id).values(settings=chosen.model_dump())
         )
-    book.services.callers.forget_league(book.league_id)
     return book, season
 
 

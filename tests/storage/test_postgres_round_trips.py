@@ -20,7 +20,6 @@ from sqlalchemy import event, select, text
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from commands.callers import CallerCache
 from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import Market, Selection
@@ -97,10 +96,9 @@ async def test_a_confirmed_bet_is_one_statement_and_one_round_trip(pg: Database)
                 .limit(4)
             )
         ).all()
-    # What a running bot has warm: the caller (cached a couple of seconds, here for the whole
-    # test, however slow the machine) and the statement prepared on the connection (once per
-    # connection, not per bet). The metric's market kind comes back from the bet statement.
-    book.services.callers = CallerCache(ttl_seconds=600)
+    # What a running bot has warm: the caller's ids and the statement prepared on the
+    # connection (once per connection, not per bet). The metric's market kind comes back
+    # from the bet statement.
     await book.run("zoe", "balance")  # owns no team (see the owner's test below)
     slips = [await book.quote_id(await book.run("zoe", "bet", market=m, pick=s, stake=5)) for m, s in picks]
     assert (await book.run("zoe", "confirm", quote=slips[0])).text.startswith("Bet placed")
@@ -111,19 +109,21 @@ async def test_a_confirmed_bet_is_one_statement_and_one_round_trip(pg: Database)
         statements.clear()
         reply = await book.run("zoe", "confirm", quote=quote)
         assert reply.text.startswith("Bet placed"), reply.text
-        assert statements == []  # nothing through SQLAlchemy: no caller, slip or market reads
+        # Through SQLAlchemy only the caller's league and member rows, read fresh by id (a
+        # command never decides from a cached row); no slip or market reads.
+        assert [s.lstrip()[:15] for s in statements] == ["SELECT leagues."], statements
         assert dict(CALLS) == {"fetchrow WITH": 1}, "one statement; no BEGIN, COMMIT or ping"
 
 
 async def test_an_owners_confirmation_reads_only_what_the_own_matchup_rule_needs(pg: Database) -> None:
     """In the demo league everyone owns a team, as in most real leagues.
 
-    A bet on someone else's matchup costs one read (the slip with its market and matchup)
-    and the bet; on the owner's own matchup, also the starters for the lineup snapshot.
+    A bet on someone else's matchup costs the caller's rows, one read (the slip with its
+    market and matchup) and the bet; on the owner's own matchup, also the starters for the
+    lineup snapshot.
     No BEGIN or ROLLBACK around the read: a read unit needs no transaction.
     """
     book = await Book(pg).open()
-    book.services.callers = CallerCache(ttl_seconds=600)
     await book.run("alex", "balance")
     async with pg.read() as session:
         markets = (
@@ -138,7 +138,11 @@ async def test_an_owners_confirmation_reads_only_what_the_own_matchup_rule_needs
     statements: list[str] = []
     event.listen(pg.engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2].lstrip()))
     # alex's team plays in the first matchup of the demo week.
-    for quote, reads in ((slips[0], ("SELECT quotes.", "SELECT starters.")), (slips[1], ("SELECT quotes.",))):
+    caller = "SELECT leagues."
+    for quote, reads in (
+        (slips[0], (caller, "SELECT quotes.", "SELECT starters.")),
+        (slips[1], (caller, "SELECT quotes.")),
+    ):
         CALLS.clear()
         statements.clear()
         reply = await book.run("alex", "confirm", quote=quote)
