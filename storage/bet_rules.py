@@ -25,6 +25,7 @@ Refusal = Literal[
     "not_yours",  # the slip is another member's
     "not_pending",  # the slip was placed or discarded already
     "expired",  # the slip's price no longer holds
+    "team_changed",  # the member's team link is not the one the own-matchup rule was applied for
     "paused",  # the commissioner paused betting
     "market_closed",  # the market locked, settled or was voided
     "not_offered",  # this side has no price (too likely to price fairly)
@@ -46,6 +47,13 @@ CLAIM_RULES: tuple[Rule, ...] = (
     Rule("not_yours", "quotes.member_id = {member_id}"),
     Rule("not_pending", "quotes.status = 'pending'"),
     Rule("expired", "quotes.expires_at > {now}"),
+    # The own-matchup rule (and the lineup snapshot it may require) was applied in Python
+    # for the team the member owned when the confirmation read it; a `link` committed since
+    # then must not carry a bet past it. 0 stands for no team (ids start at 1).
+    Rule(
+        "team_changed",
+        "(SELECT COALESCE(members.team_id, 0) FROM members WHERE members.id = quotes.member_id) = {team_id}",
+    ),
 )
 # A market takes bets, and its bets may be cancelled, only while this holds.
 MARKET_TAKES_BETS = "markets.status = 'open' AND markets.lock_at > {now}"
@@ -78,7 +86,16 @@ CANCEL_RULE = Rule(
 # Bind parameters for the statements sent with named parameters.
 NAMED: Mapping[str, str] = {
     name: f":{name}"
-    for name in ("quote_id", "league_id", "member_id", "now", "liability", "max_liability", "amount")
+    for name in (
+        "quote_id",
+        "league_id",
+        "member_id",
+        "now",
+        "liability",
+        "max_liability",
+        "amount",
+        "team_id",
+    )
 } | {"share": ""}
 
 

@@ -3,7 +3,8 @@
 Each statement is a conditional write whose WHERE clause is the rule (storage.bet_rules,
 where every rule is written once), so the database enforces it at the instant of the
 write under any concurrency:
-  claim   the slip is this member's, pending and unexpired      (UPDATE quotes)
+  claim   the slip is this member's, pending and unexpired, and the member's team is the
+          one the own-matchup rule was applied for              (UPDATE quotes)
   take    the league is not paused, the market open and unlocked, the side offered, and
           its liability stays under the cap with the slip's own  (UPDATE selections)
   debit   the balance covers the stake                           (UPDATE members)
@@ -124,6 +125,9 @@ class PlaceRequest:
     # A team owner's lineup when betting on their own matchup, stored with the bet in the
     # same transaction (so a bet never exists without the snapshot its rule requires).
     lineup_snapshot: dict[str, Any] | None = None
+    # The team the member owned when the own-matchup rule was applied (None: no team); the
+    # claim refuses ("team_changed") if the member's link is another one by then.
+    team_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +152,7 @@ class PlaceRefused(Exception):
 def _place(execute: Any, request: PlaceRequest, now: Any) -> Placement:
     """The statement sequence, for any `execute(sql, params) -> first row or None`."""
     base = {"league_id": request.league_id, "member_id": request.member_id, "now": now}
-    slip = base | {"quote_id": request.quote_id}
+    slip = base | {"quote_id": request.quote_id, "team_id": request.team_id or 0}
     quote = execute(CLAIM, slip)
     if quote is None:
         failed = execute(CLAIM_REFUSAL, slip)
@@ -222,7 +226,8 @@ def _place(execute: Any, request: PlaceRequest, now: Any) -> Placement:
 # statement's snapshot, from before any of its writes (hence the `otherwise` refusals).
 # Parameters, by position (the statement goes to asyncpg as it is, see PostgresPlacer):
 #   $1 quote_id, $2 league_id, $3 member_id, $4 now (naive UTC, as UTCDateTime stores it),
-#   $5 max_liability, $6 the lineup snapshot as JSON text, or NULL.
+#   $5 max_liability, $6 the lineup snapshot as JSON text, or NULL, $7 the member's team id
+#   the own-matchup rule was applied for (0: none).
 _PG = {
     "quote_id": "$1",
     "league_id": "$2",
@@ -232,6 +237,7 @@ _PG = {
     "liability": "claim.liability",
     "amount": "-bet.stake",
     "share": " FOR KEY SHARE",
+    "team_id": "$7",
 }
 PG_PLACE = f"""
 WITH claim AS (
@@ -308,6 +314,7 @@ class PostgresPlacer:
                     now,
                     request.max_liability,
                     snapshot,
+                    request.team_id or 0,
                 )
             except asyncpg.PostgresError as exc:
                 if exc.sqlstate == REFUSED_SQLSTATE and exc.detail in REFUSALS:

@@ -106,6 +106,10 @@ def refused(
             )
         case "balance":
             return Conflict(f"You have {credits(balance)}; that bet needs {credits(stake)}.")
+        case "team_changed":
+            return Conflict(
+                "Your team link changed while you confirmed (a commissioner just linked you). Confirm again."
+            )
     # The claim's refusals are about the slip, not the side: confirm_quote words them.
     return Conflict("That slip could not be placed; get a fresh one with `bet`.")
 
@@ -219,8 +223,25 @@ async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
     we read what the words need, so the common case costs no extra round trips. A team
     owner's confirmation first re-reads the slip for the own-matchup rule, and a bet on
     their own matchup carries its lineup snapshot into the same transaction as the bet.
+    The placement itself checks that the member's team is still the one the rule was
+    applied for; if a commissioner linked them to another a moment ago, the rule is
+    applied again for the team they own now.
     """
-    snapshot = await _own_matchup_snapshot(ctx, quote_id) if ctx.member.team_id is not None else None
+    team_id = ctx.member.team_id
+    for attempt in (1, 2):
+        try:
+            return Placed(await _place(ctx, quote_id, team_id), already=False)
+        except PlaceRefused as refused_by:
+            refusal = refused_by.reason
+        if refusal != "team_changed" or attempt == 2:
+            break
+        async with ctx.db.read() as session:
+            team_id = await session.scalar(select(Member.team_id).where(Member.id == ctx.member.id))
+    return await _explain_refusal(ctx, quote_id, refusal)
+
+
+async def _place(ctx: Context, quote_id: int, team_id: int | None) -> Placement:
+    snapshot = await _own_matchup_snapshot(ctx, quote_id, team_id) if team_id is not None else None
     request = PlaceRequest(
         league_id=ctx.league.id,
         member_id=ctx.member.id,
@@ -228,15 +249,12 @@ async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
         now=ctx.now,
         max_liability=ctx.settings.max_liability,
         lineup_snapshot=snapshot,
+        team_id=team_id,
     )
-    try:
-        placement = await ctx.db.placer.place(request)
-    except PlaceRefused as refusal:
-        return await _explain_refusal(ctx, quote_id, refusal.reason)
-    return Placed(placement, already=False)
+    return await ctx.db.placer.place(request)
 
 
-async def _own_matchup_snapshot(ctx: Context, quote_id: int) -> dict[str, Any] | None:
+async def _own_matchup_snapshot(ctx: Context, quote_id: int, team_id: int) -> dict[str, Any] | None:
     """Re-apply the own-matchup policy at confirmation, so a slip can't carry a pick past it.
 
     Only team owners pay for this read; the slip itself was checked when it was quoted. A
@@ -262,7 +280,7 @@ async def _own_matchup_snapshot(ctx: Context, quote_id: int) -> dict[str, Any] |
         if row is None:
             return None
         _, selection, market, _matchup = row
-        return await check_own_matchup(session, ctx.settings, ctx.member.team_id, market, selection, ctx.now)
+        return await check_own_matchup(session, ctx.settings, team_id, market, selection, ctx.now)
 
 
 async def _explain_refusal(ctx: Context, quote_id: int, refusal: Refusal) -> Placed | Requoted:

@@ -18,8 +18,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from commands.context import Context
+from commands.errors import CommandError
 from commands.league_settings import LeagueSettings
 from commands.replies import Tone
+from commands.services.betting import confirm_quote
 from storage.bet_rules import Refusal
 from storage.models import Bet, LedgerEntry, Member, Quote, Selection
 from storage.placement import PlaceRefused, PlaceRequest
@@ -172,6 +175,22 @@ async def _voided(book: Book) -> tuple[str, int]:
     return "hana", quote
 
 
+async def _linked_meanwhile(book: Book) -> tuple[str, int]:
+    """finn (no team) takes a slip; a commissioner then links finn to matchup 1's home team.
+
+    The back end is asked with the team the slip's rule was applied for (none) and refuses;
+    the command layer reads finn's team as it is now and places the bet for its owner.
+    """
+    quote = await slip(book, "finn", await market(book, 1), "home", 110)
+    linked = await book.run("blake", "link", admin=True, member="finn", team="T3")
+    assert linked.tone is Tone.SUCCESS, linked.text
+    return "finn", quote
+
+
+async def _unlinked(book: Book) -> None:
+    await book.run("blake", "link", admin=True, member="casey", team="T3")
+
+
 # Every rule of storage.bet_rules, with the words the member reads. Run in this order in one
 # season per back end (each case's slips and markets are its own; `undo` puts back the rest).
 CASES: dict[str, Case] = {
@@ -186,6 +205,7 @@ CASES: dict[str, Case] = {
     "liability cap": Case("liability", _capped, "has taken all it can"),
     "balance": Case("balance", _broke, "You have 300 credits; that bet needs 660"),
     "voided": Case("market_closed", _voided, "was voided"),
+    "linked meanwhile": Case("team_changed", _linked_meanwhile, "Bet placed", error=False, undo=_unlinked),
 }
 
 
@@ -233,3 +253,29 @@ async def test_an_owners_bet_on_their_own_matchup_keeps_the_lineup_snapshot(any_
         "101": {"name": "Alex QB 101", "projection": 20.0},
         "102": {"name": "Alex WR 102", "projection": 15.0},
     }
+
+
+async def test_a_link_landing_between_the_own_matchup_check_and_the_bet_is_caught(any_db):
+    """The confirmation decided for the team finn owned when it read him (none); a commissioner
+    links him to the team his pick is against before the bet is written. The placement
+    refuses the claim, the rule is applied again for the team he owns now, and it refuses."""
+    book = await season(any_db)
+    quote = await slip(book, "finn", await market(book, 0), "away", 110)  # against T1
+    async with any_db.read() as session:
+        finn = await session.scalar(select(Member).where(Member.user_id == "finn"))
+    league = await book.league()
+    assert finn is not None and finn.team_id is None
+    assert (await book.run("blake", "link", admin=True, member="finn", team="T1")).tone is Tone.SUCCESS
+    before = await book.snapshot()
+    stale = Context(
+        book.services,
+        book.invocation("finn"),
+        league,
+        LeagueSettings.model_validate(league.settings or {}),
+        finn,  # as read before the link
+        book.clock.now(),
+    )
+    with pytest.raises(CommandError) as refused:
+        await confirm_quote(stale, quote)
+    assert "against their own team" in refused.value.message
+    assert await book.snapshot() == before
