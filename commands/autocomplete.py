@@ -69,17 +69,17 @@ async def suggest(
         if found.type is OptionType.WORD and option == "setting":
             choices = [Choice(n, n) for n in LeagueSettings.model_fields if _fits(typed, n)]
         elif found.type is OptionType.MEMBER:
-            rows = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
-            choices = [Choice(m.display_name, m.user_id) for m in rows if _fits(typed, m.display_name)]
+            members = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
+            choices = [Choice(m.display_name, m.user_id) for m in members if _fits(typed, m.display_name)]
         elif found.type is OptionType.TEAM:
-            rows = (await session.scalars(select(Team).where(Team.league_id == league.id))).all()
+            teams = (await session.scalars(select(Team).where(Team.league_id == league.id))).all()
             choices = [
-                Choice(f"{t.name} ({t.abbrev})", t.abbrev) for t in rows if _fits(typed, t.name, t.abbrev)
+                Choice(f"{t.name} ({t.abbrev})", t.abbrev) for t in teams if _fits(typed, t.name, t.abbrev)
             ]
         elif found.type is OptionType.PICK:
             market_id = _market_id(spec, args)
             if market_id is not None:
-                rows = (
+                selections = (
                     (
                         await session.execute(
                             select(Selection)
@@ -92,11 +92,11 @@ async def suggest(
                 )
                 choices = [
                     Choice(f"{s.label} ({odds(s.odds)})", s.side)
-                    for s in rows
+                    for s in selections
                     if s.odds is not None and _fits(typed, s.label, s.side)
                 ]
         elif found.type is OptionType.ID and option == "bet" and member is not None:
-            rows = (
+            bets = (
                 await session.execute(
                     select(Bet.id, Selection.label, Bet.stake)
                     .join(Selection, Selection.id == Bet.selection_id)
@@ -106,7 +106,7 @@ async def suggest(
             ).all()
             choices = [
                 Choice(f"#{i} {label}, {stake:,} credits", str(i))
-                for i, label, stake in rows
+                for i, label, stake in bets
                 if _fits(typed, str(i), label)
             ]
         elif found.type is OptionType.ID and option in ("market", "matchup"):

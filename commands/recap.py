@@ -129,7 +129,7 @@ async def season_profits(
     members = (
         await session.scalars(select(Member).where(Member.league_id == league_id).order_by(Member.id))
     ).all()
-    by_week: dict[tuple[int, int], int] = {}
+    by_week: dict[tuple[int, int | None], int] = {}
     if weeks:
         rows = await session.execute(
             select(LedgerEntry.member_id, LedgerEntry.week_id, func.sum(LedgerEntry.amount))

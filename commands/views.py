@@ -147,7 +147,8 @@ async def odds_detail(
     home, away = teams[matchup.home_team_id], teams[matchup.away_team_id]
     by_kind = markets.get(matchup.id, {})
     order = {"moneyline": 0, "spread": 1, "total": 2, "team_total": 3, "prop": 4}
-    game_rows, prop_rows = [], []
+    game_rows: list[tuple[str, str, str, str, str]] = []
+    prop_rows: list[tuple[str, str, str, str, str]] = []
     for market in sorted(by_kind.values(), key=lambda m: (order[m.kind], m.id)):
         sides = selections[market.id]
         picks = ("home", "away") if "home" in sides else ("over", "under")

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commands.replies import Reply
 from commands.serialize import reply_to_dict
 from storage.models import OutboxMessage
+from storage.row_sets import rows_changed
 
 DM_KIND = "dm"
 ROLE_KIND = "winner_role"
@@ -38,7 +39,7 @@ async def enqueue(
     now: datetime,
 ) -> bool:
     """Queue one item once: True if queued, False if the dedupe key already had one."""
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     result = await session.execute(
         insert(OutboxMessage)
         .values(
@@ -52,7 +53,7 @@ async def enqueue(
         )
         .on_conflict_do_nothing(index_elements=["league_id", "dedupe_key"])
     )
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 async def enqueue_post(
@@ -77,7 +78,7 @@ async def revise_post(session: AsyncSession, *, league_id: int, dedupe_key: str,
         .where(OutboxMessage.league_id == league_id, OutboxMessage.dedupe_key == dedupe_key)
         .values(payload=reply_to_dict(reply), revision=OutboxMessage.revision + 1, status="pending")
     )
-    return bool(result.rowcount)
+    return bool(rows_changed(result))
 
 
 def dm_payload(user_id: str, reply: Reply) -> dict[str, Any]:

@@ -27,7 +27,7 @@ SETTLED = ("won", "lost", "push", "void")
 
 def settlement_dm(week: Week, rows: list[Any], balance: int) -> Reply:
     """One member's results for the week: every settled bet, the net and the new balance."""
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for row in rows:
         counts[row.status] += 1
     net = sum((row.payout or 0) - row.stake for row in rows)

@@ -79,9 +79,9 @@ def priced_columns(row: Starter) -> tuple[Any, ...]:
     as they always do.
     """
     try:
-        return _loaded_columns(inspect(row).dict)  # type: ignore[no-any-return]
+        return _loaded_columns(inspect(row).dict)
     except KeyError:
-        return _column_attributes(row)  # type: ignore[no-any-return]
+        return _column_attributes(row)
 
 
 def to_engine_starter(row: Starter) -> engine.Starter:
@@ -282,6 +282,7 @@ async def apply_plans(
     }
     changed = 0
     planned = {(plan.kind, plan.subject) for plan in plans}
+    market: Market | None
     for key, market in existing.items():
         if key not in planned and market.status == "open" and now < market.lock_at:
             market.status = "locked"
@@ -374,7 +375,7 @@ async def record_projections(
     priced after its lock (the bot was down) records its first price instead. A sync that
     changes nothing writes nothing, so `recorded_at` is when the values were priced.
     """
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for team_id, score in ((home_team_id, model.home), (away_team_id, model.away)):
         values = {"mean": score.mean, "sd": score.sd, "k": calibration, "recorded_at": now}
         statement = insert(TeamProjection).values(week_id=week_id, team_id=team_id, **values)

@@ -173,7 +173,7 @@ async def settle_week(
     corrections stop being applied); None if another settlement already had it.
     """
     execute = await row_sets.driver_executor(session)
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     week = {"week_id": week_id}
     if not await execute(_CLAIM_WEEK, week | {"now": now, "corrections_close_at": corrections_close_at}):
         return None
@@ -294,7 +294,7 @@ async def void_locked_bets(
             .values(status="void", payout=Bet.stake, void_reason=reason, settled_at=now)
             .execution_options(synchronize_session=False)
         )
-        if moved_out.rowcount != 1:
+        if row_sets.rows_changed(moved_out) != 1:
             continue
         owed = -int(held.get(bet.id) or 0)  # a void bet nets zero: stake out, stake back
         if was == "open":

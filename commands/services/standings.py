@@ -102,7 +102,7 @@ async def standings(
     return rows
 
 
-def season_weeks(league_id: int, season: int) -> Select[tuple[int]]:
+def season_weeks(league_id: int, season: int) -> Select[int]:
     """The ids of one season's weeks, as a subquery: last season's bets never count in this one's."""
     return select(Week.id).where(Week.league_id == league_id, Week.season == season)
 

@@ -107,6 +107,7 @@ async def ensure_member(
     db: Database, league: League, invocation: Invocation, settings: LeagueSettings, now: datetime
 ) -> Member:
     """The caller's membership, created on first contact with this week's allowance."""
+    member: Member | None
     try:
         async with db.write() as session:
             team_id = await session.scalar(

@@ -33,6 +33,7 @@ from commands.services.pricing import (
 from commands.views import lines_up_post
 from storage.database import Database
 from storage.models import BenchPlayer, League, Market, Matchup, Member, Starter, Team, Week
+from storage.row_sets import rows_changed
 
 
 @dataclass(slots=True)
@@ -401,9 +402,9 @@ async def lock_due(db: Database, league: League, now: datetime) -> int:
                 .where(Market.week_id == week.id, Market.status == "open", Market.lock_at <= now)
                 .values(status="locked")
             )
-            if not result.rowcount:
+            if not (count := rows_changed(result)):
                 continue
-            locked += result.rowcount
+            locked += count
             still_open = await session.scalar(
                 select(Market.id).where(Market.week_id == week.id, Market.status == "open").limit(1)
             )
