@@ -146,7 +146,7 @@ async def start_ops_server(health: Health, host: str = "127.0.0.1", port: int = 
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    server = site._server  # aiohttp keeps the listening socket here; the OS chose the port
-    bound = server.sockets[0].getsockname()[1] if server is not None and server.sockets else port
+    addresses = runner.addresses  # the listening sockets' own addresses: the OS chose the port
+    bound = addresses[0][1] if addresses else port
     log.info("metrics and health on %s:%s", host, bound)
     return OpsServer(runner, bound)
