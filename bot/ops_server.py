@@ -28,6 +28,7 @@ from commands.clock import Clock
 from commands.metrics import OUTBOX_BACKLOG
 from storage.database import Database
 from storage.models import League, OutboxMessage
+from storage.statuses import OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ async def outbox_backlog(db: Database) -> int:
             select(func.count())
             .select_from(OutboxMessage)
             .join(League, League.id == OutboxMessage.league_id)
-            .where(OutboxMessage.status == "pending", League.channel_id.is_not(None))
+            .where(OutboxMessage.status == OutboxStatus.PENDING, League.channel_id.is_not(None))
         )
     return int(count or 0)
 

@@ -19,6 +19,7 @@ from commands.league_settings import LeagueSettings
 from commands.options import parse_id
 from commands.services.tenancy import current_week, find_caller
 from storage.models import Bet, Market, Matchup, Member, Selection, Team
+from storage.statuses import BetStatus, MarketStatus
 
 MAX_CHOICES = 25
 MAX_LABEL = 100
@@ -100,7 +101,7 @@ async def suggest(
                 await session.execute(
                     select(Bet.id, Selection.label, Bet.stake)
                     .join(Selection, Selection.id == Bet.selection_id)
-                    .where(Bet.member_id == member.id, Bet.status == "open")
+                    .where(Bet.member_id == member.id, Bet.status == BetStatus.OPEN)
                     .order_by(Bet.id.desc())
                 )
             ).all()
@@ -133,7 +134,7 @@ async def _market_or_matchup(
     markets = (
         await session.scalars(
             select(Market)
-            .where(Market.week_id == week_id, Market.status == "open", Market.lock_at > now)
+            .where(Market.week_id == week_id, Market.status == MarketStatus.OPEN, Market.lock_at > now)
             .order_by(Market.matchup_id, Market.id)
         )
     ).all()

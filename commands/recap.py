@@ -46,8 +46,9 @@ from storage.models import (
     Team,
     Week,
 )
+from storage.statuses import GRADED_BETS, WeekStatus
 
-GRADED = ("won", "lost", "push", "void")
+GRADED = GRADED_BETS
 
 
 async def week_games(session: AsyncSession, week: Week) -> list[tuple[Matchup, Game]]:
@@ -122,7 +123,7 @@ async def season_profits(
     weeks = (
         await session.execute(
             select(Week.id, Week.matchup_period)
-            .where(Week.league_id == league_id, Week.season == season, Week.status == "settled")
+            .where(Week.league_id == league_id, Week.season == season, Week.status == WeekStatus.SETTLED)
             .order_by(Week.matchup_period)
         )
     ).all()

@@ -22,6 +22,7 @@ from commands.replies import Reply
 from commands.serialize import reply_to_dict
 from storage.models import OutboxMessage
 from storage.row_sets import rows_changed
+from storage.statuses import OutboxStatus
 
 DM_KIND = "dm"
 ROLE_KIND = "winner_role"
@@ -47,7 +48,7 @@ async def enqueue(
             kind=kind,
             dedupe_key=dedupe_key,
             payload=payload,
-            status="pending",
+            status=OutboxStatus.PENDING,
             attempts=0,
             created_at=now,
         )
@@ -76,7 +77,9 @@ async def revise_post(session: AsyncSession, *, league_id: int, dedupe_key: str,
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.league_id == league_id, OutboxMessage.dedupe_key == dedupe_key)
-        .values(payload=reply_to_dict(reply), revision=OutboxMessage.revision + 1, status="pending")
+        .values(
+            payload=reply_to_dict(reply), revision=OutboxMessage.revision + 1, status=OutboxStatus.PENDING
+        )
     )
     return bool(rows_changed(result))
 

@@ -21,8 +21,9 @@ from commands.replies import Reply, Table, Tone
 from commands.services.settlement import Correction, corrections_digest
 from storage import keys
 from storage.models import Bet, Member, Selection, Week
+from storage.statuses import GRADED_BETS
 
-SETTLED = ("won", "lost", "push", "void")
+SETTLED = GRADED_BETS
 
 
 def settlement_dm(week: Week, rows: list[Any], balance: int) -> Reply:

@@ -15,6 +15,7 @@ from storage import keys
 from storage.database import Database
 from storage.ledger import post_entry
 from storage.models import League, Member, Team, Tenant, Week
+from storage.statuses import WeekStatus
 
 # Built once: every command runs this lookup, and building the expression costs more than
 # running it.
@@ -124,7 +125,7 @@ async def ensure_member(
             session.add(member)
             await session.flush()
             week = await current_week(session, league.id)
-            if week is not None and week.markets_open and week.status != "settled":
+            if week is not None and week.markets_open and week.status != WeekStatus.SETTLED:
                 await grant_allowance(session, league, week, member, settings.allowance, now)
                 await place_newcomer(session, week, member.id)
     except IntegrityError:
