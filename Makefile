@@ -26,11 +26,13 @@ console: $(VENV)/.stamp-run
 
 test: $(VENV)/.stamp-test
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(VENV)/.stamp-test
 	$(BIN)/python -m bench

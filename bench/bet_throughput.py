@@ -97,7 +97,7 @@ async def prepare_book(db: Database, members: int, bets: int) -> tuple[Services,
         await session.execute(
             update(League).where(League.id == league.id).values(settings=roomy.model_dump())
         )
-        league = await session.get(League, league.id)
+        league = await session.get_one(League, league.id)
     services = Services(db, clock, provider_factory(clock))
     await run_due(services, league)
     async with db.read() as session:
@@ -217,6 +217,7 @@ async def raw_per_bet(path: Path, bets: int) -> tuple[Place, Callable[[], Awaita
             for sql, returns_id in WRITES:
                 cursor = await conn.execute(sql, values)
                 if returns_id:
+                    assert cursor.lastrowid is not None  # set by the INSERT
                     values["bet"] = cursor.lastrowid
             await conn.execute("COMMIT")
 
@@ -236,6 +237,7 @@ async def raw_grouped(path: Path, bets: int) -> tuple[Place, Callable[[], Awaita
             for sql, returns_id in WRITES:
                 cursor = conn.execute(sql, values)
                 if returns_id:
+                    assert cursor.lastrowid is not None  # set by the INSERT
                     values["bet"] = cursor.lastrowid
             conn.execute("RELEASE bet")
         conn.execute("COMMIT")
@@ -320,6 +322,7 @@ async def run(members: int, bets: int, rate: float, database_url: str | None) ->
             print(f"{'closed loop (capacity)' if load == 'closed' else f'open loop at {rate:,.0f} bets/s'}:")
             for name in names:
                 path = root / f"{load}-{name.replace(' ', '-')}.db"
+                close: Callable[[], Awaitable[None]]
                 async with scratch(database_url, path) as (url, connect_args, schema):
                     if name == "command layer":
                         services, plan = await prepare_book(

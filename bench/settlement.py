@@ -90,7 +90,7 @@ def seed(path: Path, leagues: int, bets_per_league: int) -> int:
                     selections.append((selection, market, odds[s], line))
         for _ in range(bets_per_league):
             bet_id += 1
-            selection, market, odds, line = rng.choice(selections)
+            selection, market, price, line = rng.choice(selections)
             member = base + rng.randint(1, MEMBERS)
             stake = rng.randint(1, 200)
             bet_rows.append(
@@ -102,7 +102,7 @@ def seed(path: Path, leagues: int, bets_per_league: int) -> int:
                     market,
                     selection,
                     stake,
-                    odds,
+                    price,
                     line,
                     f"b{bet_id}",
                     OPENED_AT,

@@ -109,7 +109,7 @@ async def baseline_app(fake: FakeSlack) -> AsyncApp:
     tasks: set[asyncio.Task[None]] = set()
 
     @app.command("/sidebet")
-    async def trivial(ack, respond) -> None:  # type: ignore[no-untyped-def]
+    async def trivial(ack, respond) -> None:
         await ack()
         task = asyncio.create_task(respond(text="ok", response_type="ephemeral"))
         tasks.add(task)
@@ -132,7 +132,7 @@ async def main(commands: int, concurrency: int, users: int) -> None:
 
         base_bot = type("B", (), {})()
         base_bot.app = await baseline_app(fake)
-        base_server = await start_http(base_bot, "127.0.0.1", 0)  # type: ignore[arg-type]
+        base_server = await start_http(base_bot, "127.0.0.1", 0)
 
         print(f"{commands} signed slash commands, {concurrency} in flight, {users} members, SQLite, loopback")
         results: dict[str, tuple[float, Timings]] = {}

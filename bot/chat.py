@@ -72,12 +72,12 @@ async def run_bot(settings: Settings) -> None:
             stop=stop,
             report_connected=health.adapter("slack"),
         )
-    if settings.discord.token is not None:
+    if (discord_token := settings.discord.token) is not None:
         from adapters.discord.runner import run_discord
 
         d = settings.discord
         adapters["discord"] = run_discord(
-            d.token.get_secret_value(),
+            discord_token.get_secret_value(),
             services,
             sharded=d.sharded,
             dev_guild_ids=d.dev_guild_ids,

@@ -28,6 +28,7 @@ from commands.clock import Clock
 from commands.metrics import OUTBOX_BACKLOG
 from storage.database import Database
 from storage.models import League, OutboxMessage
+from storage.statuses import OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ async def outbox_backlog(db: Database) -> int:
             select(func.count())
             .select_from(OutboxMessage)
             .join(League, League.id == OutboxMessage.league_id)
-            .where(OutboxMessage.status == "pending", League.channel_id.is_not(None))
+            .where(OutboxMessage.status == OutboxStatus.PENDING, League.channel_id.is_not(None))
         )
     return int(count or 0)
 
@@ -146,7 +147,7 @@ async def start_ops_server(health: Health, host: str = "127.0.0.1", port: int = 
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    server = site._server  # aiohttp keeps the listening socket here; the OS chose the port
-    bound = server.sockets[0].getsockname()[1] if server is not None and server.sockets else port
+    addresses = runner.addresses  # the listening sockets' own addresses: the OS chose the port
+    bound = addresses[0][1] if addresses else port
     log.info("metrics and health on %s:%s", host, bound)
     return OpsServer(runner, bound)

@@ -19,6 +19,7 @@ from commands.league_settings import LeagueSettings
 from commands.options import parse_id
 from commands.services.tenancy import current_week, find_caller
 from storage.models import Bet, Market, Matchup, Member, Selection, Team
+from storage.statuses import BetStatus, MarketStatus
 
 MAX_CHOICES = 25
 MAX_LABEL = 100
@@ -69,17 +70,17 @@ async def suggest(
         if found.type is OptionType.WORD and option == "setting":
             choices = [Choice(n, n) for n in LeagueSettings.model_fields if _fits(typed, n)]
         elif found.type is OptionType.MEMBER:
-            rows = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
-            choices = [Choice(m.display_name, m.user_id) for m in rows if _fits(typed, m.display_name)]
+            members = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
+            choices = [Choice(m.display_name, m.user_id) for m in members if _fits(typed, m.display_name)]
         elif found.type is OptionType.TEAM:
-            rows = (await session.scalars(select(Team).where(Team.league_id == league.id))).all()
+            teams = (await session.scalars(select(Team).where(Team.league_id == league.id))).all()
             choices = [
-                Choice(f"{t.name} ({t.abbrev})", t.abbrev) for t in rows if _fits(typed, t.name, t.abbrev)
+                Choice(f"{t.name} ({t.abbrev})", t.abbrev) for t in teams if _fits(typed, t.name, t.abbrev)
             ]
         elif found.type is OptionType.PICK:
             market_id = _market_id(spec, args)
             if market_id is not None:
-                rows = (
+                selections = (
                     (
                         await session.execute(
                             select(Selection)
@@ -92,21 +93,21 @@ async def suggest(
                 )
                 choices = [
                     Choice(f"{s.label} ({odds(s.odds)})", s.side)
-                    for s in rows
+                    for s in selections
                     if s.odds is not None and _fits(typed, s.label, s.side)
                 ]
         elif found.type is OptionType.ID and option == "bet" and member is not None:
-            rows = (
+            bets = (
                 await session.execute(
                     select(Bet.id, Selection.label, Bet.stake)
                     .join(Selection, Selection.id == Bet.selection_id)
-                    .where(Bet.member_id == member.id, Bet.status == "open")
+                    .where(Bet.member_id == member.id, Bet.status == BetStatus.OPEN)
                     .order_by(Bet.id.desc())
                 )
             ).all()
             choices = [
                 Choice(f"#{i} {label}, {stake:,} credits", str(i))
-                for i, label, stake in rows
+                for i, label, stake in bets
                 if _fits(typed, str(i), label)
             ]
         elif found.type is OptionType.ID and option in ("market", "matchup"):
@@ -133,7 +134,7 @@ async def _market_or_matchup(
     markets = (
         await session.scalars(
             select(Market)
-            .where(Market.week_id == week_id, Market.status == "open", Market.lock_at > now)
+            .where(Market.week_id == week_id, Market.status == MarketStatus.OPEN, Market.lock_at > now)
             .order_by(Market.matchup_id, Market.id)
         )
     ).all()

@@ -46,8 +46,9 @@ from storage.models import (
     Team,
     Week,
 )
+from storage.statuses import GRADED_BETS, WeekStatus
 
-GRADED = ("won", "lost", "push", "void")
+GRADED = GRADED_BETS
 
 
 async def week_games(session: AsyncSession, week: Week) -> list[tuple[Matchup, Game]]:
@@ -122,14 +123,14 @@ async def season_profits(
     weeks = (
         await session.execute(
             select(Week.id, Week.matchup_period)
-            .where(Week.league_id == league_id, Week.season == season, Week.status == "settled")
+            .where(Week.league_id == league_id, Week.season == season, Week.status == WeekStatus.SETTLED)
             .order_by(Week.matchup_period)
         )
     ).all()
     members = (
         await session.scalars(select(Member).where(Member.league_id == league_id).order_by(Member.id))
     ).all()
-    by_week: dict[tuple[int, int], int] = {}
+    by_week: dict[tuple[int, int | None], int] = {}
     if weeks:
         rows = await session.execute(
             select(LedgerEntry.member_id, LedgerEntry.week_id, func.sum(LedgerEntry.amount))

@@ -31,6 +31,7 @@ from commands.services.pricing import pulled
 from commands.services.settlement import SettlementSummary
 from commands.services.standings import Standing
 from storage.models import League, Market, Matchup, Quote, Selection, Team, Week
+from storage.statuses import MarketStatus, WeekStatus
 
 MATCHUP_KINDS = ("moneyline", "spread", "total")
 
@@ -62,7 +63,7 @@ async def _week_markets(
 
 
 def _status_word(market: Market, now: datetime, settings: LeagueSettings) -> str:
-    if market.status in ("settled", "void"):
+    if market.status in (MarketStatus.SETTLED, MarketStatus.VOID):
         return market.status
     return lock_phrase(market.lock_at, now, settings.tz)
 
@@ -112,10 +113,10 @@ async def markets_board(
         title=f"{league.name} - week {week.matchup_period} lines",
     )
     status_text = {
-        "open": "",
-        "locked": " All markets are locked.",
-        "final": " Games are final; settling soon.",
-        "settled": " This week is settled.",
+        WeekStatus.OPEN: "",
+        WeekStatus.LOCKED: " All markets are locked.",
+        WeekStatus.FINAL: " Games are final; settling soon.",
+        WeekStatus.SETTLED: " This week is settled.",
     }.get(week.status, "")
     return Reply(
         text=f"Week {week.matchup_period}: {len(matchups)} matchups.{status_text} "
@@ -147,7 +148,8 @@ async def odds_detail(
     home, away = teams[matchup.home_team_id], teams[matchup.away_team_id]
     by_kind = markets.get(matchup.id, {})
     order = {"moneyline": 0, "spread": 1, "total": 2, "team_total": 3, "prop": 4}
-    game_rows, prop_rows = [], []
+    game_rows: list[tuple[str, str, str, str, str]] = []
+    prop_rows: list[tuple[str, str, str, str, str]] = []
     for market in sorted(by_kind.values(), key=lambda m: (order[m.kind], m.id)):
         sides = selections[market.id]
         picks = ("home", "away") if "home" in sides else ("over", "under")
@@ -176,7 +178,7 @@ async def odds_detail(
             ButtonStyle.PRIMARY,
         )
         for market in sorted(by_kind.values(), key=lambda m: (order[m.kind], m.id))
-        if market.kind in MATCHUP_KINDS and market.status == "open" and now < market.lock_at
+        if market.kind in MATCHUP_KINDS and market.status == MarketStatus.OPEN and now < market.lock_at
         for sides in (selections[market.id],)
         for p in (("home", "away") if "home" in sides else ("over", "under"))
         if sides[p].odds is not None

@@ -105,7 +105,7 @@ def find_arbitrage(
         for selection in market.selections
         if selection.odds is not None
     ]
-    implied_of = [implied_probability(selection.odds) for _, selection in offered]  # type: ignore[arg-type]
+    implied_of = [implied_probability(selection.odds) for _, selection in offered]
     market_of = [id(market) for market, _ in offered]
     region_of = [
         _region(market.kind, selection.side, market.line, market.subject)

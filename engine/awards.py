@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from engine.grading import Outcome
 from engine.odds import american_to_decimal
 
 
@@ -167,19 +168,19 @@ def fantasy_awards(games: Sequence[Game], efficiencies: Iterable[LineupEfficienc
 
 def biggest_win(bets: Iterable[SettledBet]) -> SettledBet | None:
     """The largest profit; ties go to the earlier bet."""
-    won = [b for b in bets if b.status == "won"]
+    won = [b for b in bets if b.status == Outcome.WON]
     return min(won, key=lambda b: (-b.profit, b.bet_id), default=None)
 
 
 def worst_beat(bets: Iterable[SettledBet]) -> SettledBet | None:
     """The losing bet that was likeliest to win (fair probability); ties: bigger stake, earlier."""
-    lost = [b for b in bets if b.status == "lost"]
+    lost = [b for b in bets if b.status == Outcome.LOST]
     return min(lost, key=lambda b: (-b.fair_p, -b.stake, b.bet_id), default=None)
 
 
 def longest_shot(bets: Iterable[SettledBet]) -> SettledBet | None:
     """The winning bet at the longest odds; ties: bigger stake, earlier."""
-    won = [b for b in bets if b.status == "won"]
+    won = [b for b in bets if b.status == Outcome.WON]
     return min(won, key=lambda b: (-american_to_decimal(b.odds), -b.stake, b.bet_id), default=None)
 
 

@@ -20,9 +20,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from engine.grading import Outcome
 from engine.odds import american_to_decimal, decimal_to_american
 
-SETTLED = ("won", "lost", "push")
+SETTLED = (Outcome.WON, Outcome.LOST, Outcome.PUSH)
 """The statuses that count in a record. Void and cancelled bets never had a result."""
 
 
@@ -97,9 +98,9 @@ def summarize(bets: Iterable[BetLine]) -> BettorStats:
     for b in valued:
         by_kind.setdefault(b.kind, []).append(b)
     return BettorStats(
-        won=counts["won"],
-        lost=counts["lost"],
-        pushed=counts["push"],
+        won=counts[Outcome.WON],
+        lost=counts[Outcome.LOST],
+        pushed=counts[Outcome.PUSH],
         staked=staked,
         net=net,
         average_odds=average,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from statistics import NormalDist
@@ -236,13 +236,19 @@ def _team_variance(
     games: Mapping[str, list[int]],
     correlations: CorrelationTable,
 ) -> float:
-    own = sum(map(operator.mul, sds, sds))  # sd * sd for each, summed in order
+    own: float = sum(map(operator.mul, sds, sds))  # sd * sd for each, summed in order
+    pairs: Iterable[tuple[int, int]]
     if not math.isfinite(own):
         pairs = combinations(range(len(lineup)), 2)  # let 0 * inf poison the sum as it always has
     else:
-        pairs = ((i, j) for i, s in enumerate(lineup) for j in games.get(s.game_id, ()) if j > i)
+        pairs = ((i, j) for i, s in enumerate(lineup) for j in _teammates(games, s.game_id) if j > i)
     shared = sum(correlations.rho(lineup[i], lineup[j]) * sds[i] * sds[j] for i, j in pairs)
     return own + 2.0 * shared
+
+
+def _teammates(games: Mapping[str, list[int]], game_id: str | None) -> Sequence[int]:
+    """The positions of the starters in that game; none for a starter without one."""
+    return () if game_id is None else games.get(game_id, ())
 
 
 def _cross_covariance(
@@ -256,5 +262,5 @@ def _cross_covariance(
     if not (all(map(math.isfinite, home_sd)) and all(map(math.isfinite, away_sd))):
         pairs = ((i, j) for i in range(len(home)) for j in range(len(away)))
     else:
-        pairs = ((i, j) for i, h in enumerate(home) for j in away_games.get(h.game_id, ()))
+        pairs = ((i, j) for i, h in enumerate(home) for j in _teammates(away_games, h.game_id))
     return sum(correlations.rho(home[i], away[j]) * home_sd[i] * away_sd[j] for i, j in pairs)

@@ -39,13 +39,13 @@ async def claim(db: Database, name: str, owner: str, now: datetime, ttl: timedel
     """Take (or renew) the lease `name` until now + ttl; False if another owner holds it."""
     insert = postgresql.insert if not db.is_sqlite else sqlite.insert
     statement = insert(JobLease).values(name=name, owner=owner, expires_at=now + ttl)
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[JobLease.name],
         set_={"owner": statement.excluded.owner, "expires_at": statement.excluded.expires_at},
         where=or_(JobLease.expires_at <= now, JobLease.owner == owner),
     ).returning(JobLease.owner)
     async with db.write() as session:
-        won = (await session.execute(statement)).scalar_one_or_none()
+        won = (await session.execute(upsert)).scalar_one_or_none()
     return won == owner
 
 

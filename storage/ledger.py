@@ -10,10 +10,10 @@ row's current value at the moment of the write, not a value read earlier. The be
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -104,14 +104,14 @@ async def post_entry(
         return await _insert_and_move(session, params)
 
 
-async def _insert_and_move(session: AsyncSession, params: dict[str, object]) -> bool:
+async def _insert_and_move(session: AsyncSession, params: Mapping[str, Any]) -> bool:
     inserted = await session.execute(_LEDGER_INSERT, params)
-    if inserted.rowcount == 0:
+    if row_sets.rows_changed(inserted) == 0:
         return False
     moved = (await session.execute(_BALANCE_MOVE, params)).first()
     if moved is None:
         balance = await session.scalar(select(Member.balance).where(Member.id == params["member_id"]))
-        raise InsufficientBalance(balance or 0, -int(params["amount"]))  # type: ignore[call-overload]
+        raise InsufficientBalance(balance or 0, -int(params["amount"]))
     return True
 
 
@@ -206,7 +206,7 @@ async def post_credits(session: AsyncSession, credits: Sequence[Credit], now: da
     if not credits:
         return 0
     execute = await row_sets.driver_executor(session)
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     rows = (
         (
             c["league_id"],

@@ -28,7 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storage.types import UTCDateTime
+from storage.statuses import BetStatus, MarketStatus, OutboxStatus, QuoteStatus, WeekStatus
+from storage.types import StatusColumn, UTCDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -137,7 +138,7 @@ class Week(Base):
     season: Mapped[int] = mapped_column(Integer)
     matchup_period: Mapped[int] = mapped_column(Integer)
     scoring_periods: Mapped[list[int]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[WeekStatus] = mapped_column(StatusColumn(WeekStatus), default=WeekStatus.OPEN)
     first_kickoff: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_kickoff: Mapped[datetime | None] = mapped_column(UTCDateTime())
     final_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -259,7 +260,7 @@ class Market(Base):
     subject: Mapped[str] = mapped_column(String(32), default="")  # "" | home | away | player id
     label: Mapped[str] = mapped_column(String(160))
     line: Mapped[float | None] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open|locked|settled|void
+    status: Mapped[MarketStatus] = mapped_column(StatusColumn(MarketStatus), default=MarketStatus.OPEN)
     lock_at: Mapped[datetime] = mapped_column(UTCDateTime())
     void_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -313,7 +314,7 @@ class Quote(Base):
     # is quoted: placing the bet adds exactly this to the side's liability.
     liability: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     idempotency_key: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|placed|dropped
+    status: Mapped[QuoteStatus] = mapped_column(StatusColumn(QuoteStatus), default=QuoteStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -338,7 +339,7 @@ class Bet(Base):
     odds: Mapped[int] = mapped_column(Integer)
     line: Mapped[float | None] = mapped_column(Float)
     fair_p: Mapped[float] = mapped_column(Float)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open|won|lost|push|void|cancelled
+    status: Mapped[BetStatus] = mapped_column(StatusColumn(BetStatus), default=BetStatus.OPEN)
     payout: Mapped[int | None] = mapped_column(BigInteger)
     # The slip's liability, kept so that cancelling or voiding the bet takes off the side's
     # liability exactly what placing it added.
@@ -394,7 +395,7 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(32))
     dedupe_key: Mapped[str] = mapped_column(String(100))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|failed
+    status: Mapped[OutboxStatus] = mapped_column(StatusColumn(OutboxStatus), default=OutboxStatus.PENDING)
     # The platform's id of the posted message, so a board can be edited in place later.
     message_ref: Mapped[str | None] = mapped_column(String(120))
     revision: Mapped[int] = mapped_column(Integer, default=0)

@@ -305,6 +305,8 @@ class PostgresPlacer:
         now = request.now.astimezone(UTC).replace(tzinfo=None)  # what UTCDateTime stores
         async with self._engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
+            if driver is None:
+                raise RuntimeError("the pooled connection has no asyncpg connection")
             try:
                 row = await driver.fetchrow(
                     PG_PLACE,

@@ -25,7 +25,7 @@ from functools import cache
 from typing import Any, Literal
 
 from sqlalchemy import text
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import CursorResult, Dialect, Result
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.types import UTCDateTime
@@ -108,3 +108,14 @@ _UTC_COLUMN = UTCDateTime()
 def read_time(value: Any) -> datetime | None:
     """A UTCDateTime column's value as the driver returns it (SQLite: text), as an aware datetime."""
     return _UTC_COLUMN.process_result_value(value, None)  # type: ignore[arg-type]
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an INSERT, UPDATE or DELETE touched.
+
+    `session.execute` is typed to return a Result; for a DML statement (text() included) it
+    is a CursorResult, the kind that carries the row count.
+    """
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(result).__name__} carries no row count")
+    return result.rowcount

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from commands.replies import Reply
+from commands.replies import Attachment, Image, Reply
 
 
 class FileSaver:
@@ -16,7 +16,7 @@ class FileSaver:
 
     def save(self, reply: Reply) -> dict[str, Path]:
         saved: dict[str, Path] = {}
-        uploads = (*reply.images, *reply.files)
+        uploads: tuple[Image | Attachment, ...] = (*reply.images, *reply.files)
         if not uploads:
             return saved
         self.directory.mkdir(parents=True, exist_ok=True)

@@ -226,12 +226,12 @@ def render(reply: Reply) -> list[Outgoing]:
         else:
             messages.append(Outgoing(content="(more files)", images=chunk))
     for start in range(0, len(reply.buttons), MAX_BUTTONS):
-        chunk = list(reply.buttons[start : start + MAX_BUTTONS])
+        row = list(reply.buttons[start : start + MAX_BUTTONS])
         if start == 0:
-            messages[-1].buttons = chunk
+            messages[-1].buttons = row
         else:
             page = start // MAX_BUTTONS + 1
-            messages.append(Outgoing(content=f"More choices ({page}):", buttons=chunk))
+            messages.append(Outgoing(content=f"More choices ({page}):", buttons=row))
     return messages
 
 

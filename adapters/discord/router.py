@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import discord
@@ -55,6 +56,12 @@ DEFER_AFTER = 1.5
 NO_MENTIONS = discord.AllowedMentions.none()
 OWN_SLIP = "/bet"
 COMMISSIONERS = "members with Manage Server, the league's admin role, or on its admins list"
+
+
+def _data(interaction: discord.Interaction) -> Mapping[str, Any]:
+    """The interaction's `data` as the JSON object it is (discord.py types it as a union of
+    TypedDicts, one per interaction kind), or an empty one."""
+    return interaction.data or {}
 
 
 def _press(parsed: ComponentId | None) -> Press | None:
@@ -166,9 +173,9 @@ class InteractionRouter:
     # --- slash commands ----------------------------------------------------------------------
 
     async def _slash(self, interaction: discord.Interaction) -> None:
-        called = resolve(interaction.data or {})
+        called = resolve(_data(interaction))
         if called is None:
-            name = (interaction.data or {}).get("name", "?")
+            name = _data(interaction).get("name", "?")
             await self._answer(
                 interaction,
                 Reply.error(f"`/{name}` isn't a Sidebet command (any more). `/help` lists what you can do."),
@@ -224,7 +231,7 @@ class InteractionRouter:
     # --- autocomplete ------------------------------------------------------------------------
 
     async def _autocomplete(self, interaction: discord.Interaction) -> None:
-        called = resolve(interaction.data or {})
+        called = resolve(_data(interaction))
         choices: list[discord.app_commands.Choice[Any]] = []
         if called is not None and called.focused is not None:
             command = called.command
@@ -242,7 +249,7 @@ class InteractionRouter:
     # --- buttons and modals ----------------------------------------------------------------------
 
     async def _component(self, interaction: discord.Interaction) -> None:
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        custom_id = str(_data(interaction).get("custom_id", ""))
         press = _press(decode(custom_id))
         owner = str(interaction.user.id)
         command = pressed_command(press, owner, own_slip=OWN_SLIP)
@@ -263,7 +270,7 @@ class InteractionRouter:
             await interaction.response.send_modal(build_modal(command, owner, press.args, asked))
 
     async def _modal_submit(self, interaction: discord.Interaction) -> None:
-        data = interaction.data or {}
+        data = _data(interaction)
         press = _press(decode(str(data.get("custom_id", ""))))
         command = pressed_command(press, str(interaction.user.id), own_slip=OWN_SLIP)
         if isinstance(command, Reply):

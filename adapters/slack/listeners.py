@@ -267,7 +267,8 @@ class SlackCommands:
             pressed: buttons.Pressed | None = buttons.decode(action.get("value") or "")
         except buttons.ButtonValueError:
             pressed = None
-        command = pressed_command(pressed and pressed.press, caller.user_id, own_slip=OWN_SLIP)
+        press = pressed.press if pressed is not None else None
+        command = pressed_command(press, caller.user_id, own_slip=OWN_SLIP)
         if isinstance(command, Reply):
             self._spawn(responder.send(command), responder)
             return

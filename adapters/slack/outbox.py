@@ -72,11 +72,10 @@ class SlackOutbox:
         token = await self._token_for(await self._team_of(league))
         if not token:
             raise NoTokenError(f"no Slack installation for league {league.id}")
-        kwargs = {"api_url": self._api_url}
         return (
-            web_client(token, **kwargs)
+            web_client(token, api_url=self._api_url)
             if self._retry_sleep is None
-            else web_client(token, **kwargs, sleep=self._retry_sleep, jitter=0.0)
+            else web_client(token, api_url=self._api_url, sleep=self._retry_sleep, jitter=0.0)
         )
 
     async def send_post(self, league: League, reply: Reply) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from commands.replies import Image, Reply
+from commands.replies import Attachment, Image, Reply
 
 #: files.completeUploadExternal shares at most this many files at a time.
 MAX_FILES_PER_UPLOAD = 10
@@ -27,7 +27,8 @@ def has_uploads(reply: Reply) -> bool:
 def file_uploads(reply: Reply) -> list[dict[str, Any]]:
     """files_upload_v2's `file_uploads` items: images with their alt text, then plain files."""
     items: list[dict[str, Any]] = []
-    for upload in (*reply.images, *reply.files):
+    uploads: tuple[Image | Attachment, ...] = (*reply.images, *reply.files)
+    for upload in uploads:
         item: dict[str, Any] = {"content": upload.data, "filename": upload.filename, "title": upload.filename}
         if isinstance(upload, Image):
             item["alt_txt"] = upload.alt[:1000]

@@ -152,7 +152,7 @@ async def export(ctx: Context, args: dict[str, Any]) -> Reply:
     async with ctx.db.write() as session:
         # One snapshot for all of it, so the two files reconcile even while bets come in:
         # SQLite's transaction is one already; PostgreSQL's default isolation is per statement.
-        if session.bind.dialect.name == "postgresql":
+        if session.get_bind().dialect.name == "postgresql":
             await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         done = await export_league(session, ctx.league.id, ctx.league.name, ctx.now)
         await audit(

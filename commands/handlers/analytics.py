@@ -63,7 +63,7 @@ def stats_reply(name: str, s: BettorStats) -> Reply:
                 f"{percent(s.clv_overall.value)} over {plural(s.clv_overall.bets, 'bet')}",
             )
         )
-    tables = ()
+    tables: tuple[Table, ...] = ()
     if s.clv_by_kind:
         rows = tuple(
             (KIND_NAMES.get(kind, kind), str(c.bets), f"{c.staked:,}", percent(c.value))

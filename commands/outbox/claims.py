@@ -15,6 +15,7 @@ from commands.outbox.items import DIRECT_KINDS
 from storage.database import Database
 from storage.leases import process_owner
 from storage.models import League, OutboxMessage, Tenant
+from storage.statuses import OutboxStatus
 
 # This process's name on the outbox rows it claims (other replicas have their own).
 PROCESS_OWNER = process_owner()
@@ -51,7 +52,7 @@ async def claim(
         select(OutboxMessage.id)
         .join(League, League.id == OutboxMessage.league_id)
         .where(
-            OutboxMessage.status == "pending",
+            OutboxMessage.status == OutboxStatus.PENDING,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
         )
         .order_by(OutboxMessage.id)
@@ -102,7 +103,12 @@ async def mark_sent(
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message.id, OutboxMessage.revision == message.revision)
-            .values(status="sent", sent_at=now, message_ref=message_ref, attempts=OutboxMessage.attempts + 1)
+            .values(
+                status=OutboxStatus.SENT,
+                sent_at=now,
+                message_ref=message_ref,
+                attempts=OutboxMessage.attempts + 1,
+            )
         )
         await session.execute(
             update(OutboxMessage)
@@ -124,7 +130,7 @@ async def record_failure(
             .values(
                 attempts=OutboxMessage.attempts + 1,
                 last_error=error[:500],
-                status="failed" if final else "pending",
+                status=OutboxStatus.FAILED if final else OutboxStatus.PENDING,
                 claimed_by=None,
                 claimed_until=None,
                 **progress,

@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commands.replies import Reply
 from commands.serialize import reply_to_dict
 from storage.models import OutboxMessage
+from storage.row_sets import rows_changed
+from storage.statuses import OutboxStatus
 
 DM_KIND = "dm"
 ROLE_KIND = "winner_role"
@@ -38,7 +40,7 @@ async def enqueue(
     now: datetime,
 ) -> bool:
     """Queue one item once: True if queued, False if the dedupe key already had one."""
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     result = await session.execute(
         insert(OutboxMessage)
         .values(
@@ -46,13 +48,13 @@ async def enqueue(
             kind=kind,
             dedupe_key=dedupe_key,
             payload=payload,
-            status="pending",
+            status=OutboxStatus.PENDING,
             attempts=0,
             created_at=now,
         )
         .on_conflict_do_nothing(index_elements=["league_id", "dedupe_key"])
     )
-    return result.rowcount == 1
+    return rows_changed(result) == 1
 
 
 async def enqueue_post(
@@ -75,9 +77,11 @@ async def revise_post(session: AsyncSession, *, league_id: int, dedupe_key: str,
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.league_id == league_id, OutboxMessage.dedupe_key == dedupe_key)
-        .values(payload=reply_to_dict(reply), revision=OutboxMessage.revision + 1, status="pending")
+        .values(
+            payload=reply_to_dict(reply), revision=OutboxMessage.revision + 1, status=OutboxStatus.PENDING
+        )
     )
-    return bool(result.rowcount)
+    return bool(rows_changed(result))
 
 
 def dm_payload(user_id: str, reply: Reply) -> dict[str, Any]:

@@ -74,7 +74,11 @@ class OutboxLoop:
                     ref = await self._adapter.send_post(league, reply)
             except Exception as exc:
                 progress = exc.ref if isinstance(exc, PartialDelivery) else None
-                cause = exc.__cause__ if isinstance(exc, PartialDelivery) and exc.__cause__ else exc
+                cause = (
+                    exc.__cause__
+                    if isinstance(exc, PartialDelivery) and isinstance(exc.__cause__, Exception)
+                    else exc
+                )
                 await self._failed(message, cause, "post", MAX_POST_ATTEMPTS, message_ref=progress)
                 continue
             if ref is not None and ref.startswith(PARTS_DONE):

@@ -21,13 +21,14 @@ from commands.replies import Reply, Table, Tone
 from commands.services.settlement import Correction, corrections_digest
 from storage import keys
 from storage.models import Bet, Member, Selection, Week
+from storage.statuses import GRADED_BETS
 
-SETTLED = ("won", "lost", "push", "void")
+SETTLED = GRADED_BETS
 
 
 def settlement_dm(week: Week, rows: list[Any], balance: int) -> Reply:
     """One member's results for the week: every settled bet, the net and the new balance."""
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for row in rows:
         counts[row.status] += 1
     net = sum((row.payout or 0) - row.stake for row in rows)

@@ -30,6 +30,7 @@ from storage.bet_rules import CANCEL_RULE, NAMED, Refusal, render
 from storage.ledger import post_entry
 from storage.models import Bet, Market, Matchup, Member, Quote, Selection, Team
 from storage.placement import Placement, PlaceRefused, PlaceRequest, side_refusal
+from storage.statuses import BetStatus, MarketStatus, QuoteStatus
 from storage.types import UTCDateTime
 
 PICK_ALIASES = {"h": "home", "a": "away", "o": "over", "u": "under"}
@@ -74,9 +75,9 @@ def refused(
     match refusal:
         case "paused":
             return NotAllowed("Betting is paused by the commissioner right now. Try again later.")
-        case "market_closed" if market.status == "void":
+        case "market_closed" if market.status == MarketStatus.VOID:
             return Conflict(f"Market #{market.id} was voided: {market.void_reason or 'no reason given'}.")
-        case "market_closed" if market.status == "settled":
+        case "market_closed" if market.status == MarketStatus.SETTLED:
             return Conflict(f"Market #{market.id} is already settled.")
         case "market_closed" if pulled(market, ctx.now):
             return Conflict(
@@ -207,7 +208,7 @@ async def make_quote(
             fair_p=selection.fair_p,
             liability=liability,
             idempotency_key=key,
-            status="pending",
+            status=QuoteStatus.PENDING,
             created_at=now,
             expires_at=now + timedelta(seconds=ctx.settings.quote_ttl_seconds),
         )
@@ -273,7 +274,7 @@ async def _own_matchup_snapshot(ctx: Context, quote_id: int, team_id: int) -> di
                     Quote.id == quote_id,
                     Quote.league_id == ctx.league.id,
                     Quote.member_id == ctx.member.id,
-                    Quote.status == "pending",
+                    Quote.status == QuoteStatus.PENDING,
                 )
             )
         ).first()
@@ -309,7 +310,7 @@ async def _already(
     session: AsyncSession, ctx: Context, quote: Quote, market: Market, selection: Selection
 ) -> Placed:
     """A slip that is no longer pending: a repeated confirmation of its bet, or a discarded one."""
-    if quote.status == "dropped":
+    if quote.status == QuoteStatus.DROPPED:
         raise Conflict(f"Bet slip #{quote.id} was discarded. Use `bet` for a new one.")
     bet = await session.scalar(
         select(Bet).where(Bet.league_id == ctx.league.id, Bet.idempotency_key == quote.idempotency_key)
@@ -333,7 +334,7 @@ async def _requote(session: AsyncSession, ctx: Context, old: Quote, market: Mark
     member = await session.get(Member, ctx.member.id)
     assert member is not None
     engine.check_stake(old.stake, member.balance, limits_for(ctx))
-    await session.execute(update(Quote).where(Quote.id == old.id).values(status="dropped"))
+    await session.execute(update(Quote).where(Quote.id == old.id).values(status=QuoteStatus.DROPPED))
     existing = await session.scalar(
         select(Quote).where(Quote.league_id == ctx.league.id, Quote.idempotency_key == keys.requote(old.id))
     )
@@ -349,7 +350,7 @@ async def _requote(session: AsyncSession, ctx: Context, old: Quote, market: Mark
         fair_p=selection.fair_p,
         liability=engine.liability(old.stake, selection.odds),
         idempotency_key=keys.requote(old.id),
-        status="pending",
+        status=QuoteStatus.PENDING,
         created_at=now,
         expires_at=now + timedelta(seconds=ctx.settings.quote_ttl_seconds),
     )
@@ -361,9 +362,9 @@ async def _requote(session: AsyncSession, ctx: Context, old: Quote, market: Mark
 async def drop_quote(ctx: Context, quote_id: int) -> Quote:
     async with ctx.db.write() as session:
         quote = await _load_own_quote(session, ctx, quote_id)
-        if quote.status == "placed":
+        if quote.status == QuoteStatus.PLACED:
             raise Conflict(f"Slip #{quote.id} is already placed; `mybets` shows it and `cancel` undoes it.")
-        quote.status = "dropped"
+        quote.status = QuoteStatus.DROPPED
         return quote
 
 
@@ -399,20 +400,20 @@ async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
         )
         if bet is None:
             raise NotFound(f"You have no bet #{bet_id}. `mybets` lists yours.")
-        if bet.status != "open":
+        if bet.status != BetStatus.OPEN:
             raise Conflict(f"Bet #{bet.id} is {bet.status}; only open bets can be cancelled.")
         moved = (
             await session.execute(
                 update(Bet)
-                .where(Bet.id == bet.id, Bet.status == "open", _CANCELLABLE.bindparams(now=now))
-                .values(status="cancelled", settled_at=now, payout=Bet.stake)
+                .where(Bet.id == bet.id, Bet.status == BetStatus.OPEN, _CANCELLABLE.bindparams(now=now))
+                .values(status=BetStatus.CANCELLED, settled_at=now, payout=Bet.stake)
                 .returning(Bet.liability)
                 .execution_options(synchronize_session=False)
             )
         ).first()
         if moved is None:
             status = await session.scalar(select(Bet.status).where(Bet.id == bet.id))
-            if status != "open":
+            if status != BetStatus.OPEN:
                 raise Conflict(f"Bet #{bet.id} is no longer open.")
             raise Conflict(f"Bet #{bet.id}'s market has locked; it can't be cancelled now.")
         await session.execute(

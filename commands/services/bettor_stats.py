@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commands.services.closing import closing_prices
 from engine.bettor_stats import BetLine, BettorStats, summarize
 from storage.models import Bet, Market, Selection, Week
+from storage.statuses import GRADED_BETS, BetStatus
 
 HISTORY_PAGE_SIZE = 10
 """Rows per `history` page: well inside a Discord embed and a Slack section block."""
 
-FINISHED = ("won", "lost", "push", "void", "cancelled")
+FINISHED = (*GRADED_BETS, BetStatus.CANCELLED)
 
 
 async def member_stats(session: AsyncSession, member_id: int, now: datetime) -> BettorStats:

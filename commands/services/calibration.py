@@ -28,6 +28,7 @@ from engine.calibration import (
     interval_coverage,
 )
 from storage.models import League, Market, Matchup, Selection, TeamProjection, Week
+from storage.statuses import WeekStatus
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ K_DECIMALS = 3
 
 
 async def _settled_weeks(session: AsyncSession, league_id: int, season: int | None) -> list[int]:
-    query = select(Week.id).where(Week.league_id == league_id, Week.status == "settled")
+    query = select(Week.id).where(Week.league_id == league_id, Week.status == WeekStatus.SETTLED)
     if season is not None:
         query = query.where(Week.season == season)
     return list((await session.scalars(query)).all())
@@ -93,7 +94,7 @@ async def team_weeks(session: AsyncSession, league_id: int, season: int | None =
         )
         .where(
             Week.league_id == league_id,
-            Week.status == "settled",
+            Week.status == WeekStatus.SETTLED,
             Matchup.home_score.is_not(None),
             Matchup.away_score.is_not(None),
         )

@@ -27,6 +27,7 @@ from storage import keys
 from storage.database import Database
 from storage.ledger import InsufficientBalance, post_entry
 from storage.models import Bet, Market, Member
+from storage.statuses import BetStatus, MarketStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class MarketVoid:
     @property
     def refunded(self) -> int:
         """Open bets whose stake went back."""
-        return sum(1 for v in self.voided if v.was == "open")
+        return sum(1 for v in self.voided if v.was == BetStatus.OPEN)
 
     @property
     def reversed(self) -> int:
@@ -73,7 +74,7 @@ async def void_market(
         )
         if market is None:
             raise NotFound(f"There's no market #{market_id} in this league.")
-        if market.status == "void":
+        if market.status == MarketStatus.VOID:
             raise Conflict(f"Market #{market.id} is already void.")
         bets = (
             await session.scalars(
@@ -86,7 +87,7 @@ async def void_market(
         ).all()
         done = MarketVoid(market.id, market.label, await void_locked_bets(session, bets, reason, now))
         await session.execute(
-            update(Market).where(Market.id == market.id).values(status="void", void_reason=reason)
+            update(Market).where(Market.id == market.id).values(status=MarketStatus.VOID, void_reason=reason)
         )
         await audit(
             session,

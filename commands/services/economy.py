@@ -27,6 +27,7 @@ from commands.services.tenancy import current_week, grant_allowance
 from storage import keys
 from storage.ledger import post_entry
 from storage.models import League, LedgerEntry, Member, Week
+from storage.statuses import WeekStatus
 
 
 async def open_bankroll(
@@ -83,7 +84,7 @@ async def rebuy(ctx: Context) -> Rebought:
         raise NotAllowed("Rebuys are off in this league.")
     async with ctx.db.write() as session:
         week = await current_week(session, ctx.league.id)
-        if week is None or not week.markets_open or week.status != "open":
+        if week is None or not week.markets_open or week.status != WeekStatus.OPEN:
             raise Conflict("Rebuys are only possible while a week's betting is open.")
         if rebuy_cutoff_passed(week, settings):
             last = (

@@ -215,7 +215,7 @@ async def week_summary(session: AsyncSession, week: Week) -> SettlementSummary:
         summary.bets += count
         summary.outcomes[status] += count
         summary.staked += staked
-        summary.paid += paid
+        summary.paid += paid or 0  # coalesced in SQL; the type still says int | None
     return summary
 
 

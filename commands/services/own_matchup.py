@@ -28,6 +28,7 @@ from commands.replies import Reply, Tone
 from commands.services.journal import audit
 from engine.ownership import TeamSide, pick_is_against
 from storage.models import Bet, League, Market, Matchup, Member, Selection, Starter, Team, Week
+from storage.statuses import BetStatus
 
 FLAG_ACTOR = "sidebet"  # the audit log's actor for what the bot itself noticed
 
@@ -138,7 +139,7 @@ async def flag_benched_lineups(
             select(Bet, Member.display_name, Selection.label)
             .join(Member, Member.id == Bet.member_id)
             .join(Selection, Selection.id == Bet.selection_id)
-            .where(Bet.week_id == week.id, Bet.status == "open", Bet.lineup_snapshot.is_not(None))
+            .where(Bet.week_id == week.id, Bet.status == BetStatus.OPEN, Bet.lineup_snapshot.is_not(None))
         )
     ).all()
     flagged: list[Benched] = []

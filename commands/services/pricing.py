@@ -20,6 +20,7 @@ import engine
 from commands.format import half_points, handicap
 from commands.league_settings import LeagueSettings
 from storage.models import Market, PriceHistory, Selection, Starter, Team, TeamProjection
+from storage.statuses import MarketStatus
 
 INACTIVE_STATUSES = frozenset({"OUT", "INJURY_RESERVE", "SUSPENSION", "IR", "DOUBTFUL_OUT"})
 
@@ -79,9 +80,9 @@ def priced_columns(row: Starter) -> tuple[Any, ...]:
     as they always do.
     """
     try:
-        return _loaded_columns(inspect(row).dict)  # type: ignore[no-any-return]
+        return _loaded_columns(inspect(row).dict)
     except KeyError:
-        return _column_attributes(row)  # type: ignore[no-any-return]
+        return _column_attributes(row)
 
 
 def to_engine_starter(row: Starter) -> engine.Starter:
@@ -282,9 +283,10 @@ async def apply_plans(
     }
     changed = 0
     planned = {(plan.kind, plan.subject) for plan in plans}
+    market: Market | None
     for key, market in existing.items():
-        if key not in planned and market.status == "open" and now < market.lock_at:
-            market.status = "locked"
+        if key not in planned and market.status == MarketStatus.OPEN and now < market.lock_at:
+            market.status = MarketStatus.LOCKED
             changed += 1
     for plan in plans:
         market = existing.get((plan.kind, plan.subject))
@@ -297,7 +299,7 @@ async def apply_plans(
                 subject=plan.subject,
                 label=plan.label,
                 line=plan.line,
-                status="open",
+                status=MarketStatus.OPEN,
                 lock_at=plan.lock_at,
             )
             session.add(market)
@@ -318,8 +320,8 @@ async def apply_plans(
             continue
         reopened = pulled(market, now) and now < plan.lock_at
         if reopened:
-            market.status = "open"
-        elif market.status != "open" or now >= market.lock_at:
+            market.status = MarketStatus.OPEN
+        elif market.status != MarketStatus.OPEN or now >= market.lock_at:
             continue
         market.lock_at = plan.lock_at
         selections = {
@@ -352,7 +354,7 @@ def pulled(market: Market, now: datetime) -> bool:
     Only pulling closes a market early (the lock job closes markets at their lock time), so
     a locked market whose lock time is still to come is a pulled one.
     """
-    return market.status == "locked" and now < market.lock_at
+    return market.status == MarketStatus.LOCKED and now < market.lock_at
 
 
 async def record_projections(
@@ -374,7 +376,7 @@ async def record_projections(
     priced after its lock (the bot was down) records its first price instead. A sync that
     changes nothing writes nothing, so `recorded_at` is when the values were priced.
     """
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for team_id, score in ((home_team_id, model.home), (away_team_id, model.away)):
         values = {"mean": score.mean, "sd": score.sd, "k": calibration, "recorded_at": now}
         statement = insert(TeamProjection).values(week_id=week_id, team_id=team_id, **values)

@@ -22,6 +22,7 @@ import engine
 from storage import keys, row_sets
 from storage.ledger import Clawback, Credit, post_clawback, post_credits, post_entry
 from storage.models import BenchPlayer, Bet, LedgerEntry, Market, Matchup, Selection, Starter, Week
+from storage.statuses import GRADED_BETS, BetStatus, MarketStatus
 
 
 @dataclass(slots=True)
@@ -173,7 +174,7 @@ async def settle_week(
     corrections stop being applied); None if another settlement already had it.
     """
     execute = await row_sets.driver_executor(session)
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     week = {"week_id": week_id}
     if not await execute(_CLAIM_WEEK, week | {"now": now, "corrections_close_at": corrections_close_at}):
         return None
@@ -250,7 +251,7 @@ def _grade(
 
 
 # What a commissioner's void may move out of: an open bet, or one already graded.
-VOIDABLE = ("open", "won", "lost", "push")
+VOIDABLE = (BetStatus.OPEN, BetStatus.WON, BetStatus.LOST, BetStatus.PUSH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +259,7 @@ class Voided:
     bet_id: int
     member_id: int
     stake: int
-    was: str  # the status the void moved it out of
+    was: BetStatus  # the status the void moved it out of
     moved: int  # credits the void moved (the stake back for an open bet; + or - for a graded one)
     shortfall: int  # winnings the member no longer had, so could not be taken back
 
@@ -291,13 +292,13 @@ async def void_locked_bets(
         moved_out = await session.execute(
             update(Bet)
             .where(Bet.id == bet.id, Bet.status == was)
-            .values(status="void", payout=Bet.stake, void_reason=reason, settled_at=now)
+            .values(status=BetStatus.VOID, payout=Bet.stake, void_reason=reason, settled_at=now)
             .execution_options(synchronize_session=False)
         )
-        if moved_out.rowcount != 1:
+        if row_sets.rows_changed(moved_out) != 1:
             continue
         owed = -int(held.get(bet.id) or 0)  # a void bet nets zero: stake out, stake back
-        if was == "open":
+        if was == BetStatus.OPEN:
             await session.execute(
                 update(Selection)
                 .where(Selection.id == bet.selection_id)
@@ -368,7 +369,7 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
     markets = (
         await session.scalars(
             select(Market)
-            .where(Market.week_id == week.id, Market.status == "settled")
+            .where(Market.week_id == week.id, Market.status == MarketStatus.SETTLED)
             .order_by(Market.id)
             .with_for_update()
         )
@@ -386,14 +387,14 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
         bets = (
             await session.scalars(
                 select(Bet)
-                .where(Bet.market_id == market.id, Bet.status.in_(("won", "lost", "push", "void")))
+                .where(Bet.market_id == market.id, Bet.status.in_(GRADED_BETS))
                 .order_by(Bet.id)
                 .with_for_update()
                 .execution_options(populate_existing=True)
             )
         ).all()
         for bet in bets:
-            if bet.status == "void" and bet.void_reason is not None:
+            if bet.status == BetStatus.VOID and bet.void_reason is not None:
                 continue  # voided by a commissioner, not by the scores
             selection = selections[bet.selection_id]
             outcome = engine.grade(
@@ -436,6 +437,6 @@ async def _correct(
             now=now,
         )
     was = bet.status
-    bet.status, bet.payout, bet.settled_at = outcome.value, amount, now
+    bet.status, bet.payout, bet.settled_at = BetStatus(outcome), amount, now
     bet.shortfall = int(held) + back.moved - owed
     return Correction(bet.id, bet.member_id, label, was, outcome.value, back.moved, back.shortfall, number)

@@ -18,6 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Bet, LedgerEntry, Member, Week
+from storage.statuses import BetStatus
 
 BETTING_KINDS = ("stake", "payout", "refund", "correction")
 
@@ -83,7 +84,7 @@ async def standings(
     rows = []
     for m in members:
         c = counts[m.id]
-        open_stake = c.get("open", (0, 0))[1]
+        open_stake = c.get(BetStatus.OPEN, (0, 0))[1]
         rows.append(
             Standing(
                 member_id=m.id,
@@ -91,9 +92,9 @@ async def standings(
                 balance=m.balance,
                 # open stakes are not a loss yet: count them back in
                 net=net.get(m.id, 0) + open_stake,
-                won=c.get("won", (0, 0))[0],
-                lost=c.get("lost", (0, 0))[0],
-                pushed=c.get("push", (0, 0))[0],
+                won=c.get(BetStatus.WON, (0, 0))[0],
+                lost=c.get(BetStatus.LOST, (0, 0))[0],
+                pushed=c.get(BetStatus.PUSH, (0, 0))[0],
                 open_stake=open_stake,
                 rebuys=rebought.get(m.id, 0),
             )
@@ -102,7 +103,7 @@ async def standings(
     return rows
 
 
-def season_weeks(league_id: int, season: int) -> Select[tuple[int]]:
+def season_weeks(league_id: int, season: int) -> Select[int]:
     """The ids of one season's weeks, as a subquery: last season's bets never count in this one's."""
     return select(Week.id).where(Week.league_id == league_id, Week.season == season)
 

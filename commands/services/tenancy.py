@@ -15,6 +15,7 @@ from storage import keys
 from storage.database import Database
 from storage.ledger import post_entry
 from storage.models import League, Member, Team, Tenant, Week
+from storage.statuses import WeekStatus
 
 # Built once: every command runs this lookup, and building the expression costs more than
 # running it.
@@ -107,6 +108,7 @@ async def ensure_member(
     db: Database, league: League, invocation: Invocation, settings: LeagueSettings, now: datetime
 ) -> Member:
     """The caller's membership, created on first contact with this week's allowance."""
+    member: Member | None
     try:
         async with db.write() as session:
             team_id = await session.scalar(
@@ -123,7 +125,7 @@ async def ensure_member(
             session.add(member)
             await session.flush()
             week = await current_week(session, league.id)
-            if week is not None and week.markets_open and week.status != "settled":
+            if week is not None and week.markets_open and week.status != WeekStatus.SETTLED:
                 await grant_allowance(session, league, week, member, settings.allowance, now)
                 await place_newcomer(session, week, member.id)
     except IntegrityError:

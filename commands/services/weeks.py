@@ -33,6 +33,8 @@ from commands.services.pricing import (
 from commands.views import lines_up_post
 from storage.database import Database
 from storage.models import BenchPlayer, League, Market, Matchup, Member, Starter, Team, Week
+from storage.row_sets import rows_changed
+from storage.statuses import MarketStatus, WeekStatus
 
 
 @dataclass(slots=True)
@@ -69,7 +71,7 @@ async def sync_league(
         for data in weeks:
             week = await _store_week(session, league, settings, teams, data, now, result)
             await _open_or_reprice(session, league, settings, teams, week, now, result)
-            if week.status != "settled":
+            if week.status != WeekStatus.SETTLED:
                 await flag_benched_lineups(session, league, week, now)
         await session.execute(
             update(League)
@@ -95,7 +97,7 @@ async def periods_to_sync(db: Database, league: League, data: LeagueData, now: d
                 select(Week.matchup_period).where(
                     Week.league_id == league.id,
                     Week.season == data.season,
-                    or_(Week.status != "settled", Week.corrections_close_at > now),
+                    or_(Week.status != WeekStatus.SETTLED, Week.corrections_close_at > now),
                 )
             )
         ).all()
@@ -159,14 +161,14 @@ async def _store_week(
             league_id=league.id,
             season=data.season,
             matchup_period=data.matchup_period,
-            status="open",
+            status=WeekStatus.OPEN,
             opened_at=now,
             markets_open=False,
         )
         session.add(week)
     week.scoring_periods = list(data.scoring_periods)
     week.is_playoff = any(m.is_playoff for m in data.matchups)
-    if kickoffs and week.status == "open" and not week.markets_open:
+    if kickoffs and week.status == WeekStatus.OPEN and not week.markets_open:
         # The slate the lines open on. A game moved later after that (postponed to Tuesday
         # night) still keeps the week waiting until it is final, but does not carry the
         # settle time (`settle_at` after the last kickoff) over to the next week's.
@@ -179,8 +181,8 @@ async def _store_week(
             await _store_matchup(session, settings, week, teams, games, matchup_data, now, data.pro_games)
     if data.is_final and week.final_at is None:
         week.final_at = now
-        if week.status != "settled":
-            week.status = "final"
+        if week.status != WeekStatus.SETTLED:
+            week.status = WeekStatus.FINAL
         result.went_final.append(week.id)
     result.weeks.append(week.id)
     return week
@@ -283,7 +285,7 @@ async def _previous_week_done(session: AsyncSession, week: Week) -> bool:
             Week.league_id == week.league_id,
             Week.season == week.season,
             Week.matchup_period < week.matchup_period,
-            Week.status != "settled",
+            Week.status != WeekStatus.SETTLED,
         )
         .limit(1)
     )
@@ -300,7 +302,7 @@ async def _open_or_reprice(
     result: SyncResult,
 ) -> None:
     """Open the week's book when its lines are due, or reprice what is still open."""
-    if week.status == "settled":
+    if week.status == WeekStatus.SETTLED:
         return
     if not week.markets_open:
         due = week.lines_open_at is not None and now >= week.lines_open_at
@@ -390,7 +392,9 @@ async def lock_due(db: Database, league: League, now: datetime) -> int:
         weeks = (
             await session.scalars(
                 select(Week).where(
-                    Week.league_id == league.id, Week.status.in_(("open", "final")), Week.markets_open
+                    Week.league_id == league.id,
+                    Week.status.in_((WeekStatus.OPEN, WeekStatus.FINAL)),
+                    Week.markets_open,
                 )
             )
         ).all()
@@ -398,16 +402,18 @@ async def lock_due(db: Database, league: League, now: datetime) -> int:
         for week in weeks:
             result = await session.execute(
                 update(Market)
-                .where(Market.week_id == week.id, Market.status == "open", Market.lock_at <= now)
-                .values(status="locked")
+                .where(Market.week_id == week.id, Market.status == MarketStatus.OPEN, Market.lock_at <= now)
+                .values(status=MarketStatus.LOCKED)
             )
-            if not result.rowcount:
+            if not (count := rows_changed(result)):
                 continue
-            locked += result.rowcount
+            locked += count
             still_open = await session.scalar(
-                select(Market.id).where(Market.week_id == week.id, Market.status == "open").limit(1)
+                select(Market.id)
+                .where(Market.week_id == week.id, Market.status == MarketStatus.OPEN)
+                .limit(1)
             )
-            if still_open is None and week.status == "open":
-                week.status = "locked"
+            if still_open is None and week.status == WeekStatus.OPEN:
+                week.status = WeekStatus.LOCKED
             await refresh_board(session, league, settings, week, now)
         return locked

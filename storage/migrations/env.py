@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.sql.schema import SchemaItem
 
 from storage.models import Base
 
@@ -13,12 +15,14 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _ours(obj, name, type_, reflected, compare_to) -> bool:
+def _ours(
+    obj: SchemaItem, name: str | None, type_: str, reflected: bool, compare_to: SchemaItem | None
+) -> bool:
     """slack_sdk keeps its OAuth installs in tables of its own (slack_*); they are not ours."""
-    return not (type_ == "table" and name.startswith("slack_"))
+    return not (type_ == "table" and name is not None and name.startswith("slack_"))
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -51,5 +55,7 @@ if context.is_offline_mode():
     run_migrations_offline()
 elif (connection := config.attributes.get("connection")) is not None:
     _run(connection)
+elif (url := config.get_main_option("sqlalchemy.url")) is not None:
+    asyncio.run(_run_async(url))
 else:
-    asyncio.run(_run_async(config.get_main_option("sqlalchemy.url")))
+    raise RuntimeError("no connection handed over and no sqlalchemy.url to connect to")

@@ -154,7 +154,7 @@ def scoring_settings() -> Json:
     The points-allowed tiers score only for D/ST: ESPN writes them as 0 points with a
     position override {"16": points}.
     """
-    items = [
+    items: list[Json] = [
         {
             "isReverseItem": False,
             "leagueRanking": 0.0,

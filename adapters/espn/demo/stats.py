@@ -207,7 +207,7 @@ def sampled_stats(rng: random.Random, position: str, q: float, allowed: int) -> 
             stats.update({23: carries, 24: yards(rng, 7.0, 0.8) if carries else 0.0})
         return stats
     if position == "K":
-        stats: dict[int, float] = {}
+        stats = {}
         made_total = attempts_total = 0
         for made_id, attempt_id, rate, accuracy in (
             (80, 81, 1.08, 0.93),
