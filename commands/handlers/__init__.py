@@ -1,48 +1,31 @@
-"""The handler of every catalogue command, by name."""
+"""The handler of every catalogue command, registered beside it (`registry.handles`).
+
+Importing this package imports every handler module, so `HANDLERS` and
+`LEAGUELESS_HANDLERS` are complete once it has loaded.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-from commands.context import Context, Invocation, Services
+# Imported for what importing them does: each module registers its handlers.
 from commands.handlers import admin, analytics, league, members
-from commands.replies import Reply
+from commands.handlers.registry import (
+    HANDLERS,
+    LEAGUELESS_HANDLERS,
+    Handler,
+    LeaguelessHandler,
+    handles,
+    handles_leagueless,
+)
 
-Handler = Callable[[Context, dict[str, Any]], Awaitable[Reply]]
-# Commands that run before the workspace has a league get the services, not a Context.
-LeaguelessHandler = Callable[[Services, Invocation, dict[str, Any]], Awaitable[Reply]]
-
-HANDLERS: dict[str, Handler] = {
-    "markets": members.markets,
-    "odds": members.odds_,
-    "bet": members.bet,
-    "mybets": members.mybets,
-    "cancel": members.cancel,
-    "balance": members.balance,
-    "rebuy": members.rebuy,
-    "leaderboard": members.leaderboard,
-    "stats": analytics.stats,
-    "history": analytics.history,
-    "scoreboard": league.scoreboard,
-    "standings": league.standings,
-    "claim": league.claim,
-    "link": league.link,
-    "channel": league.channel,
-    "sync": league.sync,
-    "confirm": members.confirm,
-    "discard": members.discard,
-    "config show": admin.config_show,
-    "config set": admin.config_set,
-    "void market": admin.void_market,
-    "void bet": admin.void_bet,
-    "adjust": admin.adjust,
-    "settle": admin.settle,
-    "calibration": analytics.calibration,
-    "pause": admin.pause,
-    "resume": admin.resume,
-    "notify": members.notify,
-    "export": admin.export,
-}
-
-LEAGUELESS_HANDLERS: dict[str, LeaguelessHandler] = {"setup": league.setup}
+__all__ = [
+    "HANDLERS",
+    "LEAGUELESS_HANDLERS",
+    "Handler",
+    "LeaguelessHandler",
+    "admin",
+    "analytics",
+    "handles",
+    "handles_leagueless",
+    "league",
+    "members",
+]

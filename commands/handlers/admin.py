@@ -8,6 +8,7 @@ from sqlalchemy import update
 
 from commands.context import Context
 from commands.format import credits
+from commands.handlers.registry import handles
 from commands.league_settings import LeagueSettings, describe_allowed
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
@@ -19,6 +20,7 @@ from commands.services.lifecycle import settle_now
 from storage.models import League
 
 
+@handles("config show")
 async def config_show(ctx: Context, args: dict[str, Any]) -> Reply:
     rows = tuple(
         (name, str(getattr(ctx.settings, name)), describe_allowed(name), info.description or "")
@@ -30,6 +32,7 @@ async def config_show(ctx: Context, args: dict[str, Any]) -> Reply:
     )
 
 
+@handles("config set")
 async def config_set(ctx: Context, args: dict[str, Any]) -> Reply:
     name = args["setting"]
     change = await change_setting(
@@ -46,6 +49,7 @@ async def config_set(ctx: Context, args: dict[str, Any]) -> Reply:
     return Reply(f"`{name}` is now {change.after} (was {change.before}).{note}", tone=Tone.SUCCESS)
 
 
+@handles("void market")
 async def void_market(ctx: Context, args: dict[str, Any]) -> Reply:
     done = await commissioner_money.void_market(
         ctx.db,
@@ -58,6 +62,7 @@ async def void_market(ctx: Context, args: dict[str, Any]) -> Reply:
     return Reply(f"Market #{done.market_id} voided: {done.summary()}.", tone=Tone.SUCCESS)
 
 
+@handles("void bet")
 async def void_bet(ctx: Context, args: dict[str, Any]) -> Reply:
     voided, member = await commissioner_money.void_bet(
         ctx.db,
@@ -83,6 +88,7 @@ async def void_bet(ctx: Context, args: dict[str, Any]) -> Reply:
     return Reply(text, tone=Tone.SUCCESS)
 
 
+@handles("adjust")
 async def adjust(ctx: Context, args: dict[str, Any]) -> Reply:
     done = await commissioner_money.adjust(
         ctx.db,
@@ -102,6 +108,7 @@ async def adjust(ctx: Context, args: dict[str, Any]) -> Reply:
     )
 
 
+@handles("settle")
 async def settle(ctx: Context, args: dict[str, Any]) -> Reply:
     try:
         summary = await settle_now(ctx.services, ctx.league.id)
@@ -133,6 +140,7 @@ async def _set_paused(ctx: Context, paused: bool) -> None:
         )
 
 
+@handles("pause")
 async def pause(ctx: Context, args: dict[str, Any]) -> Reply:
     if ctx.league.paused:
         return Reply("Betting is already paused. `resume` to reopen it.")
@@ -140,6 +148,7 @@ async def pause(ctx: Context, args: dict[str, Any]) -> Reply:
     return Reply("Betting is paused. Open bets stay open and will settle as usual.", tone=Tone.WARNING)
 
 
+@handles("resume")
 async def resume(ctx: Context, args: dict[str, Any]) -> Reply:
     if not ctx.league.paused:
         return Reply("Betting isn't paused.")
@@ -147,6 +156,7 @@ async def resume(ctx: Context, args: dict[str, Any]) -> Reply:
     return Reply("Betting is open again.", tone=Tone.SUCCESS)
 
 
+@handles("export")
 async def export(ctx: Context, args: dict[str, Any]) -> Reply:
     """Every bet and ledger entry of this league as two CSV files, for the commissioner only."""
     async with ctx.db.write() as session:

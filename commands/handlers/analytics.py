@@ -7,6 +7,7 @@ from typing import Any
 from commands.context import Context
 from commands.errors import InvalidInput, NotFound
 from commands.format import odds, plural, signed_credits
+from commands.handlers.registry import handles
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table
 from commands.services.bettor_stats import HistoryPage, history_page, member_stats
 from commands.services.calibration import CalibrationReport, calibration_report
@@ -35,6 +36,7 @@ def percent(value: float | None, signed: bool = True) -> str:
     return f"{value * 100:+.1f}%" if signed else f"{value * 100:.1f}%"
 
 
+@handles("stats")
 async def stats(ctx: Context, args: dict[str, Any]) -> Reply:
     who = args.get("member")
     async with ctx.db.read() as session:
@@ -84,6 +86,7 @@ def stats_reply(name: str, s: BettorStats) -> Reply:
     )
 
 
+@handles("history")
 async def history(ctx: Context, args: dict[str, Any]) -> Reply:
     page = args.get("page") or 1
     async with ctx.db.read() as session:
@@ -129,6 +132,7 @@ def history_reply(found: HistoryPage, owner_id: str) -> Reply:
     )
 
 
+@handles("calibration")
 async def calibration(ctx: Context, args: dict[str, Any]) -> Reply:
     async with ctx.db.read() as session:
         report = await calibration_report(session, ctx.league.id)

@@ -11,6 +11,7 @@ import engine
 from commands.context import Context, Invocation, Services
 from commands.errors import CommandError, NotFound
 from commands.format import probability
+from commands.handlers.registry import handles, handles_leagueless
 from commands.league_settings import LeagueSettings
 from commands.outbox import enqueue_post
 from commands.provider import ProviderError
@@ -26,6 +27,7 @@ from storage.models import League, Matchup, Member, Starter, Team
 GAME_LENGTH = timedelta(hours=3)
 
 
+@handles_leagueless("setup")
 async def setup(services: Services, invocation: Invocation, args: dict[str, Any]) -> Reply:
     """Link the workspace to an ESPN league after checking ESPN answers for it.
 
@@ -100,6 +102,7 @@ async def _team(ctx: Context, session: Any, text: str) -> Team:
     raise NotFound(f"There's no team '{text}' in this league. Teams: {known}.")
 
 
+@handles("link")
 async def link(ctx: Context, args: dict[str, Any]) -> Reply:
     async with ctx.db.write() as session:
         team = await _team(ctx, session, args["team"])
@@ -125,6 +128,7 @@ async def link(ctx: Context, args: dict[str, Any]) -> Reply:
     return Reply(f"{member.display_name} now owns {team.name} ({team.abbrev}).", tone=Tone.SUCCESS)
 
 
+@handles("claim")
 async def claim(ctx: Context, args: dict[str, Any]) -> Reply:
     async with ctx.db.write() as session:
         team = await _team(ctx, session, args["team"])
@@ -148,6 +152,7 @@ async def claim(ctx: Context, args: dict[str, Any]) -> Reply:
     return Reply(f"Claim sent: a commissioner will confirm {team.name} is yours.", tone=Tone.SUCCESS)
 
 
+@handles("channel")
 async def channel(ctx: Context, args: dict[str, Any]) -> Reply:
     if not ctx.invocation.channel_id:
         raise CommandError("Run this in the channel where the league's posts should go.")
@@ -166,6 +171,7 @@ async def channel(ctx: Context, args: dict[str, Any]) -> Reply:
     return Reply("Lines, results and notices will be posted in this channel.", tone=Tone.SUCCESS)
 
 
+@handles("sync")
 async def sync(ctx: Context, args: dict[str, Any]) -> Reply:
     async with league_jobs(ctx.services, ctx.league.id, command="sync") as league:
         report = await run_due(ctx.services, league)
@@ -188,6 +194,7 @@ def _share_left(starter: Starter, now: Any) -> float:
     return 1.0
 
 
+@handles("scoreboard")
 async def scoreboard(ctx: Context, args: dict[str, Any]) -> Reply:
     async with ctx.db.read() as session:
         week = await current_week(session, ctx.league.id)
@@ -237,6 +244,7 @@ async def scoreboard(ctx: Context, args: dict[str, Any]) -> Reply:
     )
 
 
+@handles("standings")
 async def standings(ctx: Context, args: dict[str, Any]) -> Reply:
     async with ctx.db.read() as session:
         table = await fantasy_standings(session, ctx.league.id, f"{ctx.league.name} standings")

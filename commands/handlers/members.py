@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import select, update
 
 from commands.catalogue import BY_NAME, CATALOGUE, Audience
-from commands.context import Context
+from commands.context import Context, Invocation, Services
 from commands.errors import NotFound
 from commands.format import credits, odds, signed_credits
+from commands.handlers.registry import handles, handles_leagueless
 from commands.metrics import BETS_PLACED
 from commands.outbox import enqueue_post
 from commands.replies import Reply, Table, Tone
@@ -24,6 +25,7 @@ from storage import keys
 from storage.models import Bet, Market, Matchup, Member, Selection, Week
 
 
+@handles("markets")
 async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
     async with ctx.db.read() as session:
         week = await current_week(session, ctx.league.id)
@@ -32,6 +34,7 @@ async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
         return await markets_board(session, ctx.league, ctx.settings, week, ctx.now)
 
 
+@handles("odds")
 async def odds_(ctx: Context, args: dict[str, Any]) -> Reply:
     matchup_id = args["matchup"]
     async with ctx.db.read() as session:
@@ -48,11 +51,13 @@ async def odds_(ctx: Context, args: dict[str, Any]) -> Reply:
         return await odds_detail(session, ctx.settings, week, matchup, ctx.now)
 
 
+@handles("bet")
 async def bet(ctx: Context, args: dict[str, Any]) -> Reply:
     quote, market, selection = await betting.make_quote(ctx, args["market"], args["pick"], args["stake"])
     return slip(quote, market, selection, ctx.settings, ctx.now, ctx.invocation.user_id)
 
 
+@handles("confirm")
 async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
     result = await betting.confirm_quote(ctx, args["quote"])
     if isinstance(result, betting.Requoted):
@@ -93,11 +98,13 @@ async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
     )
 
 
+@handles("discard")
 async def discard(ctx: Context, args: dict[str, Any]) -> Reply:
     quote = await betting.drop_quote(ctx, args["quote"])
     return Reply(f"Slip #{quote.id} discarded; nothing was placed.")
 
 
+@handles("mybets")
 async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
     async with ctx.db.read() as session:
         rows = (
@@ -140,11 +147,13 @@ async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
     )
 
 
+@handles("cancel")
 async def cancel(ctx: Context, args: dict[str, Any]) -> Reply:
     cancelled = await betting.cancel_bet(ctx, args["bet"])
     return Reply(f"Bet #{cancelled.id} cancelled; {credits(cancelled.stake)} refunded.", tone=Tone.SUCCESS)
 
 
+@handles("balance")
 async def balance(ctx: Context, args: dict[str, Any]) -> Reply:
     async with ctx.db.read() as session:
         member = await session.get(Member, ctx.member.id)
@@ -163,6 +172,7 @@ async def balance(ctx: Context, args: dict[str, Any]) -> Reply:
     )
 
 
+@handles("rebuy")
 async def rebuy(ctx: Context, args: dict[str, Any]) -> Reply:
     done = await economy.rebuy(ctx)
     return Reply(
@@ -172,6 +182,7 @@ async def rebuy(ctx: Context, args: dict[str, Any]) -> Reply:
     )
 
 
+@handles("leaderboard")
 async def leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
     """The week's or season's table; in a league split into pools, the caller's pool's."""
     period = args.get("period") or "season"
@@ -197,6 +208,7 @@ async def leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
     return leaderboard_view(f"{ctx.league.name} - season leaderboard{suffix}", rows, week=False, note=note)
 
 
+@handles("notify")
 async def notify(ctx: Context, args: dict[str, Any]) -> Reply:
     """DMs are opt-in: nobody is messaged privately unless they asked to be.
 
@@ -220,6 +232,12 @@ async def notify(ctx: Context, args: dict[str, Any]) -> Reply:
             tone=Tone.SUCCESS,
         )
     return Reply("Notifications off: no more direct messages from Sidebet.", tone=Tone.SUCCESS)
+
+
+@handles_leagueless("help")
+async def help_(services: Services, invocation: Invocation, args: dict[str, Any]) -> Reply:
+    """Works before the workspace has a league too: it only reads the catalogue."""
+    return help_reply(invocation.is_admin, args.get("command"))
 
 
 def help_reply(is_admin: bool, topic: str | None) -> Reply:
