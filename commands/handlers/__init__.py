@@ -7,7 +7,7 @@ Importing this package imports every handler module, so `HANDLERS` and
 from __future__ import annotations
 
 # Imported for what importing them does: each module registers its handlers.
-from commands.handlers import admin, analytics, league, members
+from commands.handlers import commissioner, member
 from commands.handlers.registry import (
     HANDLERS,
     LEAGUELESS_HANDLERS,
@@ -22,10 +22,8 @@ __all__ = [
     "LEAGUELESS_HANDLERS",
     "Handler",
     "LeaguelessHandler",
-    "admin",
-    "analytics",
+    "commissioner",
     "handles",
     "handles_leagueless",
-    "league",
-    "members",
+    "member",
 ]

@@ -1,30 +1,23 @@
-"""Handlers that connect the book to the fantasy league: setup, teams, scores, standings."""
+"""Commissioners linking the book to its fantasy league: setup, owners, the channel, a sync."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-import engine
 from commands.context import Context, Invocation, Services
 from commands.errors import CommandError, NotFound
-from commands.format import probability
 from commands.handlers.registry import handles, handles_leagueless
 from commands.league_settings import LeagueSettings
-from commands.outbox import enqueue_post
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
 from commands.services.journal import audit
 from commands.services.league_jobs import league_jobs
 from commands.services.lifecycle import run_due
-from commands.services.pricing import to_engine_starter
-from commands.services.tenancy import current_week, find_league, find_member, get_or_create_tenant
-from commands.views import fantasy_standings
-from storage.models import League, Matchup, Member, Starter, Team
-
-GAME_LENGTH = timedelta(hours=3)
+from commands.services.teams import find_team
+from commands.services.tenancy import find_league, find_member, get_or_create_tenant
+from storage.models import League, Member, Team
 
 
 @handles_leagueless("setup")
@@ -93,13 +86,7 @@ async def setup(services: Services, invocation: Invocation, args: dict[str, Any]
 
 
 async def _team(ctx: Context, session: Any, text: str) -> Team:
-    teams = (await session.scalars(select(Team).where(Team.league_id == ctx.league.id))).all()
-    wanted = text.strip().lower()
-    for team in teams:
-        if wanted in (team.abbrev.lower(), team.name.lower(), str(team.espn_team_id)):
-            return team
-    known = ", ".join(sorted(t.abbrev for t in teams)) or "none yet (run `sync`)"
-    raise NotFound(f"There's no team '{text}' in this league. Teams: {known}.")
+    return await find_team(session, ctx.league.id, text)
 
 
 @handles("link")
@@ -126,30 +113,6 @@ async def link(ctx: Context, args: dict[str, Any]) -> Reply:
             now=ctx.now,
         )
     return Reply(f"{member.display_name} now owns {team.name} ({team.abbrev}).", tone=Tone.SUCCESS)
-
-
-@handles("claim")
-async def claim(ctx: Context, args: dict[str, Any]) -> Reply:
-    async with ctx.db.write() as session:
-        team = await _team(ctx, session, args["team"])
-        if ctx.member.team_id == team.id:
-            return Reply(f"{team.name} is already linked to you.")
-        await session.execute(
-            update(Member).where(Member.id == ctx.member.id).values(claimed_team_id=team.id)
-        )
-        await enqueue_post(
-            session,
-            league_id=ctx.league.id,
-            kind="claim",
-            dedupe_key=f"claim:{ctx.member.id}:{team.id}",
-            reply=Reply(
-                f"{ctx.member.display_name} says {team.name} ({team.abbrev}) is theirs. A commissioner "
-                f"can approve with `link {ctx.member.display_name} {team.abbrev}`.",
-                ephemeral=False,
-            ),
-            now=ctx.now,
-        )
-    return Reply(f"Claim sent: a commissioner will confirm {team.name} is yours.", tone=Tone.SUCCESS)
 
 
 @handles("channel")
@@ -184,70 +147,3 @@ async def sync(ctx: Context, args: dict[str, Any]) -> Reply:
         f"{len(report.settled)} weeks settled.",
         tone=Tone.SUCCESS,
     )
-
-
-def _share_left(starter: Starter, now: Any) -> float:
-    if starter.game_state == "post" or (starter.game_state is None and starter.points is not None):
-        return 0.0
-    if starter.game_state == "in" and starter.kickoff is not None:
-        return max(0.0, 1.0 - (now - starter.kickoff) / GAME_LENGTH)
-    return 1.0
-
-
-@handles("scoreboard")
-async def scoreboard(ctx: Context, args: dict[str, Any]) -> Reply:
-    async with ctx.db.read() as session:
-        week = await current_week(session, ctx.league.id)
-        if week is None:
-            return Reply("No week has been synced yet.")
-        teams = {
-            t.id: t for t in (await session.scalars(select(Team).where(Team.league_id == ctx.league.id)))
-        }
-        matchups = await session.scalars(
-            select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id)
-        )
-        # the same calibration factor as the lines, read fresh (ctx.league may predate a refit)
-        k = await session.scalar(select(League.calibration_k).where(League.id == ctx.league.id)) or 1.0
-        rows = []
-        for matchup in matchups.all():
-            starters = (await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))).all()
-            sides = {
-                team_id: [
-                    engine.LiveStarter(to_engine_starter(s), s.points or 0.0, _share_left(s, ctx.now))
-                    for s in starters
-                    if s.team_id == team_id
-                ]
-                for team_id in (matchup.home_team_id, matchup.away_team_id)
-            }
-            model = engine.live_matchup_model(
-                sides[matchup.home_team_id], sides[matchup.away_team_id], k=k
-            ).shifted(matchup.home_adjustment, matchup.away_adjustment)
-            home, away = teams[matchup.home_team_id], teams[matchup.away_team_id]
-            p_home = engine.win_probability(model)
-            rows.append(
-                (
-                    f"{home.abbrev} vs {away.abbrev}",
-                    f"{matchup.home_score or 0:.1f} - {matchup.away_score or 0:.1f}",
-                    f"{model.home.mean:.1f} - {model.away.mean:.1f}",
-                    f"{home.abbrev} {probability(p_home)} / {away.abbrev} {probability(1 - p_home)}",
-                )
-            )
-    return Reply(
-        tables=(
-            Table(
-                ("Matchup", "Score", "Projected", "Win chance"),
-                tuple(rows),
-                title=f"Week {week.matchup_period} scoreboard",
-            ),
-        ),
-        ephemeral=False,
-    )
-
-
-@handles("standings")
-async def standings(ctx: Context, args: dict[str, Any]) -> Reply:
-    async with ctx.db.read() as session:
-        table = await fantasy_standings(session, ctx.league.id, f"{ctx.league.name} standings")
-    if table is None:
-        return Reply("No teams yet: the league hasn't been synced from ESPN.")
-    return Reply(tables=(table,), ephemeral=False)

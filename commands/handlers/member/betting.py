@@ -1,0 +1,149 @@
+"""Members' betting commands: the board, one matchup's odds, slips, bets and cancelling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from commands.context import Context
+from commands.errors import NotFound
+from commands.format import credits, odds, signed_credits
+from commands.handlers.registry import handles
+from commands.metrics import BETS_PLACED
+from commands.outbox import enqueue_post
+from commands.replies import Reply, Table, Tone
+from commands.services import betting
+from commands.services.tenancy import current_week
+from commands.views import markets_board, odds_detail, receipt, slip
+from engine import potential_payout
+from storage import keys
+from storage.models import Bet, Market, Matchup, Selection, Week
+
+
+@handles("markets")
+async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
+    async with ctx.db.read() as session:
+        week = await current_week(session, ctx.league.id)
+        if week is None:
+            return Reply("No lines yet: the week's markets appear once the league's data is synced.")
+        return await markets_board(session, ctx.league, ctx.settings, week, ctx.now)
+
+
+@handles("odds")
+async def odds_(ctx: Context, args: dict[str, Any]) -> Reply:
+    matchup_id = args["matchup"]
+    async with ctx.db.read() as session:
+        row = (
+            await session.execute(
+                select(Matchup, Week)
+                .join(Week, Week.id == Matchup.week_id)
+                .where(Matchup.id == matchup_id, Week.league_id == ctx.league.id)
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"There's no matchup #{matchup_id} this week. `markets` lists them.")
+        matchup, week = row
+        return await odds_detail(session, ctx.settings, week, matchup, ctx.now)
+
+
+@handles("bet")
+async def bet(ctx: Context, args: dict[str, Any]) -> Reply:
+    quote, market, selection = await betting.make_quote(ctx, args["market"], args["pick"], args["stake"])
+    return slip(quote, market, selection, ctx.settings, ctx.now, ctx.invocation.user_id)
+
+
+@handles("confirm")
+async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
+    result = await betting.confirm_quote(ctx, args["quote"])
+    if isinstance(result, betting.Requoted):
+        moved = (
+            ""
+            if result.quote.odds == result.old.odds
+            else (f" The price moved from {odds(result.old.odds)} to {odds(result.quote.odds)}.")
+        )
+        return slip(
+            result.quote,
+            result.market,
+            result.selection,
+            ctx.settings,
+            ctx.now,
+            ctx.invocation.user_id,
+            note=f"Slip #{result.old.id} expired before you confirmed, so nothing was placed.{moved} "
+            "Here is a fresh slip at the current price.",
+        )
+    placed = result.placement
+    if not result.already:
+        BETS_PLACED.labels(ctx.invocation.platform, placed.kind).inc()
+    if ctx.settings.public_tickets and not result.already:
+        async with ctx.db.write() as session:
+            await enqueue_post(
+                session,
+                league_id=ctx.league.id,
+                kind="ticket",
+                dedupe_key=keys.ticket_post(placed.bet_id),
+                reply=Reply(
+                    f"{ctx.member.display_name} put {credits(placed.stake)} on {placed.label} at "
+                    f"{odds(placed.odds)}.",
+                    ephemeral=False,
+                ),
+                now=ctx.now,
+            )
+    return receipt(
+        placed.bet_id, placed.stake, placed.odds, placed.label, placed.balance, already=result.already
+    )
+
+
+@handles("discard")
+async def discard(ctx: Context, args: dict[str, Any]) -> Reply:
+    quote = await betting.drop_quote(ctx, args["quote"])
+    return Reply(f"Slip #{quote.id} discarded; nothing was placed.")
+
+
+@handles("mybets")
+async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
+    async with ctx.db.read() as session:
+        rows = (
+            await session.execute(
+                select(Bet, Selection.label, Market.lock_at)
+                .join(Selection, Selection.id == Bet.selection_id)
+                .join(Market, Market.id == Bet.market_id)
+                .where(Bet.member_id == ctx.member.id)
+                .order_by(Bet.status != "open", Bet.id.desc())
+                .limit(25)
+            )
+        ).all()
+    if not rows:
+        return Reply("You have no bets yet. `markets` shows what's on offer.")
+    table_rows = []
+    for bet_row, label, _lock in rows:
+        if bet_row.status == "open":
+            result = f"pays {potential_payout(bet_row.stake, bet_row.odds):,}"
+        else:
+            result = signed_credits((bet_row.payout or 0) - bet_row.stake)
+        table_rows.append(
+            (
+                str(bet_row.id),
+                label,
+                odds(bet_row.odds),
+                f"{bet_row.stake:,}",
+                bet_row.status,
+                result,
+            )
+        )
+    return Reply(
+        tables=(
+            Table(
+                ("Bet", "Pick", "Odds", "Stake", "Status", "Result"),
+                tuple(table_rows),
+                title="Your bets",
+                numeric=(3,),
+            ),
+        )
+    )
+
+
+@handles("cancel")
+async def cancel(ctx: Context, args: dict[str, Any]) -> Reply:
+    cancelled = await betting.cancel_bet(ctx, args["bet"])
+    return Reply(f"Bet #{cancelled.id} cancelled; {credits(cancelled.stake)} refunded.", tone=Tone.SUCCESS)
