@@ -14,37 +14,28 @@ from commands.metrics import BETS_PLACED
 from commands.outbox import enqueue_post
 from commands.replies import Reply, Table, Tone
 from commands.services import betting
-from commands.services.tenancy import current_week
+from commands.services.board import current_board, matchup_board
 from commands.views import markets_board, odds_detail, receipt, slip
 from engine import potential_payout
 from storage import keys
-from storage.models import Bet, Market, Matchup, Selection, Week
+from storage.models import Bet, Market, Selection
 
 
 @handles("markets")
 async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
-    async with ctx.db.read() as session:
-        week = await current_week(session, ctx.league.id)
-        if week is None:
-            return Reply("No lines yet: the week's markets appear once the league's data is synced.")
-        return await markets_board(session, ctx.league, ctx.settings, week, ctx.now)
+    board = await current_board(ctx.db, ctx.league.id, ctx.now)
+    if board is None:
+        return Reply("No lines yet: the week's markets appear once the league's data is synced.")
+    return markets_board(ctx.league, ctx.settings, board.week, board.lines, ctx.now)
 
 
 @handles("odds")
 async def odds_(ctx: Context, args: dict[str, Any]) -> Reply:
     matchup_id = args["matchup"]
-    async with ctx.db.read() as session:
-        row = (
-            await session.execute(
-                select(Matchup, Week)
-                .join(Week, Week.id == Matchup.week_id)
-                .where(Matchup.id == matchup_id, Week.league_id == ctx.league.id)
-            )
-        ).first()
-        if row is None:
-            raise NotFound(f"There's no matchup #{matchup_id} this week. `markets` lists them.")
-        matchup, week = row
-        return await odds_detail(session, ctx.settings, week, matchup, ctx.now)
+    board = await matchup_board(ctx.db, ctx.league.id, matchup_id, ctx.now)
+    if board is None:
+        raise NotFound(f"There's no matchup #{matchup_id} this week. `markets` lists them.")
+    return odds_detail(ctx.settings, board.matchup, board.lines, ctx.now)
 
 
 @handles("bet")

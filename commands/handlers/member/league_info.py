@@ -15,8 +15,9 @@ from commands.replies import Reply, Table
 from commands.services import standings as bettor_standings
 from commands.services.pools import latest_pool
 from commands.services.pricing import to_engine_starter
+from commands.services.teams import league_standings
 from commands.services.tenancy import current_week
-from commands.views import fantasy_standings
+from commands.views import fantasy_standings_table
 from commands.views import leaderboard as leaderboard_view
 from storage.models import League, Matchup, Starter, Team
 
@@ -112,8 +113,8 @@ async def scoreboard(ctx: Context, args: dict[str, Any]) -> Reply:
 
 @handles("standings")
 async def standings(ctx: Context, args: dict[str, Any]) -> Reply:
-    async with ctx.db.read() as session:
-        table = await fantasy_standings(session, ctx.league.id, f"{ctx.league.name} standings")
+    teams = await league_standings(ctx.db, ctx.league.id)
+    table = fantasy_standings_table(teams, f"{ctx.league.name} standings")
     if table is None:
         return Reply("No teams yet: the league hasn't been synced from ESPN.")
     return Reply(tables=(table,), ephemeral=False)
