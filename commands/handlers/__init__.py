@@ -1,6 +1,21 @@
-"""The handler of every catalogue command, registered beside it (`registry.handles`).
+"""The handler of every catalogue command, and the rule for what a handler does.
 
-Importing this package imports every handler module, so `HANDLERS` and
+A handler is the thin edge of one command:
+
+- it parses nothing: dispatch has checked who may run the command and parsed its options
+  (commands/options.py) before the handler runs, so `args` holds typed values;
+- it calls one service function (commands/services/), which owns the transactions, the
+  queries and the money rules; a handler never opens a database session;
+- it words the Reply from what the service returned (commands/views.py and
+  commands/format.py help), and raises a CommandError for a refusal it words itself.
+
+The words of the bot's channel posts are commands/posts.py's; the services that queue a
+post call them. A test (tests/commands/test_handler_rule.py) checks no handler opens a
+session, naming the few that still do until they move.
+
+Handlers register beside their functions with `@handles("name")` (commands/handlers/
+registry.py). Member commands live in `member/`, commissioner commands in
+`commissioner/`. Importing this package imports every handler module, so `HANDLERS` and
 `LEAGUELESS_HANDLERS` are complete once it has loaded.
 """
 

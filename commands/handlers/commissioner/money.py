@@ -73,6 +73,8 @@ async def adjust(ctx: Context, args: dict[str, Any]) -> Reply:
     )
 
 
+# Still writes its audit entry itself, against the rule in commands/handlers/__init__.py:
+# kept as it was while another change to it lands; the audit belongs in settle_now.
 @handles("settle")
 async def settle(ctx: Context, args: dict[str, Any]) -> Reply:
     try:

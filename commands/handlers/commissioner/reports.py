@@ -9,28 +9,14 @@ from commands.format import percent, plural
 from commands.handlers.registry import handles
 from commands.replies import Card, Field, Reply
 from commands.services.calibration import CalibrationReport, calibration_report
-from commands.services.export import export_league
-from commands.services.journal import audit
+from commands.services.export import audited_export
 from engine.calibration import COIN_FLIP_BRIER, MIN_SAMPLE
 
 
 @handles("export")
 async def export(ctx: Context, args: dict[str, Any]) -> Reply:
     """Every bet and ledger entry of this league as two CSV files, for the commissioner only."""
-    async with ctx.db.write() as session:
-        # One snapshot for all of it, so the two files reconcile even while bets come in:
-        # SQLite's transaction is one already; PostgreSQL's default isolation is per statement.
-        if session.get_bind().dialect.name == "postgresql":
-            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        done = await export_league(session, ctx.league.id, ctx.league.name, ctx.now)
-        await audit(
-            session,
-            league_id=ctx.league.id,
-            actor=ctx.invocation.user_id,
-            action="export",
-            detail={"bets": done.bets, "ledger_entries": done.entries},
-            now=ctx.now,
-        )
+    done = await audited_export(ctx.db, ctx.league, ctx.invocation.user_id, ctx.now)
     return Reply(
         f"Export of {ctx.league.name}: {done.bets:,} bets and {done.entries:,} ledger entries, "
         "as two CSV files.",
@@ -41,9 +27,7 @@ async def export(ctx: Context, args: dict[str, Any]) -> Reply:
 
 @handles("calibration")
 async def calibration(ctx: Context, args: dict[str, Any]) -> Reply:
-    async with ctx.db.read() as session:
-        report = await calibration_report(session, ctx.league.id)
-    return calibration_reply(report)
+    return calibration_reply(await calibration_report(ctx.db, ctx.league.id))
 
 
 def calibration_reply(r: CalibrationReport) -> Reply:

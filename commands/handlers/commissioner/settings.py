@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
-
 from commands.context import Context
 from commands.handlers.registry import handles
 from commands.league_settings import LeagueSettings, describe_allowed
 from commands.replies import Reply, Table, Tone
-from commands.services.journal import audit
+from commands.services.league_admin import set_paused
 from commands.services.league_config import change_setting
-from storage.models import League
 
 
 @handles("config show")
@@ -44,24 +41,11 @@ async def config_set(ctx: Context, args: dict[str, Any]) -> Reply:
     return Reply(f"`{name}` is now {change.after} (was {change.before}).{note}", tone=Tone.SUCCESS)
 
 
-async def _set_paused(ctx: Context, paused: bool) -> None:
-    async with ctx.db.write() as session:
-        await session.execute(update(League).where(League.id == ctx.league.id).values(paused=paused))
-        await audit(
-            session,
-            league_id=ctx.league.id,
-            actor=ctx.invocation.user_id,
-            action="pause" if paused else "resume",
-            detail={},
-            now=ctx.now,
-        )
-
-
 @handles("pause")
 async def pause(ctx: Context, args: dict[str, Any]) -> Reply:
     if ctx.league.paused:
         return Reply("Betting is already paused. `resume` to reopen it.")
-    await _set_paused(ctx, True)
+    await set_paused(ctx, True)
     return Reply("Betting is paused. Open bets stay open and will settle as usual.", tone=Tone.WARNING)
 
 
@@ -69,5 +53,5 @@ async def pause(ctx: Context, args: dict[str, Any]) -> Reply:
 async def resume(ctx: Context, args: dict[str, Any]) -> Reply:
     if not ctx.league.paused:
         return Reply("Betting isn't paused.")
-    await _set_paused(ctx, False)
+    await set_paused(ctx, False)
     return Reply("Betting is open again.", tone=Tone.SUCCESS)

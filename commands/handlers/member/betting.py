@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from commands.context import Context
 from commands.errors import NotFound
 from commands.format import credits, odds, signed_credits
 from commands.handlers.registry import handles
-from commands.metrics import BETS_PLACED
-from commands.outbox import enqueue_post
 from commands.replies import Reply, Table, Tone
-from commands.services import betting
+from commands.services import betting, confirmation
+from commands.services.bettor_stats import open_and_recent_bets
 from commands.services.board import current_board, matchup_board
 from commands.views import markets_board, odds_detail, receipt, slip
 from engine import potential_payout
-from storage import keys
-from storage.models import Bet, Market, Selection
 
 
 @handles("markets")
@@ -46,7 +41,7 @@ async def bet(ctx: Context, args: dict[str, Any]) -> Reply:
 
 @handles("confirm")
 async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
-    result = await betting.confirm_quote(ctx, args["quote"])
+    result = await confirmation.confirm(ctx, args["quote"])
     if isinstance(result, betting.Requoted):
         moved = (
             ""
@@ -64,22 +59,6 @@ async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
             "Here is a fresh slip at the current price.",
         )
     placed = result.placement
-    if not result.already:
-        BETS_PLACED.labels(ctx.invocation.platform, placed.kind).inc()
-    if ctx.settings.public_tickets and not result.already:
-        async with ctx.db.write() as session:
-            await enqueue_post(
-                session,
-                league_id=ctx.league.id,
-                kind="ticket",
-                dedupe_key=keys.ticket_post(placed.bet_id),
-                reply=Reply(
-                    f"{ctx.member.display_name} put {credits(placed.stake)} on {placed.label} at "
-                    f"{odds(placed.odds)}.",
-                    ephemeral=False,
-                ),
-                now=ctx.now,
-            )
     return receipt(
         placed.bet_id, placed.stake, placed.odds, placed.label, placed.balance, already=result.already
     )
@@ -93,21 +72,11 @@ async def discard(ctx: Context, args: dict[str, Any]) -> Reply:
 
 @handles("mybets")
 async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
-    async with ctx.db.read() as session:
-        rows = (
-            await session.execute(
-                select(Bet, Selection.label, Market.lock_at)
-                .join(Selection, Selection.id == Bet.selection_id)
-                .join(Market, Market.id == Bet.market_id)
-                .where(Bet.member_id == ctx.member.id)
-                .order_by(Bet.status != "open", Bet.id.desc())
-                .limit(25)
-            )
-        ).all()
+    rows = await open_and_recent_bets(ctx.db, ctx.member.id)
     if not rows:
         return Reply("You have no bets yet. `markets` shows what's on offer.")
     table_rows = []
-    for bet_row, label, _lock in rows:
+    for bet_row, label in rows:
         if bet_row.status == "open":
             result = f"pays {potential_payout(bet_row.stake, bet_row.odds):,}"
         else:

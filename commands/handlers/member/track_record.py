@@ -9,8 +9,7 @@ from commands.errors import InvalidInput, NotFound
 from commands.format import odds, percent, plural, signed_credits
 from commands.handlers.registry import handles
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table
-from commands.services.bettor_stats import HistoryPage, history_page, member_stats
-from commands.services.tenancy import find_member
+from commands.services.bettor_stats import HistoryPage, history_page, stats_of
 from engine.bettor_stats import BettorStats
 
 KIND_NAMES = {
@@ -32,14 +31,13 @@ CLV_MEANING = (
 @handles("stats")
 async def stats(ctx: Context, args: dict[str, Any]) -> Reply:
     who = args.get("member")
-    async with ctx.db.read() as session:
-        member = ctx.member if who is None else await find_member(session, ctx.league.id, who)
-        if member is None:
-            raise NotFound(
-                f"There's no member '{who}' in this league. Use their display name or mention them "
-                "(members appear once they've used Sidebet)."
-            )
-        figures = await member_stats(session, member.id, ctx.now)
+    found = await stats_of(ctx.db, ctx.league.id, ctx.member, who, ctx.now)
+    if found is None:
+        raise NotFound(
+            f"There's no member '{who}' in this league. Use their display name or mention them "
+            "(members appear once they've used Sidebet)."
+        )
+    member, figures = found
     return stats_reply(member.display_name, figures)
 
 
@@ -82,8 +80,7 @@ def stats_reply(name: str, s: BettorStats) -> Reply:
 @handles("history")
 async def history(ctx: Context, args: dict[str, Any]) -> Reply:
     page = args.get("page") or 1
-    async with ctx.db.read() as session:
-        found = await history_page(session, ctx.member.id, page)
+    found = await history_page(ctx.db, ctx.member.id, page)
     if found.total == 0:
         return Reply("You have no finished bets yet; `mybets` shows the open ones.")
     if page > found.pages:
