@@ -28,9 +28,10 @@ LEAGUELESS_HANDLERS: dict[str, LeaguelessHandler] = {}
 
 H = TypeVar("H", bound=Handler)
 L = TypeVar("L", bound=LeaguelessHandler)
+F = TypeVar("F")
 
 
-def _check(name: str, *, needs_league: bool) -> None:
+def _add(table: dict[str, Any], name: str, handler: F, *, needs_league: bool) -> F:
     command = BY_NAME.get(name)
     if command is None:
         raise LookupError(f"a handler names `{name}`, which is not a catalogue command")
@@ -39,15 +40,15 @@ def _check(name: str, *, needs_league: bool) -> None:
         raise TypeError(f"`{name}` is registered with the wrong decorator: use @{decorator}")
     if name in HANDLERS or name in LEAGUELESS_HANDLERS:
         raise ValueError(f"`{name}` already has a handler")
+    table[name] = handler
+    return handler
 
 
 def handles(name: str) -> Callable[[H], H]:
     """Register the decorated function as the handler of the catalogue command `name`."""
 
     def register(handler: H) -> H:
-        _check(name, needs_league=True)
-        HANDLERS[name] = handler
-        return handler
+        return _add(HANDLERS, name, handler, needs_league=True)
 
     return register
 
@@ -56,8 +57,6 @@ def handles_leagueless(name: str) -> Callable[[L], L]:
     """Register the handler of a command that runs before the workspace has a league."""
 
     def register(handler: L) -> L:
-        _check(name, needs_league=False)
-        LEAGUELESS_HANDLERS[name] = handler
-        return handler
+        return _add(LEAGUELESS_HANDLERS, name, handler, needs_league=False)
 
     return register
