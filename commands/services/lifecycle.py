@@ -3,6 +3,7 @@ settle, recap, re-grade, season end (and the commissioner's `settle`, which forc
 
 Only the choosing and running live here: the posts' words are in commands.posts (the
 recap's in commands.recap), and the season's end and rollover in commands.services.season.
+
 Everything here derives what to do from the database and the clock, never from memory of
 what ran before, so it can run on a timer, after a restart, twice, from several
 processes, or from the console's `:advance` with the same result: the unique keys on
