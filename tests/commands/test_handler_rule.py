@@ -17,7 +17,7 @@ HANDLER_FILES = sorted(
     p for p in (ROOT / "commands" / "handlers").rglob("*.py") if p.name not in ("__init__.py", "registry.py")
 )
 # Left as they were while another change to them lands; each says so above itself.
-NOT_YET = {"link", "_team", "config_set", "settle"}
+NOT_YET = {"link", "_team", "settle", "sync"}
 
 
 def session_uses(source: str) -> list[str]:

@@ -83,6 +83,8 @@ async def channel(ctx: Context, args: dict[str, Any]) -> Reply:
     return Reply("Lines, results and notices will be posted in this channel.", tone=Tone.SUCCESS)
 
 
+# `sync` still takes the league's job lease itself (league_jobs) before the due pass:
+# kept as it was while another change to it lands; the two belong in one service call.
 @handles("sync")
 async def sync(ctx: Context, args: dict[str, Any]) -> Reply:
     async with league_jobs(ctx.services, ctx.league.id, command="sync") as league:
