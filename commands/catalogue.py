@@ -51,7 +51,7 @@ class Command:
     ephemeral: bool = True
     # Actions are reached by buttons (and typed in the console), not as slash commands.
     action: bool = False
-    # False for the few commands that work before the workspace has a league (setup).
+    # False for the few commands that work before the workspace has a league (setup, help).
     needs_league: bool = True
 
     @property
@@ -163,6 +163,7 @@ CATALOGUE: tuple[Command, ...] = (
         ("help",),
         "What you can do here.",
         (Option("command", OptionType.TEXT, "A command to explain", required=False),),
+        needs_league=False,
     ),
     # --- bet slip buttons --------------------------------------------------------------
     Command(

@@ -20,7 +20,6 @@ from commands.context import Context, Invocation, Services
 from commands.errors import CommandError, NotAllowed
 from commands.failures import failure_reply
 from commands.handlers import HANDLERS, LEAGUELESS_HANDLERS
-from commands.handlers.members import help_reply
 from commands.league_settings import LeagueSettings
 from commands.metrics import INTERACTION_SECONDS
 from commands.options import parse_options
@@ -58,8 +57,6 @@ async def _run(services: Services, invocation: Invocation, command: Command, raw
     if command.audience is Audience.ADMIN and not invocation.is_admin:
         raise NotAllowed(f"`{command.name}` is for commissioners only.")
     args = parse_options(command, raw)
-    if command.name == "help":
-        return help_reply(invocation.is_admin, args.get("command"))
     if not command.needs_league:
         return await LEAGUELESS_HANDLERS[command.name](services, invocation, args)
     league, member = await _caller(services, invocation)

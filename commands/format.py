@@ -34,6 +34,13 @@ def probability(p: float) -> str:
     return f"{p * 100:.1f}%"
 
 
+def percent(value: float | None, signed: bool = True) -> str:
+    """A rate (ROI, CLV, a share) as a percentage; "-" when there is none."""
+    if value is None:
+        return "-"
+    return f"{value * 100:+.1f}%" if signed else f"{value * 100:.1f}%"
+
+
 def half_points(value: float) -> str:
     return f"{value:g}"
 

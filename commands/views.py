@@ -1,16 +1,14 @@
 """Replies built from the book's data: boards, slips, receipts and standings.
 
-Handlers and scheduled posts share these, so the markets board in a "lines are up" post
-is the very same board a member sees with `markets`.
+Handlers and scheduled posts (commands.posts) share these, so the markets board in a
+"lines are up" post is the very same board a member sees with `markets`. They only word:
+the services read the data (commands.services.board for the lines).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 import engine
 from commands.format import (
@@ -21,45 +19,17 @@ from commands.format import (
     local_time,
     lock_phrase,
     odds,
-    plural,
     probability,
     signed_credits,
 )
 from commands.league_settings import LeagueSettings
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table, Tone
-from commands.services.pricing import pulled
-from commands.services.settlement import SettlementSummary
+from commands.services.board import WeekMarkets
 from commands.services.standings import Standing
 from storage.models import League, Market, Matchup, Quote, Selection, Team, Week
 from storage.statuses import MarketStatus, WeekStatus
 
 MATCHUP_KINDS = ("moneyline", "spread", "total")
-
-
-async def _week_markets(
-    session: AsyncSession, week: Week, now: datetime
-) -> tuple[
-    list[Matchup],
-    dict[int, Team],
-    dict[int, dict[tuple[str, str], Market]],
-    dict[int, dict[str, Selection]],
-]:
-    matchups = list(
-        (await session.scalars(select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id))).all()
-    )
-    teams = {
-        t.id: t for t in (await session.scalars(select(Team).where(Team.league_id == week.league_id))).all()
-    }
-    markets: dict[int, dict[tuple[str, str], Market]] = defaultdict(dict)
-    for market in (await session.scalars(select(Market).where(Market.week_id == week.id))).all():
-        if not pulled(market, now):  # no longer offered: off the board until its lock time
-            markets[market.matchup_id][(market.kind, market.subject)] = market
-    market_ids = [m.id for by_kind in markets.values() for m in by_kind.values()]
-    selections: dict[int, dict[str, Selection]] = defaultdict(dict)
-    if market_ids:
-        for s in (await session.scalars(select(Selection).where(Selection.market_id.in_(market_ids)))).all():
-            selections[s.market_id][s.side] = s
-    return matchups, teams, markets, selections
 
 
 def _status_word(market: Market, now: datetime, settings: LeagueSettings) -> str:
@@ -68,8 +38,8 @@ def _status_word(market: Market, now: datetime, settings: LeagueSettings) -> str
     return lock_phrase(market.lock_at, now, settings.tz)
 
 
-async def markets_board(
-    session: AsyncSession, league: League, settings: LeagueSettings, week: Week, now: datetime
+def markets_board(
+    league: League, settings: LeagueSettings, week: Week, lines: WeekMarkets, now: datetime
 ) -> Reply:
     if not week.markets_open:
         opens = "once last week is settled"
@@ -79,7 +49,7 @@ async def markets_board(
             f"Week {week.matchup_period} lines open {opens}. "
             f"Everyone gets {credits(settings.allowance)} then."
         )
-    matchups, teams, markets, selections = await _week_markets(session, week, now)
+    matchups, teams, markets, selections = lines.matchups, lines.teams, lines.markets, lines.selections
     rows = []
     buttons = []
     for matchup in matchups:
@@ -127,24 +97,8 @@ async def markets_board(
     )
 
 
-async def lines_up_post(
-    session: AsyncSession, league: League, settings: LeagueSettings, week: Week, now: datetime
-) -> Reply:
-    board = await markets_board(session, league, settings, week, now)
-    return Reply(
-        text=f"Lines are up for week {week.matchup_period}! Everyone has "
-        f"{credits(settings.allowance)} to play with. `markets` to browse, `bet` to play.",
-        tables=board.tables,
-        buttons=board.buttons,
-        ephemeral=False,
-        tone=Tone.SUCCESS,
-    )
-
-
-async def odds_detail(
-    session: AsyncSession, settings: LeagueSettings, week: Week, matchup: Matchup, now: datetime
-) -> Reply:
-    _, teams, markets, selections = await _week_markets(session, week, now)
+def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, now: datetime) -> Reply:
+    teams, markets, selections = lines.teams, lines.markets, lines.selections
     home, away = teams[matchup.home_team_id], teams[matchup.away_team_id]
     by_kind = markets.get(matchup.id, {})
     order = {"moneyline": 0, "spread": 1, "total": 2, "team_total": 3, "prop": 4}
@@ -280,27 +234,8 @@ def leaderboard(title: str, rows: list[Standing], *, week: bool, note: str = "")
     )
 
 
-def settlement_post(week: Week, summary: SettlementSummary, rows: list[Standing]) -> Reply:
-    outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items())) or "no bets"
-    board = leaderboard(f"Week {week.matchup_period} results", rows, week=True)
-    return Reply(
-        text=f"Week {week.matchup_period} is settled: {plural(summary.bets, 'bet')} ({outcomes}). "
-        f"Staked {credits(summary.staked)}, paid out {credits(summary.paid)}.",
-        tables=board.tables,
-        ephemeral=False,
-        tone=Tone.SUCCESS,
-    )
-
-
-async def fantasy_standings(session: AsyncSession, league_id: int, title: str) -> Table | None:
-    """The fantasy league's standings as ESPN reports them; None before the first sync."""
-    teams = (
-        await session.scalars(
-            select(Team)
-            .where(Team.league_id == league_id)
-            .order_by(Team.wins.desc(), Team.ties.desc(), Team.points_for.desc())
-        )
-    ).all()
+def fantasy_standings_table(teams: Sequence[Team], title: str) -> Table | None:
+    """The fantasy league's standings as ESPN reports them, best first; None before the first sync."""
     if not teams:
         return None
     rows = tuple(

@@ -1,48 +1,44 @@
-"""The handler of every catalogue command, by name."""
+"""The handler of every catalogue command, and the rule for what a handler does.
+
+A handler is the thin edge of one command:
+
+- it parses nothing: dispatch has checked who may run the command and parsed its options
+  (commands/options.py) before the handler runs, so `args` holds typed values;
+- it calls one service function (commands/services/), which owns the transactions, the
+  queries and the money rules; a handler never opens a database session;
+- it words the Reply from what the service returned (commands/views.py and
+  commands/format.py help), and raises a CommandError for a refusal it words itself.
+
+The words of the bot's channel posts are commands/posts.py's; the services that queue a
+post call them. A test (tests/commands/test_handler_rule.py) checks no handler opens a
+session, naming the few that still do until they move.
+
+Handlers register beside their functions with `@handles("name")` (commands/handlers/
+registry.py). Member commands live in `member/`, commissioner commands in
+`commissioner/`. Importing this package imports every handler module, so `HANDLERS` and
+`LEAGUELESS_HANDLERS` are complete once it has loaded.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+# Imported for what importing them does: each module registers its handlers.
+from commands.handlers import commissioner, member
+from commands.handlers.registry import (
+    HANDLERS,
+    LEAGUELESS_HANDLERS,
+    Handler,
+    LeaguelessHandler,
+    handles,
+    handles_leagueless,
+)
 
-from commands.context import Context, Invocation, Services
-from commands.handlers import admin, analytics, league, members
-from commands.replies import Reply
-
-Handler = Callable[[Context, dict[str, Any]], Awaitable[Reply]]
-# Commands that run before the workspace has a league get the services, not a Context.
-LeaguelessHandler = Callable[[Services, Invocation, dict[str, Any]], Awaitable[Reply]]
-
-HANDLERS: dict[str, Handler] = {
-    "markets": members.markets,
-    "odds": members.odds_,
-    "bet": members.bet,
-    "mybets": members.mybets,
-    "cancel": members.cancel,
-    "balance": members.balance,
-    "rebuy": members.rebuy,
-    "leaderboard": members.leaderboard,
-    "stats": analytics.stats,
-    "history": analytics.history,
-    "scoreboard": league.scoreboard,
-    "standings": league.standings,
-    "claim": league.claim,
-    "link": league.link,
-    "channel": league.channel,
-    "sync": league.sync,
-    "confirm": members.confirm,
-    "discard": members.discard,
-    "config show": admin.config_show,
-    "config set": admin.config_set,
-    "void market": admin.void_market,
-    "void bet": admin.void_bet,
-    "adjust": admin.adjust,
-    "settle": admin.settle,
-    "calibration": analytics.calibration,
-    "pause": admin.pause,
-    "resume": admin.resume,
-    "notify": members.notify,
-    "export": admin.export,
-}
-
-LEAGUELESS_HANDLERS: dict[str, LeaguelessHandler] = {"setup": league.setup}
+__all__ = [
+    "HANDLERS",
+    "LEAGUELESS_HANDLERS",
+    "Handler",
+    "LeaguelessHandler",
+    "commissioner",
+    "handles",
+    "handles_leagueless",
+    "member",
+]

@@ -27,6 +27,7 @@ from engine.calibration import (
     fit_k,
     interval_coverage,
 )
+from storage.database import Database
 from storage.models import League, Market, Matchup, Selection, TeamProjection, Week
 from storage.statuses import WeekStatus
 
@@ -201,17 +202,18 @@ class CalibrationReport:
     fit: CalibrationFit
 
 
-async def calibration_report(session: AsyncSession, league_id: int) -> CalibrationReport:
+async def calibration_report(db: Database, league_id: int) -> CalibrationReport:
     """This season's Brier score and totals calibration; k over all the league's history."""
-    league = await session.get(League, league_id, populate_existing=True)
-    assert league is not None
-    season = league.season
-    return CalibrationReport(
-        season=season,
-        brier=brier(await moneyline_forecasts(session, league_id, season)),
-        coverage=interval_coverage(await team_weeks(session, league_id, season)),
-        totals=await totals_against_line(session, league_id, season),
-        current_k=league.calibration_k,
-        fitted_at=league.calibration_fitted_at,
-        fit=fit_k(await team_weeks(session, league_id)),
-    )
+    async with db.read() as session:
+        league = await session.get(League, league_id, populate_existing=True)
+        assert league is not None
+        season = league.season
+        return CalibrationReport(
+            season=season,
+            brier=brier(await moneyline_forecasts(session, league_id, season)),
+            coverage=interval_coverage(await team_weeks(session, league_id, season)),
+            totals=await totals_against_line(session, league_id, season),
+            current_k=league.calibration_k,
+            fitted_at=league.calibration_fitted_at,
+            fit=fit_k(await team_weeks(session, league_id)),
+        )

@@ -5,8 +5,9 @@ never from a copy read earlier, in the lock order settlement shares (market rows
 bets, then selections, then members: commands/services/settlement.py). So a void that
 races settlement either runs first (and settlement then leaves the void market alone) or
 waits and reverses what settlement paid; either way every bet ends void and the counts
-say what happened. The handlers (commands/handlers/admin.py) word the replies from what
-these return; the channel notice of a void is queued here, in the same transaction.
+say what happened. The handlers (commands/handlers/commissioner/money.py) word the
+replies from what these return; the channel notice of a void is queued here, in the same
+transaction.
 """
 
 from __future__ import annotations

@@ -21,7 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.replies import Attachment
-from storage.models import Bet, LedgerEntry, Market, Member, Selection, Week
+from commands.services.journal import audit
+from storage.database import Database
+from storage.models import Bet, League, LedgerEntry, Market, Member, Selection, Week
 
 BET_COLUMNS = (
     "bet_id",
@@ -167,3 +169,22 @@ async def export_league(session: AsyncSession, league_id: int, league_name: str,
             ),
         ),
     )
+
+
+async def audited_export(db: Database, league: League, actor: str, now: datetime) -> Export:
+    """The commissioner's `export`: both files from one snapshot, and an audit entry saying so."""
+    async with db.write() as session:
+        # One snapshot for all of it, so the two files reconcile even while bets come in:
+        # SQLite's transaction is one already; PostgreSQL's default isolation is per statement.
+        if session.get_bind().dialect.name == "postgresql":
+            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        done = await export_league(session, league.id, league.name, now)
+        await audit(
+            session,
+            league_id=league.id,
+            actor=actor,
+            action="export",
+            detail={"bets": done.bets, "ledger_entries": done.entries},
+            now=now,
+        )
+    return done

@@ -1,4 +1,8 @@
-"""What is due for a league right now: sync, reminders, lock, settle, re-grade, season end.
+"""What is due for a league right now, and the pass that runs it: sync, reminders, lock,
+settle, recap, re-grade, season end (and the commissioner's `settle`, which forces one).
+
+Only the choosing and running live here: the posts' words are in commands.posts (the
+recap's in commands.recap), and the season's end and rollover in commands.services.season.
 
 Everything here derives what to do from the database and the clock, never from memory of
 what ran before, so it can run on a timer, after a restart, twice, from several
@@ -12,21 +16,21 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select, update
 
 from commands.context import Services
 from commands.errors import Conflict
-from commands.format import local_time, plural
 from commands.league_settings import LeagueSettings
 from commands.metrics import SETTLEMENT_SECONDS
 from commands.outbox import enqueue_post
+from commands.posts import correction_post, reminder_post, settlement_post, sync_error_post
 from commands.provider import ProviderError
-from commands.recap import recap_post, season_chart
-from commands.replies import Reply, Table, Tone
+from commands.recap import recap_post
+from commands.replies import Reply
 from commands.services.bet_notices import queue_correction_dms, queue_settlement_dms
 from commands.services.calibration import refit_calibration
 from commands.services.league_jobs import league_jobs
+from commands.services.season import end_season_if_done, roll_over_if_new_season
 from commands.services.settlement import (
     Correction,
     SettlementSummary,
@@ -35,21 +39,12 @@ from commands.services.settlement import (
     settle_week,
 )
 from commands.services.standings import standings
+from commands.services.week_recap import recap_facts, week_summary
 from commands.services.weeks import SyncResult, lock_due, sync_league
 from commands.services.winner_role import queue_winner_role
-from commands.views import fantasy_standings, leaderboard, settlement_post
 from storage import keys, row_sets
 from storage.database import Database
-from storage.models import (
-    Bet,
-    League,
-    Market,
-    Matchup,
-    Member,
-    OutboxMessage,
-    Team,
-    Week,
-)
+from storage.models import League, Market, Matchup, Member, OutboxMessage, Team, Week
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +173,7 @@ async def recap_due(db: Database, league: League, now: datetime) -> int:
                 continue
             summary = await week_summary(session, week)
             if settings.recap:
-                reply = await recap_post(session, league, week, summary)
+                reply = await recap_post(league, week, summary, await recap_facts(session, league, week))
             else:
                 reply = settlement_post(week, summary, await standings(session, league.id, week.id))
             replies.append((week, reply))
@@ -196,27 +191,6 @@ async def recap_due(db: Database, league: League, now: datetime) -> int:
                 now=now,
             )
     return queued
-
-
-async def week_summary(session: AsyncSession, week: Week) -> SettlementSummary:
-    """What settling `week` came to, read back from its bets (cancelled ones never count)."""
-    summary = SettlementSummary(week.id)
-    rows = await session.execute(
-        select(
-            Bet.status,
-            func.count(),
-            func.coalesce(func.sum(Bet.stake), 0),
-            func.coalesce(func.sum(Bet.payout), 0),
-        )
-        .where(Bet.week_id == week.id, Bet.status.in_(("won", "lost", "push", "void")))
-        .group_by(Bet.status)
-    )
-    for status, count, staked, paid in rows.all():
-        summary.bets += count
-        summary.outcomes[status] += count
-        summary.staked += staked
-        summary.paid += paid or 0  # coalesced in SQL; the type still says int | None
-    return summary
 
 
 async def regrade_due(db: Database, league: League, now: datetime) -> list[Correction]:
@@ -239,27 +213,12 @@ async def regrade_due(db: Database, league: League, now: datetime) -> list[Corre
                 m.id: m.display_name
                 for m in (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
             }
-            rows = tuple(
-                (
-                    names.get(c.member_id, "?"),
-                    c.label,
-                    f"{c.was} -> {c.now}",
-                    f"{c.amount:+,}" + (f" ({c.shortfall:,} not recoverable)" if c.shortfall else ""),
-                )
-                for c in changed
-            )
             await enqueue_post(
                 session,
                 league_id=league.id,
                 kind="correction",
                 dedupe_key=keys.correction_post(week.id, corrections_digest(changed)),
-                reply=Reply(
-                    f"ESPN corrected week {week.matchup_period} stats: "
-                    f"{plural(len(changed), 'bet')} re-graded.",
-                    tables=(Table(("Member", "Bet", "Result", "Credits"), rows),),
-                    ephemeral=False,
-                    tone=Tone.WARNING,
-                ),
+                reply=correction_post(week, changed, names),
                 now=now,
             )
             await queue_correction_dms(session, league.id, week, changed, now)
@@ -317,31 +276,7 @@ async def remind_due(db: Database, league: League, now: datetime) -> int:
         matchups = {
             m.id: m for m in (await session.scalars(select(Matchup).where(Matchup.id.in_(matchup_ids))))
         }
-    replies = {}
-    for key, markets in groups.items():
-        games = sorted(
-            {
-                f"{teams[matchups[m.matchup_id].home_team_id].abbrev} vs "
-                f"{teams[matchups[m.matchup_id].away_team_id].abbrev}"
-                for m in markets
-                if m.kind != "prop"
-            }
-        )
-        props = sum(1 for m in markets if m.kind == "prop")
-        what = ", ".join(
-            [
-                *((f"bets on {', '.join(games)}",) if games else ()),
-                *((plural(props, "player prop"),) if props else ()),
-            ]
-        )
-        lock_at = markets[0].lock_at
-        replies[key] = Reply(
-            f"Locking soon: {what} lock at {local_time(lock_at, settings.tz)} "
-            f"(in {max(1, round((lock_at - now).total_seconds() / 60))} min). "
-            "Last call: `markets` to browse, `bet` to play.",
-            ephemeral=False,
-            tone=Tone.WARNING,
-        )
+    replies = {key: reminder_post(markets, teams, matchups, settings, now) for key, markets in groups.items()}
     posted = 0
     async with db.write() as session:
         for key, reply in replies.items():
@@ -351,48 +286,6 @@ async def remind_due(db: Database, league: League, now: datetime) -> int:
             ):
                 posted += 1
     return posted
-
-
-async def end_season_if_done(db: Database, league: League, sync: SyncResult, now: datetime) -> bool:
-    """After the final matchup period settles: one final standings post (with the season's
-    chart, unless `final_standings` is off), then quiet."""
-    async with db.write() as session:
-        final = await session.scalar(
-            select(Week).where(
-                Week.league_id == league.id,
-                Week.season == sync.season,
-                Week.matchup_period == sync.final_period,
-                Week.status == "settled",
-            )
-        )
-        if final is None:
-            return False
-        await session.execute(update(League).where(League.id == league.id).values(season_over=True))
-        if not LeagueSettings.model_validate(league.settings or {}).final_standings:
-            return True
-        table = await fantasy_standings(session, league.id, f"{sync.season} final standings")
-        bettors = await standings(session, league.id, season=sync.season)
-        chart = await season_chart(session, league, sync.season, f"{league.name} {sync.season}: final profit")
-        reply = Reply(
-            f"That's the {sync.season} season. Thanks for playing! Final standings and the book's "
-            "season leaderboard:",
-            tables=(
-                *((table,) if table is not None else ()),
-                *leaderboard(f"{sync.season} bettors", bettors, week=False).tables,
-            ),
-            images=(chart,) if chart is not None else (),
-            ephemeral=False,
-            tone=Tone.SUCCESS,
-        )
-        await enqueue_post(
-            session,
-            league_id=league.id,
-            kind="season_over",
-            dedupe_key=f"season_over:{sync.season}",
-            reply=reply,
-            now=now,
-        )
-    return True
 
 
 async def record_sync_failure(db: Database, league: League, error: ProviderError, now: datetime) -> None:
@@ -410,43 +303,9 @@ async def record_sync_failure(db: Database, league: League, error: ProviderError
                 league_id=league.id,
                 kind="sync_error",
                 dedupe_key=f"sync_error:{error.kind}:{now:%Y-%m-%d}",
-                reply=Reply(
-                    f"Sidebet can't read this league from ESPN: {error.user_message} "
-                    "Nothing is priced or settled until it can.",
-                    ephemeral=False,
-                    tone=Tone.WARNING,
-                ),
+                reply=sync_error_post(error),
                 now=now,
             )
-
-
-async def roll_over_if_new_season(services: Services, league: League, now: datetime) -> bool:
-    """After a season ends, look for the league's next one; link it with nothing re-entered.
-
-    ESPN gives a league a new season in the off-season (same league id). Once it answers
-    for a later season, the league moves to it and the next sync opens its weeks.
-    """
-    if services.detect_season is None or league.source != "espn" or league.espn_league_id is None:
-        return False
-    try:
-        season = await services.detect_season(league.espn_league_id, league.espn_s2, league.espn_swid)
-    except ProviderError as error:
-        log.info("no new season yet for league %s (%s)", league.id, error.kind)
-        return False
-    finally:
-        async with services.db.write() as session:
-            await session.execute(update(League).where(League.id == league.id).values(last_synced_at=now))
-    if league.season is None or season <= league.season:
-        return False
-    async with services.db.write() as session:
-        await session.execute(
-            update(League)
-            .where(League.id == league.id)
-            .values(season=season, season_over=False, sync_failures=0, last_sync_error=None)
-        )
-    league.season, league.season_over = season, False
-    log.info("league %s moved to the %s season", league.id, season)
-    return True
 
 
 async def _corrections_pending(db: Database, league: League, now: datetime) -> bool:

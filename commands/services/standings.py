@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from commands.services.pools import PoolView, latest_pool
+from commands.services.tenancy import current_week
+from storage.database import Database
 from storage.models import Bet, LedgerEntry, Member, Week
 from storage.statuses import BetStatus
 
@@ -122,3 +125,56 @@ async def rebuy_totals(
     elif season is not None:
         query = query.where(LedgerEntry.week_id.in_(season_weeks(league_id, season)))
     return {member_id: int(total) for member_id, total in (await session.execute(query)).all()}
+
+
+@dataclass(frozen=True, slots=True)
+class Leaderboard:
+    """The table a member sees: their pool's, when the league is split into pools."""
+
+    pool: PoolView | None
+    week: Week | None  # the week shown; None for the season's table, or when no week has started
+    rows: list[Standing]
+
+
+async def leaderboard(
+    db: Database, league_id: int, member_id: int, *, by_week: bool, season: int | None
+) -> Leaderboard:
+    """The current week's standings (`by_week`) or the season's, of the member's pool if any."""
+    async with db.read() as session:
+        pool = await latest_pool(session, league_id, member_id)
+        members = pool.member_ids if pool is not None else None
+        if not by_week:
+            return Leaderboard(
+                pool, None, await standings(session, league_id, member_ids=members, season=season)
+            )
+        week = await current_week(session, league_id)
+        if week is None:
+            return Leaderboard(pool, None, [])
+        return Leaderboard(pool, week, await standings(session, league_id, week.id, member_ids=members))
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    name: str
+    balance: int
+    at_stake: int  # riding on open bets
+    week_net: int  # this week's betting result so far
+
+
+async def member_balance(db: Database, league_id: int, member_id: int) -> Balance:
+    """A member's credits, what is riding on open bets and the current week's result."""
+    async with db.read() as session:
+        member = await session.get(Member, member_id)
+        assert member is not None
+        week = await current_week(session, league_id)
+        mine = [
+            s
+            for s in await standings(session, league_id, week.id if week else None)
+            if s.member_id == member.id
+        ]
+    return Balance(
+        member.display_name,
+        member.balance,
+        mine[0].open_stake if mine else 0,
+        mine[0].net if mine else 0,
+    )

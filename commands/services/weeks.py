@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
 from commands.outbox import enqueue_post, revise_post
+from commands.posts import lines_up_post
 from commands.provider import LeagueData, LeagueDataProvider, MatchupData, ProGame, WeekData
+from commands.services.board import week_markets
 from commands.services.economy import open_bankroll
 from commands.services.own_matchup import flag_benched_lineups
 from commands.services.pools import draw_week_pools
@@ -30,7 +32,6 @@ from commands.services.pricing import (
     plan_props,
     record_projections,
 )
-from commands.views import lines_up_post
 from storage.database import Database
 from storage.models import BenchPlayer, League, Market, Matchup, Member, Starter, Team, Week
 from storage.row_sets import rows_changed
@@ -365,7 +366,7 @@ async def _open_or_reprice(
         for member in members:
             await open_bankroll(session, league, week, member, settings, now)
         await draw_week_pools(session, week, [m.id for m in members], settings.pool_size)
-        reply = await lines_up_post(session, league, settings, week, now)
+        reply = lines_up_post(league, settings, week, await week_markets(session, week, now), now)
         await enqueue_post(
             session, league_id=league.id, kind="lines_up", dedupe_key=board_key(week.id), reply=reply, now=now
         )
@@ -377,7 +378,7 @@ async def refresh_board(
     session: AsyncSession, league: League, settings: LeagueSettings, week: Week, now: datetime
 ) -> None:
     """Edit the week's posted lines board in place, as a sportsbook's odds page updates."""
-    reply = await lines_up_post(session, league, settings, week, now)
+    reply = lines_up_post(league, settings, week, await week_markets(session, week, now), now)
     await revise_post(session, league_id=league.id, dedupe_key=board_key(week.id), reply=reply)
 
 

@@ -2,17 +2,67 @@
 
 from __future__ import annotations
 
-from commands.catalogue import CATALOGUE, Audience, match, slash_commands
+from commands.catalogue import BY_NAME, CATALOGUE, Audience, match, slash_commands
 from commands.handlers import HANDLERS
 
 
 def test_every_command_has_exactly_one_handler():
     from commands.handlers import LEAGUELESS_HANDLERS
 
-    names = {c.name for c in CATALOGUE if c.name != "help"}
+    names = {c.name for c in CATALOGUE}
     assert names == set(HANDLERS) | set(LEAGUELESS_HANDLERS)
     assert not set(HANDLERS) & set(LEAGUELESS_HANDLERS)
     assert {c.name for c in CATALOGUE if not c.needs_league} == set(LEAGUELESS_HANDLERS)
+    assert {"help", "setup"} == set(LEAGUELESS_HANDLERS)  # help is an ordinary handler
+
+
+def test_every_handler_names_a_catalogue_command():
+    from commands.handlers import LEAGUELESS_HANDLERS
+
+    for name in (*HANDLERS, *LEAGUELESS_HANDLERS):
+        assert name in BY_NAME, f"handler for `{name}`, which the catalogue lacks"
+    # one function answers one command: no handler is registered under two names
+    functions = [*HANDLERS.values(), *LEAGUELESS_HANDLERS.values()]
+    assert len({id(f) for f in functions}) == len(functions)
+
+
+def test_importing_the_registry_alone_registers_every_handler():
+    """No import-order trap: whoever imports the registry first gets it complete."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "from commands.handlers.registry import HANDLERS, LEAGUELESS_HANDLERS; "
+        "print(len(HANDLERS) + len(LEAGUELESS_HANDLERS))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert int(out) == len(CATALOGUE)
+
+
+def test_the_registry_refuses_unknown_misfiled_and_repeated_names():
+    import pytest
+
+    from commands.handlers.registry import handles, handles_leagueless
+
+    async def handler(ctx, args):
+        raise AssertionError("never run")
+
+    with pytest.raises(LookupError, match="frobnicate"):
+        handles("frobnicate")(handler)
+    with pytest.raises(TypeError, match="handles_leagueless"):
+        handles("setup")(handler)
+    with pytest.raises(TypeError, match="@handles"):
+        handles_leagueless("bet")(handler)
+    with pytest.raises(ValueError, match="already has a handler"):
+        handles("bet")(handler)
+    assert HANDLERS["bet"] is not handler
 
 
 def test_console_reaches_every_catalogue_command_and_nothing_else():

@@ -1,4 +1,4 @@
-"""Handlers that look back: a bettor's stats and history, and how good the lines were."""
+"""A bettor looking back: their (or another member's) stats, and their bet history."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ from typing import Any
 
 from commands.context import Context
 from commands.errors import InvalidInput, NotFound
-from commands.format import odds, plural, signed_credits
+from commands.format import odds, percent, plural, signed_credits
+from commands.handlers.registry import handles
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table
-from commands.services.bettor_stats import HistoryPage, history_page, member_stats
-from commands.services.calibration import CalibrationReport, calibration_report
-from commands.services.tenancy import find_member
+from commands.services.bettor_stats import HistoryPage, history_page, stats_of
 from engine.bettor_stats import BettorStats
-from engine.calibration import COIN_FLIP_BRIER, MIN_SAMPLE
 
 KIND_NAMES = {
     "moneyline": "Moneyline",
@@ -22,6 +20,7 @@ KIND_NAMES = {
     "prop": "Player prop",
 }
 
+
 CLV_MEANING = (
     "CLV (closing-line value): expected return per credit staked at the fair price when the "
     "market locked, p_close x decimal odds - 1. Above 0 means you got a better price than the "
@@ -29,22 +28,16 @@ CLV_MEANING = (
 )
 
 
-def percent(value: float | None, signed: bool = True) -> str:
-    if value is None:
-        return "-"
-    return f"{value * 100:+.1f}%" if signed else f"{value * 100:.1f}%"
-
-
+@handles("stats")
 async def stats(ctx: Context, args: dict[str, Any]) -> Reply:
     who = args.get("member")
-    async with ctx.db.read() as session:
-        member = ctx.member if who is None else await find_member(session, ctx.league.id, who)
-        if member is None:
-            raise NotFound(
-                f"There's no member '{who}' in this league. Use their display name or mention them "
-                "(members appear once they've used Sidebet)."
-            )
-        figures = await member_stats(session, member.id, ctx.now)
+    found = await stats_of(ctx.db, ctx.league.id, ctx.member, who, ctx.now)
+    if found is None:
+        raise NotFound(
+            f"There's no member '{who}' in this league. Use their display name or mention them "
+            "(members appear once they've used Sidebet)."
+        )
+    member, figures = found
     return stats_reply(member.display_name, figures)
 
 
@@ -84,10 +77,10 @@ def stats_reply(name: str, s: BettorStats) -> Reply:
     )
 
 
+@handles("history")
 async def history(ctx: Context, args: dict[str, Any]) -> Reply:
     page = args.get("page") or 1
-    async with ctx.db.read() as session:
-        found = await history_page(session, ctx.member.id, page)
+    found = await history_page(ctx.db, ctx.member.id, page)
     if found.total == 0:
         return Reply("You have no finished bets yet; `mybets` shows the open ones.")
     if page > found.pages:
@@ -126,68 +119,4 @@ def history_reply(found: HistoryPage, owner_id: str) -> Reply:
         ),
         buttons=tuple(buttons),
         notes=(f"Type `history {found.page + 1}` for older bets.",) if found.page < found.pages else (),
-    )
-
-
-async def calibration(ctx: Context, args: dict[str, Any]) -> Reply:
-    async with ctx.db.read() as session:
-        report = await calibration_report(session, ctx.league.id)
-    return calibration_reply(report)
-
-
-def calibration_reply(r: CalibrationReport) -> Reply:
-    season = f"{r.season} season" if r.season else "this season"
-    b = r.brier
-    if b.score is None:
-        brier_text = "no settled moneylines yet"
-    else:
-        brier_text = (
-            f"{b.score:.3f} over {plural(b.games, 'game')} (a coin flip scores {COIN_FLIP_BRIER:.3f}; "
-            f"skill {percent(b.skill)})" + (f"; {plural(b.ties, 'tie')} left out" if b.ties else "")
-        )
-    coverage = (
-        ", ".join(
-            f"{c.level:.0%}: {c.inside}/{c.total} ({percent(c.share, signed=False)})" for c in r.coverage
-        )
-        if r.coverage and r.coverage[0].total
-        else "no settled team-weeks with closing projections yet"
-    )
-    t = r.totals
-    if t.share_under is None:
-        totals_text = "no settled totals yet"
-    else:
-        totals_text = (
-            f"{t.under} of {t.under + t.over} ({percent(t.share_under, signed=False)}; 50% is unbiased)"
-        )
-        totals_text += f", {plural(t.pushes, 'push')}" if t.pushes else ""
-    current = (
-        f"{r.current_k:.3f} (fitted {r.fitted_at:%Y-%m-%d})"
-        if r.current_k is not None and r.fitted_at is not None
-        else "1.000 (not fitted yet)"
-    )
-    fit = r.fit
-    if fit.k is not None:
-        would = f"{fit.k:.3f} from {plural(fit.sample, 'team-week')}"
-        if fit.raw_k is not None and abs(fit.raw_k - fit.k) > 1e-9:
-            would += f" (raw {fit.raw_k:.3f}, clamped)"
-    elif fit.sample:
-        would = f"needs {MIN_SAMPLE} team-weeks, has {fit.sample} (raw {fit.raw_k:.3f})"
-    else:
-        would = f"needs {MIN_SAMPLE} settled team-weeks with closing projections"
-    return Reply(
-        cards=(
-            Card(
-                f"How the lines did ({season})",
-                "Measured on settled weeks against the closing prices and projections.",
-                (
-                    Field("Moneyline Brier score", brier_text, inline=False),
-                    Field("Team scores inside the closing intervals", coverage, inline=False),
-                    Field("Game totals under the closing line", totals_text, inline=False),
-                    Field("Calibration factor k (in use)", current),
-                    Field("k the league's history gives", would),
-                ),
-                footer="k scales every projected spread; it is refitted after each week settles "
-                "so that past (actual - projected) / sd has unit variance.",
-            ),
-        )
     )

@@ -1,0 +1,100 @@
+"""Commissioners linking the book to its fantasy league: setup, owners, the channel, a sync."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import update
+
+from commands.context import Context, Invocation, Services
+from commands.errors import CommandError, NotFound
+from commands.handlers.registry import handles, handles_leagueless
+from commands.provider import ProviderError
+from commands.replies import Reply, Table, Tone
+from commands.services.journal import audit
+from commands.services.league_admin import set_channel
+from commands.services.league_jobs import league_jobs
+from commands.services.league_link import link_espn_league
+from commands.services.lifecycle import run_due
+from commands.services.teams import find_team
+from commands.services.tenancy import find_member
+from storage.models import Member, Team
+
+
+@handles_leagueless("setup")
+async def setup(services: Services, invocation: Invocation, args: dict[str, Any]) -> Reply:
+    """Link the workspace to an ESPN league; the cookies are never repeated back."""
+    league_id, espn_s2 = args["league"], args.get("espn_s2")
+    try:
+        data = await link_espn_league(
+            services, invocation, league_id, args.get("season"), espn_s2, args.get("swid")
+        )
+    except ProviderError as error:
+        retry = " Nothing is linked yet: run `setup` again in a few minutes." if error.retryable else ""
+        return Reply.error(f"Couldn't link ESPN league {league_id}: {error.user_message}{retry}")
+    rows = tuple((t.abbrev, t.name, t.owner_name or "") for t in data.teams)
+    return Reply(
+        f"Linked {data.name} ({data.season}, {len(data.teams)} teams)"
+        + (" with your private-league cookies (saved, never shown)" if espn_s2 else "")
+        + ". Lines and results will be posted in this channel. Next: `link <member> <team>` for each "
+        "owner, or members can `claim <team>`.",
+        tables=(Table(("Team", "Name", "ESPN owner"), rows, title="Teams"),),
+        tone=Tone.SUCCESS,
+    )
+
+
+# `link` still opens its own transaction, against the rule in commands/handlers/__init__.py:
+# kept as it was while another change to it lands; its write belongs in a service.
+async def _team(ctx: Context, session: Any, text: str) -> Team:
+    return await find_team(session, ctx.league.id, text)
+
+
+@handles("link")
+async def link(ctx: Context, args: dict[str, Any]) -> Reply:
+    async with ctx.db.write() as session:
+        team = await _team(ctx, session, args["team"])
+        member = await find_member(session, ctx.league.id, args["member"])
+        if member is None:
+            raise NotFound(
+                f"There's no member '{args['member']}' yet; they appear after their first command."
+            )
+        await session.execute(
+            update(Member)
+            .where(Member.league_id == ctx.league.id, Member.team_id == team.id)
+            .values(team_id=None)
+        )
+        member.team_id, member.claimed_team_id = team.id, None
+        await audit(
+            session,
+            league_id=ctx.league.id,
+            actor=ctx.invocation.user_id,
+            action="link",
+            detail={"member": member.user_id, "team": team.espn_team_id},
+            now=ctx.now,
+        )
+    return Reply(f"{member.display_name} now owns {team.name} ({team.abbrev}).", tone=Tone.SUCCESS)
+
+
+@handles("channel")
+async def channel(ctx: Context, args: dict[str, Any]) -> Reply:
+    if not ctx.invocation.channel_id:
+        raise CommandError("Run this in the channel where the league's posts should go.")
+    await set_channel(ctx, ctx.invocation.channel_id)
+    return Reply("Lines, results and notices will be posted in this channel.", tone=Tone.SUCCESS)
+
+
+# `sync` still takes the league's job lease itself (league_jobs) before the due pass:
+# kept as it was while another change to it lands; the two belong in one service call.
+@handles("sync")
+async def sync(ctx: Context, args: dict[str, Any]) -> Reply:
+    async with league_jobs(ctx.services, ctx.league.id, command="sync") as league:
+        report = await run_due(ctx.services, league)
+    if report.sync_error is not None:
+        return Reply.error(report.sync_error.user_message)
+    assert report.sync is not None
+    return Reply(
+        f"Synced week {report.sync.current_period} of {report.sync.season}: "
+        f"{report.sync.repriced} markets repriced, {report.locked} locked, "
+        f"{len(report.settled)} weeks settled.",
+        tone=Tone.SUCCESS,
+    )

@@ -1,0 +1,109 @@
+"""Members' betting commands: the board, one matchup's odds, slips, bets and cancelling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commands.context import Context
+from commands.errors import NotFound
+from commands.format import credits, odds, signed_credits
+from commands.handlers.registry import handles
+from commands.replies import Reply, Table, Tone
+from commands.services import betting, confirmation
+from commands.services.bettor_stats import open_and_recent_bets
+from commands.services.board import current_board, matchup_board
+from commands.views import markets_board, odds_detail, receipt, slip
+from engine import potential_payout
+
+
+@handles("markets")
+async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
+    board = await current_board(ctx.db, ctx.league.id, ctx.now)
+    if board is None:
+        return Reply("No lines yet: the week's markets appear once the league's data is synced.")
+    return markets_board(ctx.league, ctx.settings, board.week, board.lines, ctx.now)
+
+
+@handles("odds")
+async def odds_(ctx: Context, args: dict[str, Any]) -> Reply:
+    matchup_id = args["matchup"]
+    board = await matchup_board(ctx.db, ctx.league.id, matchup_id, ctx.now)
+    if board is None:
+        raise NotFound(f"There's no matchup #{matchup_id} this week. `markets` lists them.")
+    return odds_detail(ctx.settings, board.matchup, board.lines, ctx.now)
+
+
+@handles("bet")
+async def bet(ctx: Context, args: dict[str, Any]) -> Reply:
+    quote, market, selection = await betting.make_quote(ctx, args["market"], args["pick"], args["stake"])
+    return slip(quote, market, selection, ctx.settings, ctx.now, ctx.invocation.user_id)
+
+
+@handles("confirm")
+async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
+    result = await confirmation.confirm(ctx, args["quote"])
+    if isinstance(result, betting.Requoted):
+        moved = (
+            ""
+            if result.quote.odds == result.old.odds
+            else (f" The price moved from {odds(result.old.odds)} to {odds(result.quote.odds)}.")
+        )
+        return slip(
+            result.quote,
+            result.market,
+            result.selection,
+            ctx.settings,
+            ctx.now,
+            ctx.invocation.user_id,
+            note=f"Slip #{result.old.id} expired before you confirmed, so nothing was placed.{moved} "
+            "Here is a fresh slip at the current price.",
+        )
+    placed = result.placement
+    return receipt(
+        placed.bet_id, placed.stake, placed.odds, placed.label, placed.balance, already=result.already
+    )
+
+
+@handles("discard")
+async def discard(ctx: Context, args: dict[str, Any]) -> Reply:
+    quote = await betting.drop_quote(ctx, args["quote"])
+    return Reply(f"Slip #{quote.id} discarded; nothing was placed.")
+
+
+@handles("mybets")
+async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
+    rows = await open_and_recent_bets(ctx.db, ctx.member.id)
+    if not rows:
+        return Reply("You have no bets yet. `markets` shows what's on offer.")
+    table_rows = []
+    for bet_row, label in rows:
+        if bet_row.status == "open":
+            result = f"pays {potential_payout(bet_row.stake, bet_row.odds):,}"
+        else:
+            result = signed_credits((bet_row.payout or 0) - bet_row.stake)
+        table_rows.append(
+            (
+                str(bet_row.id),
+                label,
+                odds(bet_row.odds),
+                f"{bet_row.stake:,}",
+                bet_row.status,
+                result,
+            )
+        )
+    return Reply(
+        tables=(
+            Table(
+                ("Bet", "Pick", "Odds", "Stake", "Status", "Result"),
+                tuple(table_rows),
+                title="Your bets",
+                numeric=(3,),
+            ),
+        )
+    )
+
+
+@handles("cancel")
+async def cancel(ctx: Context, args: dict[str, Any]) -> Reply:
+    cancelled = await betting.cancel_bet(ctx, args["bet"])
+    return Reply(f"Bet #{cancelled.id} cancelled; {credits(cancelled.stake)} refunded.", tone=Tone.SUCCESS)
