@@ -11,7 +11,7 @@ A handler is the thin edge of one command:
 
 The words of the bot's channel posts are commands/posts.py's; the services that queue a
 post call them. A test (tests/commands/test_handler_rule.py) checks no handler opens a
-session, naming the few that still do until they move.
+session.
 
 Handlers register beside their functions with `@handles("name")` (commands/handlers/
 registry.py). Member commands live in `member/`, commissioner commands in

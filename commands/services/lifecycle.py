@@ -29,6 +29,7 @@ from commands.recap import recap_post
 from commands.replies import Reply
 from commands.services.bet_notices import queue_correction_dms, queue_settlement_dms
 from commands.services.calibration import refit_calibration
+from commands.services.journal import audit
 from commands.services.league_jobs import league_jobs
 from commands.services.season import end_season_if_done, roll_over_if_new_season
 from commands.services.settlement import (
@@ -346,14 +347,32 @@ async def run_due(services: Services, league: League, *, sync: bool = True) -> D
     return report
 
 
-async def settle_now(services: Services, league_id: int) -> SettlementSummary:
+async def sync_now(services: Services, league_id: int) -> DueReport:
+    """The commissioner's `sync`: the scheduler's due pass, now, under the league's lease."""
+    async with league_jobs(services, league_id, command="sync") as league:
+        return await run_due(services, league)
+
+
+async def settle_now(services: Services, league_id: int, *, actor: str) -> SettlementSummary:
     """The commissioner's `settle`: refresh scores, then settle if every game is final.
 
     Under the league's job lease, like every other runner of the week's jobs, so it never
-    settles the same week at the same moment as another process's scheduler.
+    settles the same week at the same moment as another process's scheduler. Audited as
+    the commissioner's action once the week is settled.
     """
     async with league_jobs(services, league_id, command="settle") as league:
-        return await _settle_now(services, league, services.clock.now())
+        now = services.clock.now()
+        summary = await _settle_now(services, league, now)
+        async with services.db.write() as session:
+            await audit(
+                session,
+                league_id=league_id,
+                actor=actor,
+                action="settle",
+                detail={"week": summary.week_id, "bets": summary.bets},
+                now=now,
+            )
+        return summary
 
 
 async def _settle_now(services: Services, league: League, now: datetime) -> SettlementSummary:

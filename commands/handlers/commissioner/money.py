@@ -10,7 +10,6 @@ from commands.handlers.registry import handles
 from commands.provider import ProviderError
 from commands.replies import Reply, Tone
 from commands.services import commissioner_money
-from commands.services.journal import audit
 from commands.services.lifecycle import settle_now
 
 
@@ -73,22 +72,11 @@ async def adjust(ctx: Context, args: dict[str, Any]) -> Reply:
     )
 
 
-# Still writes its audit entry itself, against the rule in commands/handlers/__init__.py:
-# kept as it was while another change to it lands; the audit belongs in settle_now.
 @handles("settle")
 async def settle(ctx: Context, args: dict[str, Any]) -> Reply:
     try:
-        summary = await settle_now(ctx.services, ctx.league.id)
+        summary = await settle_now(ctx.services, ctx.league.id, actor=ctx.invocation.user_id)
     except ProviderError as error:
         # Settling first re-reads the final scores; without them nothing is graded.
         return Reply.error(f"Nothing was settled: {error.user_message} Try `settle` again later.")
-    async with ctx.db.write() as session:
-        await audit(
-            session,
-            league_id=ctx.league.id,
-            actor=ctx.invocation.user_id,
-            action="settle",
-            detail={"week": summary.week_id, "bets": summary.bets},
-            now=ctx.now,
-        )
     return Reply(f"Settled {summary.bets} bets; paid out {credits(summary.paid)}.", tone=Tone.SUCCESS)
