@@ -22,7 +22,7 @@ from commands.format import credits, plural
 from commands.outbox import enqueue_post
 from commands.replies import Reply, Tone
 from commands.services.journal import audit
-from commands.services.settlement import VOIDABLE, Voided, void_locked_bets
+from commands.services.settlement import VOIDABLE, Voided, lock_market_bets, void_locked_bets
 from commands.services.tenancy import find_member
 from storage import keys
 from storage.database import Database
@@ -77,15 +77,7 @@ async def void_market(
             raise NotFound(f"There's no market #{market_id} in this league.")
         if market.status == MarketStatus.VOID:
             raise Conflict(f"Market #{market.id} is already void.")
-        bets = (
-            await session.scalars(
-                select(Bet)
-                .where(Bet.market_id == market.id, Bet.status.in_(VOIDABLE))
-                .order_by(Bet.id)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            )
-        ).all()
+        bets = await lock_market_bets(session, market.id, VOIDABLE)
         done = MarketVoid(market.id, market.label, await void_locked_bets(session, bets, reason, now))
         await session.execute(
             update(Market).where(Market.id == market.id).values(status=MarketStatus.VOID, void_reason=reason)

@@ -10,7 +10,7 @@ shortfall it records (what a clawback could not take back).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -354,6 +354,25 @@ def corrections_digest(changed: list[Correction]) -> str:
     return keys.correction_digest((c.bet_id, c.number, c.was, c.now) for c in changed)
 
 
+async def lock_market_bets(
+    session: AsyncSession, market_id: int, statuses: Iterable[BetStatus]
+) -> Sequence[Bet]:
+    """The market's bets in `statuses`, locked in the shared lock order (by id) and re-read.
+
+    Call it with the market's row already locked: a money path takes the market, then its
+    bets (see the lock order above), and decides from these rows as they are once held.
+    """
+    return (
+        await session.scalars(
+            select(Bet)
+            .where(Bet.market_id == market_id, Bet.status.in_(tuple(statuses)))
+            .order_by(Bet.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+
+
 async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list[Correction]:
     """Re-grade a settled week from its current scores; every change is a correction entry.
 
@@ -384,15 +403,7 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
             s.id: s
             for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
         }
-        bets = (
-            await session.scalars(
-                select(Bet)
-                .where(Bet.market_id == market.id, Bet.status.in_(GRADED_BETS))
-                .order_by(Bet.id)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            )
-        ).all()
+        bets = await lock_market_bets(session, market.id, GRADED_BETS)
         for bet in bets:
             if bet.status == BetStatus.VOID and bet.void_reason is not None:
                 continue  # voided by a commissioner, not by the scores
