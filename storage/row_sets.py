@@ -30,7 +30,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.types import UTCDateTime
 
-ColumnType = Literal["bigint", "text"]
+ColumnType = Literal["bigint", "text", "double", "timestamp"]
+# PostgreSQL's names for them; on SQLite json_extract's own types serve (a timestamp is
+# the naive UTC text the UTCDateTime columns store there).
+_PG_TYPES: dict[str, str] = {
+    "bigint": "bigint",
+    "text": "text",
+    "double": "double precision",
+    "timestamp": "timestamp",
+}
 Columns = tuple[tuple[str, ColumnType], ...]
 Execute = Callable[[str, Mapping[str, object]], Awaitable[Sequence[Sequence[Any]]]]
 
@@ -42,7 +50,7 @@ def json_rows(dialect: str, columns: Columns, *, alias: str = "r") -> str:
     """
     if dialect == "postgresql":
         fields = ", ".join(
-            f"CAST(value ->> {i} AS {kind}) AS {name}" for i, (name, kind) in enumerate(columns)
+            f"CAST(value ->> {i} AS {_PG_TYPES[kind]}) AS {name}" for i, (name, kind) in enumerate(columns)
         )
         return f"(SELECT {fields} FROM jsonb_array_elements(CAST(:rows AS jsonb))) AS {alias}"
     fields = ", ".join(f"json_extract(value, '$[{i}]') AS {name}" for i, (name, _) in enumerate(columns))

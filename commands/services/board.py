@@ -37,13 +37,18 @@ async def week_markets(session: AsyncSession, week: Week, now: datetime) -> Week
         t.id: t for t in (await session.scalars(select(Team).where(Team.league_id == week.league_id))).all()
     }
     markets: dict[int, dict[tuple[str, str], Market]] = defaultdict(dict)
-    for market in (await session.scalars(select(Market).where(Market.week_id == week.id))).all():
+    # Re-read, not taken from the session's identity map: the tick writes markets and
+    # selections set-based (market_store), behind any ORM object loaded before.
+    fresh = {"populate_existing": True}
+    query = select(Market).where(Market.week_id == week.id).execution_options(**fresh)
+    for market in (await session.scalars(query)).all():
         if not pulled(market, now):  # no longer offered: off the board until its lock time
             markets[market.matchup_id][(market.kind, market.subject)] = market
     market_ids = [m.id for by_kind in markets.values() for m in by_kind.values()]
     selections: dict[int, dict[str, Selection]] = defaultdict(dict)
     if market_ids:
-        for s in (await session.scalars(select(Selection).where(Selection.market_id.in_(market_ids)))).all():
+        sides = select(Selection).where(Selection.market_id.in_(market_ids)).execution_options(**fresh)
+        for s in (await session.scalars(sides)).all():
             selections[s.market_id][s.side] = s
     return WeekMarkets(matchups, teams, markets, selections)
 

@@ -1,7 +1,8 @@
 """From synced lineups to stored markets, through the pure engine.
 
-Pricing a matchup is a pure step (`plan_markets`); storing it (`apply_plans`) keeps every
-price a selection has had, so line movement and closing-line value can be shown later.
+Pricing a matchup is a pure step (`plan_markets`); storing it (commands/services/
+market_store.py) keeps every price a selection has had, so line movement and closing-line
+value can be shown later.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import inspect, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import engine
 from commands.format import half_points, handicap
 from commands.league_settings import LeagueSettings
-from storage.models import Market, PriceHistory, Selection, Starter, Team, TeamProjection
+from storage.models import Market, Starter, Team, TeamProjection
 from storage.statuses import MarketStatus
 
 INACTIVE_STATUSES = frozenset({"OUT", "INJURY_RESERVE", "SUSPENSION", "IR", "DOUBTFUL_OUT"})
@@ -40,7 +41,7 @@ class SelectionPlan(NamedTuple):
 
 
 class MarketPlan(NamedTuple):
-    """A market as plan_markets priced it, for apply_plans to store (see SelectionPlan).
+    """A market as plan_markets priced it, for market_store to store (see SelectionPlan).
 
     Built with positional arguments in the hot path, in this field order.
     """
@@ -259,97 +260,8 @@ def _over_under_labels(line: float) -> tuple[str, str]:
     return f" over {points}", f" under {points}"
 
 
-async def apply_plans(
-    session: AsyncSession,
-    *,
-    league_id: int,
-    week_id: int,
-    matchup_id: int,
-    plans: Sequence[MarketPlan],
-    now: datetime,
-) -> int:
-    """Create or reprice the matchup's markets; returns how many markets changed.
-
-    Markets that are locked, settled or void keep their last price: that is the closing
-    line bets are measured against. `plans` are everything the matchup offers now: an open
-    market without a plan is no longer offered (its player left the starting lineup, or its
-    result became certain), so it is pulled: closed to new bets and off the board before its
-    lock time, with the bets already on it standing and graded as usual (see `pulled`). A
-    pulled market that is offered again before its lock time reopens at the new price.
-    """
-    existing = {
-        (m.kind, m.subject): m
-        for m in (await session.scalars(select(Market).where(Market.matchup_id == matchup_id))).all()
-    }
-    changed = 0
-    planned = {(plan.kind, plan.subject) for plan in plans}
-    market: Market | None
-    for key, market in existing.items():
-        if key not in planned and market.status == MarketStatus.OPEN and now < market.lock_at:
-            market.status = MarketStatus.LOCKED
-            changed += 1
-    for plan in plans:
-        market = existing.get((plan.kind, plan.subject))
-        if market is None:
-            market = Market(
-                league_id=league_id,
-                week_id=week_id,
-                matchup_id=matchup_id,
-                kind=plan.kind,
-                subject=plan.subject,
-                label=plan.label,
-                line=plan.line,
-                status=MarketStatus.OPEN,
-                lock_at=plan.lock_at,
-            )
-            session.add(market)
-            await session.flush()
-            for sp in plan.selections:
-                selection = Selection(
-                    market_id=market.id,
-                    side=sp.side,
-                    label=sp.label,
-                    fair_p=sp.fair_p,
-                    odds=sp.odds,
-                    liability=0,
-                )
-                session.add(selection)
-                await session.flush()
-                session.add(_history(selection, plan.line, now))
-            changed += 1
-            continue
-        reopened = pulled(market, now) and now < plan.lock_at
-        if reopened:
-            market.status = MarketStatus.OPEN
-        elif market.status != MarketStatus.OPEN or now >= market.lock_at:
-            continue
-        market.lock_at = plan.lock_at
-        selections = {
-            s.side: s
-            for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
-        }
-        moved = (
-            reopened
-            or market.line != plan.line
-            or any(
-                selections[sp.side].odds != sp.odds or abs(selections[sp.side].fair_p - sp.fair_p) > 1e-9
-                for sp in plan.selections
-            )
-        )
-        if not moved:
-            continue
-        market.line = plan.line
-        market.label = plan.label
-        for sp in plan.selections:
-            selection = selections[sp.side]
-            selection.fair_p, selection.odds, selection.label = sp.fair_p, sp.odds, sp.label
-            session.add(_history(selection, plan.line, now))
-        changed += 1
-    return changed
-
-
 def pulled(market: Market, now: datetime) -> bool:
-    """Whether a market was taken off the board before its lock time (see apply_plans).
+    """Whether a market was taken off the board before its lock time (see market_store).
 
     Only pulling closes a market early (the lock job closes markets at their lock time), so
     a locked market whose lock time is still to come is a pulled one.
@@ -392,13 +304,3 @@ async def record_projections(
         else:
             statement = statement.on_conflict_do_nothing(index_elements=["week_id", "team_id"])
         await session.execute(statement)
-
-
-def _history(selection: Selection, line: float | None, now: datetime) -> PriceHistory:
-    return PriceHistory(
-        selection_id=selection.id,
-        line=line,
-        fair_p=selection.fair_p,
-        odds=selection.odds,
-        recorded_at=now,
-    )

@@ -23,10 +23,11 @@ from commands.posts import lines_up_post
 from commands.provider import LeagueData, LeagueDataProvider, MatchupData, ProGame, WeekData
 from commands.services.board import week_markets
 from commands.services.economy import open_bankroll
+from commands.services.market_store import store_plans
 from commands.services.own_matchup import flag_benched_lineups
 from commands.services.pools import draw_week_pools
 from commands.services.pricing import (
-    apply_plans,
+    MarketPlan,
     matchup_model,
     plan_markets,
     plan_props,
@@ -315,9 +316,22 @@ async def _open_or_reprice(
     matchups = (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
     # Read here, not from `league`: a caller may hold a League loaded before the last refit.
     k = await session.scalar(select(League.calibration_k).where(League.id == league.id)) or 1.0
-    changed = 0
+    # The week's starters in one read, every matchup's plans stored together (market_store).
+    # Each lineup in player order on both back ends: a team's mean and variance are float
+    # sums, and their order decides the last bits of every price.
+    lineups: dict[int, list[Starter]] = {m.id: [] for m in matchups}
+    for starter in (
+        await session.scalars(
+            select(Starter)
+            .join(Matchup)
+            .where(Matchup.week_id == week.id)
+            .order_by(Starter.matchup_id, Starter.player_id)
+        )
+    ).all():
+        lineups[starter.matchup_id].append(starter)
+    plans: dict[int, list[MarketPlan]] = {}
     for matchup in matchups:
-        starters = (await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))).all()
+        starters = lineups[matchup.id]
         home, away = by_id[matchup.home_team_id], by_id[matchup.away_team_id]
         home_starters = [s for s in starters if s.team_id == home.id]
         away_starters = [s for s in starters if s.team_id == away.id]
@@ -326,17 +340,10 @@ async def _open_or_reprice(
             # board: they follow the lineup (a benched player's prop is pulled) until their kickoff.
             if any(s.kickoff is not None and now < s.kickoff for s in starters):
                 props = plan_props(home_starters, away_starters, settings, matchup.lock_at)
-                changed += await apply_plans(
-                    session,
-                    league_id=league.id,
-                    week_id=week.id,
-                    matchup_id=matchup.id,
-                    plans=[plan for plan in props if now < plan.lock_at],
-                    now=now,
-                )
+                plans[matchup.id] = [plan for plan in props if now < plan.lock_at]
             continue
         model = matchup_model(home_starters, away_starters, k)
-        plans = plan_markets(
+        plans[matchup.id] = plan_markets(
             home,
             away,
             home_starters,
@@ -357,9 +364,7 @@ async def _open_or_reprice(
             now=now,
             before_lock=now < matchup.lock_at,
         )
-        changed += await apply_plans(
-            session, league_id=league.id, week_id=week.id, matchup_id=matchup.id, plans=plans, now=now
-        )
+    changed = await store_plans(session, league_id=league.id, week_id=week.id, plans=plans, now=now)
     result.repriced += changed
     if week.id in result.opened:
         members = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
