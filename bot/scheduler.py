@@ -31,6 +31,7 @@ from commands.services.league_jobs import LeagueBusy, league_jobs
 from commands.services.lifecycle import DueReport, run_due
 from storage import leases
 from storage.models import League, Tenant, Week
+from storage.statuses import WeekStatus
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ class BookScheduler:
             weeks = {
                 league.id: (
                     await session.scalars(
-                        select(Week).where(Week.league_id == league.id, Week.status != "settled")
+                        select(Week).where(Week.league_id == league.id, Week.status != WeekStatus.SETTLED)
                     )
                 ).all()
                 for league in leagues

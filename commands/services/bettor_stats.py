@@ -111,7 +111,7 @@ async def open_and_recent_bets(db: Database, member_id: int) -> list[tuple[Bet, 
                 .join(Selection, Selection.id == Bet.selection_id)
                 .join(Market, Market.id == Bet.market_id)
                 .where(Bet.member_id == member_id)
-                .order_by(Bet.status != "open", Bet.id.desc())
+                .order_by(Bet.status != BetStatus.OPEN, Bet.id.desc())
                 .limit(25)
             )
         ).all()

@@ -46,6 +46,7 @@ from commands.services.winner_role import queue_winner_role
 from storage import keys, row_sets
 from storage.database import Database
 from storage.models import League, Market, Matchup, Member, OutboxMessage, Team, Week
+from storage.statuses import MarketStatus, WeekStatus
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,7 @@ async def recap_due(db: Database, league: League, now: datetime) -> int:
         settled = (
             await session.scalars(
                 select(Week)
-                .where(Week.league_id == league.id, Week.status == "settled")
+                .where(Week.league_id == league.id, Week.status == WeekStatus.SETTLED)
                 .order_by(Week.season, Week.matchup_period)
             )
         ).all()
@@ -201,7 +202,9 @@ async def regrade_due(db: Database, league: League, now: datetime) -> list[Corre
         weeks = (
             await session.scalars(
                 select(Week).where(
-                    Week.league_id == league.id, Week.status == "settled", Week.corrections_close_at > now
+                    Week.league_id == league.id,
+                    Week.status == WeekStatus.SETTLED,
+                    Week.corrections_close_at > now,
                 )
             )
         ).all()
@@ -248,7 +251,7 @@ async def remind_due(db: Database, league: League, now: datetime) -> int:
                 .where(
                     Week.league_id == league.id,
                     Week.markets_open,
-                    Market.status == "open",
+                    Market.status == MarketStatus.OPEN,
                     Market.lock_at > now,
                     Market.lock_at <= now + window,
                 )
@@ -385,7 +388,7 @@ async def _settle_now(services: Services, league: League, now: datetime) -> Sett
             week = await session.scalar(
                 select(Week).where(Week.league_id == league.id).order_by(Week.id.desc()).limit(1)
             )
-        if week is not None and week.status == "settled":
+        if week is not None and week.status == WeekStatus.SETTLED:
             raise Conflict(f"Week {week.matchup_period} is already settled.")
         raise Conflict("This week isn't final yet: settling waits until every game has finished.")
     return done[-1]

@@ -24,6 +24,7 @@ from commands.services.week_recap import season_profits
 from commands.services.weeks import SyncResult
 from storage.database import Database
 from storage.models import League, Week
+from storage.statuses import WeekStatus
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ async def end_season_if_done(db: Database, league: League, sync: SyncResult, now
                 Week.league_id == league.id,
                 Week.season == sync.season,
                 Week.matchup_period == sync.final_period,
-                Week.status == "settled",
+                Week.status == WeekStatus.SETTLED,
             )
         )
         if final is None:

@@ -152,7 +152,7 @@ async def week_summary(session: AsyncSession, week: Week) -> SettlementSummary:
             func.coalesce(func.sum(Bet.stake), 0),
             func.coalesce(func.sum(Bet.payout), 0),
         )
-        .where(Bet.week_id == week.id, Bet.status.in_(("won", "lost", "push", "void")))
+        .where(Bet.week_id == week.id, Bet.status.in_(GRADED_BETS))
         .group_by(Bet.status)
     )
     for status, count, staked, paid in rows.all():

@@ -11,6 +11,7 @@ from commands.provider import ProviderError
 from commands.replies import Reply, Tone
 from commands.services import commissioner_money
 from commands.services.lifecycle import settle_now
+from storage.statuses import BetStatus
 
 
 @handles("void market")
@@ -36,7 +37,7 @@ async def void_bet(ctx: Context, args: dict[str, Any]) -> Reply:
         actor=ctx.invocation.user_id,
         now=ctx.now,
     )
-    if voided.was == "open":
+    if voided.was == BetStatus.OPEN:
         return Reply(
             f"Bet #{voided.bet_id} voided and refunded ({credits(voided.stake)}).", tone=Tone.SUCCESS
         )

@@ -14,6 +14,7 @@ from commands.services.bettor_stats import open_and_recent_bets
 from commands.services.board import current_board, matchup_board
 from commands.views import markets_board, odds_detail, receipt, slip
 from engine import potential_payout
+from storage.statuses import BetStatus
 
 
 @handles("markets")
@@ -77,7 +78,7 @@ async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
         return Reply("You have no bets yet. `markets` shows what's on offer.")
     table_rows = []
     for bet_row, label in rows:
-        if bet_row.status == "open":
+        if bet_row.status == BetStatus.OPEN:
             result = f"pays {potential_payout(bet_row.stake, bet_row.odds):,}"
         else:
             result = signed_credits((bet_row.payout or 0) - bet_row.stake)

@@ -11,6 +11,7 @@ from commands.handlers.registry import handles
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table
 from commands.services.bettor_stats import HistoryPage, history_page, stats_of
 from engine.bettor_stats import BettorStats
+from storage.statuses import BetStatus
 
 KIND_NAMES = {
     "moneyline": "Moneyline",
@@ -99,7 +100,9 @@ def history_reply(found: HistoryPage, owner_id: str) -> Reply:
             odds(r.odds),
             f"{r.stake:,}",
             r.status,
-            "refunded" if r.status in ("void", "cancelled") else signed_credits((r.payout or 0) - r.stake),
+            "refunded"
+            if r.status in (BetStatus.VOID, BetStatus.CANCELLED)
+            else signed_credits((r.payout or 0) - r.stake),
         )
         for r in found.rows
     )
