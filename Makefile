@@ -27,7 +27,7 @@ console: $(VENV)/.stamp-run
 test: $(VENV)/.stamp-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --durations=15
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check .
