@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, text
 
@@ -19,7 +20,7 @@ from commands.replies import Reply
 from commands.services.lifecycle import DueReport, run_due
 from storage import keys
 from storage.database import Database
-from storage.models import Base, Bet, League, LedgerEntry, Market, Member, Selection, Week
+from storage.models import Base, League, LedgerEntry, Market, Member, Selection
 
 _ids = itertools.count(1)
 
@@ -151,95 +152,108 @@ class Book:
         plus, over every bet, what its final state owes plus its shortfall; so no entry moves
         credits outside these kinds (a correction with no bet, a payout to someone else).
         """
-        faults: list[str] = []
         async with self.db.read() as session:
-            entries = (
-                await session.execute(
-                    select(
-                        LedgerEntry.league_id,
-                        LedgerEntry.member_id,
-                        LedgerEntry.kind,
-                        LedgerEntry.amount,
-                        LedgerEntry.bet_id,
-                        LedgerEntry.dedupe_key,
-                    ).order_by(LedgerEntry.id)
-                )
-            ).all()
-            bets = (
-                await session.execute(
-                    select(Bet, Market.status, Week.status)
-                    .join(Market, Market.id == Bet.market_id)
-                    .join(Week, Week.id == Bet.week_id)
-                )
-            ).all()
-            selections = dict((await session.execute(select(Selection.id, Selection.liability))).all())
-            members = (await session.execute(select(Member.id, Member.league_id, Member.balance))).all()
-            unsettled_markets = dict(
-                (
-                    await session.execute(
-                        select(Week.id, func.count(Market.id))
-                        .join(Market, Market.week_id == Week.id)
-                        .where(Week.status == "settled", Market.status.in_(("open", "locked")))
-                        .group_by(Week.id)
-                    )
-                ).all()
+            rows = [(await session.execute(text(sql))).all() for sql in BOOKS_SQL]
+        return books_faults(*rows)
+
+
+# What money_faults reads, as plain SQL that SQLite and PostgreSQL both run (a test that
+# holds a sqlite3 connection runs it there: the state machine, after every step).
+BOOKS_SQL = (
+    "SELECT league_id, member_id, kind, amount, bet_id, dedupe_key FROM ledger ORDER BY id",
+    "SELECT b.id, b.league_id, b.member_id, b.selection_id, b.stake, b.odds, b.status, b.payout, "
+    "b.shortfall, b.liability, m.status, w.status FROM bets b "
+    "JOIN markets m ON m.id = b.market_id JOIN weeks w ON w.id = b.week_id",
+    "SELECT id, liability FROM selections",
+    "SELECT id, league_id, balance FROM members",
+    "SELECT w.id, count(m.id) FROM weeks w JOIN markets m ON m.week_id = w.id "
+    "WHERE w.status = 'settled' AND m.status IN ('open', 'locked') GROUP BY w.id",
+)
+
+
+class BetRow(NamedTuple):
+    id: int
+    league_id: int
+    member_id: int
+    selection_id: int
+    stake: int
+    odds: int
+    status: str
+    payout: int | None
+    shortfall: int
+    liability: int
+    market_status: str
+    week_status: str
+
+
+def books_faults(
+    entries: Sequence[Sequence[Any]],
+    bet_rows: Sequence[Sequence[Any]],
+    selection_rows: Sequence[Sequence[Any]],
+    members: Sequence[Sequence[Any]],
+    unsettled_rows: Sequence[Sequence[Any]],
+) -> list[str]:
+    """Book.money_faults on the rows BOOKS_SQL reads (Book.money_faults says what is checked)."""
+    faults: list[str] = []
+    bets = [BetRow(*row) for row in bet_rows]
+    selections = dict(selection_rows)
+    unsettled_markets = dict(unsettled_rows)
+    by_bet: dict[int, list[tuple[int, str, int, str]]] = defaultdict(list)
+    ledger: dict[int, int] = defaultdict(int)
+    outside: dict[int, int] = defaultdict(int)  # per league: grants, rebuys, adjustments, resets
+    for league_id, member_id, kind, amount, bet_id, key in entries:
+        ledger[member_id] += amount
+        faults += _entry_faults(kind, amount, bet_id, key)
+        if kind in _BET_KINDS and bet_id is not None:
+            by_bet[bet_id].append((member_id, kind, amount, key))
+        elif kind in _OUTSIDE_KINDS:
+            outside[league_id] += amount
+    exposure: dict[int, int] = defaultdict(int)
+    owed_by_league: dict[int, int] = defaultdict(int)
+    known = set()
+    for bet in bets:
+        known.add(bet.id)
+        rows = by_bet.get(bet.id, [])
+        held = sum(amount for _, _, amount, _ in rows)
+        owed = (bet.payout or 0) - bet.stake
+        owed_by_league[bet.league_id] += owed + bet.shortfall
+        where = f"bet #{bet.id} ({bet.status})"
+        if held != owed + bet.shortfall or bet.shortfall < 0:
+            faults.append(f"{where}: ledger {held}, owes {owed} + shortfall {bet.shortfall}")
+        stakes = [(amount, key) for _, kind, amount, key in rows if kind == "stake"]
+        if stakes != [(-bet.stake, keys.stake(bet.id))]:
+            faults.append(f"{where}: stake {bet.stake}, stake entries {stakes}")
+        strangers = {member for member, _, _, _ in rows if member != bet.member_id}
+        if strangers:
+            faults.append(f"{where}: entries of members {sorted(strangers)}, not of #{bet.member_id}")
+        faults += _state_faults(bet, where, {key for _, _, _, key in rows})
+        if bet.liability != engine.liability(bet.stake, bet.odds):
+            faults.append(
+                f"{where}: liability {bet.liability}, odds say {engine.liability(bet.stake, bet.odds)}"
             )
-        by_bet: dict[int, list[tuple[int, str, int, str]]] = defaultdict(list)
-        ledger: dict[int, int] = defaultdict(int)
-        outside: dict[int, int] = defaultdict(int)  # per league: grants, rebuys, adjustments, resets
-        for league_id, member_id, kind, amount, bet_id, key in entries:
-            ledger[member_id] += amount
-            faults += _entry_faults(kind, amount, bet_id, key)
-            if kind in _BET_KINDS and bet_id is not None:
-                by_bet[bet_id].append((member_id, kind, amount, key))
-            elif kind in _OUTSIDE_KINDS:
-                outside[league_id] += amount
-        exposure: dict[int, int] = defaultdict(int)
-        owed_by_league: dict[int, int] = defaultdict(int)
-        known = set()
-        for bet, market_status, week_status in bets:
-            known.add(bet.id)
-            rows = by_bet.get(bet.id, [])
-            held = sum(amount for _, _, amount, _ in rows)
-            owed = (bet.payout or 0) - bet.stake
-            owed_by_league[bet.league_id] += owed + bet.shortfall
-            where = f"bet #{bet.id} ({bet.status})"
-            if held != owed + bet.shortfall or bet.shortfall < 0:
-                faults.append(f"{where}: ledger {held}, owes {owed} + shortfall {bet.shortfall}")
-            stakes = [(amount, key) for _, kind, amount, key in rows if kind == "stake"]
-            if stakes != [(-bet.stake, keys.stake(bet.id))]:
-                faults.append(f"{where}: stake {bet.stake}, stake entries {stakes}")
-            strangers = {member for member, _, _, _ in rows if member != bet.member_id}
-            if strangers:
-                faults.append(f"{where}: entries of members {sorted(strangers)}, not of #{bet.member_id}")
-            faults += _state_faults(bet, where, {key for _, _, _, key in rows}, market_status, week_status)
-            if bet.liability != engine.liability(bet.stake, bet.odds):
-                faults.append(
-                    f"{where}: liability {bet.liability}, odds say {engine.liability(bet.stake, bet.odds)}"
-                )
-            if bet.status == "open":
-                exposure[bet.selection_id] += bet.liability
-        for bet_id in sorted(set(by_bet) - known):
-            faults.append(f"ledger entries for bet #{bet_id}, which does not exist")
-        for week_id, count in unsettled_markets.items():
-            faults.append(f"week #{week_id} is settled with {count} markets still open or locked")
-        for selection_id, liability in selections.items():
-            at_stake = exposure.get(selection_id, 0)
-            if liability != at_stake:
-                faults.append(f"selection #{selection_id}: liability {liability}, open bets {at_stake}")
-        balances: dict[int, int] = defaultdict(int)
-        for member_id, league_id, balance in members:
-            balances[league_id] += balance
-            if balance < 0 or balance != ledger.get(member_id, 0):
-                faults.append(f"member #{member_id}: balance {balance}, ledger {ledger.get(member_id, 0)}")
-        for league_id in sorted(set(balances) | set(outside) | set(owed_by_league)):
-            came_in, bets_net = outside.get(league_id, 0), owed_by_league.get(league_id, 0)
-            if balances.get(league_id, 0) != came_in + bets_net:
-                faults.append(
-                    f"league #{league_id}: balances {balances.get(league_id, 0)} != {came_in} in from "
-                    f"grants, rebuys, adjustments and resets + {bets_net} owed by bets"
-                )
-        return faults
+        if bet.status == "open":
+            exposure[bet.selection_id] += bet.liability
+    for bet_id in sorted(set(by_bet) - known):
+        faults.append(f"ledger entries for bet #{bet_id}, which does not exist")
+    for week_id, count in unsettled_markets.items():
+        faults.append(f"week #{week_id} is settled with {count} markets still open or locked")
+    for selection_id, liability in selections.items():
+        at_stake = exposure.get(selection_id, 0)
+        if liability != at_stake:
+            faults.append(f"selection #{selection_id}: liability {liability}, open bets {at_stake}")
+    balances: dict[int, int] = defaultdict(int)
+    for member_id, league_id, balance in members:
+        balances[league_id] += balance
+        if balance < 0 or balance != ledger.get(member_id, 0):
+            faults.append(f"member #{member_id}: balance {balance}, ledger {ledger.get(member_id, 0)}")
+    for league_id in sorted(set(balances) | set(outside) | set(owed_by_league)):
+        came_in, bets_net = outside.get(league_id, 0), owed_by_league.get(league_id, 0)
+        if balances.get(league_id, 0) != came_in + bets_net:
+            faults.append(
+                f"league #{league_id}: balances {balances.get(league_id, 0)} != {came_in} in from "
+                f"grants, rebuys, adjustments and resets + {bets_net} owed by bets"
+            )
+    return faults
 
 
 # Ledger kinds that belong to a bet (its stake, what settling or a void paid, a cancel's
@@ -284,8 +298,9 @@ def _entry_faults(kind: str, amount: int, bet_id: int | None, key: str) -> list[
     return faults
 
 
-def _state_faults(bet: Bet, where: str, keys_held: set[str], market: str, week: str) -> list[str]:
+def _state_faults(bet: BetRow, where: str, keys_held: set[str]) -> list[str]:
     """What the bet's state says against the entries it has and the market and week it is on."""
+    market, week = bet.market_status, bet.week_status
     cancelled, reversed_ = keys.cancel_refund(bet.id), keys.void_reversal(bet.id)
     faults = []
     if bet.status == "open":

@@ -58,7 +58,7 @@ from tests.race_report import report_races
 pytestmark = pytest.mark.postgres
 
 ROOT = Path(__file__).resolve().parents[2]
-TRIALS = int(os.environ.get("SIDEBET_RACE_TRIALS", "32"))
+TRIALS = int(os.environ.get("SIDEBET_RACE_TRIALS", "60"))
 SEED = int(os.environ.get("SIDEBET_RACE_SEED", "20261201"))
 PROCESSES = 3
 INTERNAL_ERROR = "something went wrong on our side"
@@ -135,6 +135,7 @@ class Scenario:
     corrections: int  # correction notices ESPN's data can cause from this state
     settles: bool  # whether the week is due to settle in this state
     facts: dict[str, Any] = field(default_factory=dict)
+    targets: dict[str, int] = field(default_factory=dict)  # the bet each bet command names
 
 
 def command(user: str, name: str, *, admin: bool = False, **args: Any) -> Request:
@@ -238,6 +239,7 @@ async def build(book: Book) -> dict[str, Scenario]:
             },
             corrections=0,
             settles=False,
+            targets={"cancel": bets[f"alex:{ml0}"], "void bet": bets[f"alex:{ml0}"]},
         )
     }
     # The week's games are over: final, due to settle at SETTLE_TIME.
@@ -256,7 +258,14 @@ async def build(book: Book) -> dict[str, Scenario]:
         "adjust": command("boss", "adjust", admin=True, member="casey", amount=-100, reason="race"),
         **config,
     }
-    scenarios["final"] = Scenario("final", SETTLE_TIME, final_ops, corrections=0, settles=True)
+    scenarios["final"] = Scenario(
+        "final",
+        SETTLE_TIME,
+        final_ops,
+        corrections=0,
+        settles=True,
+        targets={"void bet": bets[f"blake:{ml0}"]},
+    )
     # Settled on scores ESPN then corrects: matchup 0's swapped, so its moneyline was paid to
     # the wrong side, and the next sync brings the right scores (a regrade).
     async with db.write() as session:
@@ -296,6 +305,7 @@ async def build(book: Book) -> dict[str, Scenario]:
         },
         corrections=1,
         settles=False,
+        targets={"void bet": winner},
     )
     for scenario in scenarios.values():
         scenario.facts = {"league": league_id, "ml0": ml0}
@@ -391,6 +401,13 @@ async def parked(db: Database, child: Child, answer: asyncio.Future[dict[str, An
         await asyncio.sleep(0.005)
 
 
+async def audited(db: Database) -> dict[str, int]:
+    async with db.read() as session:
+        return dict(
+            (await session.execute(text("SELECT action, count(*) FROM audit_log GROUP BY action"))).all()
+        )
+
+
 @asynccontextmanager
 async def held(db: Database, mode: str, facts: dict[str, Any], now: datetime) -> AsyncIterator[None]:
     if mode == "lease":
@@ -406,7 +423,7 @@ async def held(db: Database, mode: str, facts: dict[str, Any], now: datetime) ->
         return
     async with db.engine.connect() as conn:
         await conn.begin()
-        await conn.execute(text(HOLDS[mode]), facts)
+        await conn.execute(text(HOLDS[mode]), {k: facts[k] for k in ("league", "ml0")})
         try:
             yield
         finally:
@@ -417,6 +434,7 @@ async def run_trial(
     book: Book, children: list[Child], scenario: Scenario, trial: Trial
 ) -> dict[str, tuple[datetime, dict[str, Any]]]:
     await restore(book.db, scenario.name)
+    scenario.facts["audited"] = await audited(book.db)
     names = sorted(scenario.ops)
     answers: dict[str, tuple[datetime, asyncio.Future[dict[str, Any]]]] = {}
     async with held(book.db, trial.mode, scenario.facts, scenario.now):
@@ -498,12 +516,74 @@ async def faults_after(
         faults.append(f"`config set margin_pct 6` was lost: margin_pct is {settings.margin_pct}")
     if "config admins" in changed and settings.admin_ids != {"carol"}:
         faults.append(f"`config set admins carol` was lost: admins are {settings.admins!r}")
+    faults += await replies_kept(book, scenario, results, changed)
+    faults += await replies_kept(book, scenario, results, changed)
     if trial.mode == "lease":
         for op, (_, answer) in results.items():
             if op in ("tick", "settle job") and answer.get("ran"):
                 faults.append(f"{op} ran while another process held the league's lease")
             if op in ("settle", "sync") and not (answer.get("tone") == "error" and "busy" in answer["text"]):
                 faults.append(f"`{op}` ran while another process held the league's lease: {answer['text']!r}")
+    return faults
+
+
+# What a successful reply said happened, and the audit entry each admin change writes.
+AUDITED = {
+    "config margin": "config.set",
+    "config admins": "config.set",
+    "void market": "void.market",
+    "void bet": "void.bet",
+    "adjust": "adjust",
+    "spend": "adjust",
+    "settle": "settle",
+}
+
+
+async def replies_kept(
+    book: Book, scenario: Scenario, results: dict[str, tuple[datetime, dict[str, Any]]], changed: set[str]
+) -> list[str]:
+    faults: list[str] = []
+    placed = {
+        op: int(answer["text"].split("#")[1].split(",")[0])
+        for op, (_, answer) in results.items()
+        if answer.get("text", "").startswith("Bet placed")
+    }
+    async with book.db.read() as session:
+        status = dict(
+            (
+                await session.execute(
+                    select(Bet.id, Bet.status).where(
+                        Bet.id.in_([*scenario.targets.values(), *placed.values()])
+                    )
+                )
+            ).all()
+        )
+        market = await session.scalar(select(Market.status).where(Market.id == scenario.facts["ml0"]))
+        void_posts = await session.scalar(
+            select(text("count(*)")).select_from(OutboxMessage).where(OutboxMessage.kind == "void")
+        )
+    for op, ended in (("cancel", "cancelled"), ("void bet", "void")):
+        if op in changed and status[scenario.targets[op]] != ended:
+            faults.append(
+                f"`{op}` said done, but bet #{scenario.targets[op]} is {status[scenario.targets[op]]}"
+            )
+    if "void market" in changed:
+        if market != "void":
+            faults.append(f"`void market` said done, but the market is {market}")
+        for op, bet in placed.items():
+            if status[bet] != "void":
+                faults.append(f"bet #{bet} ({op}) placed while the market was voided is {status[bet]}")
+    if void_posts != ("void market" in changed):
+        faults.append(
+            f"{void_posts} void notices for {'one void' if 'void market' in changed else 'no void'}"
+        )
+    before, after = scenario.facts["audited"], await audited(book.db)
+    for action in set(AUDITED.values()):
+        done = sum(1 for op in changed if AUDITED.get(op) == action)
+        if after.get(action, 0) - before.get(action, 0) != done:
+            faults.append(
+                f"{after.get(action, 0) - before.get(action, 0)} `{action}` audit entries for {done}"
+            )
     return faults
 
 
