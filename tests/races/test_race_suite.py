@@ -16,10 +16,17 @@ on scores ESPN has since corrected), picking two or three operations and how the
 
 After each trial the books are checked: Book.money_faults (per bet, per selection, no open
 bet on a settled or void market, credits in = credits out); no command failed inside;
-every ledger key once; a week settled by exactly one of the operations, stamped with that
-operation's time; no more correction notices than there were corrections from ESPN;
-both `config set`s kept (two settings changed at once, an admin removed while another
-setting changes); and under a held lease, nothing that must respect it ran.
+every ledger and outbox key used once; the week settled by exactly one of the operations,
+stamped with that operation's time; no more correction notices (or correction DMs per
+member) than there were corrections from ESPN; every reply that said done is what the rows
+say (a cancelled bet is cancelled, a voided one void, a bet placed while its market was
+voided void too), with one void notice per voided market and one audit entry per admin
+change; both `config set`s kept (two settings changed at once, an admin removed while
+another setting changes); and under a held lease, nothing that must respect it ran.
+
+On the main before the fixes of "one runner per league, fresh rows, one setting at a time"
+(e4e4495) this broke on `config set` (a setting lost) and on `sync` (run beside the
+scheduler without the lease: the week "settled" twice, re-stamped).
 
 The count of interleavings tried is printed in the run's summary (tests/race_report.py).
 SIDEBET_RACE_TRIALS and SIDEBET_RACE_SEED change how many and which.
@@ -28,6 +35,7 @@ SIDEBET_RACE_TRIALS and SIDEBET_RACE_SEED change how many and which.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -95,7 +103,10 @@ class Child:
     async def _read(self) -> None:
         assert self.process.stdout is not None
         while line := await self.process.stdout.readline():
-            answer = json.loads(line)
+            try:
+                answer = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # something else printed: not an answer
             self.answers.pop(answer["id"]).set_result(answer)
         for future in self.answers.values():
             future.set_exception(AssertionError(f"{self.label} died: {self._log_tail()}"))
@@ -119,7 +130,9 @@ class Child:
         except TimeoutError:
             self.process.kill()
             await self.process.wait()
-        self.reader.cancel()
+        # The reader ends at the pipe's end, so the pipes are closed before the event loop is.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.reader, 10)
         self.stderr.close()
 
 
@@ -179,6 +192,8 @@ async def build(book: Book) -> dict[str, Scenario]:
     db = book.db
     await book.open()
     league_id = book.league_id
+    # recap off: settling posts the plain results, not the chart (matplotlib costs a trial more
+    # than the rest of it); tickets on: every placed bet queues its post too.
     for setting, value in (("recap", "off"), ("admins", "carol,dave"), ("public_tickets", "on")):
         reply = await book.run("boss", "config set", admin=True, setting=setting, value=value)
         assert reply.tone.value == "success", reply.text
