@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from commands.replies import Reply
 from storage.database import Database
 from storage.migrate import upgrade_to_head
+from tests.race_report import pytest_sessionfinish, pytest_terminal_summary, pytest_testnodedown  # noqa: F401
 from tests.secret_guard import LogCapture, leaks
 
 PG_URL = os.environ.get("SIDEBET_TEST_DATABASE_URL")

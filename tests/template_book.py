@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import update
+from sqlalchemy import String, func, select, update
 
 from commands.services.weeks import sync_league
 from storage.database import Database
 from storage.migrate import upgrade_to_head
-from storage.models import Market
+from storage.models import Market, Matchup, Starter
 from tests.book import Book
 
 _template: tuple[Path, int] | None = None
@@ -82,7 +82,7 @@ class MachineTemplate:
     final_rows: dict[str, tuple[list[str], list[tuple]]]
 
 
-_machine: MachineTemplate | None = None
+_machines: dict[bool, MachineTemplate] = {}
 
 
 async def machine_template() -> MachineTemplate:
@@ -91,14 +91,56 @@ async def machine_template() -> MachineTemplate:
     Every other market is voided before any bet, so a settlement grades a dozen markets
     rather than every prop of the week; what a settlement does per market is unchanged.
     """
-    global _machine
-    if _machine is not None:
-        return _machine
+    return await _machine_template(props=False)
+
+
+async def lineup_template() -> MachineTemplate:
+    """`machine_template` plus one player prop per matchup, keyed ("prop", 0) and ("prop", 1).
+
+    Each is a starter's prop in a Sunday game (so open all through the machine's week), the
+    two in different NFL games, so benching one player or moving one game touches one prop.
+    """
+    return await _machine_template(props=True)
+
+
+async def _sunday_props(book: Book) -> dict[tuple[str, int], int]:
+    """One prop market per machine matchup, on starters of two different Sunday NFL games."""
+    chosen: dict[tuple[str, int], int] = {}
+    games: set[str | None] = set()
+    async with book.db.read() as session:
+        matchups = (await session.scalars(select(Matchup.id).order_by(Matchup.id))).all()
+        for index, matchup_id in enumerate(matchups[:2]):
+            rows = (
+                await session.execute(
+                    select(Market.id, Starter.game_id, Starter.kickoff)
+                    .join(
+                        Starter,
+                        (Starter.matchup_id == Market.matchup_id)
+                        & (func.cast(Starter.player_id, String) == Market.subject),
+                    )
+                    .where(Market.matchup_id == matchup_id, Market.kind == "prop", Starter.position != "D/ST")
+                    .order_by(Market.id)
+                )
+            ).all()
+            for market_id, game_id, kickoff in rows:
+                if kickoff.weekday() == 6 and game_id not in games:  # Sunday (UTC), a game of its own
+                    chosen[("prop", index)] = market_id
+                    games.add(game_id)
+                    break
+    assert len(chosen) == 2, chosen
+    return chosen
+
+
+async def _machine_template(*, props: bool) -> MachineTemplate:
+    if props in _machines:
+        return _machines[props]
     folder = Path(tempfile.mkdtemp(prefix="sidebet-machine-template-"))
     book = await fresh_book(folder)
     for user in (*MACHINE_USERS, "boss"):  # the commissioner too: no member is created per example
         await book.run(user, "balance")
     markets = {(kind, i): await book.market_id(kind, i) for kind in MACHINE_KINDS for i in range(2)}
+    if props:
+        markets |= await _sunday_props(book)
     async with book.db.write() as session:
         await session.execute(
             update(Market).where(Market.id.not_in(list(markets.values()))).values(status="void")
@@ -121,8 +163,8 @@ async def machine_template() -> MachineTemplate:
         for table in FINAL_TABLES:
             cursor = conn.execute(f"SELECT * FROM {table}")
             final_rows[table] = ([d[0] for d in cursor.description], cursor.fetchall())
-    _machine = MachineTemplate(path, book.league_id, markets, final_rows)
-    return _machine
+    _machines[props] = MachineTemplate(path, book.league_id, markets, final_rows)
+    return _machines[props]
 
 
 def apply_final_rows(path: Path, final_rows: dict[str, tuple[list[str], list[tuple]]]) -> None:

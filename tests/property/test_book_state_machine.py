@@ -6,7 +6,11 @@ balance: each member's ledger sums to their balance and none is negative, every 
 was taken once and it was paid at most once, its entries sum to exactly what its state owes
 plus the shortfall it records, every side's liability is exactly what its open bets could
 win, no settled or void market has an open bet, and every graded bet carries the payout its
-grade is worth.
+grade is worth (a prop's on its player's points, wherever the rosters hold him). Book.money_faults
+is checked too: the same per bet and per selection, and credits in = credits out.
+
+test_book_lineup_machine.py runs the same invariants through benchings, a game leaving the
+period, balances spent before corrections and voids after them.
 """
 
 from __future__ import annotations
@@ -29,21 +33,33 @@ from commands.replies import Tone
 from commands.services.lifecycle import regrade_due, settle_due
 from storage.database import Database
 from storage.models import Matchup, Week
-from tests.book import Book
+from tests.book import BOOKS_SQL, Book, books_faults
 from tests.template_book import MACHINE_KINDS as KINDS
 from tests.template_book import MACHINE_USERS as USERS
 from tests.template_book import apply_final_rows, machine_template
 
-PICKS = {"moneyline": ("home", "away"), "spread": ("home", "away"), "total": ("over", "under")}
+PICKS = {
+    "moneyline": ("home", "away"),
+    "spread": ("home", "away"),
+    "total": ("over", "under"),
+    "prop": ("over", "under"),
+}
 INTERNAL_ERROR = "something went wrong on our side"
 
 
-class BookMachine(RuleBasedStateMachine):
+class BookBase(RuleBasedStateMachine):
+    """The machine's league, what its steps share, and the invariants checked after every step.
+
+    The steps are its subclasses': BookMachine here, and test_book_lineup_machine's.
+    """
+
+    TEMPLATE = staticmethod(machine_template)
+
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
         self.folder = Path(tempfile.mkdtemp(prefix="sidebet-machine-"))
-        self.template = self.run(machine_template())
+        self.template = self.run(self.TEMPLATE())
         self.path = str(self.folder / "book.db")
         shutil.copyfile(self.template.path, self.path)
         self.book = Book(Database(f"sqlite+aiosqlite:///{self.path}"))
@@ -65,15 +81,8 @@ class BookMachine(RuleBasedStateMachine):
         assert INTERNAL_ERROR not in reply.text, reply.text
         return reply.text if reply.tone is not Tone.ERROR else ""
 
-    # --- the steps --------------------------------------------------------------------
-    @rule(
-        user=st.sampled_from(USERS),
-        kind=st.sampled_from(KINDS),
-        matchup=st.integers(0, 1),
-        side=st.integers(0, 1),
-        stake=st.sampled_from([1, 7, 50, 250, "25%", "all"]),
-    )
-    def bet(self, user: str, kind: str, matchup: int, side: int, stake: object) -> None:
+    def place(self, user: str, kind: str, matchup: int, side: int, stake: object) -> bool:
+        """Quote and confirm a bet; whether it was placed."""
         slip = self.run(
             self.book.run(
                 user, "bet", market=self.markets[(kind, matchup)], pick=PICKS[kind][side], stake=stake
@@ -81,46 +90,27 @@ class BookMachine(RuleBasedStateMachine):
         )
         assert INTERNAL_ERROR not in slip.text
         if not slip.cards:
-            return  # refused (locked, over a limit, out of credits): nothing to confirm
+            return False  # refused (locked, over a limit, out of credits): nothing to confirm
         placed = self.command(user, "confirm", quote=int(slip.cards[0].title.split("#")[1]))
         if placed.startswith("Bet placed"):
             self.bets.append(int(placed.split("#")[1].split(",")[0]))
+            return True
+        return False
 
-    @precondition(lambda self: self.bets)
-    @rule(data=st.data(), user=st.sampled_from(USERS))
-    def cancel(self, data: st.DataObject, user: str) -> None:
-        self.command(user, "cancel", bet=data.draw(st.sampled_from(self.bets)))
-
-    @precondition(lambda self: self.bets)
-    @rule(data=st.data())
-    def void_bet(self, data: st.DataObject) -> None:
-        self.command("boss", "void bet", admin=True, bet=data.draw(st.sampled_from(self.bets)), reason="test")
-
-    @rule(kind=st.sampled_from(KINDS), matchup=st.integers(0, 1))
-    def void_market(self, kind: str, matchup: int) -> None:
-        self.command("boss", "void market", admin=True, market=self.markets[(kind, matchup)], reason="test")
-
-    @rule(user=st.sampled_from(USERS), amount=st.integers(-1500, 500))
-    def adjust(self, user: str, amount: int) -> None:
-        self.command("boss", "adjust", admin=True, member=user, amount=amount, reason="test")
-
-    @precondition(lambda self: not self.settled)
-    @rule()
-    def settle(self) -> None:
-        # The end-of-week sync's result (final scores) is written as that sync wrote it once,
-        # then the product's own settlement runs.
+    def settle_week(self) -> None:
+        """The end-of-week sync's result (final scores) is written as that sync wrote it once,
+        then the product's own settlement runs."""
         self.book.clock.advance(timedelta(days=8))
-        apply_final_rows(self.path, self.template.final_rows)
+        self.write_final_scores()
         done = self.run(settle_due(self.book.db, self.run(self.book.league()), self.book.clock.now()))
         assert done
         self.settled = True
 
-    @precondition(lambda self: self.settled)
-    @rule(matchup=st.integers(0, 1), home=st.floats(-30, 30), away=st.floats(-30, 30))
-    def stat_correction(self, matchup: int, home: float, away: float) -> None:
-        self.run(self._correct_scores(matchup, round(home, 1), round(away, 1)))
+    def write_final_scores(self) -> None:
+        apply_final_rows(self.path, self.template.final_rows)
 
-    async def _correct_scores(self, index: int, home: float, away: float) -> None:
+    async def correct_scores(self, index: int, home: float, away: float) -> None:
+        """Move a settled matchup's scores by (home, away), as ESPN's correction would; re-grade."""
         db = self.book.db
         async with db.write() as session:
             week = await session.scalar(select(Week).where(Week.status == "settled"))
@@ -145,7 +135,7 @@ class BookMachine(RuleBasedStateMachine):
             assert {m: ledger.get(m, 0) for m in balances} == balances
             bets = conn.execute(
                 "SELECT b.id, b.stake, b.odds, b.status, b.payout, b.shortfall, b.selection_id, b.line, "
-                "m.status, m.kind, s.side, mu.home_score, mu.away_score FROM bets b "
+                "m.status, m.kind, s.side, mu.home_score, mu.away_score, m.subject, m.matchup_id FROM bets b "
                 "JOIN markets m ON m.id = b.market_id JOIN selections s ON s.id = b.selection_id "
                 "JOIN matchups mu ON mu.id = m.matchup_id"
             ).fetchall()
@@ -155,6 +145,19 @@ class BookMachine(RuleBasedStateMachine):
             ):
                 entries[bet_id][kind].append(amount)
             liabilities = dict(conn.execute("SELECT id, liability FROM selections"))
+            # What a prop grades on: the player's points wherever the matchup's rosters hold him
+            # now, the starting lineup or the bench (None: he did not play).
+            points = (
+                {
+                    (matchup, str(player)): scored
+                    for matchup, player, scored in conn.execute(
+                        "SELECT matchup_id, player_id, points FROM starters UNION ALL "
+                        "SELECT matchup_id, player_id, points FROM bench_players"
+                    )
+                }
+                if any(row[9] == "prop" for row in bets)
+                else {}
+            )
         open_liability: dict[int, int] = defaultdict(int)
         for (
             bet_id,
@@ -170,6 +173,8 @@ class BookMachine(RuleBasedStateMachine):
             side,
             home,
             away,
+            subject,
+            matchup,
         ) in bets:
             rows = entries[bet_id]
             assert rows["stake"] == [-stake], (bet_id, rows)  # debited exactly once
@@ -188,12 +193,66 @@ class BookMachine(RuleBasedStateMachine):
                 continue
             assert paid == payout + shortfall, (bet_id, status, paid, payout, shortfall)
             assert payout == engine.payout(stake, odds, engine.Outcome(status))
-            grade = engine.grade(
-                engine.MarketKind(kind), side, line, None, engine.MatchupResult(home or 0.0, away or 0.0)
-            )
+            if kind == "prop":
+                scored = points.get((matchup, subject))
+                result: engine.PlayerResult | engine.MatchupResult = engine.PlayerResult(
+                    scored, scored is not None
+                )
+            else:
+                result = engine.MatchupResult(home or 0.0, away or 0.0)
+            grade = engine.grade(engine.MarketKind(kind), side, line, subject or None, result)
             assert status == grade.value, (bet_id, status, grade)  # graded from the current scores
         for selection, liability in liabilities.items():
             assert liability == open_liability.get(selection, 0), (selection, liability)
+
+    @invariant()
+    def books_reconcile(self) -> None:
+        """Book.money_faults: per bet, per selection, per market and week, and credits in = out."""
+        with sqlite3.connect(self.path) as conn:
+            rows = [conn.execute(sql).fetchall() for sql in BOOKS_SQL]
+        assert books_faults(*rows) == []
+
+
+class BookMachine(BookBase):
+    """Bets, cancels, voids, adjustments, the settlement and stat corrections, in any order."""
+
+    @rule(
+        user=st.sampled_from(USERS),
+        kind=st.sampled_from(KINDS),
+        matchup=st.integers(0, 1),
+        side=st.integers(0, 1),
+        stake=st.sampled_from([1, 7, 50, 250, "25%", "all"]),
+    )
+    def bet(self, user: str, kind: str, matchup: int, side: int, stake: object) -> None:
+        self.place(user, kind, matchup, side, stake)
+
+    @precondition(lambda self: self.bets)
+    @rule(data=st.data(), user=st.sampled_from(USERS))
+    def cancel(self, data: st.DataObject, user: str) -> None:
+        self.command(user, "cancel", bet=data.draw(st.sampled_from(self.bets)))
+
+    @precondition(lambda self: self.bets)
+    @rule(data=st.data())
+    def void_bet(self, data: st.DataObject) -> None:
+        self.command("boss", "void bet", admin=True, bet=data.draw(st.sampled_from(self.bets)), reason="test")
+
+    @rule(kind=st.sampled_from(KINDS), matchup=st.integers(0, 1))
+    def void_market(self, kind: str, matchup: int) -> None:
+        self.command("boss", "void market", admin=True, market=self.markets[(kind, matchup)], reason="test")
+
+    @rule(user=st.sampled_from(USERS), amount=st.integers(-1500, 500))
+    def adjust(self, user: str, amount: int) -> None:
+        self.command("boss", "adjust", admin=True, member=user, amount=amount, reason="test")
+
+    @precondition(lambda self: not self.settled)
+    @rule()
+    def settle(self) -> None:
+        self.settle_week()
+
+    @precondition(lambda self: self.settled)
+    @rule(matchup=st.integers(0, 1), home=st.floats(-30, 30), away=st.floats(-30, 30))
+    def stat_correction(self, matchup: int, home: float, away: float) -> None:
+        self.run(self.correct_scores(matchup, round(home, 1), round(away, 1)))
 
 
 BookMachine.TestCase.settings = settings(
