@@ -77,7 +77,7 @@ async def void_market(
             raise NotFound(f"There's no market #{market_id} in this league.")
         if market.status == MarketStatus.VOID:
             raise Conflict(f"Market #{market.id} is already void.")
-        bets = await lock_market_bets(session, market.id, VOIDABLE)
+        bets = await lock_market_bets(session, [market.id], VOIDABLE)
         done = MarketVoid(market.id, market.label, await void_locked_bets(session, bets, reason, now))
         await session.execute(
             update(Market).where(Market.id == market.id).values(status=MarketStatus.VOID, void_reason=reason)

@@ -355,17 +355,19 @@ def corrections_digest(changed: list[Correction]) -> str:
 
 
 async def lock_market_bets(
-    session: AsyncSession, market_id: int, statuses: Iterable[BetStatus]
+    session: AsyncSession, market_ids: Sequence[int], statuses: Iterable[BetStatus]
 ) -> Sequence[Bet]:
-    """The market's bets in `statuses`, locked in the shared lock order (by id) and re-read.
+    """The markets' bets in `statuses`, locked in the shared lock order (by id) and re-read.
 
-    Call it with the market's row already locked: a money path takes the market, then its
-    bets (see the lock order above), and decides from these rows as they are once held.
+    Call it with the markets' rows already locked: a money path takes the markets, then
+    their bets (see the lock order above), and decides from these rows as they are once
+    held. One statement whatever the number of markets, so re-grading a week costs the
+    same few reads for 1 market as for 200.
     """
     return (
         await session.scalars(
             select(Bet)
-            .where(Bet.market_id == market_id, Bet.status.in_(tuple(statuses)))
+            .where(Bet.market_id.in_(market_ids), Bet.status.in_(tuple(statuses)))
             .order_by(Bet.id)
             .with_for_update()
             .execution_options(populate_existing=True)
@@ -393,28 +395,39 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
             .with_for_update()
         )
     ).all()
-    corrections: list[Correction] = []
-    for market in markets:
-        matchup = matchups[market.matchup_id]
-        result = market_result(
-            market.kind, market.subject, matchup.home_score, matchup.away_score, points.get(matchup.id, {})
+    if not markets:
+        return []
+    results = {
+        market.id: market_result(
+            market.kind,
+            market.subject,
+            matchups[market.matchup_id].home_score,
+            matchups[market.matchup_id].away_score,
+            points.get(market.matchup_id, {}),
         )
-        selections = {
-            s.id: s
-            for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
-        }
-        bets = await lock_market_bets(session, market.id, GRADED_BETS)
-        for bet in bets:
-            if bet.status == BetStatus.VOID and bet.void_reason is not None:
-                continue  # voided by a commissioner, not by the scores
-            selection = selections[bet.selection_id]
-            outcome = engine.grade(
-                engine.MarketKind(market.kind), selection.side, bet.line, market.subject or None, result
-            )
-            amount = engine.payout(bet.stake, bet.odds, outcome)
-            if outcome.value == bet.status and amount == bet.payout:
-                continue
-            corrections.append(await _correct(session, bet, selection.label, outcome, amount, now))
+        for market in markets
+    }
+    by_id = {market.id: market for market in markets}
+    sides = {
+        s.id: s
+        for s in (await session.scalars(select(Selection).where(Selection.market_id.in_(list(by_id))))).all()
+    }
+    corrections: list[Correction] = []
+    for bet in await lock_market_bets(session, list(by_id), GRADED_BETS):
+        if bet.status == BetStatus.VOID and bet.void_reason is not None:
+            continue  # voided by a commissioner, not by the scores
+        market, selection = by_id[bet.market_id], sides[bet.selection_id]
+        outcome = engine.grade(
+            engine.MarketKind(market.kind),
+            selection.side,
+            bet.line,
+            market.subject or None,
+            results[market.id],
+        )
+        amount = engine.payout(bet.stake, bet.odds, outcome)
+        if outcome.value == bet.status and amount == bet.payout:
+            continue
+        corrections.append(await _correct(session, bet, selection.label, outcome, amount, now))
     return corrections
 
 

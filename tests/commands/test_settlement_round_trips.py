@@ -15,14 +15,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.util import await_
 
 from bench.settlement import NOW, seed
 from commands.services.lifecycle import settle_due
+from commands.services.settlement import regrade_week
 from storage.database import Database
 from storage.migrate import upgrade_to_head
-from storage.models import League
+from storage.models import League, Market, Week
 
 # BEGIN, the weeks (with the hooks' checks), close (and on PostgreSQL lock) the markets, the
 # open bets with their markets; then mark bets, release the sides' liability, insert
@@ -61,5 +62,42 @@ async def test_a_league_settles_in_the_same_few_statements_whatever_its_bets(tmp
         statements.clear()
         assert await settle_due(db, leagues[0], NOW, force=True) == []
         assert len(statements) == 3, statements  # BEGIN, the weeks query (finds nothing left), COMMIT
+    finally:
+        await db.dispose()
+
+
+# Matchups, their players' points, lock the settled markets, their sides, lock their bets.
+REGRADE_READS = 5
+
+
+async def test_a_regrade_that_changes_nothing_reads_a_fixed_few_statements(tmp_path: Path) -> None:
+    """Every pass inside the correction window re-grades the settled weeks: not per market."""
+    path = tmp_path / "regrade.db"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    await upgrade_to_head(db)
+    await db.dispose()
+    seed(path, leagues=1, bets_per_league=40)
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    statements: list[str] = []
+
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def _trace(_dbapi_connection: Any, record: Any) -> None:
+        await_(record.driver_connection.set_trace_callback(statements.append))
+
+    try:
+        async with db.read() as session:
+            league = await session.scalar(select(League))
+        assert league is not None
+        [summary] = await settle_due(db, league, NOW)
+        async with db.write() as session:
+            week = await session.get(Week, summary.week_id)
+            assert week is not None
+            markets = await session.scalar(
+                select(func.count()).select_from(Market).where(Market.week_id == week.id)
+            )
+            statements.clear()
+            assert await regrade_week(session, week, NOW) == []
+            counted = list(statements)
+        assert (markets or 0) > 1 and len(counted) == REGRADE_READS, counted
     finally:
         await db.dispose()
