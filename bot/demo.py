@@ -123,7 +123,13 @@ def week_name(matchup_period: int, timeline: DemoTimeline) -> str:
         return f"week {matchup_period}"
     rounds = timeline.final_period - timeline.regular_season
     left = timeline.final_period - matchup_period
-    name = "the championship" if left == 0 else "the semifinals" if left == 1 else f"playoff round {rounds - left}"
+    name = (
+        "the championship"
+        if left == 0
+        else "the semifinals"
+        if left == 1
+        else f"playoff round {rounds - left}"
+    )
     return f"{name} (week {matchup_period})"
 
 
@@ -219,7 +225,9 @@ class DemoGuide:
                 open_markets, first_lock = (
                     await session.execute(
                         select(func.count(Market.id), func.min(Market.lock_at)).where(
-                            Market.week_id == week.id, Market.status == MarketStatus.OPEN, Market.lock_at > now
+                            Market.week_id == week.id,
+                            Market.status == MarketStatus.OPEN,
+                            Market.lock_at > now,
                         )
                     )
                 ).one()
@@ -240,7 +248,7 @@ class DemoGuide:
             elif not week.markets_open:
                 opens = week.lines_open_at
                 lines.append(f"Lines open {local_time(opens, tz)}." if opens else "Lines are not open yet.")
-            elif open_markets:
+            elif open_markets and first_lock is not None:
                 lines.append(
                     f"Open: {plural(open_markets, 'market')} (`markets` lists them); "
                     f"the next locks {local_time(first_lock, tz)}."

@@ -71,6 +71,8 @@ def png(figure: Figure) -> bytes:
 def drawn(figure: Figure) -> dict[str, object]:
     """What a drawn figure shows: each axes' visible x ticks, its labelled lines (points as
     drawn) and its legend's labels in order."""
+    import numpy  # matplotlib's own dependency, loaded with it
+
     shown = []
     for axes in figure.get_axes():
         low, high = sorted(axes.get_xlim())
@@ -81,8 +83,8 @@ def drawn(figure: Figure) -> dict[str, object]:
                 "lines": [
                     {
                         "label": line.get_label(),
-                        "x": [float(v) for v in line.get_xdata()],
-                        "y": [float(v) for v in line.get_ydata()],
+                        "x": numpy.asarray(line.get_xdata(), dtype=float).tolist(),
+                        "y": numpy.asarray(line.get_ydata(), dtype=float).tolist(),
                     }
                     for line in axes.get_lines()
                     if not str(line.get_label()).startswith("_")

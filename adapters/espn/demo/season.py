@@ -465,7 +465,7 @@ class SeasonSim:
             form = player.quality * rng.uniform(0.88, 1.12)
             projection = {k: round(v, 4) for k, v in expected_stats(player.position, form).items()}
             allowed = game.away_score if player.pro_team == game.home else game.home_score
-            actual = sampled_stats(rng, player.position, player.quality, allowed)
+            actual: dict[int, float] | None = sampled_stats(rng, player.position, player.quality, allowed)
             if injury == "DOUBTFUL" and rng.random() < 0.6:
                 actual = None
             week = PlayerWeek(injury, projection, actual)
