@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from adapters.console.files import FileSaver
 from adapters.console.outbox import ConsoleOutbox
 from adapters.console.repl import ConsoleSession, DirectMessage
@@ -40,9 +42,15 @@ from commands.services.league_jobs import league_jobs
 from commands.services.lifecycle import DueReport, run_due
 from storage.database import Database
 from storage.migrate import upgrade_to_head
-from storage.models import League
+from storage.models import League, Week
+from storage.statuses import WeekStatus
 
 log = logging.getLogger(__name__)
+
+SINGLE_WEEK_OVER = (
+    "This demo is a single week and it is over: no more lines or allowances will come. "
+    "Set `[demo] season = true` (the default) and run `sidebet console --reset` to play a whole season."
+)
 
 
 def provider_factory(
@@ -145,9 +153,16 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
             return await run_due(services, fresh)
 
     async def refresh() -> None:
-        """Recompute where the season stands (shown at start and by `:now`)."""
+        """Recompute where the season stands (shown at start, by `:now` and after `:advance`)."""
         if guide is not None:
             where[:] = await guide.where(clock.now())
+            return
+        async with db.read() as session:
+            done = await session.scalar(
+                select(Week.id).where(Week.league_id == league.id, Week.status == WeekStatus.SETTLED).limit(1)
+            )
+        # The single-week demo has nothing after its week: say so rather than stay silent.
+        where[:] = [SINGLE_WEEK_OVER] if done is not None else []
 
     async def drain() -> list[str | DirectMessage]:
         await outbox.deliver_once()

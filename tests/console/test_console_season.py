@@ -285,3 +285,15 @@ def test_charts_are_saved_and_decodable(season: Season):
     for _, path in posts:
         chart = json.loads(png_texts(path)[DATA_KEY])
         assert chart["axes"] and chart["axes"][0]["lines"]
+
+
+async def test_the_single_week_demo_says_when_it_is_over(tmp_path):
+    """`[demo] season = false` plays week 12 alone; after it, `:advance` says why nothing comes."""
+    out = io.StringIO()
+    script = io.StringIO(":advance 1d\n:advance 8d\n:advance 1w\n:now\n")
+    await run_console(console_settings(tmp_path), script, out)
+    steps = out.getvalue().split("alex>")
+    assert "single week" not in steps[1]  # week 12 is still being played
+    assert "Week 12 is settled" in steps[2]
+    for after in steps[2:5]:
+        assert "This demo is a single week and it is over" in after
