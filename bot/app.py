@@ -142,6 +142,7 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
     outbox = OutboxLoop(db, clock, channel)
     guide = DemoGuide(db, league.id) if league.source == SEASON_SOURCE else None
     where: list[str] = []
+    zone = LeagueSettings.model_validate(league.settings or {}).tz
 
     async def tz() -> ZoneInfo:
         async with db.read() as session:
@@ -154,6 +155,8 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
 
     async def refresh() -> None:
         """Recompute where the season stands (shown at start, by `:now` and after `:advance`)."""
+        nonlocal zone
+        zone = await tz()  # a commissioner may have changed the league's time zone
         if guide is not None:
             where[:] = await guide.where(clock.now())
             return
@@ -168,8 +171,6 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
         await outbox.deliver_once()
         return channel.take()
 
-    zone = await tz()
-
     def clock_line() -> str:
         return f"Demo clock: {local_time(clock.now(), zone)} ({clock.now():%Y-%m-%d})"
 
@@ -178,8 +179,6 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
 
     async def run_until(target: datetime) -> list[str]:
         """Move the clock to `target` through every moment in between, running what is due."""
-        nonlocal zone
-        zone = await tz()
         lines: list[str] = []
         # Stop where an earlier pass changes what a later one does (a week settles before
         # the next opens, so a rebuy or a reset sees the settled balance); every lock and
