@@ -5,17 +5,30 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
 
 from adapters.console.files import FileSaver
 from adapters.console.outbox import ConsoleOutbox
 from adapters.console.repl import ConsoleSession, DirectMessage
 from adapters.espn.client import EspnClient, EspnCookies
 from adapters.espn.demo.provider import DemoLeagueProvider
+from adapters.espn.demo.season_provider import DemoSeasonProvider
 from adapters.espn.provider import EspnLeagueProvider, detect_season
-from bot.demo import DEMO_PLATFORM, PersistentDemoClock, ensure_demo_league, load_demo_clock
+from bot.demo import (
+    DEMO_PLATFORM,
+    SEASON_SOURCE,
+    WEEK_SOURCE,
+    DemoGuide,
+    PersistentDemoClock,
+    demo_start,
+    ensure_demo_league,
+    load_demo_clock,
+)
 from bot.settings import Settings
 from commands.clock import Clock
 from commands.context import Invocation, ProviderFactory, SeasonDetector, Services
@@ -29,19 +42,27 @@ from commands.services.league_jobs import league_jobs
 from commands.services.lifecycle import DueReport, run_due
 from storage.database import Database
 from storage.migrate import upgrade_to_head
-from storage.models import League
+from storage.models import League, Week
+from storage.statuses import WeekStatus
 
 log = logging.getLogger(__name__)
+
+SINGLE_WEEK_OVER = (
+    "This demo is a single week and it is over: no more lines or allowances will come. "
+    "Set `[demo] season = true` (the default) and run `sidebet console --reset` to play a whole season."
+)
 
 
 def provider_factory(
     clock: Clock, espn: EspnClient | None = None, parse_executor: Executor | None = None
 ) -> ProviderFactory:
-    """Which data source backs a league: ESPN, or the shipped ESPN-shaped demo week."""
+    """Which data source backs a league: ESPN, the demo season, or the shipped demo week."""
 
     def provider_for(league: League) -> LeagueDataProvider:
-        if league.source == "demo":
+        if league.source == WEEK_SOURCE:
             return DemoLeagueProvider(clock.now)
+        if league.source == SEASON_SOURCE:
+            return DemoSeasonProvider(clock.now)
         if league.source == "espn" and espn is not None and league.espn_league_id and league.season:
             cookies = (
                 EspnCookies(league.espn_s2, league.espn_swid) if league.espn_s2 and league.espn_swid else None
@@ -106,42 +127,100 @@ class ConsoleRuntime:
 
 
 async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> ConsoleRuntime:
-    """The console adapter on the demo league, with the demo clock under the user's control."""
+    """The console adapter on the demo league, with the demo clock under the user's control.
+
+    On the demo season (what a new console opens) the clock moves through every moment in
+    between, as the scheduler's ticks would: `:advance 1w` locks, settles and opens the next
+    week in order, and `:advance next` / `:advance week` stop at the next moment / week.
+    """
     db = await open_database(settings.database_url)
-    clock = await load_demo_clock(db)
-    league = await ensure_demo_league(db, settings.demo.workspace, clock.now())
+    clock = await load_demo_clock(db, demo_start(settings.demo.season))
+    league = await ensure_demo_league(db, settings.demo.workspace, clock.now(), season=settings.demo.season)
     services = Services(db, clock, provider_factory(clock))
-    tz = LeagueSettings.model_validate(league.settings or {}).tz
     files = FileSaver(Path(settings.demo.files_dir))
     channel = ConsoleOutbox(DEMO_PLATFORM, files)
     outbox = OutboxLoop(db, clock, channel)
+    guide = DemoGuide(db, league.id) if league.source == SEASON_SOURCE else None
+    where: list[str] = []
+    zone = LeagueSettings.model_validate(league.settings or {}).tz
+
+    async def tz() -> ZoneInfo:
+        async with db.read() as session:
+            fresh = await session.get_one(League, league.id)
+        return LeagueSettings.model_validate(fresh.settings or {}).tz
 
     async def due() -> DueReport:
         async with league_jobs(services, league.id, command=":advance") as fresh:
             return await run_due(services, fresh)
 
+    async def refresh() -> None:
+        """Recompute where the season stands (shown at start, by `:now` and after `:advance`)."""
+        nonlocal zone
+        zone = await tz()  # a commissioner may have changed the league's time zone
+        if guide is not None:
+            where[:] = await guide.where(clock.now())
+            return
+        async with db.read() as session:
+            done = await session.scalar(
+                select(Week.id).where(Week.league_id == league.id, Week.status == WeekStatus.SETTLED).limit(1)
+            )
+        # The single-week demo has nothing after its week: say so rather than stay silent.
+        where[:] = [SINGLE_WEEK_OVER] if done is not None else []
+
     async def drain() -> list[str | DirectMessage]:
         await outbox.deliver_once()
         return channel.take()
 
-    def now_text() -> str:
-        return f"Demo clock: {local_time(clock.now(), tz)} ({clock.now():%Y-%m-%d})"
+    def clock_line() -> str:
+        return f"Demo clock: {local_time(clock.now(), zone)} ({clock.now():%Y-%m-%d})"
 
-    async def advance(delta: timedelta) -> str:
-        clock.advance(delta)
-        await clock.save()
-        lines = [now_text()]
+    def now_text() -> str:
+        return "\n".join([clock_line(), *where])
+
+    async def run_until(target: datetime) -> list[str]:
+        """Move the clock to `target` through every moment in between, running what is due."""
+        lines: list[str] = []
+        # Stop where an earlier pass changes what a later one does (a week settles before
+        # the next opens, so a rebuy or a reset sees the settled balance); every lock and
+        # reminder in between is done by the next stop's pass, as after a scheduler outage.
+        moments = await guide.between(clock.now(), target) if guide else []
+        stops = [m.at for m in moments if m.kind in ("settle", "lines")]
+        for stop in dict.fromkeys([*stops, target]):
+            clock.set(max(stop, clock.now()))
+            await clock.save()
+            report = describe_report(await due())
+            if guide is None:
+                lines += report
+            else:
+                lines += [f"{local_time(stop, zone)}: {line}" for line in report]
+        return lines
+
+    async def advance(step: timedelta | str) -> str:
+        if isinstance(step, timedelta):
+            target: datetime | None = clock.now() + step
+        elif guide is None:
+            return "! This demo is a single week; move the clock by a time instead, e.g. `:advance 1d`."
+        else:
+            moment = await (guide.next_moment if step == "next" else guide.next_week)(clock.now())
+            target = None if moment is None else moment.at
+        if target is None:
+            await refresh()
+            return "\n".join([clock_line(), "Nothing more is scheduled this season.", *where])
         try:
-            lines += describe_report(await due())
+            lines = await run_until(target)
         except Exception:
             log.exception("scheduled jobs failed after advancing the demo clock")
-            lines.append("! The week's jobs failed; see the log. Nothing was half-done.")
-        return "\n".join(lines)
+            lines = ["! The week's jobs failed; see the log. Nothing was half-done."]
+        await refresh()
+        return "\n".join([clock_line(), *lines, *where])
 
     async def run_command(invocation: Invocation, name: str, args: dict[str, Any]) -> Reply:
-        return await dispatch(services, invocation, name, args)
+        reply = await dispatch(services, invocation, name, args)
+        await refresh()  # a commissioner's settle, pause or config change moves the picture
+        return reply
 
     await due()
+    await refresh()
     session = ConsoleSession(
         run_command=run_command,
         advance=advance,

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
+from bot.demo import DEMO_SOURCES
 from commands.context import Services
 from commands.errors import NotFound
 from commands.metrics import JOB_PASSES
@@ -130,7 +131,7 @@ class BookScheduler:
             }
         reports: dict[int, DueReport] = {}
         for league in leagues:
-            if league.source != "espn" and league.source != "demo":
+            if league.source != "espn" and league.source not in DEMO_SOURCES:
                 continue
             with request_reference(prefix="job-"):
                 report = await self._run_league(league.id, weeks[league.id])

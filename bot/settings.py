@@ -94,6 +94,9 @@ class DemoSettings(BaseModel):
     user: str = "alex"
     # Where the console saves what chat would attach (the recap's chart, exports).
     files_dir: str = "sidebet-files"
+    # A new console demo plays a whole season (week 1 to the championship); false plays the
+    # shipped single week 12 instead. A demo database already started keeps its own kind.
+    season: bool = True
 
 
 class Settings(BaseSettings):

@@ -8,6 +8,7 @@ no display, no GUI toolkit, safe in a worker thread on a server.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -51,13 +52,47 @@ def _short(name: str, limit: int = 24) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
+#: The PNG text chunk holding what a chart shows as data (see `drawn`).
+DATA_KEY = "Sidebet-Chart"
+
+
 def png(figure: Figure) -> bytes:
+    """The figure as PNG, carrying what it draws as JSON in a text chunk (`DATA_KEY`), so a
+    test (or a screen reader's alt text one day) can check the picture without OCR."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    FigureCanvasAgg(figure)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()  # ticks and the legend are only final once drawn
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={DATA_KEY: json.dumps(drawn(figure))})
     return buffer.getvalue()
+
+
+def drawn(figure: Figure) -> dict[str, object]:
+    """What a drawn figure shows: each axes' visible x ticks, its labelled lines (points as
+    drawn) and its legend's labels in order."""
+    import numpy  # matplotlib's own dependency, loaded with it
+
+    shown = []
+    for axes in figure.get_axes():
+        low, high = sorted(axes.get_xlim())
+        legend = axes.get_legend()
+        shown.append(
+            {
+                "xticks": [float(t) for t in axes.get_xticks() if low <= t <= high],
+                "lines": [
+                    {
+                        "label": line.get_label(),
+                        "x": numpy.asarray(line.get_xdata(), dtype=float).tolist(),
+                        "y": numpy.asarray(line.get_ydata(), dtype=float).tolist(),
+                    }
+                    for line in axes.get_lines()
+                    if not str(line.get_label()).startswith("_")
+                ],
+                "legend": [text.get_text() for text in legend.get_texts()] if legend else [],
+            }
+        )
+    return {"axes": shown}
 
 
 def profit_chart(

@@ -24,7 +24,8 @@ from commands.context import Invocation
 from commands.replies import Reply
 
 RunCommand = Callable[[Invocation, str, dict[str, Any]], Awaitable[Reply]]
-Advance = Callable[[timedelta], Awaitable[str]]
+#: Moves the demo clock by a time, or to the "next" moment or the next "week".
+Advance = Callable[[timedelta | str], Awaitable[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,8 @@ CONSOLE_HELP = """Console controls:
   :as <name>      act as another league member (e.g. :as blake)
   :admin [on|off] toggle commissioner rights for the current user
   :advance <time> move the demo clock, e.g. :advance 2d, :advance 3h30m
+  :advance next   move it to the next moment something happens (lines, a lock, a settlement)
+  :advance week   move it to the next week's lines, running everything in between
   :now            show the demo clock
   :quit           leave (also Ctrl-D)
 Everything else is a Sidebet command: try `help`."""
@@ -213,12 +216,14 @@ class ConsoleSession:
                 self.admins.discard(self.user)
                 self._write(f"{self.user} is no longer a commissioner.")
         elif name == "advance":
-            try:
-                delta = parse_duration(rest)
-            except ValueError as exc:
-                self._write(f"! {exc}")
-                return True
-            self._write(await self._advance(delta))
+            step: timedelta | str = rest.lower() or "next"
+            if step not in ("next", "week"):
+                try:
+                    step = parse_duration(rest)
+                except ValueError as exc:
+                    self._write(f"! {exc}")
+                    return True
+            self._write(await self._advance(step))
             await self._show_posts()
         elif name == "now":
             self._write(self._now_text())

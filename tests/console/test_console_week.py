@@ -13,10 +13,17 @@ from bot.settings import Settings
 from storage.models import Bet, LedgerEntry, Market, Member, Selection
 
 
-def console_settings(tmp_path: Path) -> Settings:
-    """The demo on a fresh database, saving attachments in the test's own folder."""
+def console_settings(tmp_path: Path, *, season: bool = False) -> Settings:
+    """The demo on a fresh database, saving attachments in the test's own folder.
+
+    These tests play the shipped single week 12 (`season=False`); `make run` opens the
+    demo season, which tests/console/test_console_season.py plays through.
+    """
     files = str(tmp_path / "files")
-    return Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}", demo={"files_dir": files})
+    return Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}",
+        demo={"files_dir": files, "season": season},
+    )
 
 
 def is_png(path: Path) -> bool:
