@@ -15,7 +15,7 @@ from datetime import datetime
 from commands.format import credits, local_time, odds, plural
 from commands.league_settings import LeagueSettings
 from commands.provider import ProviderError
-from commands.recap import season_chart
+from commands.recap import season_chart, settled_sentence
 from commands.replies import Reply, Table, Tone
 from commands.services.board import WeekMarkets
 from commands.services.settlement import Correction, SettlementSummary
@@ -74,11 +74,9 @@ def reminder_post(
 
 def settlement_post(week: Week, summary: SettlementSummary, rows: list[Standing]) -> Reply:
     """A settled week's results when the league has the full recap turned off."""
-    outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items())) or "no bets"
     board = leaderboard(f"Week {week.matchup_period} results", rows, week=True)
     return Reply(
-        text=f"Week {week.matchup_period} is settled: {plural(summary.bets, 'bet')} ({outcomes}). "
-        f"Staked {credits(summary.staked)}, paid out {credits(summary.paid)}.",
+        text=settled_sentence(week.matchup_period, summary),
         tables=board.tables,
         ephemeral=False,
         tone=Tone.SUCCESS,

@@ -21,6 +21,25 @@ from engine.awards import BetAwards, FantasyAwards, Game, bet_awards, fantasy_aw
 from storage.models import League, Matchup, Week
 
 
+def settled_sentence(period: int, summary: SettlementSummary) -> str:
+    """What a settled week came to, in the one sentence every place says it: the channel's
+    post, the console's `:advance` and the commissioner's `settle`.
+
+    `summary` is the week as its bets stand (commands.services.week_recap.week_summary), so
+    bets voided before the settlement count too, and every place gives the same numbers.
+    """
+    outcomes = (
+        ", ".join(
+            f"{n:,} {'pushes' if k == 'push' and n != 1 else k}" for k, n in sorted(summary.outcomes.items())
+        )
+        or "no bets"
+    )
+    return (
+        f"Week {period} is settled: {plural(summary.bets, 'bet')} ({outcomes}). "
+        f"Staked {credits(summary.staked)}, paid out {credits(summary.paid)}."
+    )
+
+
 async def season_chart(
     weeks: Sequence[int], profits: Mapping[str, Sequence[int]], season: int, title: str
 ) -> Image | None:
@@ -97,11 +116,9 @@ async def recap_post(league: League, week: Week, summary: SettlementSummary, fac
     bets = bet_awards(facts.bets)
     weeks, profits = facts.profits
     chart = await season_chart(weeks, profits, week.season, f"{league.name} {week.season}: season profit")
-    outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items())) or "no bets"
     cards = tuple(c for c in (bets_card(bets), awards_card(fantasy)) if c is not None)
     return Reply(
-        text=f"Week {week.matchup_period} is settled: {plural(summary.bets, 'bet')} ({outcomes}). "
-        f"Staked {credits(summary.staked)}, paid out {credits(summary.paid)}. Here's the recap.",
+        text=f"{settled_sentence(week.matchup_period, summary)} Here's the recap.",
         cards=cards,
         tables=(
             *((results_table(week, games),) if games else ()),

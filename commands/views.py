@@ -19,6 +19,7 @@ from commands.format import (
     local_time,
     lock_phrase,
     odds,
+    plural,
     probability,
     signed_credits,
 )
@@ -89,8 +90,8 @@ def markets_board(
         WeekStatus.SETTLED: " This week is settled.",
     }.get(week.status, "")
     return Reply(
-        text=f"Week {week.matchup_period}: {len(matchups)} matchups.{status_text} "
-        "Use `odds <#>` for every market of a matchup.",
+        text=f"Week {week.matchup_period}: {plural(len(matchups), 'matchup')}.{status_text} "
+        "Use `odds <#>` (or a team's abbreviation) for every market of a matchup.",
         tables=(table,),
         buttons=tuple(buttons),
         ephemeral=False,

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.services.pricing import pulled
@@ -74,16 +74,34 @@ class MatchupBoard:
     lines: WeekMarkets
 
 
-async def matchup_board(db: Database, league_id: int, matchup_id: int, now: datetime) -> MatchupBoard | None:
-    """One matchup of the league with its week's markets; None if the league has no such matchup."""
+async def matchup_board(
+    db: Database, league_id: int, matchup: int | str, now: datetime
+) -> MatchupBoard | None:
+    """One matchup of the league with its week's markets; None if the league has no such matchup.
+
+    `matchup` is its number, or a team's abbreviation (or name): that team's matchup in the
+    league's current week.
+    """
     async with db.read() as session:
-        row = (
-            await session.execute(
-                select(Matchup, Week)
-                .join(Week, Week.id == Matchup.week_id)
-                .where(Matchup.id == matchup_id, Week.league_id == league_id)
+        query = (
+            select(Matchup, Week).join(Week, Week.id == Matchup.week_id).where(Week.league_id == league_id)
+        )
+        if isinstance(matchup, int):
+            query = query.where(Matchup.id == matchup)
+        else:
+            week = await current_week(session, league_id)
+            team = await session.scalar(
+                select(Team.id).where(
+                    Team.league_id == league_id,
+                    or_(func.lower(Team.abbrev) == matchup.lower(), func.lower(Team.name) == matchup.lower()),
+                )
             )
-        ).first()
+            if week is None or team is None:
+                return None
+            query = query.where(
+                Matchup.week_id == week.id, or_(Matchup.home_team_id == team, Matchup.away_team_id == team)
+            )
+        row = (await session.execute(query.limit(1))).first()
         if row is None:
             return None
         matchup, week = row

@@ -144,7 +144,7 @@ async def season_profits(
 
 async def week_summary(session: AsyncSession, week: Week) -> SettlementSummary:
     """What settling `week` came to, read back from its bets (cancelled ones never count)."""
-    summary = SettlementSummary(week.id)
+    summary = SettlementSummary(week.id, matchup_period=week.matchup_period)
     rows = await session.execute(
         select(
             Bet.status,

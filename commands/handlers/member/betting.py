@@ -8,6 +8,7 @@ from commands.context import Context
 from commands.errors import NotFound
 from commands.format import credits, odds, signed_credits
 from commands.handlers.registry import handles
+from commands.options import StakeRequest
 from commands.replies import Reply, Table, Tone
 from commands.services import betting, confirmation
 from commands.services.bettor_stats import open_and_recent_bets
@@ -27,17 +28,23 @@ async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
 
 @handles("odds")
 async def odds_(ctx: Context, args: dict[str, Any]) -> Reply:
-    matchup_id = args["matchup"]
-    board = await matchup_board(ctx.db, ctx.league.id, matchup_id, ctx.now)
+    wanted = args["matchup"]
+    board = await matchup_board(ctx.db, ctx.league.id, wanted, ctx.now)
+    if board is None and isinstance(wanted, str):
+        raise NotFound(f"No team '{wanted}' plays a matchup this week. `markets` lists the matchups.")
     if board is None:
-        raise NotFound(f"There's no matchup #{matchup_id} this week. `markets` lists them.")
+        raise NotFound(f"There's no matchup #{wanted} this week. `markets` lists them.")
     return odds_detail(ctx.settings, board.matchup, board.lines, ctx.now)
 
 
 @handles("bet")
 async def bet(ctx: Context, args: dict[str, Any]) -> Reply:
-    quote, market, selection = await betting.make_quote(ctx, args["market"], args["pick"], args["stake"])
-    return slip(quote, market, selection, ctx.settings, ctx.now, ctx.invocation.user_id)
+    request: StakeRequest = args["stake"]
+    quote, market, selection = await betting.make_quote(ctx, args["market"], args["pick"], request)
+    note = ""
+    if request.all_in and quote.stake == ctx.settings.max_stake:
+        note = f"`all` stakes your balance up to the most one bet may take: {credits(quote.stake)}."
+    return slip(quote, market, selection, ctx.settings, ctx.now, ctx.invocation.user_id, note=note)
 
 
 @handles("confirm")

@@ -24,7 +24,7 @@ KIND_NAMES = {
 
 CLV_MEANING = (
     "CLV (closing-line value): expected return per credit staked at the fair price when the "
-    "market locked, p_close x decimal odds - 1. Above 0 means you got a better price than the "
+    "market locked, `p_close x decimal odds - 1`. Above 0 means you got a better price than the "
     "line closed at."
 )
 
