@@ -25,6 +25,7 @@ from commands.format import (
 )
 from commands.league_settings import LeagueSettings
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table, Tone
+from commands.services.bettor_stats import Pick
 from commands.services.board import WeekMarkets
 from commands.services.standings import Standing
 from storage.models import League, Market, Matchup, Quote, Selection, Team, Week
@@ -115,9 +116,13 @@ def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, 
             f"{n} {odds(sides[p].odds)} ({probability(sides[p].fair_p)})"
             for n, p in zip(names, picks, strict=True)
         ]
+        what = market.label
+        if market.kind == "prop":
+            owner = teams.get(lines.owners.get(market.id, 0))
+            what = (f"{owner.abbrev}: " if owner else "") + market.label.replace(" fantasy points", "")
         row = (
             str(market.id),
-            market.label if market.kind != "prop" else market.label.replace(" fantasy points", ""),
+            what,
             cells[0],
             cells[1],
             _status_word(market, now, settings),
@@ -196,6 +201,17 @@ def receipt(bet_id: int, stake: int, american: int, label: str, balance: int, *,
         f"Pays {credits(pays)} if it wins. Balance: {credits(balance)}.",
         tone=Tone.INFO if already else Tone.SUCCESS,
     )
+
+
+def pick_text(pick: Pick) -> str:
+    """A bet's pick in a list of bets, with what it was about: "Under 225.5 (HMH vs GG total
+    points)", "Commanders D/ST over 6 (GG player, HMH vs GG)"."""
+    matchup = f"{pick.home} vs {pick.away}"
+    if pick.kind == "prop":
+        return f"{pick.label} ({pick.owner} player, {matchup})" if pick.owner else f"{pick.label} ({matchup})"
+    if pick.kind == "team_total":
+        return f"{pick.label} ({matchup})"
+    return f"{pick.label} ({pick.market})"
 
 
 def leaderboard(title: str, rows: list[Standing], *, week: bool, note: str = "") -> Reply:

@@ -323,8 +323,8 @@ async def test_every_reply_of_the_catalogue_reads_like_a_product(tmp_path) -> No
         await book.db.dispose()
     problems = [f"{said}\n    {leak}" for said, reply in everything for leak in leaks(reply)]
     assert not problems, "\n".join(problems)
-    # `setup` succeeds only against ESPN (its refusals are checked here; its success in
-    # tests/bot/test_espn_faults_lifecycle.py); every other command must have been run successfully at least once.
+    # `setup` succeeds only against ESPN (its refusals are checked here, its success in
+    # tests/bot/test_espn_faults_lifecycle.py); every other command must succeed at least once.
     never_ran = {c.name for c in CATALOGUE} - t.ran - {"setup"}
     assert not never_ran, f"never run successfully: {sorted(never_ran)}"
     assert any(said.startswith("post settled") for said, _ in everything)

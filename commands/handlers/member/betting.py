@@ -13,7 +13,7 @@ from commands.replies import Reply, Table, Tone
 from commands.services import betting, confirmation
 from commands.services.bettor_stats import open_and_recent_bets
 from commands.services.board import current_board, matchup_board
-from commands.views import markets_board, odds_detail, receipt, slip
+from commands.views import markets_board, odds_detail, pick_text, receipt, slip
 from engine import potential_payout
 from storage.statuses import BetStatus
 
@@ -84,7 +84,7 @@ async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
     if not rows:
         return Reply("You have no bets yet. `markets` shows what's on offer.")
     table_rows = []
-    for bet_row, label in rows:
+    for bet_row, pick in rows:
         if bet_row.status == BetStatus.OPEN:
             result = f"pays {potential_payout(bet_row.stake, bet_row.odds):,}"
         else:
@@ -92,7 +92,7 @@ async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
         table_rows.append(
             (
                 str(bet_row.id),
-                label,
+                pick_text(pick),
                 odds(bet_row.odds),
                 f"{bet_row.stake:,}",
                 bet_row.status,
