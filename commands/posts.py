@@ -20,7 +20,8 @@ from commands.replies import Reply, Table, Tone
 from commands.services.board import WeekMarkets
 from commands.services.settlement import Correction, SettlementSummary
 from commands.services.standings import Standing
-from commands.views import fantasy_standings_table, leaderboard, markets_board
+from commands.services.week_recap import SeasonScores
+from commands.views import SCORE_MEANING, fantasy_standings_table, leaderboard, markets_board
 from storage.models import League, Market, Matchup, Team, Week
 from storage.placement import Placement
 
@@ -116,14 +117,14 @@ async def season_over_post(
     season: int,
     teams: Sequence[Team],
     bettors: list[Standing],
-    profits: tuple[list[int], dict[str, list[int]]],
+    scores: SeasonScores,
 ) -> Reply:
-    """The season's last post: the fantasy standings, the bettors' table and the profit chart."""
+    """The season's last post: the fantasy standings, the bettors' table and the score chart."""
     table = fantasy_standings_table(teams, f"{season} final standings")
-    weeks, by_member = profits
-    chart = await season_chart(weeks, by_member, season, f"{league.name} {season}: final profit")
+    chart = await season_chart(bettors, scores, season, f"{league.name} {season}: final score")
     return Reply(
-        f"That's the {season} season. Thanks for playing! Final standings and the book's season leaderboard:",
+        f"That's the {season} season. Thanks for playing! Final standings and the book's season "
+        f"leaderboard. {SCORE_MEANING}",
         tables=(
             *((table,) if table is not None else ()),
             *leaderboard(f"{season} bettors", bettors, week=False).tables,

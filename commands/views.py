@@ -33,6 +33,12 @@ from storage.statuses import MarketStatus, WeekStatus
 
 MATCHUP_KINDS = ("moneyline", "spread", "total")
 
+#: What a score counts, said wherever one is shown: the leaderboards, the recap, the chart.
+SCORE_MEANING = (
+    "Score: credits won less credits lost on settled bets, minus any credits rebought "
+    "(a rebuy is a penalty); allowances don't count."
+)
+
 
 def _status_word(market: Market, now: datetime, settings: LeagueSettings) -> str:
     if market.status in (MarketStatus.SETTLED, MarketStatus.VOID):

@@ -130,5 +130,5 @@ async def matchup_board(
         row = (await session.execute(query.limit(1))).first()
         if row is None:
             return None
-        matchup, week = row
-        return MatchupBoard(matchup, await week_markets(session, week, now))
+        found, its_week = row
+        return MatchupBoard(found, await week_markets(session, its_week, now))

@@ -11,7 +11,7 @@ from commands.replies import Reply, Table
 from commands.services.scoreboard import LiveMatchup, live_scoreboard
 from commands.services.standings import leaderboard as bettor_leaderboard
 from commands.services.teams import league_standings
-from commands.views import fantasy_standings_table
+from commands.views import SCORE_MEANING, fantasy_standings_table
 from commands.views import leaderboard as leaderboard_view
 
 
@@ -26,10 +26,10 @@ async def leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
     suffix = f" - pool {pool.pool} of {pool.pools}" if pool is not None else ""
     note = (
         f"You're in pool {pool.pool} of {pool.pools}, drawn for week {pool.matchup_period}; "
-        "pools are drawn afresh when each week's lines open."
+        "pools are drawn afresh when each week's lines open. "
         if pool is not None
         else ""
-    )
+    ) + SCORE_MEANING
     if period == "week":
         if board.week is None:
             return Reply("No week has started yet.")
