@@ -56,7 +56,7 @@ NOUNS = (
     "push",
     "pushe",
 )
-SINGULAR_PLURAL = re.compile(r"(?<![\d.,+-])1 (" + "|".join(re.escape(n) for n in NOUNS) + r")s\b")
+SINGULAR_PLURAL = re.compile(r"(?<![\d.,])1 (" + "|".join(re.escape(n) for n in NOUNS) + r")s\b")
 PYTHON_WORDS = re.compile(r"\b(True|False|None)\b")
 REPRS = re.compile(
     r"<\w+\.\w+: |\b\w+(Status|Kind|Type|Mode)\.[A-Z_]+\b|datetime\.|timedelta\(|Decimal\(|ZoneInfo\(|"
@@ -351,3 +351,45 @@ def test_the_checks_catch_what_they_are_for() -> None:
     ]
     for reply in good:
         assert not leaks(reply), (reply, leaks(reply))
+
+
+GOOD: dict[OptionType, Any] = {
+    OptionType.ID: 1,
+    OptionType.CREDITS: 10,
+    OptionType.AMOUNT: 5,
+    OptionType.PICK: "home",
+    OptionType.MEMBER: "alex",
+    OptionType.TEAM: "HMH",
+    OptionType.NUMBER: 2026,
+    OptionType.WORD: "props",
+    OptionType.TEXT: "because",
+}
+
+
+async def test_a_bad_value_is_named_in_its_refusal(tmp_path) -> None:
+    """Every option of every command, given a bad value with good ones beside it: the
+    refusal quotes what was typed (a secret never), or says the text is too long."""
+    book = await fresh_book(tmp_path)
+    try:
+        for user in ("alex", ADMIN):
+            await book.run(user, "balance", admin=user == ADMIN)
+        problems = []
+        for command in CATALOGUE:
+            good = {
+                o.name: o.choices[0] if o.choices else GOOD[o.type] for o in command.options if o.required
+            }
+            for option in command.options:
+                bad = bad_value(option.type)
+                reply = await book.run(ADMIN, command.name, admin=True, **(good | {option.name: bad}))
+                text = reply.text.lower()
+                if option.secret:
+                    named = bad.lower() not in text
+                elif option.type is OptionType.TEXT:
+                    named = "too long" in text
+                else:
+                    named = reply.tone is Tone.ERROR and f"'{bad.lower()}'" in text
+                if not named:
+                    problems.append(f"{command.name} {option.name}={bad!r}: {reply.text!r}")
+    finally:
+        await book.db.dispose()
+    assert not problems, "\n".join(problems)
