@@ -20,11 +20,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.app import describe_report
 from commands.catalogue import CATALOGUE, OptionType
 from commands.dispatch import dispatch
 from commands.league_settings import LeagueSettings
 from commands.replies import Reply, Table, Tone
 from commands.serialize import reply_from_dict
+from commands.services.lifecycle import DueReport
 from storage.models import Bet, Matchup, OutboxMessage, Team
 from tests.book import Book
 from tests.template_book import fresh_book
@@ -144,6 +146,10 @@ class Transcript:
         if reply.tone is not Tone.ERROR:
             self.ran.add(name)
         return reply
+
+    def console(self, report: DueReport) -> None:
+        """What the console prints after `:advance` (bot.app.describe_report), line by line."""
+        self.replies += [("console :advance", Reply(line)) for line in describe_report(report)]
 
     async def posts(self) -> list[tuple[str, Reply]]:
         async with self.book.db.read() as session:
@@ -289,9 +295,11 @@ async def play_a_week(t: Transcript) -> None:
     await t.run(ADMIN, "setup", league=12345)
 
     # Past the week's last game: it settles, the recap is posted, and the book looks back.
-    b.clock.advance(timedelta(days=8))
+    b.clock.advance(timedelta(days=1, hours=2))
+    t.console(await b.due())  # Thursday's kickoffs lock their markets
+    b.clock.advance(timedelta(days=7))
     await t.run(ADMIN, "settle")
-    await b.due()
+    t.console(await b.due())
     await t.run(ADMIN, "settle")
     await t.run(ADMIN, "sync")
     for user in USERS:
@@ -328,6 +336,7 @@ async def test_every_reply_of_the_catalogue_reads_like_a_product(tmp_path) -> No
     never_ran = {c.name for c in CATALOGUE} - t.ran - {"setup"}
     assert not never_ran, f"never run successfully: {sorted(never_ran)}"
     assert any(said.startswith("post settled") for said, _ in everything)
+    assert any(said.startswith("console") for said, _ in everything)
 
 
 def test_the_checks_catch_what_they_are_for() -> None:
