@@ -37,6 +37,7 @@ from commands.format import local_time, plural
 from commands.league_settings import LeagueSettings
 from commands.outbox import OutboxLoop
 from commands.provider import LeagueDataProvider, ProviderError
+from commands.recap import settled_sentence
 from commands.replies import Reply
 from commands.services.league_jobs import league_jobs
 from commands.services.lifecycle import DueReport, run_due
@@ -104,7 +105,7 @@ def describe_report(report: DueReport) -> list[str]:
     if report.sync is not None and report.sync.went_final:
         lines.append("Every game of the week is final.")
     for summary in report.settled:
-        lines.append(f"Week settled: {plural(summary.bets, 'bet')} graded and paid.")
+        lines.append(settled_sentence(summary.matchup_period, summary))
     if report.corrections:
         lines.append(f"Stat corrections: {plural(len(report.corrections), 'bet')} re-graded.")
     if report.sync_error is not None:

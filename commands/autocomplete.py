@@ -43,9 +43,10 @@ def _market_id(spec: Command | None, args: dict[str, Any] | None) -> int | None:
     if option is None or raw in (None, ""):
         return None
     try:
-        return parse_id(raw, option)
+        value = parse_id(raw, option)
     except InvalidInput:
         return None
+    return value if isinstance(value, int) else None
 
 
 async def suggest(

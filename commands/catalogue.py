@@ -40,6 +40,10 @@ class Option:
     # A secret (ESPN cookies): chat adapters collect it in a private form (a modal), never
     # as a visible command option, and nothing ever echoes it back.
     secret: bool = False
+    # An id that may also be typed as a team's abbreviation (`odds hmh`: that team's matchup
+    # this week). Where options are typed (Slack, the console); Discord's integer field is
+    # filled from autocomplete, which finds a matchup by its teams' names.
+    by_team: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +66,14 @@ class Command:
     def usage(self) -> str:
         parts = [self.name]
         for option in self.options:
-            parts.append(f"<{option.name}>" if option.required else f"[{option.name}]")
+            # A choice is shown as its choices (`notify [on/off]`): what is typed, not a name.
+            shown = "/".join(option.choices) if option.choices else option.name
+            parts.append(f"<{shown}>" if option.required else f"[{shown}]")
         return " ".join(parts)
 
 
-def _id(name: str, what: str, *, autocomplete: bool = True) -> Option:
-    return Option(name, OptionType.ID, what, autocomplete=autocomplete)
+def _id(name: str, what: str, *, autocomplete: bool = True, by_team: bool = False) -> Option:
+    return Option(name, OptionType.ID, what, autocomplete=autocomplete, by_team=by_team)
 
 
 CATALOGUE: tuple[Command, ...] = (
@@ -76,7 +82,7 @@ CATALOGUE: tuple[Command, ...] = (
     Command(
         ("odds",),
         "Every market of one matchup, with fair probabilities.",
-        (_id("matchup", "Matchup number from `markets`"),),
+        (_id("matchup", "Matchup number from `markets`, or a team's abbreviation", by_team=True),),
     ),
     Command(
         ("bet",),

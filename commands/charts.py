@@ -1,4 +1,4 @@
-"""The season-profit chart attached to the weekly recap and the final standings.
+"""The season-score chart attached to the weekly recap and the final standings.
 
 matplotlib is imported inside the functions (it costs about half a second), so the bot
 starts without it and pays only when a recap is built. The Agg backend draws to memory:
@@ -23,24 +23,32 @@ DPI = 100
 
 
 def profit_figure(weeks: Sequence[int], profits: Mapping[str, Sequence[int]], title: str) -> Figure:
-    """One line per member: cumulative season profit (credits) after each settled week."""
+    """One line per member: their season score (credits) after each settled week.
+
+    Every line starts from 0 at "start", the week before the first settled one, so even a
+    single settled week draws lines, not dots. The weeks are whole-number ticks. The legend
+    keeps the order of `profits`: pass it in the order of the leaderboard the chart sits beside.
+    """
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
     # A bare Figure (not pyplot) keeps no global state, so concurrent recaps cannot mix.
     # Fixed margins, not the constrained layout engine: it costs a third of the drawing time.
     figure = Figure(figsize=FIGURE_INCHES, dpi=DPI)
     figure.subplots_adjust(left=0.1, right=0.76, top=0.92, bottom=0.12)
     axes = figure.add_subplot()
-    for name in sorted(profits, key=lambda n: (-profits[n][-1] if profits[n] else 0, n.lower())):
-        axes.plot(
-            list(weeks), list(profits[name]), marker="o", markersize=3, linewidth=1.5, label=_short(name)
-        )
+    start = weeks[0] - 1 if weeks else 0
+    xs = [start, *weeks]
+    for name, line in profits.items():
+        axes.plot(xs, [0, *line], marker="o", markersize=3, linewidth=1.5, label=_short(name))
     axes.axhline(0, color="grey", linewidth=0.8)
     axes.set_title(title)
     axes.set_xlabel("Week")
-    axes.set_ylabel("Season profit (credits)")
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylabel("Season score (credits)")
+    # Whole weeks only; on a long season every other week, so the labels never collide.
+    step = 1 if len(xs) <= 18 else 2
+    ticks = xs[::step]
+    axes.set_xticks(ticks, ["start" if x == start else str(x) for x in ticks])
+    axes.set_xlim(start - 0.3, xs[-1] + 0.3)
     axes.grid(alpha=0.3)
     if profits:
         axes.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
@@ -99,4 +107,8 @@ def profit_chart(
     weeks: Sequence[int], profits: Mapping[str, Sequence[int]], title: str, filename: str
 ) -> Image:
     figure = profit_figure(weeks, profits, title)
-    return Image(filename, png(figure), alt=f"{title}: each member's cumulative profit by week")
+    return Image(
+        filename,
+        png(figure),
+        alt=f"{title}: each member's season score by week (bets' profit less rebuys), from the start",
+    )

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from commands.errors import InvalidInput
-from commands.weekly_times import WeeklyTime
+from commands.weekly_times import DAYS, WeeklyTime
 
 REBUY_BELOW_MIN_STAKE = (
     "While rebuys are on, `rebuy_amount` can't be below `min_stake`: a rebuy must cover a bet."
@@ -68,7 +68,7 @@ class LeagueSettings(BaseModel):
     )
     bankroll_mode: Literal["carry_over", "weekly_reset"] = Field(
         "carry_over",
-        description="carry_over adds the allowance to what is left; weekly_reset starts each week at it",
+        description="`carry_over` adds the allowance to what is left; `weekly_reset` starts each week at it",
     )
     rebuy: bool = Field(False, description="members below the minimum stake may rebuy once a week")
     rebuy_amount: int = Field(500, ge=1, le=1_000_000, description="credits a rebuy gives")
@@ -144,13 +144,31 @@ def describe_allowed(name: str) -> str:
         return "on or off"
     choices = get_args(info.annotation)
     if choices:
-        return "one of " + ", ".join(str(c) for c in choices)
+        return "one of " + ", ".join(f"`{c}`" for c in choices)
     low = high = None
     for meta in info.metadata:
         low = getattr(meta, "ge", low)
         high = getattr(meta, "le", high)
     kind = "a whole number" if info.annotation is int else "a number"
-    return f"{kind} from {low} to {high}"
+    return f"{kind} from {low:,} to {high:,}"
+
+
+def setting_text(name: str, value: Any) -> str:
+    """A setting's value as a commissioner reads (and would type) it: on/off, none, 1,000.
+
+    Never Python's spelling (True, False, an empty string); a choice like `carry_over` is
+    shown in backticks, as the word to type.
+    """
+    info = LeagueSettings.model_fields[name]
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if value == "" or value is None:
+        return "none"
+    if get_args(info.annotation):
+        return f"`{value}`"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
 
 
 _TRUE = {"on", "true", "yes", "1", "enable", "enabled"}
@@ -200,7 +218,7 @@ def _role_id(text: str) -> str:
 def update_setting(current: LeagueSettings, name: str, raw: str) -> LeagueSettings:
     """A copy of `current` with one setting changed, or InvalidInput naming what is allowed."""
     if name not in LeagueSettings.model_fields:
-        known = ", ".join(sorted(LeagueSettings.model_fields))
+        known = ", ".join(f"`{n}`" for n in sorted(LeagueSettings.model_fields))
         raise InvalidInput(f"There's no setting called `{name}`. Settings: {known}.")
     value = parse_setting_value(name, raw)
     data = current.model_dump() | {name: value}
@@ -209,4 +227,21 @@ def update_setting(current: LeagueSettings, name: str, raw: str) -> LeagueSettin
     except ValidationError as error:
         if any(REBUY_BELOW_MIN_STAKE in str(e.get("msg", "")) for e in error.errors()):
             raise InvalidInput(REBUY_BELOW_MIN_STAKE) from None
-        raise InvalidInput(f"`{name}` must be {describe_allowed(name)}; '{raw}' is out of range.") from None
+        raise InvalidInput(f"`{name}` must be {describe_allowed(name)}; {_why_not(name, raw)}.") from None
+
+
+def _why_not(name: str, raw: str) -> str:
+    """Why a value the setting's type accepted was refused, in the commissioner's terms."""
+    shown = f"'{raw.strip()}'"
+    if name == "timezone":
+        return f"{shown} isn't a time zone"
+    if name in ("lines_open", "settle_at", "corrections_close"):
+        day, _, at = raw.strip().partition(" ")
+        if day[:3].lower() not in DAYS:
+            return f"'{day}' isn't a weekday (mon, tue, wed, thu, fri, sat or sun)"
+        if not at.strip():
+            return f"{shown} has no time"
+        return f"'{at.strip()}' isn't a 24-hour time (00:00 to 23:59)"
+    if get_args(LeagueSettings.model_fields[name].annotation):
+        return f"{shown} isn't one of them"
+    return f"{shown} is outside that range"

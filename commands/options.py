@@ -23,6 +23,12 @@ _TOO_LONG = 10**MAX_DIGITS
 _MENTION = re.compile(r"^<@!?([A-Za-z0-9]+)(\|[^>]*)?>$")
 _INTEGER = re.compile(r"[+-]?\d+")
 _SHOWN = 40
+_ABBREV = re.compile(r"[A-Za-z][A-Za-z0-9]{0,9}")
+
+
+def or_list(words: tuple[str, ...]) -> str:
+    """'on or off', 'week, season or all': the choices of an option, as a sentence says them."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def shown(raw: Any) -> str:
@@ -98,14 +104,19 @@ def _whole_stake(value: int) -> StakeRequest:
     return StakeRequest(amount=value)
 
 
-def parse_id(raw: Any, option: Option) -> int:
+def parse_id(raw: Any, option: Option) -> int | str:
+    """An id; for an option that takes a team instead (`by_team`), a team's abbreviation
+    (lower case) where the text is a single word that isn't a number."""
     what = f"a {option.name} number"
     if isinstance(raw, int) and not isinstance(raw, bool):
         value: int | None = _whole_int(raw, what)
     else:
         text = str(raw).strip().lstrip("#")
         value = whole_number(text, what) if text.isdigit() else None
+        if value is None and option.by_team and _ABBREV.fullmatch(text):
+            return text.lower()
     if value is None or not 1 <= value <= 2**62:
+        what = f"{what} or a team's abbreviation" if option.by_team else what
         raise InvalidInput(f"'{shown(raw)}' isn't {what}. {_where(option)}".rstrip())
     return value
 
@@ -167,7 +178,7 @@ def parse_option(option: Option, raw: Any) -> Any:
         raise InvalidInput(f"`{option.name}` is too long (at most {limit} characters).")
     if option.type is OptionType.CHOICE:
         if text.lower() not in option.choices:
-            raise InvalidInput(f"`{option.name}` must be one of: {', '.join(option.choices)}.")
+            raise InvalidInput(f"'{shown(text)}' isn't {or_list(option.choices)}.")
         return text.lower()
     if option.type is OptionType.MEMBER:
         mention = _MENTION.match(text)
@@ -176,7 +187,7 @@ def parse_option(option: Option, raw: Any) -> Any:
         return text  # never echoed: no message here may quote it
     if option.type in (OptionType.PICK, OptionType.WORD, OptionType.TEAM):
         if " " in text:
-            raise InvalidInput(f"`{option.name}` is a single word; got '{text}'.")
+            raise InvalidInput(f"'{shown(text)}' isn't a {option.name}: that's one word, with no spaces.")
         return text.lower()
     return text
 

@@ -15,12 +15,13 @@ from datetime import datetime
 from commands.format import credits, local_time, odds, plural
 from commands.league_settings import LeagueSettings
 from commands.provider import ProviderError
-from commands.recap import season_chart
+from commands.recap import season_chart, settled_sentence
 from commands.replies import Reply, Table, Tone
 from commands.services.board import WeekMarkets
 from commands.services.settlement import Correction, SettlementSummary
 from commands.services.standings import Standing
-from commands.views import fantasy_standings_table, leaderboard, markets_board
+from commands.services.week_recap import SeasonScores
+from commands.views import SCORE_MEANING, fantasy_standings_table, leaderboard, markets_board
 from storage.models import League, Market, Matchup, Team, Week
 from storage.placement import Placement
 
@@ -74,11 +75,9 @@ def reminder_post(
 
 def settlement_post(week: Week, summary: SettlementSummary, rows: list[Standing]) -> Reply:
     """A settled week's results when the league has the full recap turned off."""
-    outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items())) or "no bets"
     board = leaderboard(f"Week {week.matchup_period} results", rows, week=True)
     return Reply(
-        text=f"Week {week.matchup_period} is settled: {plural(summary.bets, 'bet')} ({outcomes}). "
-        f"Staked {credits(summary.staked)}, paid out {credits(summary.paid)}.",
+        text=settled_sentence(week.matchup_period, summary),
         tables=board.tables,
         ephemeral=False,
         tone=Tone.SUCCESS,
@@ -118,14 +117,14 @@ async def season_over_post(
     season: int,
     teams: Sequence[Team],
     bettors: list[Standing],
-    profits: tuple[list[int], dict[str, list[int]]],
+    scores: SeasonScores,
 ) -> Reply:
-    """The season's last post: the fantasy standings, the bettors' table and the profit chart."""
+    """The season's last post: the fantasy standings, the bettors' table and the score chart."""
     table = fantasy_standings_table(teams, f"{season} final standings")
-    weeks, by_member = profits
-    chart = await season_chart(weeks, by_member, season, f"{league.name} {season}: final profit")
+    chart = await season_chart(bettors, scores, season, f"{league.name} {season}: final score")
     return Reply(
-        f"That's the {season} season. Thanks for playing! Final standings and the book's season leaderboard:",
+        f"That's the {season} season. Thanks for playing! Final standings and the book's season "
+        f"leaderboard. {SCORE_MEANING}",
         tables=(
             *((table,) if table is not None else ()),
             *leaderboard(f"{season} bettors", bettors, week=False).tables,

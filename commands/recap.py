@@ -15,19 +15,55 @@ from commands.charts import profit_chart
 from commands.format import credits, odds, plural, probability, signed_credits
 from commands.replies import Card, Field, Image, Reply, Table, Tone
 from commands.services.settlement import SettlementSummary
-from commands.services.week_recap import RecapFacts
-from commands.views import leaderboard
+from commands.services.standings import Standing
+from commands.services.week_recap import RecapFacts, SeasonScores
+from commands.views import SCORE_MEANING, leaderboard
 from engine.awards import BetAwards, FantasyAwards, Game, bet_awards, fantasy_awards
 from storage.models import League, Matchup, Week
 
 
+def settled_sentence(period: int, summary: SettlementSummary) -> str:
+    """What a settled week came to, in the one sentence every place says it: the channel's
+    post, the console's `:advance` and the commissioner's `settle`.
+
+    `summary` is the week as its bets stand (commands.services.week_recap.week_summary), so
+    bets voided before the settlement count too, and every place gives the same numbers.
+    """
+    outcomes = (
+        ", ".join(
+            f"{n:,} {'pushes' if k == 'push' and n != 1 else k}" for k, n in sorted(summary.outcomes.items())
+        )
+        or "no bets"
+    )
+    return (
+        f"Week {period} is settled: {plural(summary.bets, 'bet')} ({outcomes}). "
+        f"Staked {credits(summary.staked)}, paid out {credits(summary.paid)}."
+    )
+
+
+def chart_lines(rows: Sequence[Standing], scores: Mapping[int, Sequence[int]]) -> dict[str, list[int]]:
+    """The chart's lines by legend label, in the order of the leaderboard `rows` beside it."""
+    lines: dict[str, list[int]] = {}
+    for row in rows:
+        if row.member_id in scores:
+            # Two members may share a display name; the legend must still tell them apart.
+            name = row.name if row.name not in lines else f"{row.name} ({row.member_id})"
+            lines[name] = list(scores[row.member_id])
+    return lines
+
+
 async def season_chart(
-    weeks: Sequence[int], profits: Mapping[str, Sequence[int]], season: int, title: str
+    rows: Sequence[Standing], scores: SeasonScores, season: int, title: str
 ) -> Image | None:
-    """The profit chart, drawn off the event loop; None before any week has settled."""
-    if not weeks or not profits:
+    """The season-score chart, drawn off the event loop; None before any week has settled.
+
+    One line per member of the leaderboard `rows`, in their order, ending on their scores.
+    """
+    weeks, by_member = scores
+    lines = chart_lines(rows, by_member)
+    if not weeks or not lines:
         return None
-    return await asyncio.to_thread(profit_chart, weeks, profits, title, f"sidebet-{season}-profit.png")
+    return await asyncio.to_thread(profit_chart, weeks, lines, title, f"sidebet-{season}-profit.png")
 
 
 def results_table(week: Week, games: Sequence[tuple[Matchup, Game]]) -> Table:
@@ -95,13 +131,12 @@ async def recap_post(league: League, week: Week, summary: SettlementSummary, fac
     games = facts.games
     fantasy = fantasy_awards([g for _, g in games], facts.efficiencies)
     bets = bet_awards(facts.bets)
-    weeks, profits = facts.profits
-    chart = await season_chart(weeks, profits, week.season, f"{league.name} {week.season}: season profit")
-    outcomes = ", ".join(f"{n} {k}" for k, n in sorted(summary.outcomes.items())) or "no bets"
+    chart = await season_chart(
+        facts.season_rows, facts.scores, week.season, f"{league.name} {week.season}: season score"
+    )
     cards = tuple(c for c in (bets_card(bets), awards_card(fantasy)) if c is not None)
     return Reply(
-        text=f"Week {week.matchup_period} is settled: {plural(summary.bets, 'bet')} ({outcomes}). "
-        f"Staked {credits(summary.staked)}, paid out {credits(summary.paid)}. Here's the recap.",
+        text=f"{settled_sentence(week.matchup_period, summary)} Here's the recap. {SCORE_MEANING}",
         cards=cards,
         tables=(
             *((results_table(week, games),) if games else ()),

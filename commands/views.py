@@ -19,17 +19,25 @@ from commands.format import (
     local_time,
     lock_phrase,
     odds,
+    plural,
     probability,
     signed_credits,
 )
 from commands.league_settings import LeagueSettings
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table, Tone
+from commands.services.bettor_stats import Pick
 from commands.services.board import WeekMarkets
 from commands.services.standings import Standing
 from storage.models import League, Market, Matchup, Quote, Selection, Team, Week
 from storage.statuses import MarketStatus, WeekStatus
 
 MATCHUP_KINDS = ("moneyline", "spread", "total")
+
+#: What a score counts, said wherever one is shown: the leaderboards, the recap, the chart.
+SCORE_MEANING = (
+    "Score: credits won less credits lost on settled bets, minus any credits rebought "
+    "(a rebuy is a penalty); allowances don't count."
+)
 
 
 def _status_word(market: Market, now: datetime, settings: LeagueSettings) -> str:
@@ -89,8 +97,8 @@ def markets_board(
         WeekStatus.SETTLED: " This week is settled.",
     }.get(week.status, "")
     return Reply(
-        text=f"Week {week.matchup_period}: {len(matchups)} matchups.{status_text} "
-        "Use `odds <#>` for every market of a matchup.",
+        text=f"Week {week.matchup_period}: {plural(len(matchups), 'matchup')}.{status_text} "
+        "Use `odds <#>` (or a team's abbreviation) for every market of a matchup.",
         tables=(table,),
         buttons=tuple(buttons),
         ephemeral=False,
@@ -114,9 +122,13 @@ def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, 
             f"{n} {odds(sides[p].odds)} ({probability(sides[p].fair_p)})"
             for n, p in zip(names, picks, strict=True)
         ]
+        what = market.label
+        if market.kind == "prop":
+            owner = teams.get(lines.owners.get(market.id, 0))
+            what = (f"{owner.abbrev}: " if owner else "") + market.label.replace(" fantasy points", "")
         row = (
             str(market.id),
-            market.label if market.kind != "prop" else market.label.replace(" fantasy points", ""),
+            what,
             cells[0],
             cells[1],
             _status_word(market, now, settings),
@@ -195,6 +207,17 @@ def receipt(bet_id: int, stake: int, american: int, label: str, balance: int, *,
         f"Pays {credits(pays)} if it wins. Balance: {credits(balance)}.",
         tone=Tone.INFO if already else Tone.SUCCESS,
     )
+
+
+def pick_text(pick: Pick) -> str:
+    """A bet's pick in a list of bets, with what it was about: "Under 225.5 (HMH vs GG total
+    points)", "Commanders D/ST over 6 (GG player, HMH vs GG)"."""
+    matchup = f"{pick.home} vs {pick.away}"
+    if pick.kind == "prop":
+        return f"{pick.label} ({pick.owner} player, {matchup})" if pick.owner else f"{pick.label} ({matchup})"
+    if pick.kind == "team_total":
+        return f"{pick.label} ({matchup})"
+    return f"{pick.label} ({pick.market})"
 
 
 def leaderboard(title: str, rows: list[Standing], *, week: bool, note: str = "") -> Reply:

@@ -126,7 +126,8 @@ async def queue_correction_dms(
         moved = sum(c.amount for c in mine)
         reply = Reply(
             f"ESPN corrected week {week.matchup_period} stats and {len(mine)} of your bets "
-            f"changed: {signed_credits(moved)} credits. Your balance is {credits(member.balance)}.",
+            f"changed: {signed_credits(moved)} {'credit' if abs(moved) == 1 else 'credits'}. "
+            f"Your balance is {credits(member.balance)}.",
             tables=(
                 Table(
                     ("Bet", "Pick", "Result", "Credits"),

@@ -317,6 +317,16 @@ async def _already(
     )
     if bet is None:  # a placement that was undone as a whole: the slip stands as it was
         raise Conflict("That slip could not be placed; get a fresh one with `bet`.")
+    if bet.status != BetStatus.OPEN:
+        # Confirming again never re-places a bet; it says what became of the one it placed.
+        became = {
+            BetStatus.CANCELLED: f"which you cancelled ({credits(bet.stake)} refunded)",
+            BetStatus.VOID: f"which was voided ({credits(bet.stake)} refunded)",
+        }.get(bet.status, f"which has settled: {bet.status}")
+        raise Conflict(
+            f"Slip #{quote.id} was already placed as bet #{bet.id}, {became}. Nothing was placed "
+            "again; use `bet` for a new slip."
+        )
     balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id))
     return Placed(
         Placement(bet.id, bet.stake, bet.odds, selection.label, balance or 0, market.id, market.kind),

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
+from commands.services.board import prop_owners
 from commands.services.closing import closing_prices
 from commands.services.tenancy import find_member
 from engine.bettor_stats import BetLine, BettorStats, summarize
 from storage.database import Database
-from storage.models import Bet, Market, Member, Selection, Week
+from storage.models import Bet, Market, Matchup, Member, Selection, Team, Week
 from storage.statuses import GRADED_BETS, BetStatus
 
 HISTORY_PAGE_SIZE = 10
@@ -57,10 +60,48 @@ async def member_stats(session: AsyncSession, member_id: int, now: datetime) -> 
 
 
 @dataclass(frozen=True, slots=True)
+class Pick:
+    """What a bet was on, with what a bet list needs to say it: the market and its matchup."""
+
+    label: str  # the side, as the slip said it: "Under 225.5", "Hail Mary Heroes"
+    kind: str
+    market: str  # the market's label: "HMH vs GG total points"
+    home: str  # the matchup's teams' abbreviations
+    away: str
+    owner: str | None  # a prop's player's fantasy team (abbreviation)
+
+
+async def picks(session: AsyncSession, bets: Sequence[Bet]) -> dict[int, Pick]:
+    """Each bet's Pick, by bet id, in three queries whatever the number of bets."""
+    if not bets:
+        return {}
+    home, away = aliased(Team), aliased(Team)
+    rows = (
+        await session.execute(
+            select(Bet.id, Selection.label, Market, home.abbrev, away.abbrev)
+            .join(Selection, Selection.id == Bet.selection_id)
+            .join(Market, Market.id == Bet.market_id)
+            .join(Matchup, Matchup.id == Market.matchup_id)
+            .join(home, home.id == Matchup.home_team_id)
+            .join(away, away.id == Matchup.away_team_id)
+            .where(Bet.id.in_([b.id for b in bets]))
+        )
+    ).all()
+    owners = await prop_owners(session, [market for _, _, market, _, _ in rows])
+    abbrevs = dict(
+        (await session.execute(select(Team.id, Team.abbrev).where(Team.id.in_(owners.values())))).all()
+    )
+    return {
+        bet_id: Pick(label, market.kind, market.label, h, a, abbrevs.get(owners.get(market.id, 0)))
+        for bet_id, label, market, h, a in rows
+    }
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryRow:
     bet_id: int
     week: int
-    label: str
+    pick: Pick
     odds: int
     stake: int
     status: str
@@ -83,8 +124,7 @@ async def history_page(db: Database, member_id: int, page: int) -> HistoryPage:
         pages = max(1, -(-total // HISTORY_PAGE_SIZE))
         rows = (
             await session.execute(
-                select(Bet, Selection.label, Week.matchup_period)
-                .join(Selection, Selection.id == Bet.selection_id)
+                select(Bet, Week.matchup_period)
                 .join(Week, Week.id == Bet.week_id)
                 .where(*finished)
                 .order_by(Bet.id.desc())
@@ -92,9 +132,10 @@ async def history_page(db: Database, member_id: int, page: int) -> HistoryPage:
                 .offset((page - 1) * HISTORY_PAGE_SIZE)
             )
         ).all()
+        said = await picks(session, [b for b, _ in rows])
     return HistoryPage(
         tuple(
-            HistoryRow(b.id, period, label, b.odds, b.stake, b.status, b.payout) for b, label, period in rows
+            HistoryRow(b.id, period, said[b.id], b.odds, b.stake, b.status, b.payout) for b, period in rows
         ),
         page,
         pages,
@@ -102,17 +143,16 @@ async def history_page(db: Database, member_id: int, page: int) -> HistoryPage:
     )
 
 
-async def open_and_recent_bets(db: Database, member_id: int) -> list[tuple[Bet, str]]:
-    """The member's bets for `mybets`: open ones first, then the newest; with each pick's label."""
+async def open_and_recent_bets(db: Database, member_id: int) -> list[tuple[Bet, Pick]]:
+    """The member's bets for `mybets`: open ones first, then the newest; with what each was on."""
     async with db.read() as session:
-        rows = (
-            await session.execute(
-                select(Bet, Selection.label)
-                .join(Selection, Selection.id == Bet.selection_id)
-                .join(Market, Market.id == Bet.market_id)
+        bets = (
+            await session.scalars(
+                select(Bet)
                 .where(Bet.member_id == member_id)
                 .order_by(Bet.status != BetStatus.OPEN, Bet.id.desc())
                 .limit(25)
             )
         ).all()
-    return [(bet, label) for bet, label in rows]
+        said = await picks(session, bets)
+    return [(bet, said[bet.id]) for bet in bets]

@@ -7,16 +7,17 @@ post (commands.views and commands.posts word them from what this returns).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.services.pricing import pulled
 from commands.services.tenancy import current_week
 from storage.database import Database
-from storage.models import Market, Matchup, Selection, Team, Week
+from storage.models import BenchPlayer, Market, Matchup, Selection, Starter, Team, Week
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,30 @@ class WeekMarkets:
     markets: dict[int, dict[tuple[str, str], Market]] = field(default_factory=dict)
     # market id -> side -> selection
     selections: dict[int, dict[str, Selection]] = field(default_factory=dict)
+    # prop market id -> the fantasy team whose roster holds the player
+    owners: dict[int, int] = field(default_factory=dict)
+
+
+async def prop_owners(session: AsyncSession, markets: Iterable[Market]) -> dict[int, int]:
+    """For each player prop among `markets`, the id of the fantasy team the player is on.
+
+    Read from the matchup's rosters (starters, then the bench for one benched since): a
+    prop is about a player, and a bettor wants to know whose team he plays for.
+    """
+    props = {(m.matchup_id, m.subject): m.id for m in markets if m.kind == "prop"}
+    if not props:
+        return {}
+    matchup_ids = {matchup_id for matchup_id, _ in props}
+    owners: dict[int, int] = {}
+    for model in (BenchPlayer, Starter):  # a starter's row wins over a stale bench row
+        rows = await session.execute(
+            select(model.matchup_id, model.player_id, model.team_id).where(model.matchup_id.in_(matchup_ids))
+        )
+        for matchup_id, player_id, team_id in rows.all():
+            market_id = props.get((matchup_id, str(player_id)))
+            if market_id is not None:
+                owners[market_id] = team_id
+    return owners
 
 
 async def week_markets(session: AsyncSession, week: Week, now: datetime) -> WeekMarkets:
@@ -50,7 +75,8 @@ async def week_markets(session: AsyncSession, week: Week, now: datetime) -> Week
         sides = select(Selection).where(Selection.market_id.in_(market_ids)).execution_options(**fresh)
         for s in (await session.scalars(sides)).all():
             selections[s.market_id][s.side] = s
-    return WeekMarkets(matchups, teams, markets, selections)
+    shown = [m for by_kind in markets.values() for m in by_kind.values()]
+    return WeekMarkets(matchups, teams, markets, selections, await prop_owners(session, shown))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +100,35 @@ class MatchupBoard:
     lines: WeekMarkets
 
 
-async def matchup_board(db: Database, league_id: int, matchup_id: int, now: datetime) -> MatchupBoard | None:
-    """One matchup of the league with its week's markets; None if the league has no such matchup."""
+async def matchup_board(
+    db: Database, league_id: int, matchup: int | str, now: datetime
+) -> MatchupBoard | None:
+    """One matchup of the league with its week's markets; None if the league has no such matchup.
+
+    `matchup` is its number, or a team's abbreviation (or name): that team's matchup in the
+    league's current week.
+    """
     async with db.read() as session:
-        row = (
-            await session.execute(
-                select(Matchup, Week)
-                .join(Week, Week.id == Matchup.week_id)
-                .where(Matchup.id == matchup_id, Week.league_id == league_id)
+        query = (
+            select(Matchup, Week).join(Week, Week.id == Matchup.week_id).where(Week.league_id == league_id)
+        )
+        if isinstance(matchup, int):
+            query = query.where(Matchup.id == matchup)
+        else:
+            week = await current_week(session, league_id)
+            team = await session.scalar(
+                select(Team.id).where(
+                    Team.league_id == league_id,
+                    or_(func.lower(Team.abbrev) == matchup.lower(), func.lower(Team.name) == matchup.lower()),
+                )
             )
-        ).first()
+            if week is None or team is None:
+                return None
+            query = query.where(
+                Matchup.week_id == week.id, or_(Matchup.home_team_id == team, Matchup.away_team_id == team)
+            )
+        row = (await session.execute(query.limit(1))).first()
         if row is None:
             return None
-        matchup, week = row
-        return MatchupBoard(matchup, await week_markets(session, week, now))
+        found, its_week = row
+        return MatchupBoard(found, await week_markets(session, its_week, now))

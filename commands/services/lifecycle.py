@@ -342,12 +342,25 @@ async def run_due(services: Services, league: League, *, sync: bool = True) -> D
             await record_sync_failure(services.db, league, error, now)
     report.reminders = await remind_due(services.db, league, now)
     report.locked = await lock_due(services.db, league, now)
-    report.settled = await settle_due(services.db, league, now)
+    report.settled = await as_posted(services.db, await settle_due(services.db, league, now))
     report.recaps = await recap_due(services.db, league, now)
     report.corrections = await regrade_due(services.db, league, now)
     if report.sync is not None and report.settled and not league.season_over:
         report.season_over = await end_season_if_done(services.db, league, report.sync, now)
     return report
+
+
+async def as_posted(db: Database, settled: list[SettlementSummary]) -> list[SettlementSummary]:
+    """The settled weeks as their channel post counts them, read back from their bets.
+
+    A settlement pass grades the bets still open; the week's post (and every other word
+    about it: the console, `settle`) counts all its bets, those a commissioner voided
+    before too, so everything said about a week comes from this one reading.
+    """
+    if not settled:
+        return []
+    async with db.read() as session:
+        return [await week_summary(session, await session.get_one(Week, s.week_id)) for s in settled]
 
 
 async def sync_now(services: Services, league_id: int) -> DueReport:
@@ -365,7 +378,7 @@ async def settle_now(services: Services, league_id: int, *, actor: str) -> Settl
     """
     async with league_jobs(services, league_id, command="settle") as league:
         now = services.clock.now()
-        summary = await _settle_now(services, league, now)
+        [summary] = await as_posted(services.db, [await _settle_now(services, league, now)])
         async with services.db.write() as session:
             await audit(
                 session,

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.errors import NotAllowed
+from commands.format import credits
 from commands.league_settings import LeagueSettings
 from commands.outbox import enqueue_post
 from commands.replies import Reply, Tone
@@ -199,7 +200,7 @@ async def flag_benched_lineups(
 def _flag_post(b: Benched, week: Week) -> Reply:
     return Reply(
         f"For the commissioner: {b.member} owns {b.team} and has bet #{b.bet_id} "
-        f"({b.stake:,} credits on {b.label}) on their own week {week.matchup_period} matchup. "
+        f"({credits(b.stake)} on {b.label}) on their own week {week.matchup_period} matchup. "
         f"Since that bet, {', '.join(b.removed)} left {b.team}'s starting lineup, and its projection "
         f"went from {b.projected_then:g} to {b.projected_now:g} points.",
         ephemeral=False,

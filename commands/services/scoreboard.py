@@ -38,6 +38,7 @@ class LiveMatchup:
     home_projected: float
     away_projected: float
     home_win: float  # the home team's chance to win; the away team's is the rest
+    final: bool = False  # every game of the matchup's starters is over: nothing left to win
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,11 @@ async def live_scoreboard(db: Database, league_id: int, now: datetime) -> Scoreb
                     model.home.mean,
                     model.away.mean,
                     engine.win_probability(model),
+                    final=week.final_at is not None
+                    or (
+                        any(s.game_id is not None for s in starters)
+                        and all(_share_left(s, now) == 0.0 for s in starters if s.game_id is not None)
+                    ),
                 )
             )
     return Scoreboard(week, live)

@@ -20,7 +20,7 @@ from commands.posts import season_over_post
 from commands.provider import ProviderError
 from commands.services.standings import standings
 from commands.services.teams import teams_in_standings_order
-from commands.services.week_recap import season_profits
+from commands.services.week_recap import season_scores
 from commands.services.weeks import SyncResult
 from storage.database import Database
 from storage.models import League, Week
@@ -51,7 +51,7 @@ async def end_season_if_done(db: Database, league: League, sync: SyncResult, now
             sync.season,
             await teams_in_standings_order(session, league.id),
             await standings(session, league.id, season=sync.season),
-            await season_profits(session, league.id, sync.season),
+            await season_scores(session, league.id, sync.season),
         )
         await enqueue_post(
             session,

@@ -29,6 +29,7 @@ from storage.statuses import GRADED_BETS, BetStatus, MarketStatus
 class SettlementSummary:
     week_id: int
     bets: int = 0
+    matchup_period: int = 0  # the week's number, once read back (week_recap.week_summary)
     outcomes: Counter[str] = field(default_factory=Counter)
     staked: int = 0
     paid: int = 0

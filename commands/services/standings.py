@@ -51,9 +51,11 @@ async def standings(
     *,
     member_ids: Collection[int] | None = None,
     season: int | None = None,
+    through_period: int | None = None,
 ) -> list[Standing]:
     """Members ranked by score, best first: one week's when `week_id` is given, else one
-    `season`'s, else the league's whole history.
+    `season`'s (up to and including matchup period `through_period`, if given: a week's
+    recap shows the season as it stood that week), else the league's whole history.
 
     `member_ids` restricts the table to those members (a pool's leaderboard); their scores
     are the same as on the whole league's table. Ties rank by balance, then by name.
@@ -76,11 +78,11 @@ async def standings(
         net_query = net_query.where(LedgerEntry.week_id == week_id)
         bet_query = bet_query.where(Bet.week_id == week_id)
     elif season is not None:
-        weeks = season_weeks(league_id, season)
+        weeks = season_weeks(league_id, season, through_period)
         net_query = net_query.where(LedgerEntry.week_id.in_(weeks))
         bet_query = bet_query.where(Bet.week_id.in_(weeks))
     net = {member_id: total for member_id, total in (await session.execute(net_query)).all()}
-    rebought = await rebuy_totals(session, league_id, week_id, season=season)
+    rebought = await rebuy_totals(session, league_id, week_id, season=season, through_period=through_period)
     counts: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     for member_id, status, count, staked in (await session.execute(bet_query)).all():
         counts[member_id][status] = (count, staked)
@@ -106,13 +108,22 @@ async def standings(
     return rows
 
 
-def season_weeks(league_id: int, season: int) -> Select[int]:
-    """The ids of one season's weeks, as a subquery: last season's bets never count in this one's."""
-    return select(Week.id).where(Week.league_id == league_id, Week.season == season)
+def season_weeks(league_id: int, season: int, through_period: int | None = None) -> Select[int]:
+    """The ids of one season's weeks (up to `through_period`), as a subquery: last season's
+    bets never count in this one's."""
+    query = select(Week.id).where(Week.league_id == league_id, Week.season == season)
+    if through_period is not None:
+        query = query.where(Week.matchup_period <= through_period)
+    return query
 
 
 async def rebuy_totals(
-    session: AsyncSession, league_id: int, week_id: int | None = None, *, season: int | None = None
+    session: AsyncSession,
+    league_id: int,
+    week_id: int | None = None,
+    *,
+    season: int | None = None,
+    through_period: int | None = None,
 ) -> dict[int, int]:
     """Credits each member has rebought, in one week, one season or the league's whole history."""
     query = (
@@ -123,7 +134,7 @@ async def rebuy_totals(
     if week_id is not None:
         query = query.where(LedgerEntry.week_id == week_id)
     elif season is not None:
-        query = query.where(LedgerEntry.week_id.in_(season_weeks(league_id, season)))
+        query = query.where(LedgerEntry.week_id.in_(season_weeks(league_id, season, through_period)))
     return {member_id: int(total) for member_id, total in (await session.execute(query)).all()}
 
 
@@ -159,6 +170,12 @@ class Balance:
     balance: int
     at_stake: int  # riding on open bets
     week_net: int  # this week's betting result so far
+    week_rebuys: int = 0  # credits rebought this week: the week's score is week_net less these
+
+    @property
+    def week_score(self) -> int:
+        """The number the week's leaderboard shows for this member."""
+        return self.week_net - self.week_rebuys
 
 
 async def member_balance(db: Database, league_id: int, member_id: int) -> Balance:
@@ -177,4 +194,5 @@ async def member_balance(db: Database, league_id: int, member_id: int) -> Balanc
         member.balance,
         mine[0].open_stake if mine else 0,
         mine[0].net if mine else 0,
+        mine[0].rebuys if mine else 0,
     )

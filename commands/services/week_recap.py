@@ -34,6 +34,10 @@ from storage.statuses import GRADED_BETS, WeekStatus
 
 GRADED = GRADED_BETS
 
+# the settled weeks (matchup periods) in order, and each member's season score after each
+# of them, by member id
+SeasonScores = tuple[list[int], dict[int, list[int]]]
+
 
 async def week_games(session: AsyncSession, week: Week) -> list[tuple[Matchup, Game]]:
     """The week's finished matchups, as (row, game) with team names for display."""
@@ -100,51 +104,49 @@ async def settled_bets(session: AsyncSession, week: Week) -> list[SettledBet]:
     ]
 
 
-async def season_profits(
-    session: AsyncSession, league_id: int, season: int
-) -> tuple[list[int], dict[str, list[int]]]:
-    """Each member's cumulative betting profit after each settled week of the season."""
-    weeks = (
-        await session.execute(
-            select(Week.id, Week.matchup_period)
-            .where(Week.league_id == league_id, Week.season == season, Week.status == WeekStatus.SETTLED)
-            .order_by(Week.matchup_period)
-        )
-    ).all()
-    members = (
-        await session.scalars(select(Member).where(Member.league_id == league_id).order_by(Member.id))
-    ).all()
-    by_week: dict[tuple[int, int | None], int] = {}
+async def season_scores(
+    session: AsyncSession, league_id: int, season: int, through_period: int | None = None
+) -> SeasonScores:
+    """Each member's season score after each settled week (up to `through_period`), by member id.
+
+    The score is the leaderboard's (commands.services.standings.Standing.score): the betting
+    result less the credits rebought, summed week by week, so a chart's last point is the
+    number in the season table beside it.
+    """
+    query = select(Week.id, Week.matchup_period).where(
+        Week.league_id == league_id, Week.season == season, Week.status == WeekStatus.SETTLED
+    )
+    if through_period is not None:
+        query = query.where(Week.matchup_period <= through_period)
+    weeks = (await session.execute(query.order_by(Week.matchup_period))).all()
+    members = (await session.scalars(select(Member.id).where(Member.league_id == league_id))).all()
+    by_week: dict[tuple[int, int | None], int] = defaultdict(int)
     if weeks:
         rows = await session.execute(
-            select(LedgerEntry.member_id, LedgerEntry.week_id, func.sum(LedgerEntry.amount))
+            select(LedgerEntry.member_id, LedgerEntry.week_id, LedgerEntry.kind, func.sum(LedgerEntry.amount))
             .where(
                 LedgerEntry.league_id == league_id,
-                LedgerEntry.kind.in_(BETTING_KINDS),
+                LedgerEntry.kind.in_((*BETTING_KINDS, "rebuy")),
                 LedgerEntry.week_id.in_([w.id for w in weeks]),
             )
-            .group_by(LedgerEntry.member_id, LedgerEntry.week_id)
+            .group_by(LedgerEntry.member_id, LedgerEntry.week_id, LedgerEntry.kind)
         )
-        by_week = {(member_id, week_id): int(total) for member_id, week_id, total in rows.all()}
-    profits: dict[str, list[int]] = {}
-    for member in members:
+        for member_id, week_id, kind, total in rows.all():
+            # a rebuy adds credits to the balance and the same amount of penalty to the score
+            by_week[(member_id, week_id)] += -int(total) if kind == "rebuy" else int(total)
+    scores: dict[int, list[int]] = {}
+    for member_id in members:
         running, line = 0, []
         for week_id, _ in weeks:
-            running += by_week.get((member.id, week_id), 0)
+            running += by_week.get((member_id, week_id), 0)
             line.append(running)
-        # Two members may share a display name; the chart's legend must still tell them apart.
-        name = (
-            member.display_name
-            if member.display_name not in profits
-            else f"{member.display_name} ({member.id})"
-        )
-        profits[name] = line
-    return [period for _, period in weeks], profits
+        scores[member_id] = line
+    return [period for _, period in weeks], scores
 
 
 async def week_summary(session: AsyncSession, week: Week) -> SettlementSummary:
     """What settling `week` came to, read back from its bets (cancelled ones never count)."""
-    summary = SettlementSummary(week.id)
+    summary = SettlementSummary(week.id, matchup_period=week.matchup_period)
     rows = await session.execute(
         select(
             Bet.status,
@@ -163,18 +165,14 @@ async def week_summary(session: AsyncSession, week: Week) -> SettlementSummary:
     return summary
 
 
-# weeks (matchup periods) in order, and each member's cumulative profit after each of them
-SeasonProfits = tuple[list[int], dict[str, list[int]]]
-
-
 @dataclass(frozen=True, slots=True)
 class RecapFacts:
     games: list[tuple[Matchup, Game]]
     efficiencies: list[LineupEfficiency]
     bets: list[SettledBet]
     week_rows: list[Standing]
-    season_rows: list[Standing]
-    profits: SeasonProfits
+    season_rows: list[Standing]  # the season up to this week
+    scores: SeasonScores
 
 
 async def recap_facts(session: AsyncSession, league: League, week: Week) -> RecapFacts:
@@ -183,6 +181,8 @@ async def recap_facts(session: AsyncSession, league: League, week: Week) -> Reca
     efficiencies = await lineup_efficiencies(session, league, [m for m, _ in games])
     bets = await settled_bets(session, week)
     week_rows = await standings(session, league.id, week.id)
-    season_rows = await standings(session, league.id, season=week.season)
-    profits = await season_profits(session, league.id, week.season)
-    return RecapFacts(games, efficiencies, bets, week_rows, season_rows, profits)
+    # The season as it stood this week: the table and the chart beside it show the same weeks.
+    period = week.matchup_period
+    season_rows = await standings(session, league.id, season=week.season, through_period=period)
+    scores = await season_scores(session, league.id, week.season, through_period=period)
+    return RecapFacts(games, efficiencies, bets, week_rows, season_rows, scores)

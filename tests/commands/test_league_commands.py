@@ -129,9 +129,12 @@ async def test_link_claim_channel_and_read_only_views(db):
     await dispatch(services, discord("boss", admin=True), "sync", {})
     final = await dispatch(services, discord("blake"), "scoreboard", {})
     for row in final.tables[0].rows:
-        score, projected, chance = row[1], row[2], row[3]
+        matchup, score, projected, chance = row
         assert score == projected  # all played: the projection is the score
-        assert ">99%" in chance or "<1%" in chance
+        # A finished game shows its result, not ">99% / <1%".
+        home, away = matchup.split(" vs ")
+        home_score, away_score = (float(x) for x in score.split(" - "))
+        assert chance == f"Final: {home if home_score > away_score else away} won", row
     table = await dispatch(services, discord("blake"), "standings", {})
     assert len(table.tables[0].rows) == 10
 

@@ -135,7 +135,7 @@ async def test_admin_adjust_config_and_pause_are_audited(db):
         in (await book.run("alex", "config set", admin=True, setting="margin_pct", value="3")).text
     )
     assert (
-        "`props` is now False"
+        "`props` is now off (was on)"
         in (await book.run("alex", "config set", admin=True, setting="props", value="off")).text
     )
     await book.run("alex", "pause", admin=True)

@@ -76,7 +76,7 @@ async def test_bad_notify_inputs_are_refused_and_change_nothing(db):
         reply = await book.run("alex", "notify", **args)
         assert reply.tone is Tone.ERROR, args
         assert "Traceback" not in reply.text and reply.text
-    assert "must be one of: on, off" in (await book.run("alex", "notify", dms="maybe")).text
+    assert "'maybe' isn't on or off" in (await book.run("alex", "notify", dms="maybe")).text
     assert await book.snapshot() == before
 
 

@@ -14,7 +14,7 @@ async def test_a_settlement_dm_is_shown_once_and_export_answers_the_commissioner
     files = (tmp_path / "files").resolve()
     c = Console(runtime, out, files)
     try:
-        assert "must be one of: on, off" in await c.say("notify maybe")
+        assert "'maybe' isn't on or off" in await c.say("notify maybe")
         assert "Notifications on" in await c.say("notify on")
         out_ = await c.say(f"bet {await c.market('moneyline', 1)} home 100")
         assert "Bet placed" in await c.say(f"confirm {await c.last_quote(out_)}")

@@ -6,6 +6,7 @@ from typing import Any
 
 from commands.context import Context, Invocation, Services
 from commands.errors import CommandError
+from commands.format import plural
 from commands.handlers.registry import handles, handles_leagueless
 from commands.provider import ProviderError
 from commands.replies import Reply, Table, Tone
@@ -28,7 +29,7 @@ async def setup(services: Services, invocation: Invocation, args: dict[str, Any]
         return Reply.error(f"Couldn't link ESPN league {league_id}: {error.user_message}{retry}")
     rows = tuple((t.abbrev, t.name, t.owner_name or "") for t in data.teams)
     return Reply(
-        f"Linked {data.name} ({data.season}, {len(data.teams)} teams)"
+        f"Linked {data.name} ({data.season}, {plural(len(data.teams), 'team')})"
         + (" with your private-league cookies (saved, never shown)" if espn_s2 else "")
         + ". Lines and results will be posted in this channel. Next: `link <member> <team>` for each "
         "owner, or members can `claim <team>`.",
@@ -66,7 +67,7 @@ async def sync(ctx: Context, args: dict[str, Any]) -> Reply:
     assert report.sync is not None
     return Reply(
         f"Synced week {report.sync.current_period} of {report.sync.season}: "
-        f"{report.sync.repriced} markets repriced, {report.locked} locked, "
-        f"{len(report.settled)} weeks settled.",
+        f"{plural(report.sync.repriced, 'market')} repriced, {report.locked:,} locked, "
+        f"{plural(len(report.settled), 'week')} settled.",
         tone=Tone.SUCCESS,
     )

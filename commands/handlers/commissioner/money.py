@@ -8,6 +8,7 @@ from commands.context import Context
 from commands.format import credits
 from commands.handlers.registry import handles
 from commands.provider import ProviderError
+from commands.recap import settled_sentence
 from commands.replies import Reply, Tone
 from commands.services import commissioner_money
 from commands.services.lifecycle import settle_now
@@ -80,4 +81,4 @@ async def settle(ctx: Context, args: dict[str, Any]) -> Reply:
     except ProviderError as error:
         # Settling first re-reads the final scores; without them nothing is graded.
         return Reply.error(f"Nothing was settled: {error.user_message} Try `settle` again later.")
-    return Reply(f"Settled {summary.bets} bets; paid out {credits(summary.paid)}.", tone=Tone.SUCCESS)
+    return Reply(settled_sentence(summary.matchup_period, summary), tone=Tone.SUCCESS)

@@ -18,7 +18,8 @@ async def export(ctx: Context, args: dict[str, Any]) -> Reply:
     """Every bet and ledger entry of this league as two CSV files, for the commissioner only."""
     done = await audited_export(ctx.db, ctx.league, ctx.invocation.user_id, ctx.now)
     return Reply(
-        f"Export of {ctx.league.name}: {done.bets:,} bets and {done.entries:,} ledger entries, "
+        f"Export of {ctx.league.name}: {plural(done.bets, 'bet')} and "
+        f"{done.entries:,} ledger {'entry' if done.entries == 1 else 'entries'}, "
         "as two CSV files.",
         files=done.files,
         ephemeral=True,

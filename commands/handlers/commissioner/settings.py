@@ -6,7 +6,7 @@ from typing import Any
 
 from commands.context import Context
 from commands.handlers.registry import handles
-from commands.league_settings import LeagueSettings, describe_allowed
+from commands.league_settings import LeagueSettings, describe_allowed, setting_text
 from commands.replies import Reply, Table, Tone
 from commands.services.league_admin import set_paused
 from commands.services.league_config import change_setting
@@ -15,7 +15,12 @@ from commands.services.league_config import change_setting
 @handles("config show")
 async def config_show(ctx: Context, args: dict[str, Any]) -> Reply:
     rows = tuple(
-        (name, str(getattr(ctx.settings, name)), describe_allowed(name), info.description or "")
+        (
+            name,
+            setting_text(name, getattr(ctx.settings, name)),
+            describe_allowed(name),
+            info.description or "",
+        )
         for name, info in LeagueSettings.model_fields.items()
     )
     return Reply(
@@ -38,7 +43,10 @@ async def config_set(ctx: Context, args: dict[str, Any]) -> Reply:
     note = ""
     if name == "winner_role" and change.after and ctx.invocation.platform != "discord":
         note = " Roles exist only on Discord: on this platform the setting does nothing."
-    return Reply(f"`{name}` is now {change.after} (was {change.before}).{note}", tone=Tone.SUCCESS)
+    after, before = setting_text(name, change.after), setting_text(name, change.before)
+    if after == before:
+        return Reply(f"`{name}` was already {after}; nothing changed.{note}")
+    return Reply(f"`{name}` is now {after} (was {before}).{note}", tone=Tone.SUCCESS)
 
 
 @handles("pause")

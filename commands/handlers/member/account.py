@@ -16,9 +16,16 @@ from commands.services.standings import member_balance
 @handles("balance")
 async def balance(ctx: Context, args: dict[str, Any]) -> Reply:
     mine = await member_balance(ctx.db, ctx.league.id, ctx.member.id)
+    week = f"This week's score: {signed_credits(mine.week_score)}"
+    if mine.week_rebuys:
+        # The same number as the week's leaderboard, and why it differs from the bets' result.
+        week += (
+            f" ({signed_credits(mine.week_net)} from bets, less your {credits(mine.week_rebuys)} "
+            "rebuy, which counts as a penalty)"
+        )
     return Reply(
         f"{mine.name}: {credits(mine.balance)} available, {credits(mine.at_stake)} riding on "
-        f"open bets. This week: {signed_credits(mine.week_net)}."
+        f"open bets. {week}."
     )
 
 

@@ -8,11 +8,12 @@ from commands.context import Context
 from commands.errors import NotFound
 from commands.format import credits, odds, signed_credits
 from commands.handlers.registry import handles
+from commands.options import StakeRequest
 from commands.replies import Reply, Table, Tone
 from commands.services import betting, confirmation
 from commands.services.bettor_stats import open_and_recent_bets
 from commands.services.board import current_board, matchup_board
-from commands.views import markets_board, odds_detail, receipt, slip
+from commands.views import markets_board, odds_detail, pick_text, receipt, slip
 from engine import potential_payout
 from storage.statuses import BetStatus
 
@@ -27,17 +28,23 @@ async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
 
 @handles("odds")
 async def odds_(ctx: Context, args: dict[str, Any]) -> Reply:
-    matchup_id = args["matchup"]
-    board = await matchup_board(ctx.db, ctx.league.id, matchup_id, ctx.now)
+    wanted = args["matchup"]
+    board = await matchup_board(ctx.db, ctx.league.id, wanted, ctx.now)
+    if board is None and isinstance(wanted, str):
+        raise NotFound(f"No team '{wanted}' plays a matchup this week. `markets` lists the matchups.")
     if board is None:
-        raise NotFound(f"There's no matchup #{matchup_id} this week. `markets` lists them.")
+        raise NotFound(f"There's no matchup #{wanted} this week. `markets` lists them.")
     return odds_detail(ctx.settings, board.matchup, board.lines, ctx.now)
 
 
 @handles("bet")
 async def bet(ctx: Context, args: dict[str, Any]) -> Reply:
-    quote, market, selection = await betting.make_quote(ctx, args["market"], args["pick"], args["stake"])
-    return slip(quote, market, selection, ctx.settings, ctx.now, ctx.invocation.user_id)
+    request: StakeRequest = args["stake"]
+    quote, market, selection = await betting.make_quote(ctx, args["market"], args["pick"], request)
+    note = ""
+    if request.all_in and quote.stake == ctx.settings.max_stake:
+        note = f"`all` stakes your balance up to the most one bet may take: {credits(quote.stake)}."
+    return slip(quote, market, selection, ctx.settings, ctx.now, ctx.invocation.user_id, note=note)
 
 
 @handles("confirm")
@@ -77,7 +84,7 @@ async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
     if not rows:
         return Reply("You have no bets yet. `markets` shows what's on offer.")
     table_rows = []
-    for bet_row, label in rows:
+    for bet_row, pick in rows:
         if bet_row.status == BetStatus.OPEN:
             result = f"pays {potential_payout(bet_row.stake, bet_row.odds):,}"
         else:
@@ -85,7 +92,7 @@ async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
         table_rows.append(
             (
                 str(bet_row.id),
-                label,
+                pick_text(pick),
                 odds(bet_row.odds),
                 f"{bet_row.stake:,}",
                 bet_row.status,

@@ -18,12 +18,22 @@ async def help_(services: Services, invocation: Invocation, args: dict[str, Any]
 
 def help_reply(is_admin: bool, topic: str | None) -> Reply:
     if topic:
-        command = BY_NAME.get(topic.strip().lower())
+        wanted = " ".join(topic.lower().split())
+        command = BY_NAME.get(wanted)
         if command is None:
+            # A group (`void`, `config`): its subcommands, each as `help` would explain it.
+            group = [c for c in CATALOGUE if c.path[0] == wanted and len(c.path) > 1]
+            if group:
+                lines = [f"`{wanted}` has {len(group)} commands:"]
+                lines += [f"`{c.usage}`: {c.summary}" for c in group]
+                lines.append(f"`help {group[0].name}` explains one.")
+                return Reply("\n".join(lines))
             return Reply.error(f"There's no command called `{topic}`. `help` lists them all.")
         lines = [f"`{command.usage}`: {command.summary}"]
         lines += [
-            f"  {o.name}: {o.description}" + ("" if o.required else " (optional)") for o in command.options
+            f"  {'/'.join(o.choices) if o.choices else o.name}: {o.description}"
+            + ("" if o.required else " (optional)")
+            for o in command.options
         ]
         return Reply("\n".join(lines))
     rows = tuple(

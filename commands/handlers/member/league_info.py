@@ -8,10 +8,10 @@ from commands.context import Context
 from commands.format import probability
 from commands.handlers.registry import handles
 from commands.replies import Reply, Table
-from commands.services.scoreboard import live_scoreboard
+from commands.services.scoreboard import LiveMatchup, live_scoreboard
 from commands.services.standings import leaderboard as bettor_leaderboard
 from commands.services.teams import league_standings
-from commands.views import fantasy_standings_table
+from commands.views import SCORE_MEANING, fantasy_standings_table
 from commands.views import leaderboard as leaderboard_view
 
 
@@ -26,10 +26,10 @@ async def leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
     suffix = f" - pool {pool.pool} of {pool.pools}" if pool is not None else ""
     note = (
         f"You're in pool {pool.pool} of {pool.pools}, drawn for week {pool.matchup_period}; "
-        "pools are drawn afresh when each week's lines open."
+        "pools are drawn afresh when each week's lines open. "
         if pool is not None
         else ""
-    )
+    ) + SCORE_MEANING
     if period == "week":
         if board.week is None:
             return Reply("No week has started yet.")
@@ -51,7 +51,7 @@ async def scoreboard(ctx: Context, args: dict[str, Any]) -> Reply:
             f"{m.home.abbrev} vs {m.away.abbrev}",
             f"{m.home_score:.1f} - {m.away_score:.1f}",
             f"{m.home_projected:.1f} - {m.away_projected:.1f}",
-            f"{m.home.abbrev} {probability(m.home_win)} / {m.away.abbrev} {probability(1 - m.home_win)}",
+            _chance(m),
         )
         for m in live.matchups
     )
@@ -65,6 +65,15 @@ async def scoreboard(ctx: Context, args: dict[str, Any]) -> Reply:
         ),
         ephemeral=False,
     )
+
+
+def _chance(m: LiveMatchup) -> str:
+    """The live win chance; once every game is over, the result instead (never ">99%")."""
+    if m.final:
+        if m.home_score == m.away_score:
+            return "Final: tie"
+        return f"Final: {(m.home if m.home_score > m.away_score else m.away).abbrev} won"
+    return f"{m.home.abbrev} {probability(m.home_win)} / {m.away.abbrev} {probability(1 - m.home_win)}"
 
 
 @handles("standings")

@@ -10,6 +10,7 @@ from commands.format import odds, percent, plural, signed_credits
 from commands.handlers.registry import handles
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table
 from commands.services.bettor_stats import HistoryPage, history_page, stats_of
+from commands.views import pick_text
 from engine.bettor_stats import BettorStats
 from storage.statuses import BetStatus
 
@@ -24,7 +25,7 @@ KIND_NAMES = {
 
 CLV_MEANING = (
     "CLV (closing-line value): expected return per credit staked at the fair price when the "
-    "market locked, p_close x decimal odds - 1. Above 0 means you got a better price than the "
+    "market locked, `p_close x decimal odds - 1`. Above 0 means you got a better price than the "
     "line closed at."
 )
 
@@ -96,7 +97,7 @@ def history_reply(found: HistoryPage, owner_id: str) -> Reply:
         (
             f"#{r.bet_id}",
             str(r.week),
-            r.label,
+            pick_text(r.pick),
             odds(r.odds),
             f"{r.stake:,}",
             r.status,
