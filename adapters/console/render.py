@@ -101,10 +101,13 @@ def _wrapped_table(table: Table, width: int) -> tuple[list[str], list[str], list
 
 
 def _stacked(table: Table, width: int) -> list[list[str]]:
-    """Each row as a block: its first cell, then one `Column: value` line per other cell."""
+    """Each row as a block of `Column: value` lines, the first one unindented."""
     blocks = []
     for row in table.rows:
-        block = _wrap(row[0], width) if row else []
+        if not row:
+            continue
+        first = f"#{row[0]}" if table.columns[0] == "#" else f"{table.columns[0]}: {row[0]}"
+        block = _wrap(first, width)
         for name, value in zip(table.columns[1:], row[1:], strict=False):
             if value:
                 block += _wrap(f"  {name}: {value}", width, indent="    ")
@@ -144,7 +147,7 @@ def render_table(table: Table, terminal: Terminal = PLAIN) -> str:
     for index, block in enumerate(stacked):
         if index:
             lines.append("")
-        lines += [terminal.paint(block[0], "bold"), *block[1:]] if block else []
+        lines += [terminal.paint(block[0], "bold"), *block[1:]]
     return "\n".join([*title, *lines])
 
 
