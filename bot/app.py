@@ -143,7 +143,8 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
     league = await ensure_demo_league(db, settings.demo.workspace, clock.now(), season=settings.demo.season)
     services = Services(db, clock, provider_factory(clock))
     files = FileSaver(Path(settings.demo.files_dir))
-    channel = ConsoleOutbox(DEMO_PLATFORM, files)
+    terminal = terminal_for(stdout)
+    channel = ConsoleOutbox(DEMO_PLATFORM, files, terminal)
     outbox = OutboxLoop(db, clock, channel)
     guide = DemoGuide(db, league.id) if league.source == SEASON_SOURCE else None
     where: list[str] = []
@@ -244,7 +245,7 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
         workspace_id=settings.demo.workspace,
         user=settings.demo.user,
         files=files,
-        terminal=terminal_for(stdout),
+        terminal=terminal,
         admins=await load_admins(db, settings.demo.workspace),
         save_admins=keep_admins,
     )
