@@ -10,6 +10,7 @@ the same choices from the database and never from ESPN.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,8 @@ from adapters.console.repl import ConsoleSession, PromptParts, bind_arguments
 from commands.autocomplete import Choice
 from commands.catalogue import CATALOGUE, Command, Option, OptionType, match
 from commands.context import Invocation
+
+log = logging.getLogger(__name__)
 
 # (who is asking, command, option, what was typed so far, the options already given) -> choices.
 Suggest = Callable[[Invocation, str, str, str, dict[str, Any]], Awaitable[list[Choice]]]
@@ -115,10 +118,19 @@ class ConsoleCompleter(Completer):
             return _starting(typed, (Candidate(s, option.description) for s in STAKE_EXAMPLES))
         if not option.autocomplete:
             return []
-        choices = await self._suggest(self._invocation(), command.name, option.name, typed, args)
+        choices = await self._ask(command.name, option.name, typed, args)
         # `suggest` matches anywhere in the label ("odds gurus" offers that matchup's number),
         # so what replaces the typed word need not start with it.
         return [Candidate(c.value, c.label) for c in choices]
+
+    async def _ask(self, command: str, option: str, typed: str, args: dict[str, Any]) -> list[Choice]:
+        """The autocomplete service's choices; none (and a log line) if it fails, since a
+        completion that raises would take the prompt down with it."""
+        try:
+            return await self._suggest(self._invocation(), command, option, typed, args)
+        except Exception:
+            log.exception("console completion failed for %s %s", command, option)
+            return []
 
     async def _control(self, words: list[str], typed: str) -> list[Candidate]:
         if len(words) > 1:
@@ -129,7 +141,7 @@ class ConsoleCompleter(Completer):
         if name == ":advance":
             return _starting(typed, (Candidate(e, "move the clock this far") for e in ADVANCE_EXAMPLES))
         if name == ":as":
-            members = await self._suggest(self._invocation(), "stats", "member", typed, {})
+            members = await self._ask("stats", "member", typed, {})
             return [Candidate(c.value, "a member of the league") for c in members]
         return []
 

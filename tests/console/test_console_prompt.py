@@ -184,3 +184,12 @@ def test_reset_asks_first_and_yes_skips_the_question(tmp_path, monkeypatch, caps
     assert main(["console", "--reset", "--yes"]) == 0
     out = capsys.readouterr().out
     assert "Lines are up for week" in out and "commissioners only" in out  # a new demo, rights gone
+
+
+async def test_a_failing_completion_offers_nothing_instead_of_breaking_the_prompt(console):
+    async def broken(*_args):
+        raise RuntimeError("database is down")
+
+    complete = ConsoleCompleter(broken, console.runtime.session.invocation)
+    assert await complete.candidates(["odds"], "") == []
+    assert await texts(complete, "bal") == ["balance"]  # names need no database
