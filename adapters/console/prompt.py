@@ -42,7 +42,7 @@ CONTROLS = {
     ":help": "the console controls",
     ":quit": "leave",
 }
-ADVANCE_EXAMPLES = ("1h", "1d", "2d", "1w")
+ADVANCE_EXAMPLES = ("next", "week", "1h", "1d", "1w")
 STAKE_EXAMPLES = ("all", "25%", "50%", "10")
 
 _STYLE = Style.from_dict({"user": "ansigreen bold", "badge": "ansiyellow"})
@@ -139,7 +139,10 @@ class ConsoleCompleter(Completer):
         if name == ":admin":
             return _starting(typed, (Candidate("on"), Candidate("off")))
         if name == ":advance":
-            return _starting(typed, (Candidate(e, "move the clock this far") for e in ADVANCE_EXAMPLES))
+            meaning = {"next": "to the next moment something happens", "week": "to the next week's lines"}
+            return _starting(
+                typed, (Candidate(e, meaning.get(e, "move the clock this far")) for e in ADVANCE_EXAMPLES)
+            )
         if name == ":as":
             members = await self._ask("stats", "member", typed, {})
             return [Candidate(c.value, "a member of the league") for c in members]

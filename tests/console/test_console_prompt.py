@@ -55,6 +55,7 @@ async def test_tab_completes_commands_options_and_ids_from_the_autocomplete_serv
     assert await texts(complete, "help config ") == ["show", "set"]
     assert await texts(complete, ":ad") == [":admin", ":advance"]
     assert await texts(complete, ":admin ") == ["on", "off"]
+    assert await texts(complete, ":advance w") == ["week"]
 
     # Ids come with what they mean, as Discord's autocomplete shows them.
     matchups = await complete.candidates(["odds"], "")
