@@ -18,11 +18,12 @@ $(VENV)/.stamp-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.stamp-run
 
+# Options go through ARGS, e.g. `make console ARGS=--reset` to start the demo over.
 run: $(VENV)/.stamp-run
-	$(BIN)/sidebet run
+	$(BIN)/sidebet run $(ARGS)
 
 console: $(VENV)/.stamp-run
-	$(BIN)/sidebet console
+	$(BIN)/sidebet console $(ARGS)
 
 test: $(VENV)/.stamp-test
 	$(BIN)/ruff check .

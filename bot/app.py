@@ -14,11 +14,14 @@ from sqlalchemy import select
 
 from adapters.console.files import FileSaver
 from adapters.console.outbox import ConsoleOutbox
+from adapters.console.prompt import prompt_reader
 from adapters.console.repl import ConsoleSession, DirectMessage
+from adapters.console.terminal import is_tty, terminal_for
 from adapters.espn.client import EspnClient, EspnCookies
 from adapters.espn.demo.provider import DemoLeagueProvider
 from adapters.espn.demo.season_provider import DemoSeasonProvider
 from adapters.espn.provider import EspnLeagueProvider, detect_season
+from bot.console_admins import load_admins, save_admins
 from bot.demo import (
     DEMO_PLATFORM,
     SEASON_SOURCE,
@@ -30,6 +33,7 @@ from bot.demo import (
     load_demo_clock,
 )
 from bot.settings import Settings
+from commands.autocomplete import Choice, suggest
 from commands.clock import Clock
 from commands.context import Invocation, ProviderFactory, SeasonDetector, Services
 from commands.dispatch import dispatch
@@ -139,7 +143,8 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
     league = await ensure_demo_league(db, settings.demo.workspace, clock.now(), season=settings.demo.season)
     services = Services(db, clock, provider_factory(clock))
     files = FileSaver(Path(settings.demo.files_dir))
-    channel = ConsoleOutbox(DEMO_PLATFORM, files)
+    terminal = terminal_for(stdout)
+    channel = ConsoleOutbox(DEMO_PLATFORM, files, terminal)
     outbox = OutboxLoop(db, clock, channel)
     guide = DemoGuide(db, league.id) if league.source == SEASON_SOURCE else None
     where: list[str] = []
@@ -220,6 +225,14 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
         await refresh()  # a commissioner's settle, pause or config change moves the picture
         return reply
 
+    async def keep_admins(admins: frozenset[str]) -> None:
+        await save_admins(db, settings.demo.workspace, admins)
+
+    async def suggestions(
+        invocation: Invocation, command: str, option: str, typed: str, args: dict[str, Any]
+    ) -> list[Choice]:
+        return await suggest(services, invocation, command, option, typed, args)
+
     await due()
     await refresh()
     session = ConsoleSession(
@@ -232,7 +245,12 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
         workspace_id=settings.demo.workspace,
         user=settings.demo.user,
         files=files,
+        terminal=terminal,
+        admins=await load_admins(db, settings.demo.workspace),
+        save_admins=keep_admins,
     )
+    if is_tty(stdin) and is_tty(stdout):  # a person at a terminal: line editing, history, Tab
+        session.reader = prompt_reader(session, suggestions, settings.demo.history_file)
     return ConsoleRuntime(db, clock, league.id, services, session)
 
 

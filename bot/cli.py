@@ -20,12 +20,31 @@ def _sqlite_path(url: str) -> Path | None:
     return None
 
 
-def _reset(settings: Settings) -> None:
+def _reset(settings: Settings, yes: bool) -> bool:
+    """Delete the demo's SQLite file, after asking at a terminal (`--yes` skips the question).
+    False when nothing was deleted because the user said no or could not be asked."""
     path = _sqlite_path(settings.database_url)
     if path is None:
         raise SystemExit("--reset only removes a SQLite demo database; drop other databases yourself.")
+    if path.exists() and not yes:
+        if not sys.stdin.isatty():
+            print(
+                f"sidebet: --reset deletes {path} (every bet, balance and the demo clock); "
+                "add --yes to do that without a terminal to ask at.",
+                file=sys.stderr,
+            )
+            return False
+        try:
+            question = f"Start the demo over? This deletes {path}: every bet, balance and the clock. [y/N] "
+            answer = input(question)
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was deleted.")
+            return False
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="start the bot (the console demo when no chat token is set)")
     console = sub.add_parser("console", help="play the demo league in this terminal")
     for p in (run, console):
-        p.add_argument("--reset", action="store_true", help="start the demo over (SQLite only)")
+        p.add_argument("--reset", action="store_true", help="start the demo over (SQLite only); asks first")
+        p.add_argument("--yes", action="store_true", help="with --reset: don't ask")
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
     args = parser.parse_args(argv)
 
@@ -68,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             pass
         return 0
-    if args.reset:
-        _reset(settings)
+    if args.reset and not _reset(settings, args.yes):
+        return 1
     from bot.app import run_console
 
     try:

@@ -97,6 +97,8 @@ class DemoSettings(BaseModel):
     # A new console demo plays a whole season (week 1 to the championship); false plays the
     # shipped single week 12 instead. A demo database already started keeps its own kind.
     season: bool = True
+    # Lines typed at the console's prompt, recalled with Up and Ctrl-R in later runs ("" keeps none).
+    history_file: str = "sidebet-history"
 
 
 class Settings(BaseSettings):
