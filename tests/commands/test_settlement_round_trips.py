@@ -12,6 +12,8 @@ says so.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +36,13 @@ from storage.models import League, Market, Week
 STATEMENTS_PER_LEAGUE = 10
 
 
-async def test_a_league_settles_in_the_same_few_statements_whatever_its_bets(tmp_path: Path) -> None:
-    path = tmp_path / "settle.db"
+@asynccontextmanager
+async def traced_bench_league(path: Path, leagues: int) -> AsyncIterator[tuple[Database, list[str]]]:
+    """The settlement bench's seeded leagues (40 bets each), with every SQLite statement recorded."""
     db = Database(f"sqlite+aiosqlite:///{path}")
     await upgrade_to_head(db)
     await db.dispose()
-    seed(path, leagues=2, bets_per_league=40)
+    seed(path, leagues=leagues, bets_per_league=40)
     db = Database(f"sqlite+aiosqlite:///{path}")
     statements: list[str] = []
 
@@ -48,6 +51,13 @@ async def test_a_league_settles_in_the_same_few_statements_whatever_its_bets(tmp
         await_(record.driver_connection.set_trace_callback(statements.append))
 
     try:
+        yield db, statements
+    finally:
+        await db.dispose()
+
+
+async def test_a_league_settles_in_the_same_few_statements_whatever_its_bets(tmp_path: Path) -> None:
+    async with traced_bench_league(tmp_path / "settle.db", leagues=2) as (db, statements):
         async with db.read() as session:
             leagues = (await session.scalars(select(League).order_by(League.id))).all()
         counts = []
@@ -62,8 +72,6 @@ async def test_a_league_settles_in_the_same_few_statements_whatever_its_bets(tmp
         statements.clear()
         assert await settle_due(db, leagues[0], NOW, force=True) == []
         assert len(statements) == 3, statements  # BEGIN, the weeks query (finds nothing left), COMMIT
-    finally:
-        await db.dispose()
 
 
 # Matchups, their players' points, lock the settled markets, their sides, lock their bets.
@@ -72,19 +80,7 @@ REGRADE_READS = 5
 
 async def test_a_regrade_that_changes_nothing_reads_a_fixed_few_statements(tmp_path: Path) -> None:
     """Every pass inside the correction window re-grades the settled weeks: not per market."""
-    path = tmp_path / "regrade.db"
-    db = Database(f"sqlite+aiosqlite:///{path}")
-    await upgrade_to_head(db)
-    await db.dispose()
-    seed(path, leagues=1, bets_per_league=40)
-    db = Database(f"sqlite+aiosqlite:///{path}")
-    statements: list[str] = []
-
-    @event.listens_for(db.engine.sync_engine, "connect")
-    def _trace(_dbapi_connection: Any, record: Any) -> None:
-        await_(record.driver_connection.set_trace_callback(statements.append))
-
-    try:
+    async with traced_bench_league(tmp_path / "regrade.db", leagues=1) as (db, statements):
         async with db.read() as session:
             league = await session.scalar(select(League))
         assert league is not None
@@ -99,5 +95,3 @@ async def test_a_regrade_that_changes_nothing_reads_a_fixed_few_statements(tmp_p
             assert await regrade_week(session, week, NOW) == []
             counted = list(statements)
         assert (markets or 0) > 1 and len(counted) == REGRADE_READS, counted
-    finally:
-        await db.dispose()

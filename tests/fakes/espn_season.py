@@ -7,9 +7,6 @@ fails if one of them ever reaches a log line, a reply or a post.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from adapters.espn.demo import season as _season
 from adapters.espn.demo.season import (
     NFL_WEEKS,
@@ -45,19 +42,8 @@ __all__ = [
 class SeasonSim(_season.SeasonSim):
     """`adapters.espn.demo.season.SeasonSim` whose cookies the secret guard watches for."""
 
-    def __init__(
-        self,
-        league_id: int,
-        season: int,
-        teams: int = 10,
-        seed: int = 0,
-        *,
-        private: bool = False,
-        now: Callable[[], datetime] | None = None,
-        name: str | None = None,
-        nfl: NflSeason | None = None,
-    ) -> None:
-        super().__init__(league_id, season, teams, seed, private=private, now=now, name=name, nfl=nfl)
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
         register_secret(self.espn_s2)
-        if private:  # a public league's first owner id is public; a private league's is its SWID
+        if self.private:  # a public league's first owner id is public; a private league's is its SWID
             register_secret(self.swid)
