@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,10 +18,12 @@ from pathlib import Path
 
 from sqlalchemy import String, func, select, update
 
+from commands.services.lifecycle import regrade_due
 from commands.services.weeks import sync_league
 from storage.database import Database
 from storage.migrate import upgrade_to_head
-from storage.models import Market, Matchup, Starter
+from storage.models import Market, Matchup, Starter, Week
+from storage.statuses import WeekStatus
 from tests.book import Book
 
 _template: tuple[Path, int] | None = None
@@ -174,3 +176,20 @@ def apply_final_rows(path: Path, final_rows: dict[str, tuple[list[str], list[tup
             columns, rows = final_rows[table]
             marks = ", ".join("?" for _ in columns)
             conn.executemany(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+async def correct_settled_matchup(
+    book: Book, index: int, scores: Callable[[Matchup], tuple[float, float]]
+) -> None:
+    """ESPN corrects the settled week's `index`-th matchup to `scores(matchup)`; the book re-grades."""
+    async with book.db.write() as session:
+        week = await session.scalar(select(Week).where(Week.status == WeekStatus.SETTLED))
+        assert week is not None
+        ids = (await session.scalars(select(Matchup.id).where(Matchup.week_id == week.id))).all()
+        matchup = await session.get(Matchup, sorted(ids)[index])
+        assert matchup is not None
+        home, away = scores(matchup)
+        await session.execute(
+            update(Matchup).where(Matchup.id == matchup.id).values(home_score=home, away_score=away)
+        )
+    await regrade_due(book.db, await book.league(), book.clock.now())

@@ -29,13 +29,11 @@ import sqlite3
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
-from sqlalchemy import select, update
 
 from commands.services.lifecycle import regrade_due
-from storage.models import Matchup, Week
 from tests.property.test_book_state_machine import BookBase
 from tests.template_book import MACHINE_USERS as USERS
-from tests.template_book import apply_final_rows, lineup_template
+from tests.template_book import apply_final_rows, correct_settled_matchup, lineup_template
 
 PROPS = (0, 1)  # the template's prop of matchup 0 and of matchup 1
 # Steps taken in the week before it must end: then the settlement is the only step left, so
@@ -161,17 +159,7 @@ class LineupMachine(BookBase):
         self.run(self._flip(matchup))
 
     async def _flip(self, index: int) -> None:
-        db = self.book.db
-        async with db.write() as session:
-            week = await session.scalar(select(Week).where(Week.status == "settled"))
-            ids = (await session.scalars(select(Matchup.id).where(Matchup.week_id == week.id))).all()
-            matchup = await session.get(Matchup, sorted(ids)[index])
-            await session.execute(
-                update(Matchup)
-                .where(Matchup.id == matchup.id)
-                .values(home_score=matchup.away_score, away_score=matchup.home_score)
-            )
-        await regrade_due(db, await self.book.league(), self.book.clock.now())
+        await correct_settled_matchup(self.book, index, lambda m: (m.away_score or 0, m.home_score or 0))
 
     @precondition(lambda self: self.settled)
     @rule(prop=st.sampled_from(PROPS), delta=st.sampled_from([-12.0, -3.5, 2.0, 15.0]))

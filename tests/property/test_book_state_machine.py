@@ -26,17 +26,15 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from sqlalchemy import select, update
 
 import engine
 from commands.replies import Tone
-from commands.services.lifecycle import regrade_due, settle_due
+from commands.services.lifecycle import settle_due
 from storage.database import Database
-from storage.models import Matchup, Week
 from tests.book import BOOKS_SQL, Book, books_faults
 from tests.template_book import MACHINE_KINDS as KINDS
 from tests.template_book import MACHINE_USERS as USERS
-from tests.template_book import apply_final_rows, machine_template
+from tests.template_book import apply_final_rows, correct_settled_matchup, machine_template
 
 PICKS = {
     "moneyline": ("home", "away"),
@@ -111,19 +109,9 @@ class BookBase(RuleBasedStateMachine):
 
     async def correct_scores(self, index: int, home: float, away: float) -> None:
         """Move a settled matchup's scores by (home, away), as ESPN's correction would; re-grade."""
-        db = self.book.db
-        async with db.write() as session:
-            week = await session.scalar(select(Week).where(Week.status == "settled"))
-            ids = (await session.scalars(select(Matchup.id).where(Matchup.week_id == week.id))).all()
-            matchup = await session.get(Matchup, sorted(ids)[index])
-            await session.execute(
-                update(Matchup)
-                .where(Matchup.id == matchup.id)
-                .values(
-                    home_score=(matchup.home_score or 0) + home, away_score=(matchup.away_score or 0) + away
-                )
-            )
-        await regrade_due(db, await self.book.league(), self.book.clock.now())
+        await correct_settled_matchup(
+            self.book, index, lambda m: ((m.home_score or 0) + home, (m.away_score or 0) + away)
+        )
 
     # --- the invariants ---------------------------------------------------------------
     @invariant()

@@ -7,7 +7,8 @@ deterministically; `provider.DemoLeagueProvider` serves them through a clock.
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone, tzinfo
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,3 +53,11 @@ def eastern() -> tzinfo:
         return ZoneInfo("America/New_York")
     except ZoneInfoNotFoundError:
         return timezone(timedelta(hours=-5), "EST")
+
+
+def utc_now(now: Callable[[], datetime], provider: str) -> datetime:
+    """The demo clock's instant in UTC; a naive clock is refused (its zone would be a guess)."""
+    instant = now()
+    if instant.tzinfo is None:
+        raise ValueError(f"{provider} needs a clock that returns aware datetimes")
+    return instant.astimezone(UTC)

@@ -41,6 +41,7 @@ from adapters.espn.demo import (
     SETTINGS_FILE,
     TEAM_FILE,
     eastern,
+    utc_now,
 )
 from adapters.espn.demo.shapes import final_status, live_status
 from adapters.espn.parse import (
@@ -139,10 +140,7 @@ class DemoLeagueProvider:
         return _shipped(self._data_dir.resolve())
 
     def _now_utc(self) -> datetime:
-        now = self._now()
-        if now.tzinfo is None:
-            raise ValueError("DemoLeagueProvider needs a clock that returns aware datetimes")
-        return now.astimezone(UTC)
+        return utc_now(self._now, "DemoLeagueProvider")
 
     async def fetch_league(self) -> LeagueData:
         """The demo league; its standing (current matchup period 12) does not move."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from adapters.espn.demo import DEMO_LEAGUE_ID, DEMO_LEAGUE_NAME, DEMO_SEASON, eastern
+from adapters.espn.demo import DEMO_LEAGUE_ID, DEMO_LEAGUE_NAME, DEMO_SEASON, eastern, utc_now
 from adapters.espn.demo.season import REGULAR_SEASON, SeasonSim
 from adapters.espn.parse import parse_league, parse_week, scoring_periods_for
 from adapters.espn.provider import LEAGUE_VIEWS, WEEK_VIEWS
@@ -117,10 +117,7 @@ class DemoSeasonProvider:
         self._sim = sim or demo_season()
 
     def _now_utc(self) -> datetime:
-        now = self._now()
-        if now.tzinfo is None:
-            raise ValueError("DemoSeasonProvider needs a clock that returns aware datetimes")
-        return now.astimezone(UTC)
+        return utc_now(self._now, "DemoSeasonProvider")
 
     async def fetch_league(self) -> LeagueData:
         """The league as ESPN shows it at `now()`: records, standings, current matchup period."""
