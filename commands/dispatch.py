@@ -84,11 +84,11 @@ async def _caller(services: Services, invocation: Invocation) -> tuple[League, M
     """
     key = _caller_key(invocation)
     ids = services.callers.get(key)
+    if ids is not None:
+        found = await load_caller(services.db, ids.league_id, ids.member_id)
+        if found is not None:
+            return found
     async with services.db.read() as session:
-        if ids is not None:
-            found = await load_caller(session, ids.league_id, ids.member_id)
-            if found is not None:
-                return found
         league, member = await find_caller(session, invocation)
     if league is None:
         raise CommandError("There's no Sidebet league here yet. A commissioner can set one up.")

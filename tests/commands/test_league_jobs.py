@@ -74,7 +74,7 @@ async def test_sync_racing_the_scheduler_settles_regrades_and_recaps_once(shared
         assert reply.text == busy_message("sync")
         assert [s.bets for s in settled] == [4]
     else:  # sync had it: the scheduler skipped the league this tick
-        assert reply.text.endswith("1 weeks settled.") and not ticks
+        assert reply.text.endswith("1 week settled.") and not ticks
     # Whoever lost runs again a moment later and finds the week settled: nothing more.
     assert (await second.run("zed", "sync", admin=True)).text.endswith("0 weeks settled.")
     assert not (await scheduler.tick())[first.league_id].settled
