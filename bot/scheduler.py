@@ -28,6 +28,7 @@ from commands.context import Services
 from commands.errors import NotFound
 from commands.metrics import JOB_PASSES
 from commands.reference import request_reference
+from commands.services.due_jobs import MaybeDue, maybe_due
 from commands.services.league_jobs import LeagueBusy, league_jobs
 from commands.services.lifecycle import DueReport, run_due
 from storage import leases
@@ -121,31 +122,36 @@ class BookScheduler:
                 .where(Tenant.platform.in_(self.platforms))
             )
             leagues = (await session.scalars(query)).all()
-            weeks = {
-                league.id: (
-                    await session.scalars(
-                        select(Week).where(Week.league_id == league.id, Week.status != WeekStatus.SETTLED)
-                    )
-                ).all()
-                for league in leagues
-            }
+            # Every league's unsettled weeks in one read: a tick lists 10,000 leagues.
+            weeks: dict[int, list[Week]] = {league.id: [] for league in leagues}
+            unsettled = select(Week).where(
+                Week.status != WeekStatus.SETTLED, Week.league_id.in_(query.with_only_columns(League.id))
+            )
+            for week in (await session.scalars(unsettled)).all():
+                weeks.setdefault(week.league_id, []).append(week)
+            now = self.services.clock.now()
+            due = await maybe_due(session, leagues, weeks, now)
         reports: dict[int, DueReport] = {}
         for league in leagues:
             if league.source != "espn" and league.source not in DEMO_SOURCES:
                 continue
+            synced = league.last_synced_at
+            sync = synced is None or now - synced >= sync_interval(weeks[league.id], now)
+            if not sync and not due[league.id]:
+                continue  # nothing can be due: not even the league's lease is taken
             with request_reference(prefix="job-"):
-                report = await self._run_league(league.id, weeks[league.id])
+                report = await self._run_league(league.id, weeks[league.id], due[league.id])
             if report is not None:
                 reports[league.id] = report
         return reports
 
-    async def _run_league(self, league_id: int, weeks: Sequence[Week]) -> DueReport | None:
+    async def _run_league(self, league_id: int, weeks: Sequence[Week], due: MaybeDue) -> DueReport | None:
         """The league's jobs, if this process wins its lease; None if another holds it or they failed."""
         try:
             async with league_jobs(self.services, league_id, owner=self.owner, ttl=self.lease_ttl) as league:
                 now, synced = self.services.clock.now(), league.last_synced_at
-                due = synced is None or now - synced >= sync_interval(weeks, now)
-                report = await run_due(self.services, league, sync=due)
+                sync = synced is None or now - synced >= sync_interval(weeks, now)
+                report = await run_due(self.services, league, sync=sync, due=due)
         except NotFound:
             return None  # deleted since the tick listed it
         except LeagueBusy:

@@ -21,9 +21,9 @@ Ledger keys (UNIQUE (member_id, dedupe_key)):
   adjust:<interaction>     a commissioner's adjustment (one per chat interaction)
 
 Slip keys (a bet carries its slip's): quote:<interaction>, requote:<expired slip>.
-Outbox post keys of the money commands: void:market:<market>, ticket:bet:<bet>; of a
-stat correction: regrade:week:<week>:<digest> and, per member,
-dm:regrade:week:<week>:member:<member>:<digest>.
+Outbox post keys: a settled week's recap, settled:week:<week>; of the money commands,
+void:market:<market> and ticket:bet:<bet>; of a stat correction,
+regrade:week:<week>:<digest> and, per member, dm:regrade:week:<week>:member:<member>:<digest>.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from collections.abc import Iterable
 # Prefixes, for SQL that builds a key from a column (`'stake:bet:' || bet.id`).
 STAKE_PREFIX = "stake:bet:"
 SETTLE_PREFIX = "settle:bet:"
+RECAP_PREFIX = "settled:week:"
 
 LEDGER_PREFIXES = (
     "grant:week:",
@@ -99,6 +100,11 @@ def requote(quote_id: int) -> str:
 
 
 # Outbox post keys (UNIQUE (league_id, dedupe_key)) of the money commands.
+
+
+def recap_post(week_id: int) -> str:
+    """The one post (recap, or totals) of a settled week."""
+    return f"{RECAP_PREFIX}{week_id}"
 
 
 def void_market_post(market_id: int) -> str:

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -148,6 +149,9 @@ class Week(Base):
     # Markets exist from this instant (the league's "lines open" time); none before.
     lines_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     markets_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A digest of the snapshot (and settings) the week was last stored and priced from;
+    # a sync that brings the same one has nothing to write (commands/services/weeks.py).
+    synced_fingerprint: Mapped[str | None] = mapped_column(String(64))
     # Stat corrections are applied until this instant after settlement.
     corrections_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The seed the week's pools were shuffled with, kept so the draw can be re-checked.
@@ -250,7 +254,18 @@ class PoolAssignment(Base):
 
 class Market(Base):
     __tablename__ = "markets"
-    __table_args__ = (UniqueConstraint("matchup_id", "kind", "subject"),)
+    __table_args__ = (
+        UniqueConstraint("matchup_id", "kind", "subject"),
+        # Each league's next lock among its open markets, for the scheduler's one read of
+        # what may be due (commands/services/due_jobs.py); open markets are few.
+        Index(
+            "ix_markets_open_lock",
+            "league_id",
+            "lock_at",
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"), index=True)

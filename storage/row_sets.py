@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal
 
@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.types import UTCDateTime
 
-ColumnType = Literal["bigint", "text", "double", "timestamp"]
+ColumnType = Literal["bigint", "text", "double", "timestamp", "json"]
 # PostgreSQL's names for them; on SQLite json_extract's own types serve (a timestamp is
 # the naive UTC text the UTCDateTime columns store there).
 _PG_TYPES: dict[str, str] = {
@@ -49,18 +49,31 @@ def json_rows(dialect: str, columns: Columns, *, alias: str = "r") -> str:
     Each element of the array is one row, its values in the order of `columns`.
     """
     if dialect == "postgresql":
-        fields = ", ".join(
-            f"CAST(value ->> {i} AS {_PG_TYPES[kind]}) AS {name}" for i, (name, kind) in enumerate(columns)
-        )
+        fields = ", ".join(f"{_pg_field(i, kind)} AS {name}" for i, (name, kind) in enumerate(columns))
         return f"(SELECT {fields} FROM jsonb_array_elements(CAST(:rows AS jsonb))) AS {alias}"
     fields = ", ".join(f"json_extract(value, '$[{i}]') AS {name}" for i, (name, _) in enumerate(columns))
     return f"(SELECT {fields} FROM json_each(:rows)) AS {alias}"
+
+
+def _pg_field(index: int, kind: ColumnType) -> str:
+    if kind == "json":  # a JSON value stays JSON; a JSON null is SQL NULL, as the ORM writes it
+        return f"CAST(NULLIF(value -> {index}, CAST('null' AS jsonb)) AS json)"
+    return f"CAST(value ->> {index} AS {_PG_TYPES[kind]})"
 
 
 @cache
 def with_rows(template: str, dialect: str, columns: Columns) -> str:
     """`template` with `{rows}` replaced by the dialect's row source (built once per dialect)."""
     return template.format(rows=json_rows(dialect, columns))
+
+
+def time_text(instant: datetime) -> str:
+    """An instant as the UTCDateTime columns store it (naive UTC text), for a JSON row.
+
+    (A "json" column's value goes into the row as itself, a list say: SQLite's
+    json_extract hands it on as JSON text, PostgreSQL's `->` as JSON.)
+    """
+    return instant.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def rows_param(rows: Iterable[Sequence[object]]) -> str:

@@ -29,6 +29,7 @@ from commands.recap import recap_post
 from commands.replies import Reply
 from commands.services.bet_notices import queue_correction_dms, queue_settlement_dms
 from commands.services.calibration import refit_calibration
+from commands.services.due_jobs import EVERYTHING, MaybeDue
 from commands.services.journal import audit
 from commands.services.league_jobs import league_jobs
 from commands.services.season import end_season_if_done, roll_over_if_new_season
@@ -138,10 +139,6 @@ async def settle_due(
     return done
 
 
-def recap_key(week_id: int) -> str:
-    return f"settled:week:{week_id}"
-
-
 async def recap_due(db: Database, league: League, now: datetime) -> int:
     """Queue the one post of every settled week that has none yet; returns how many.
 
@@ -171,7 +168,7 @@ async def recap_due(db: Database, league: League, now: datetime) -> int:
         )
         replies: list[tuple[Week, Reply]] = []
         for week in settled:
-            if recap_key(week.id) in posted:
+            if keys.recap_post(week.id) in posted:
                 continue
             summary = await week_summary(session, week)
             if settings.recap:
@@ -188,7 +185,7 @@ async def recap_due(db: Database, league: League, now: datetime) -> int:
                 session,
                 league_id=league.id,
                 kind="settled",
-                dedupe_key=recap_key(week.id),
+                dedupe_key=keys.recap_post(week.id),
                 reply=reply,
                 now=now,
             )
@@ -321,13 +318,20 @@ async def _corrections_pending(db: Database, league: League, now: datetime) -> b
         ) is not None
 
 
-async def run_due(services: Services, league: League, *, sync: bool = True) -> DueReport:
+async def run_due(
+    services: Services, league: League, *, sync: bool = True, due: MaybeDue = EVERYTHING
+) -> DueReport:
     """One pass of the week's jobs for one league.
 
     A provider failure skips the sync (nothing half-read is stored) but not the rest:
     locks and settlement of weeks already known final still happen on time. After the
     season's end a league only re-reads ESPN while stat corrections can still come, and
-    otherwise just watches for its next season.
+    otherwise just watches for its next season. `due` (the scheduler's read of what may
+    be due, commands/services/due_jobs.py) skips jobs that certainly have nothing to do;
+    a sync that stored something may have made any of them due, one that found every
+    snapshot unchanged none. Stat corrections only ever arrive with a sync, so the
+    scheduler looks for them after one (also an unchanged one: a pass that stored a
+    correction and died before re-grading leaves it to the next sync).
     """
     now = services.clock.now()
     report = DueReport(sync=None)
@@ -340,11 +344,17 @@ async def run_due(services: Services, league: League, *, sync: bool = True) -> D
             log.warning("sync failed league=%s kind=%s", league.id, error.kind)
             report.sync_error = error
             await record_sync_failure(services.db, league, error, now)
-    report.reminders = await remind_due(services.db, league, now)
-    report.locked = await lock_due(services.db, league, now)
-    report.settled = await as_posted(services.db, await settle_due(services.db, league, now))
-    report.recaps = await recap_due(services.db, league, now)
-    report.corrections = await regrade_due(services.db, league, now)
+    synced = report.sync is not None
+    stored = report.sync is not None and report.sync.stored
+    if due.locks or stored:
+        report.reminders = await remind_due(services.db, league, now)
+        report.locked = await lock_due(services.db, league, now)
+    if due.settle or stored:
+        report.settled = await as_posted(services.db, await settle_due(services.db, league, now))
+    if due.recap or report.settled:
+        report.recaps = await recap_due(services.db, league, now)
+    if due.corrections and (synced or due is EVERYTHING):
+        report.corrections = await regrade_due(services.db, league, now)
     if report.sync is not None and report.settled and not league.season_over:
         report.season_over = await end_season_if_done(services.db, league, report.sync, now)
     return report

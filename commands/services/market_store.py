@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -115,11 +115,6 @@ class _Writes:
     selections: list[tuple[Any, ...]] = field(default_factory=list)
     history: list[tuple[Any, ...]] = field(default_factory=list)
     changed: int = 0
-
-
-def _time(instant: datetime) -> str:
-    """An instant as the UTCDateTime columns store it (naive UTC text), for a JSON row."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 async def store_plans(
@@ -226,11 +221,12 @@ def _compare(
                 for sp in plan.selections
             )
         )
+        lock_at = row_sets.time_text(plan.lock_at)
         if not moved:
             if market.lock_at != plan.lock_at:  # a kickoff moved: the lock follows it
-                writes.markets.append((market.id, market.line, market.label, _time(plan.lock_at), 0))
+                writes.markets.append((market.id, market.line, market.label, lock_at, 0))
             continue
-        writes.markets.append((market.id, plan.line, plan.label, _time(plan.lock_at), int(reopened)))
+        writes.markets.append((market.id, plan.line, plan.label, lock_at, int(reopened)))
         for sp in plan.selections:
             selection_id = market.selections[sp.side][0]
             writes.selections.append((selection_id, sp.fair_p, sp.odds, sp.label))
@@ -249,7 +245,7 @@ async def _write(session: AsyncSession, league_id: int, week_id: int, writes: _W
         )
     if writes.new:
         new_rows = [
-            (matchup_id, plan.kind, plan.subject, plan.label, plan.line, _time(plan.lock_at))
+            (matchup_id, plan.kind, plan.subject, plan.label, plan.line, row_sets.time_text(plan.lock_at))
             for matchup_id, plan in writes.new
         ]
         created = await execute(

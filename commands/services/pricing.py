@@ -13,14 +13,14 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import inspect, or_
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import engine
 from commands.format import half_points, handicap
 from commands.league_settings import LeagueSettings
-from storage.models import Market, Starter, Team, TeamProjection
+from storage import row_sets
+from storage.models import Market, Starter, Team
 from storage.statuses import MarketStatus
 
 INACTIVE_STATUSES = frozenset({"OUT", "INJURY_RESERVE", "SUSPENSION", "IR", "DOUBTFUL_OUT"})
@@ -269,16 +269,40 @@ def pulled(market: Market, now: datetime) -> bool:
     return market.status == MarketStatus.LOCKED and now < market.lock_at
 
 
+class ProjectedTeam(NamedTuple):
+    """A team's projected score as priced, and whether its matchup is still before its lock."""
+
+    team_id: int
+    score: engine.Normal
+    before_lock: bool
+
+
+# Before the lock a row follows every new price; after it an existing row is kept. A row
+# whose values did not move is not rewritten, so `recorded_at` is when they were priced.
+# (`WHERE true` lets SQLite tell the upsert's ON CONFLICT from a join's ON.)
+_PROJECTIONS = """
+INSERT INTO team_projections (week_id, team_id, mean, sd, k, recorded_at)
+SELECT :week_id, r.team_id, r.mean, r.sd, :k, :now FROM {rows} WHERE true
+ON CONFLICT (week_id, team_id) DO UPDATE
+SET mean = excluded.mean, sd = excluded.sd, k = excluded.k, recorded_at = excluded.recorded_at
+WHERE team_projections.mean != excluded.mean OR team_projections.sd != excluded.sd
+   OR team_projections.k != excluded.k
+"""
+_CLOSED_PROJECTIONS = """
+INSERT INTO team_projections (week_id, team_id, mean, sd, k, recorded_at)
+SELECT :week_id, r.team_id, r.mean, r.sd, :k, :now FROM {rows} WHERE true
+ON CONFLICT (week_id, team_id) DO NOTHING
+"""
+_PROJECTION_COLUMNS: row_sets.Columns = (("team_id", "bigint"), ("mean", "double"), ("sd", "double"))
+
+
 async def record_projections(
     session: AsyncSession,
     *,
     week_id: int,
-    home_team_id: int,
-    away_team_id: int,
-    model: engine.MatchupModel,
+    teams: Sequence[ProjectedTeam],
     calibration: float,
     now: datetime,
-    before_lock: bool,
 ) -> None:
     """Keep each team's projected score distribution as priced, k included.
 
@@ -286,21 +310,14 @@ async def record_projections(
     values the calibration factor is later fitted on. After the lock an existing row is
     never touched (late lineup news must not rewrite the closing line); a week first
     priced after its lock (the bot was down) records its first price instead. A sync that
-    changes nothing writes nothing, so `recorded_at` is when the values were priced.
+    changes nothing writes nothing. The week's teams go in two statements at most.
     """
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    for team_id, score in ((home_team_id, model.home), (away_team_id, model.away)):
-        values = {"mean": score.mean, "sd": score.sd, "k": calibration, "recorded_at": now}
-        statement = insert(TeamProjection).values(week_id=week_id, team_id=team_id, **values)
-        if before_lock:
-            moved = or_(
-                TeamProjection.mean != statement.excluded.mean,
-                TeamProjection.sd != statement.excluded.sd,
-                TeamProjection.k != statement.excluded.k,
+    execute = await row_sets.driver_executor(session)
+    dialect = session.get_bind().dialect.name
+    for before_lock, template in ((True, _PROJECTIONS), (False, _CLOSED_PROJECTIONS)):
+        rows = [(t.team_id, t.score.mean, t.score.sd) for t in teams if t.before_lock is before_lock]
+        if rows:
+            await execute(
+                row_sets.with_rows(template, dialect, _PROJECTION_COLUMNS),
+                {"rows": row_sets.rows_param(rows), "week_id": week_id, "k": calibration, "now": now},
             )
-            statement = statement.on_conflict_do_update(
-                index_elements=["week_id", "team_id"], set_=values, where=moved
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=["week_id", "team_id"])
-        await session.execute(statement)

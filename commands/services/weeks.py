@@ -11,8 +11,12 @@ writes nothing.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import pickle
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,21 +24,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commands.league_settings import LeagueSettings
 from commands.outbox import enqueue_post, revise_post
 from commands.posts import lines_up_post
-from commands.provider import LeagueData, LeagueDataProvider, MatchupData, ProGame, WeekData
+from commands.provider import LeagueData, LeagueDataProvider, WeekData
 from commands.services.board import week_markets
 from commands.services.economy import open_bankroll
+from commands.services.lineup_store import store_lineups
 from commands.services.market_store import store_plans
 from commands.services.own_matchup import flag_benched_lineups
 from commands.services.pools import draw_week_pools
 from commands.services.pricing import (
     MarketPlan,
+    ProjectedTeam,
     matchup_model,
     plan_markets,
     plan_props,
     record_projections,
 )
 from storage.database import Database
-from storage.models import BenchPlayer, League, Market, Matchup, Member, Starter, Team, Week
+from storage.models import League, Market, Matchup, Member, Starter, Team, Week
 from storage.row_sets import rows_changed
 from storage.statuses import MarketStatus, WeekStatus
 
@@ -48,6 +54,9 @@ class SyncResult:
     opened: list[int] = field(default_factory=list)
     went_final: list[int] = field(default_factory=list)
     repriced: int = 0
+    # Whether any week was stored: False when every snapshot was the same as last time,
+    # so the sync changed nothing and nothing new can have become due through it.
+    stored: bool = False
 
     @property
     def created(self) -> bool:
@@ -70,9 +79,20 @@ async def sync_league(
     )
     async with db.write() as session:
         teams = await _upsert_teams(session, league.id, league_data)
+        stored = await _stored_weeks(session, league.id, league_data.season, periods)
+        # Read here, not from `league`: a caller may hold a League loaded before the last refit.
+        k = await session.scalar(select(League.calibration_k).where(League.id == league.id)) or 1.0
         for data in weeks:
-            week = await _store_week(session, league, settings, teams, data, now, result)
-            await _open_or_reprice(session, league, settings, teams, week, now, result)
+            digest = fingerprint(league_data, data, league.settings or {}, k)
+            week = stored.get(data.matchup_period)
+            if week is not None and week.synced_fingerprint == digest and week.markets_open:
+                result.weeks.append(week.id)  # the same snapshot as last time: nothing to store
+            else:
+                result.stored = True
+                week = await _store_week(session, league, settings, teams, data, week, now, result)
+                await _open_or_reprice(session, league, settings, teams, week, k, now, result)
+                # Only once the book is open: until then the same snapshot may still have to open it.
+                week.synced_fingerprint = digest if week.markets_open else None
             if week.status != WeekStatus.SETTLED:
                 await flag_benched_lineups(session, league, week, now)
         await session.execute(
@@ -86,6 +106,33 @@ async def sync_league(
             )
         )
     return result
+
+
+def fingerprint(league_data: LeagueData, data: WeekData, settings: dict[str, Any], k: float) -> str:
+    """A digest of everything a week's stored rows and prices follow from.
+
+    The provider's snapshots (frozen dataclasses, pickled), the league's settings and its
+    calibration factor. With the same digest as the last sync, storing and repricing the
+    week would write nothing: a starter's facts freeze at his kickoff and a market locks at
+    its time whether or not the sync runs (lock_due), so the time passing changes nothing
+    either. Digested on every sync, so it must be cheap: pickle and BLAKE2 run in C.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(pickle.dumps((league_data, data), protocol=pickle.HIGHEST_PROTOCOL))
+    digest.update(json.dumps([settings, k], sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+async def _stored_weeks(
+    session: AsyncSession, league_id: int, season: int, periods: list[int]
+) -> dict[int, Week]:
+    """The league's stored weeks of `periods`, by matchup period, in one read."""
+    rows = await session.scalars(
+        select(Week).where(
+            Week.league_id == league_id, Week.season == season, Week.matchup_period.in_(periods)
+        )
+    )
+    return {week.matchup_period: week for week in rows}
 
 
 async def periods_to_sync(db: Database, league: League, data: LeagueData, now: datetime) -> list[int]:
@@ -125,38 +172,16 @@ async def _upsert_teams(session: AsyncSession, league_id: int, league_data: Leag
     return existing
 
 
-def _state_of(game_id: str, games: tuple[ProGame, ...]) -> str | None:
-    """A starter's game state over the matchup period: in a two-week matchup he is done
-    only when his last game is over, and live while any of his games is on."""
-    states = {g.state for g in games if g.game_id == game_id}
-    return next(iter(states)) if len(states) == 1 else ("in" if states else None)
-
-
-def _first_game_by_team(games: tuple[ProGame, ...]) -> dict[str, ProGame]:
-    """Each pro team's first game of the period (a two-week playoff matchup has two)."""
-    by_team: dict[str, ProGame] = {}
-    for game in sorted(games, key=lambda g: g.kickoff):
-        by_team.setdefault(game.home, game)
-        by_team.setdefault(game.away, game)
-    return by_team
-
-
 async def _store_week(
     session: AsyncSession,
     league: League,
     settings: LeagueSettings,
     teams: dict[int, Team],
     data: WeekData,
+    week: Week | None,
     now: datetime,
     result: SyncResult,
 ) -> Week:
-    week = await session.scalar(
-        select(Week).where(
-            Week.league_id == league.id,
-            Week.season == data.season,
-            Week.matchup_period == data.matchup_period,
-        )
-    )
     kickoffs = sorted(g.kickoff for g in data.pro_games)
     if week is None:
         week = Week(
@@ -177,10 +202,7 @@ async def _store_week(
         week.first_kickoff, week.last_kickoff = kickoffs[0], kickoffs[-1]
         week.lines_open_at = settings.weekly("lines_open").last_before(kickoffs[0], settings.tz)
     await session.flush()
-    games = _first_game_by_team(data.pro_games)
-    for matchup_data in data.matchups:
-        if matchup_data.away_team_id is not None:  # a bye has nothing to bet on
-            await _store_matchup(session, settings, week, teams, games, matchup_data, now, data.pro_games)
+    await store_lineups(session, settings, week, teams, data, now)
     if data.is_final and week.final_at is None:
         week.final_at = now
         if week.status != WeekStatus.SETTLED:
@@ -188,96 +210,6 @@ async def _store_week(
         result.went_final.append(week.id)
     result.weeks.append(week.id)
     return week
-
-
-async def _store_matchup(
-    session: AsyncSession,
-    settings: LeagueSettings,
-    week: Week,
-    teams: dict[int, Team],
-    games: dict[str, ProGame],
-    data: MatchupData,
-    now: datetime,
-    data_games: tuple[ProGame, ...] = (),
-) -> None:
-    assert data.away_team_id is not None
-    home, away = teams[data.home_team_id], teams[data.away_team_id]
-    lineup = [(home, p) for p in data.home_lineup] + [(away, p) for p in data.away_lineup]
-    kickoffs = [games[p.pro_team].kickoff for _, p in lineup if p.pro_team in games]
-    if settings.lock_mode == "week" or not kickoffs:
-        lock_at = week.first_kickoff or now
-    else:
-        lock_at = min(kickoffs)
-    matchup = await session.scalar(
-        select(Matchup).where(Matchup.week_id == week.id, Matchup.home_team_id == home.id)
-    )
-    if matchup is None:
-        matchup = Matchup(week_id=week.id, home_team_id=home.id, away_team_id=away.id, lock_at=lock_at)
-        session.add(matchup)
-        await session.flush()
-    elif now < matchup.lock_at:
-        matchup.lock_at = lock_at
-    matchup.home_score, matchup.away_score = data.home_score, data.away_score
-    matchup.home_adjustment, matchup.away_adjustment = data.home_adjustment, data.away_adjustment
-
-    rows = {
-        s.player_id: s
-        for s in (await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))).all()
-    }
-    seen: set[int] = set()
-    for team, player in lineup:
-        seen.add(player.player_id)
-        game = games.get(player.pro_team)
-        row = rows.get(player.player_id)
-        if row is None:
-            row = Starter(matchup_id=matchup.id, team_id=team.id, player_id=player.player_id)
-            session.add(row)
-            rows[player.player_id] = row
-        if row.kickoff is None or now < row.kickoff:
-            # Before his game the lineup and projection may still change; after it, only points.
-            row.team_id = team.id
-            row.name, row.position, row.slot = player.name, player.position, player.slot
-            row.pro_team, row.injury_status = player.pro_team, player.injury_status
-            row.projection = player.projection
-            row.game_id = game.game_id if game else None
-            row.kickoff = game.kickoff if game else None
-            row.eligible_slots = list(player.eligible_slots) or None
-        row.points = player.points
-        row.game_state = _state_of(row.game_id, data_games) if row.game_id else None
-    benched = [pid for pid, r in rows.items() if pid not in seen and (r.kickoff is None or now < r.kickoff)]
-    for player_id in benched:
-        await session.delete(rows.pop(player_id))
-    await session.flush()
-    await _store_bench(session, matchup, home, away, data, set(rows))
-
-
-async def _store_bench(
-    session: AsyncSession, matchup: Matchup, home: Team, away: Team, data: MatchupData, starters: set[int]
-) -> None:
-    """Keep the matchup's bench as ESPN has it now; pricing never reads it, awards do."""
-    rows = {
-        b.player_id: b
-        for b in (
-            await session.scalars(select(BenchPlayer).where(BenchPlayer.matchup_id == matchup.id))
-        ).all()
-    }
-    seen: set[int] = set()
-    for team, player in [(home, p) for p in data.home_bench] + [(away, p) for p in data.away_bench]:
-        if player.player_id in starters or player.player_id in seen:
-            continue  # a starter locked in at his kickoff stays a starter
-        seen.add(player.player_id)
-        row = rows.get(player.player_id)
-        if row is None:
-            row = BenchPlayer(matchup_id=matchup.id, player_id=player.player_id)
-            session.add(row)
-        row.team_id = team.id
-        row.name, row.position, row.slot = player.name, player.position, player.slot
-        row.eligible_slots = list(player.eligible_slots) or None
-        row.projection, row.points = player.projection, player.points
-    for player_id, row in rows.items():
-        if player_id not in seen:
-            await session.delete(row)
-    await session.flush()
 
 
 async def _previous_week_done(session: AsyncSession, week: Week) -> bool:
@@ -300,6 +232,7 @@ async def _open_or_reprice(
     settings: LeagueSettings,
     teams: dict[int, Team],
     week: Week,
+    k: float,
     now: datetime,
     result: SyncResult,
 ) -> None:
@@ -314,8 +247,6 @@ async def _open_or_reprice(
         result.opened.append(week.id)
     by_id = {t.id: t for t in teams.values()}
     matchups = (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
-    # Read here, not from `league`: a caller may hold a League loaded before the last refit.
-    k = await session.scalar(select(League.calibration_k).where(League.id == league.id)) or 1.0
     # The week's starters in one read, every matchup's plans stored together (market_store).
     # Each lineup in player order on both back ends: a team's mean and variance are float
     # sums, and their order decides the last bits of every price.
@@ -330,6 +261,7 @@ async def _open_or_reprice(
     ).all():
         lineups[starter.matchup_id].append(starter)
     plans: dict[int, list[MarketPlan]] = {}
+    projected: list[ProjectedTeam] = []
     for matchup in matchups:
         starters = lineups[matchup.id]
         home, away = by_id[matchup.home_team_id], by_id[matchup.away_team_id]
@@ -354,16 +286,10 @@ async def _open_or_reprice(
             model=model,
             adjustments=(matchup.home_adjustment, matchup.away_adjustment),
         )
-        await record_projections(
-            session,
-            week_id=week.id,
-            home_team_id=home.id,
-            away_team_id=away.id,
-            model=model,
-            calibration=k,
-            now=now,
-            before_lock=now < matchup.lock_at,
-        )
+        before_lock = now < matchup.lock_at
+        projected.append(ProjectedTeam(home.id, model.home, before_lock))
+        projected.append(ProjectedTeam(away.id, model.away, before_lock))
+    await record_projections(session, week_id=week.id, teams=projected, calibration=k, now=now)
     changed = await store_plans(session, league_id=league.id, week_id=week.id, plans=plans, now=now)
     result.repriced += changed
     if week.id in result.opened:

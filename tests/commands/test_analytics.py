@@ -12,7 +12,7 @@ from commands.autocomplete import suggest
 from commands.replies import Tone
 from commands.services.bettor_stats import HISTORY_PAGE_SIZE
 from commands.services.calibration import refit_calibration
-from commands.services.pricing import record_projections
+from commands.services.pricing import ProjectedTeam, record_projections
 from storage.models import (
     AuditLog,
     Bet,
@@ -225,12 +225,12 @@ async def test_pricing_records_closing_projections_and_a_fitted_k_widens_open_li
             await record_projections(
                 session,
                 week_id=week.id,
-                home_team_id=home_id,
-                away_team_id=away_id,
-                model=other,
+                teams=[
+                    ProjectedTeam(home_id, other.home, before_lock),
+                    ProjectedTeam(away_id, other.away, before_lock),
+                ],
                 calibration=1.7,
                 now=book.clock.now(),
-                before_lock=before_lock,
             )
             row = await session.scalar(
                 select(TeamProjection).where(

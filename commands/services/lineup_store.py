@@ -1,0 +1,366 @@
+"""Storing a week's matchups, starters and benches as the provider shows them, set-based.
+
+Every sync of every league stores its current week: ten or twelve teams, nine or more
+starters and six or more reserves each. Written one row at a time through the ORM's
+flushes, that was the largest cost of a tick after the markets (commands/services/
+market_store.py, the same approach). Here the week's rows are read in one query per table,
+compared with the provider's snapshot in Python, and only what changed is written: one
+statement per kind of write (insert, update, delete) and table, whatever the number of
+matchups and players. A snapshot that changes nothing writes nothing.
+
+The rules are those a real lineup follows during a week:
+- a matchup's lock is its first starter's kickoff (or the week's first, in `lock_mode
+  week`), and moves with the lineup only until it is reached;
+- before his game a starter's lineup facts (slot, projection, team, kickoff) follow the
+  provider; from his kickoff on only his points and game state do, and a starter whose
+  game has begun stays a starter even if his owner benches him afterwards (ESPN keeps him
+  in the box score; props on him stand);
+- a starter benched before his kickoff leaves the lineup (his prop is pulled by pricing);
+- the bench is kept as the provider has it now, except players locked in as starters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands.league_settings import LeagueSettings
+from commands.provider import PlayerLine, ProGame, WeekData
+from storage import row_sets
+from storage.models import BenchPlayer, Matchup, Starter, Team, Week
+
+_NEW_MATCHUPS = """
+INSERT INTO matchups (week_id, home_team_id, away_team_id, home_score, away_score,
+                      home_adjustment, away_adjustment, lock_at)
+SELECT :week_id, r.home_team_id, r.away_team_id, r.home_score, r.away_score,
+       r.home_adjustment, r.away_adjustment, r.lock_at
+FROM {rows}
+RETURNING id, home_team_id
+"""
+_NEW_MATCHUP_COLUMNS: row_sets.Columns = (
+    ("home_team_id", "bigint"),
+    ("away_team_id", "bigint"),
+    ("home_score", "double"),
+    ("away_score", "double"),
+    ("home_adjustment", "double"),
+    ("away_adjustment", "double"),
+    ("lock_at", "timestamp"),
+)
+_MOVE_MATCHUPS = """
+UPDATE matchups SET home_score = r.home_score, away_score = r.away_score,
+       home_adjustment = r.home_adjustment, away_adjustment = r.away_adjustment, lock_at = r.lock_at
+FROM {rows} WHERE matchups.id = r.id
+"""
+_MOVE_MATCHUP_COLUMNS: row_sets.Columns = (
+    ("id", "bigint"),
+    ("home_score", "double"),
+    ("away_score", "double"),
+    ("home_adjustment", "double"),
+    ("away_adjustment", "double"),
+    ("lock_at", "timestamp"),
+)
+
+# A starter's columns after its ids, in the order `_Starter` keeps them.
+_STARTER_FIELDS: row_sets.Columns = (
+    ("team_id", "bigint"),
+    ("name", "text"),
+    ("position", "text"),
+    ("slot", "text"),
+    ("pro_team", "text"),
+    ("injury_status", "text"),
+    ("projection", "double"),
+    ("points", "double"),
+    ("game_id", "text"),
+    ("kickoff", "timestamp"),
+    ("game_state", "text"),
+    ("eligible_slots", "json"),
+)
+_STARTER_NAMES = ", ".join(name for name, _ in _STARTER_FIELDS)
+_NEW_STARTERS = f"""
+INSERT INTO starters (matchup_id, player_id, {_STARTER_NAMES})
+SELECT r.matchup_id, r.player_id, {", ".join(f"r.{name}" for name, _ in _STARTER_FIELDS)} FROM {{rows}}
+"""
+_NEW_STARTER_COLUMNS: row_sets.Columns = (("matchup_id", "bigint"), ("player_id", "bigint"), *_STARTER_FIELDS)
+_MOVE_STARTERS = f"""
+UPDATE starters SET {", ".join(f"{name} = r.{name}" for name, _ in _STARTER_FIELDS)}
+FROM {{rows}} WHERE starters.id = r.id
+"""
+_MOVE_STARTER_COLUMNS: row_sets.Columns = (("id", "bigint"), *_STARTER_FIELDS)
+
+_BENCH_FIELDS: row_sets.Columns = (
+    ("team_id", "bigint"),
+    ("name", "text"),
+    ("position", "text"),
+    ("slot", "text"),
+    ("eligible_slots", "json"),
+    ("projection", "double"),
+    ("points", "double"),
+)
+_NEW_BENCH = f"""
+INSERT INTO bench_players (matchup_id, player_id, {", ".join(name for name, _ in _BENCH_FIELDS)})
+SELECT r.matchup_id, r.player_id, {", ".join(f"r.{name}" for name, _ in _BENCH_FIELDS)} FROM {{rows}}
+"""
+_NEW_BENCH_COLUMNS: row_sets.Columns = (("matchup_id", "bigint"), ("player_id", "bigint"), *_BENCH_FIELDS)
+_MOVE_BENCH = f"""
+UPDATE bench_players SET {", ".join(f"{name} = r.{name}" for name, _ in _BENCH_FIELDS)}
+FROM {{rows}} WHERE bench_players.id = r.id
+"""
+_MOVE_BENCH_COLUMNS: row_sets.Columns = (("id", "bigint"), *_BENCH_FIELDS)
+
+
+@dataclass(slots=True)
+class _Writes:
+    inserts: list[list[Any]]
+    updates: list[list[Any]]
+    deletes: list[int]
+
+    @classmethod
+    def empty(cls) -> _Writes:
+        return cls([], [], [])
+
+
+def _state_of(game_id: str, games: tuple[ProGame, ...]) -> str | None:
+    """A starter's game state over the matchup period: in a two-week matchup he is done
+    only when his last game is over, and live while any of his games is on."""
+    states = {g.state for g in games if g.game_id == game_id}
+    return next(iter(states)) if len(states) == 1 else ("in" if states else None)
+
+
+def first_game_by_team(games: tuple[ProGame, ...]) -> dict[str, ProGame]:
+    """Each pro team's first game of the period (a two-week playoff matchup has two)."""
+    by_team: dict[str, ProGame] = {}
+    for game in sorted(games, key=lambda g: g.kickoff):
+        by_team.setdefault(game.home, game)
+        by_team.setdefault(game.away, game)
+    return by_team
+
+
+def _slots(eligible: Sequence[str] | None) -> list[str] | None:
+    return list(eligible) if eligible else None
+
+
+def _row_values(values: Sequence[Any]) -> list[Any]:
+    """A row's values as the JSON row source takes them (instants as stored text)."""
+    return [row_sets.time_text(v) if isinstance(v, datetime) else v for v in values]
+
+
+async def store_lineups(
+    session: AsyncSession,
+    settings: LeagueSettings,
+    week: Week,
+    teams: Mapping[int, Team],
+    data: WeekData,
+    now: datetime,
+) -> None:
+    """Store every matchup of `data` (a bye has nothing to bet on), with lineups and benches.
+
+    `teams` maps the provider's team ids (as `data` names them) to the league's teams.
+    """
+    games = first_game_by_team(data.pro_games)
+    played = [m for m in data.matchups if m.away_team_id is not None]
+    execute = await row_sets.driver_executor(session)
+    dialect = session.get_bind().dialect.name
+
+    # Matchups: one read, then at most one insert and one update.
+    stored = {
+        row.home_team_id: row
+        for row in await session.execute(
+            select(
+                Matchup.id,
+                Matchup.home_team_id,
+                Matchup.lock_at,
+                Matchup.home_score,
+                Matchup.away_score,
+                Matchup.home_adjustment,
+                Matchup.away_adjustment,
+            ).where(Matchup.week_id == week.id)
+        )
+    }
+    lineups: dict[int, list[tuple[Team, PlayerLine]]] = {}
+    new_matchups: list[list[Any]] = []
+    moved_matchups: list[list[Any]] = []
+    for m in played:
+        assert m.away_team_id is not None
+        home, away = teams[m.home_team_id], teams[m.away_team_id]
+        lineup = [(home, p) for p in m.home_lineup] + [(away, p) for p in m.away_lineup]
+        lineups[home.id] = lineup
+        kickoffs = [games[p.pro_team].kickoff for _, p in lineup if p.pro_team in games]
+        lock_at = week.first_kickoff or now if settings.lock_mode == "week" or not kickoffs else min(kickoffs)
+        scores = (m.home_score, m.away_score, m.home_adjustment, m.away_adjustment)
+        held = stored.get(home.id)
+        if held is None:
+            new_matchups.append(_row_values((home.id, away.id, *scores, lock_at)))
+            continue
+        lock = lock_at if now < held.lock_at else held.lock_at
+        if (held.home_score, held.away_score, held.home_adjustment, held.away_adjustment, held.lock_at) != (
+            *scores,
+            lock,
+        ):
+            moved_matchups.append(_row_values((held.id, *scores, lock)))
+    matchup_ids = {home_team_id: row.id for home_team_id, row in stored.items()}
+    if new_matchups:
+        created = await execute(
+            row_sets.with_rows(_NEW_MATCHUPS, dialect, _NEW_MATCHUP_COLUMNS),
+            {"rows": row_sets.rows_param(new_matchups), "week_id": week.id},
+        )
+        matchup_ids.update({home_team_id: matchup_id for matchup_id, home_team_id in created})
+    if moved_matchups:
+        await execute(
+            row_sets.with_rows(_MOVE_MATCHUPS, dialect, _MOVE_MATCHUP_COLUMNS),
+            {"rows": row_sets.rows_param(moved_matchups)},
+        )
+
+    starters = await _store_starters(session, execute, dialect, week, matchup_ids, lineups, games, data, now)
+    await _store_benches(session, execute, dialect, week, matchup_ids, data, teams, starters)
+
+
+async def _store_starters(
+    session: AsyncSession,
+    execute: row_sets.Execute,
+    dialect: str,
+    week: Week,
+    matchup_ids: Mapping[int, int],
+    lineups: Mapping[int, list[tuple[Team, PlayerLine]]],
+    games: Mapping[str, ProGame],
+    data: WeekData,
+    now: datetime,
+) -> dict[int, set[int]]:
+    """Write the week's starters; returns each matchup's starters as stored afterwards."""
+    held: dict[tuple[int, int], Any] = {
+        (row.matchup_id, row.player_id): row
+        for row in await session.execute(
+            select(
+                Starter.id,
+                Starter.matchup_id,
+                Starter.player_id,
+                *(getattr(Starter, name) for name, _ in _STARTER_FIELDS),
+            )
+            .join(Matchup, Matchup.id == Starter.matchup_id)
+            .where(Matchup.week_id == week.id)
+        )
+    }
+    writes = _Writes.empty()
+    kept: dict[int, set[int]] = {matchup_id: set() for matchup_id in matchup_ids.values()}
+    seen: set[tuple[int, int]] = set()
+    for home_team_id, lineup in lineups.items():
+        matchup_id = matchup_ids[home_team_id]
+        for team, player in lineup:
+            key = (matchup_id, player.player_id)
+            seen.add(key)
+            kept[matchup_id].add(player.player_id)
+            row = held.get(key)
+            if row is None or row.kickoff is None or now < row.kickoff:
+                # Before his game the lineup and projection may still change; after it, only points.
+                game = games.get(player.pro_team)
+                facts: tuple[Any, ...] = (
+                    team.id,
+                    player.name,
+                    player.position,
+                    player.slot,
+                    player.pro_team,
+                    player.injury_status,
+                    player.projection,
+                )
+                game_id, kickoff = (game.game_id, game.kickoff) if game else (None, None)
+                slots = _slots(player.eligible_slots)
+            else:
+                facts = tuple(row[3:10])
+                game_id, kickoff, slots = row.game_id, row.kickoff, row.eligible_slots
+            state = _state_of(game_id, data.pro_games) if game_id else None
+            values = (*facts, player.points, game_id, kickoff, state, slots)
+            if row is None:
+                writes.inserts.append(_row_values((matchup_id, player.player_id, *values)))
+            elif tuple(row[3:]) != values:
+                writes.updates.append(_row_values((row.id, *values)))
+    for key, row in held.items():
+        if key in seen or key[0] not in kept:
+            continue  # still in the lineup, or a matchup this snapshot does not show
+        if row.kickoff is None or now < row.kickoff:
+            writes.deletes.append(row.id)  # benched before his game: he leaves the lineup
+        else:
+            kept.setdefault(key[0], set()).add(key[1])  # locked in at his kickoff
+    if writes.deletes:
+        await session.execute(delete(Starter).where(Starter.id.in_(writes.deletes)))
+    if writes.inserts:
+        await execute(
+            row_sets.with_rows(_NEW_STARTERS, dialect, _NEW_STARTER_COLUMNS),
+            {"rows": row_sets.rows_param(writes.inserts)},
+        )
+    if writes.updates:
+        await execute(
+            row_sets.with_rows(_MOVE_STARTERS, dialect, _MOVE_STARTER_COLUMNS),
+            {"rows": row_sets.rows_param(writes.updates)},
+        )
+    return kept
+
+
+async def _store_benches(
+    session: AsyncSession,
+    execute: row_sets.Execute,
+    dialect: str,
+    week: Week,
+    matchup_ids: Mapping[int, int],
+    data: WeekData,
+    teams: Mapping[int, Team],
+    starters: Mapping[int, set[int]],
+) -> None:
+    """Keep each matchup's bench as the provider has it now; pricing never reads it, awards do."""
+    held: dict[tuple[int, int], Any] = {
+        (row.matchup_id, row.player_id): row
+        for row in await session.execute(
+            select(
+                BenchPlayer.id,
+                BenchPlayer.matchup_id,
+                BenchPlayer.player_id,
+                *(getattr(BenchPlayer, name) for name, _ in _BENCH_FIELDS),
+            )
+            .join(Matchup, Matchup.id == BenchPlayer.matchup_id)
+            .where(Matchup.week_id == week.id)
+        )
+    }
+    writes = _Writes.empty()
+    seen: set[tuple[int, int]] = set()
+    for m in data.matchups:
+        if m.away_team_id is None:
+            continue
+        home, away = teams[m.home_team_id], teams[m.away_team_id]
+        matchup_id = matchup_ids[home.id]
+        locked_in = starters.get(matchup_id, set())
+        for team, player in [(home, p) for p in m.home_bench] + [(away, p) for p in m.away_bench]:
+            key = (matchup_id, player.player_id)
+            if player.player_id in locked_in or key in seen:
+                continue  # a starter locked in at his kickoff stays a starter
+            seen.add(key)
+            values = (
+                team.id,
+                player.name,
+                player.position,
+                player.slot,
+                _slots(player.eligible_slots),
+                player.projection,
+                player.points,
+            )
+            row = held.get(key)
+            if row is None:
+                writes.inserts.append(_row_values((matchup_id, player.player_id, *values)))
+            elif tuple(row[3:]) != values:
+                writes.updates.append(_row_values((row.id, *values)))
+    shown = {matchup_ids[teams[m.home_team_id].id] for m in data.matchups if m.away_team_id is not None}
+    writes.deletes = [row.id for key, row in held.items() if key not in seen and key[0] in shown]
+    if writes.deletes:
+        await session.execute(delete(BenchPlayer).where(BenchPlayer.id.in_(writes.deletes)))
+    if writes.inserts:
+        await execute(
+            row_sets.with_rows(_NEW_BENCH, dialect, _NEW_BENCH_COLUMNS),
+            {"rows": row_sets.rows_param(writes.inserts)},
+        )
+    if writes.updates:
+        await execute(
+            row_sets.with_rows(_MOVE_BENCH, dialect, _MOVE_BENCH_COLUMNS),
+            {"rows": row_sets.rows_param(writes.updates)},
+        )

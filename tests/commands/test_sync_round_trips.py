@@ -1,0 +1,147 @@
+"""A league's sync costs a fixed handful of SQL statements, however big its league is.
+
+The scheduler syncs every league every five minutes on game days, so what one sync costs
+in statements is what a tick over 10,000 leagues costs. Counted by SQLite's own trace
+callback (every statement the connection runs, whichever layer sent it): a per-matchup,
+per-starter or per-player statement sneaking back into commands/services/weeks.py or
+lineup_store.py fails here. And an unchanged snapshot must write nothing at all, while a
+changed setting or calibration factor still reprices.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select, update
+from sqlalchemy.util import await_
+
+from adapters.espn.demo.season import NflSeason, SeasonSim
+from adapters.espn.demo.season_provider import DemoSeasonProvider
+from commands.services.weeks import sync_league
+from storage.database import Database
+from storage.migrate import upgrade_to_head
+from storage.models import BenchPlayer, League, Matchup, PriceHistory, Starter, Tenant, Week
+
+SEASON, WEEK = 2026, 5
+# A sync of a league whose book is open: read the league's rows (teams, weeks, k, the
+# week's matchups, starters, bench, markets, open own-matchup bets), write each changed
+# table once, stamp the league; BEGIN and COMMIT included. Whatever the league's size.
+MOST_STATEMENTS = 20
+# The same snapshot again: the reads that show nothing moved, and the league's stamp.
+MOST_UNCHANGED = 8
+# Opening the book: the above, plus creating each market kind, the bankrolls, pools and
+# board post; and the teams, inserted one by one but once a season.
+MOST_OPENING = 35
+
+
+def _times() -> tuple[datetime, datetime, datetime]:
+    nfl = NflSeason.for_season(SEASON)
+    sunday = next(k for k in nfl.kickoffs(WEEK) if k.weekday() == 6)
+    return (
+        nfl.first_kickoff(WEEK) - timedelta(hours=4),
+        sunday + timedelta(hours=1),
+        sunday + timedelta(hours=2),
+    )
+
+
+async def _league(db: Database, at: datetime) -> League:
+    async with db.write() as session:
+        tenant = Tenant(platform="discord", workspace_id="w", created_at=at)
+        session.add(tenant)
+        await session.flush()
+        league = League(
+            tenant_id=tenant.id,
+            name="L",
+            source="espn",
+            espn_league_id=1,
+            season=SEASON,
+            settings={},
+            created_at=at,
+        )
+        session.add(league)
+    return league
+
+
+async def _sync(db: Database, statements: list[str], league_id: int, sim: SeasonSim, at: datetime) -> int:
+    async with db.read() as session:
+        league = await session.get_one(League, league_id)
+    statements.clear()
+    await sync_league(db, league, DemoSeasonProvider(lambda: at, sim), at)
+    return len(statements)
+
+
+async def _rows(db: Database) -> tuple[int, ...]:
+    async with db.read() as session:
+        return tuple(
+            [
+                await session.scalar(select(func.count()).select_from(table))
+                for table in (Matchup, Starter, BenchPlayer, PriceHistory)
+            ]
+        )
+
+
+@pytest.mark.parametrize("teams", [10, 12])
+async def test_a_sync_is_the_same_few_statements_whatever_the_league_size(tmp_path: Path, teams: int) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'sync.db'}")
+    statements: list[str] = []
+
+    @event.listens_for(db.engine.sync_engine, "connect")  # before the first connection opens
+    def _trace(_dbapi_connection: Any, record: Any) -> None:
+        await_(record.driver_connection.set_trace_callback(statements.append))
+
+    await upgrade_to_head(db)
+    try:
+        cold, live, later = _times()
+        sim = SeasonSim(7, SEASON, teams=teams, seed=3, nfl=NflSeason.for_season(SEASON))
+        league = await _league(db, cold)
+
+        opened = await _sync(db, statements, league.id, sim, cold)  # the week stored, its book opened
+        assert opened > 0, "the trace callback saw no statements"
+        async with db.read() as session:
+            week = await session.scalar(select(Week).where(Week.matchup_period == WEEK))
+        assert week is not None and week.markets_open and week.synced_fingerprint
+        assert opened - teams <= MOST_OPENING, statements
+
+        # Sunday: early games live, points moving, lineups locking; then the scores move again.
+        assert await _sync(db, statements, league.id, sim, live) <= MOST_STATEMENTS, statements
+        before = await _rows(db)
+        assert await _sync(db, statements, league.id, sim, later) <= MOST_STATEMENTS, statements
+
+        # The same snapshot again: nothing is written, not even a price history row.
+        stored = await _rows(db)
+        assert stored[-1] >= before[-1]
+        assert await _sync(db, statements, league.id, sim, later) <= MOST_UNCHANGED, statements
+        assert not [s for s in statements if s.split()[0] in ("INSERT", "DELETE")], statements
+        assert await _rows(db) == stored
+    finally:
+        await db.dispose()
+
+
+async def test_an_unchanged_snapshot_still_reprices_after_a_setting_or_a_refit(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'sync.db'}")
+    await upgrade_to_head(db)
+    try:
+        cold, _, _ = _times()
+        sim = SeasonSim(8, SEASON, teams=10, seed=4, nfl=NflSeason.for_season(SEASON))
+        league = await _league(db, cold)
+        provider = DemoSeasonProvider(lambda: cold, sim)
+
+        async def sync() -> int:
+            async with db.read() as session:
+                fresh = await session.get_one(League, league.id)
+            return (await sync_league(db, fresh, provider, cold)).repriced
+
+        assert await sync() > 0  # the book opens
+        assert await sync() == 0  # the same snapshot: skipped
+        async with db.write() as session:
+            await session.execute(update(League).values(settings={"margin_pct": 8.0}))
+        assert await sync() > 0  # a wider margin moves every price
+        assert await sync() == 0
+        async with db.write() as session:
+            await session.execute(update(League).values(calibration_k=1.3))
+        assert await sync() > 0  # a refit k widens every distribution
+    finally:
+        await db.dispose()
