@@ -29,6 +29,7 @@ import argparse
 import asyncio
 import cProfile
 import io
+import os
 import pstats
 import sqlite3
 import tempfile
@@ -283,7 +284,9 @@ async def run_tick(url: str, clock_at: datetime, providers: Callable[[Any], Any]
     summary = ""
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
+            int(os.environ.get("BENCH_TOP", "25"))
+        )
         summary = out.getvalue()
     return Measured(wall, cpu, statements[0], synced, summary)
 

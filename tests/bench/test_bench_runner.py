@@ -10,8 +10,10 @@ timeout nothing can meet.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from bench.__main__ import Bench, main, render, run_one
+from bench.report import parse
 
 
 def test_quick_run_writes_a_table_of_figures_beside_baselines(tmp_path: Path) -> None:
@@ -47,3 +49,27 @@ def test_unknown_names_are_refused(capsys) -> None:  # type: ignore[no-untyped-d
     else:
         raise AssertionError("an unknown benchmark name was accepted")
     assert "unknown benchmark(s) nope" in capsys.readouterr().err
+
+
+def test_the_tick_bench_measures_every_kind_of_tick_beside_its_baseline(capsys: Any) -> None:
+    """bench/tick.py at a tiny scale: it must keep running the scheduler's real tick."""
+    from bench import tick
+
+    tick.main(["--leagues", "3", "--distinct", "2"])
+    rows = parse(capsys.readouterr().out)
+    assert [row.benchmark.split(",")[1].strip() for row in rows] == [
+        "cold (lines open)",
+        "scores changed",
+        "unchanged",
+        "no sync due",
+    ]
+    cold, unchanged, quiet = rows[0], rows[2], rows[3]
+    assert "set-based SQL" in cold.baseline
+
+    def statements(row: Any) -> int:
+        return int(row.figure.split(" CPU, ")[1].split(" statements")[0])
+
+    # The quiet tick touches no league (only its own reads, shared by all); the cold one
+    # writes hundreds of rows per league.
+    assert statements(quiet) <= 2 < statements(unchanged) < statements(cold), rows
+    assert int(cold.baseline.split("same ")[1].split(" rows")[0]) > 100
