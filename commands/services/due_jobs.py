@@ -79,9 +79,7 @@ async def maybe_due(
     unposted = set(
         (
             await session.scalars(
-                select(Week.league_id)
-                .where(Week.status == WeekStatus.SETTLED, ~posted)
-                .distinct()
+                select(Week.league_id).where(Week.status == WeekStatus.SETTLED, ~posted).distinct()
             )
         ).all()
     )

@@ -1,6 +1,7 @@
 """The credit economy: what a member's bankroll becomes each week, and rebuys.
 
-Everything that moves credits goes through storage.ledger.post_entry with a dedupe key, so
+Everything that moves credits goes through storage.ledger (post_entry, or post_credits for
+a whole league's grants at once) with a dedupe key, so
 opening a week twice (a restart, a second process, the console's `:advance`) resets, grants
 and draws nothing twice:
 
@@ -13,6 +14,7 @@ and draws nothing twice:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,9 +25,9 @@ from commands.context import Context
 from commands.errors import Conflict, NotAllowed
 from commands.format import credits
 from commands.league_settings import LeagueSettings
-from commands.services.tenancy import current_week, grant_allowance
+from commands.services.tenancy import allowance_credit, current_week, grant_allowance
 from storage import keys
-from storage.ledger import post_entry
+from storage.ledger import post_credits, post_entry
 from storage.models import League, LedgerEntry, Member, Week
 from storage.statuses import WeekStatus
 
@@ -61,6 +63,30 @@ async def open_bankroll(
                 now=now,
             )
     return await grant_allowance(session, league, week, member, settings.allowance, now)
+
+
+async def open_bankrolls(
+    session: AsyncSession,
+    league: League,
+    week: Week,
+    members: Sequence[Member],
+    settings: LeagueSettings,
+    now: datetime,
+) -> None:
+    """Start every member's week when its lines open.
+
+    In the default mode that is only the allowance: every member's grant goes in as one
+    set-based write (storage.ledger.post_credits; the grant's dedupe key keeps a rerun
+    from paying twice), not two statements per member. Weekly-reset leagues take each
+    member's leftover away first, which reads and locks each balance, one member at a time.
+    """
+    if settings.bankroll_mode == "weekly_reset":
+        for member in members:
+            await open_bankroll(session, league, week, member, settings, now)
+        return
+    await post_credits(
+        session, [allowance_credit(league, week, member.id, settings.allowance) for member in members], now
+    )
 
 
 def rebuy_cutoff_passed(week: Week, settings: LeagueSettings) -> bool:

@@ -14,7 +14,7 @@ from commands.league_settings import LeagueSettings
 from commands.services.pools import place_newcomer
 from storage import keys
 from storage.database import Database
-from storage.ledger import post_entry
+from storage.ledger import Credit, post_entry
 from storage.models import League, Member, Team, Tenant, Week
 from storage.row_reader import ModelRows
 from storage.statuses import WeekStatus
@@ -122,16 +122,20 @@ async def grant_allowance(
     session: AsyncSession, league: League, week: Week, member: Member, amount: int, now: datetime
 ) -> bool:
     """The weekly allowance, at most once per member per week (the dedupe key sees to it)."""
-    return await post_entry(
-        session,
+    return await post_entry(session, **allowance_credit(league, week, member.id, amount), now=now)
+
+
+def allowance_credit(league: League, week: Week, member_id: int, amount: int) -> Credit:
+    """A member's weekly allowance as a ledger credit: one spelling for one member or all."""
+    return Credit(
         league_id=league.id,
-        member_id=member.id,
+        member_id=member_id,
         kind="grant",
         amount=amount,
         dedupe_key=keys.grant(week.id),
+        bet_id=None,
         week_id=week.id,
         memo=f"Week {week.matchup_period} allowance",
-        now=now,
     )
 
 

@@ -26,7 +26,7 @@ from commands.outbox import enqueue_post, revise_post
 from commands.posts import lines_up_post
 from commands.provider import LeagueData, LeagueDataProvider, WeekData
 from commands.services.board import week_markets
-from commands.services.economy import open_bankroll
+from commands.services.economy import open_bankrolls
 from commands.services.lineup_store import store_lineups
 from commands.services.market_store import store_plans
 from commands.services.own_matchup import flag_benched_lineups
@@ -294,8 +294,7 @@ async def _open_or_reprice(
     result.repriced += changed
     if week.id in result.opened:
         members = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
-        for member in members:
-            await open_bankroll(session, league, week, member, settings, now)
+        await open_bankrolls(session, league, week, members, settings, now)
         await draw_week_pools(session, week, [m.id for m in members], settings.pool_size)
         reply = lines_up_post(league, settings, week, await week_markets(session, week, now), now)
         await enqueue_post(

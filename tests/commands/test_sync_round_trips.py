@@ -23,17 +23,18 @@ from adapters.espn.demo.season_provider import DemoSeasonProvider
 from commands.services.weeks import sync_league
 from storage.database import Database
 from storage.migrate import upgrade_to_head
-from storage.models import BenchPlayer, League, Matchup, PriceHistory, Starter, Tenant, Week
+from storage.models import BenchPlayer, League, Matchup, Member, PriceHistory, Starter, Tenant, Week
 
 SEASON, WEEK = 2026, 5
+MEMBERS = 9
 # A sync of a league whose book is open: read the league's rows (teams, weeks, k, the
 # week's matchups, starters, bench, markets, open own-matchup bets), write each changed
 # table once, stamp the league; BEGIN and COMMIT included. Whatever the league's size.
 MOST_STATEMENTS = 20
 # The same snapshot again: the reads that show nothing moved, and the league's stamp.
 MOST_UNCHANGED = 8
-# Opening the book: the above, plus creating each market kind, the bankrolls, pools and
-# board post; and the teams, inserted one by one but once a season.
+# Opening the book: the above, plus creating each market kind, every member's allowance,
+# pools and the board post; and the teams, inserted one by one but once a season.
 MOST_OPENING = 35
 
 
@@ -62,6 +63,12 @@ async def _league(db: Database, at: datetime) -> League:
             created_at=at,
         )
         session.add(league)
+        await session.flush()
+        # Members, so opening the week grants allowances: set-based, not two statements each.
+        session.add_all(
+            Member(league_id=league.id, user_id=f"u{i}", display_name=f"Member {i}", created_at=at)
+            for i in range(MEMBERS)
+        )
     return league
 
 
