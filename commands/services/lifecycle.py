@@ -328,8 +328,9 @@ async def run_due(
     season's end a league only re-reads ESPN while stat corrections can still come, and
     otherwise just watches for its next season. `due` (the scheduler's read of what may
     be due, commands/services/due_jobs.py) skips jobs that certainly have nothing to do;
-    a sync that stored something may have made any of them due, one that found every
-    snapshot unchanged none. Stat corrections only ever arrive with a sync, so the
+    a sync that stored something may have made locks due (new markets, moved kickoffs),
+    and one that saw a week go final its settlement; one that found every snapshot
+    unchanged made nothing due. Stat corrections only ever arrive with a sync, so the
     scheduler looks for them after one (also an unchanged one: a pass that stored a
     correction and died before re-grading leaves it to the next sync).
     """
@@ -349,7 +350,7 @@ async def run_due(
     if due.locks or stored:
         report.reminders = await remind_due(services.db, league, now)
         report.locked = await lock_due(services.db, league, now)
-    if due.settle or stored:
+    if due.settle or (report.sync is not None and report.sync.went_final):
         report.settled = await as_posted(services.db, await settle_due(services.db, league, now))
     if due.recap or report.settled:
         report.recaps = await recap_due(services.db, league, now)

@@ -319,6 +319,16 @@ async def lock_due(db: Database, league: League, now: datetime) -> int:
     board edit), not the guard.
     """
     settings = LeagueSettings.model_validate(league.settings or {})
+    # Read first (the partial index on open markets' lock times answers it): most passes
+    # have nothing to lock and need not take the write lock.
+    async with db.read() as session:
+        due = await session.scalar(
+            select(Market.id)
+            .where(Market.league_id == league.id, Market.status == MarketStatus.OPEN, Market.lock_at <= now)
+            .limit(1)
+        )
+    if due is None:
+        return 0
     async with db.write() as session:
         weeks = (
             await session.scalars(
