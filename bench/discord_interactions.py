@@ -34,6 +34,7 @@ from adapters.espn.demo.provider import DEMO_WEEK_START
 from bench.report import Row, emit
 from bot.app import provider_factory
 from bot.demo import ensure_demo_league
+from bot.heap import freeze_startup_heap
 from commands.clock import ManualClock
 from commands.context import Services
 from commands.services.lifecycle import run_due
@@ -148,6 +149,7 @@ async def main(rate: float, count: int, members: int, warmup: int) -> None:
                 ).all()
             )
 
+        freeze_startup_heap()  # as `sidebet run` does once it is built, before it serves
         baseline_client = Baseline(intents=discord.Intents.none(), guild_ready_timeout=0.01)
         task = await start(baseline_client)
         base = Load(fake, markets, members)

@@ -28,6 +28,7 @@ from adapters.slack.runner import start_http
 from bench.report import Row, emit
 from bot.app import open_database, provider_factory
 from bot.demo import ensure_demo_league
+from bot.heap import freeze_startup_heap
 from commands.clock import ManualClock
 from commands.context import Services
 from commands.services.lifecycle import run_due
@@ -133,6 +134,7 @@ async def main(commands: int, concurrency: int, users: int) -> None:
         base_bot = type("B", (), {})()
         base_bot.app = await baseline_app(fake)
         base_server = await start_http(base_bot, "127.0.0.1", 0)
+        freeze_startup_heap()  # as `sidebet run` does once it is built, before it serves
 
         print(f"{commands} signed slash commands, {concurrency} in flight, {users} members, SQLite, loopback")
         results: dict[str, tuple[float, Timings]] = {}

@@ -20,6 +20,7 @@ from typing import Any
 
 from adapters.espn.client import EspnClient
 from bot.app import open_database, provider_factory, season_detector
+from bot.heap import freeze_startup_heap
 from bot.ops_server import Health, start_ops_server
 from bot.scheduler import BookScheduler
 from bot.settings import Settings
@@ -91,6 +92,8 @@ async def run_bot(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    frozen = freeze_startup_heap()  # everything above lives as long as the process
+    log.info("startup heap frozen: %s objects the collector will not walk again", frozen)
     tasks = [asyncio.create_task(coro, name=name) for name, coro in adapters.items()]
     scheduler.start()
     ops = None
