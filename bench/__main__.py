@@ -48,6 +48,14 @@ BENCHES = (
     Bench("pricing", "bench.pricing", (), ("--leagues", "2"), 3600),
     Bench("tick", "bench.tick", (), ("--leagues", "6", "--distinct", "2"), 3600),
     Bench("tick-10k", "bench.tick", ("--leagues", "10000"), ("--leagues", "8", "--distinct", "2"), 7200),
+    Bench(
+        "tick-postgresql",
+        "bench.tick",
+        (),
+        ("--leagues", "6", "--distinct", "2"),
+        3600,
+        needs_postgres=True,
+    ),
     Bench("memory", "bench.memory", (), ("--leagues", "4"), 3600),
     Bench(
         "espn-sync",

@@ -90,6 +90,9 @@ class MemoProvider:
         return self._weeks[matchup_period]
 
 
+Snapshots = dict[datetime, list["MemoProvider"]]
+
+
 def snapshots(distinct: int, at: datetime) -> list[MemoProvider]:
     """Each distinct simulated league as ESPN shows it at `at`, parsed once."""
     from adapters.espn.demo.season import NflSeason, SeasonSim
@@ -106,12 +109,12 @@ def snapshots(distinct: int, at: datetime) -> list[MemoProvider]:
     return out
 
 
-async def seed(url: str, leagues: int, at: datetime) -> None:
+async def seed(url: str, leagues: int, at: datetime, connect_args: dict[str, Any] | None = None) -> None:
     from storage.database import Database
     from storage.migrate import upgrade_to_head
     from storage.models import League, Member, Tenant
 
-    db = Database(url)
+    db = Database(url, connect_args=connect_args)
     await upgrade_to_head(db)
     async with db.write() as session:
         tenant = Tenant(platform="discord", workspace_id="bench", created_at=at)
@@ -231,23 +234,26 @@ def baseline(copy: Path, change: Diff, leagues: int) -> tuple[float, float, int]
 
 @contextmanager
 def counted(db: Any) -> Iterator[list[int]]:
-    """Count every statement SQLite runs on the product's connections (its trace callback)."""
+    """Count the statements the product runs: on SQLite every one its connections run (the
+    trace callback, BEGIN and COMMIT included); on PostgreSQL every one SQLAlchemy sends
+    (transaction control is not a statement there)."""
     from sqlalchemy import event
     from sqlalchemy.util import await_
 
     count = [0]
 
-    def bump(_: str) -> None:
+    def bump(*_: Any) -> None:
         count[0] += 1
 
     def trace(_dbapi: Any, record: Any) -> None:
         await_(record.driver_connection.set_trace_callback(bump))
 
-    event.listen(db.engine.sync_engine, "connect", trace)
+    name, listener = ("connect", trace) if db.is_sqlite else ("before_cursor_execute", bump)
+    event.listen(db.engine.sync_engine, name, listener)
     try:
         yield count
     finally:
-        event.remove(db.engine.sync_engine, "connect", trace)
+        event.remove(db.engine.sync_engine, name, listener)
 
 
 @dataclass(slots=True)
@@ -259,13 +265,19 @@ class Measured:
     profile: str = ""
 
 
-async def run_tick(url: str, clock_at: datetime, providers: Callable[[Any], Any], profile: bool) -> Measured:
+async def run_tick(
+    url: str,
+    clock_at: datetime,
+    providers: Callable[[Any], Any],
+    profile: bool,
+    connect_args: dict[str, Any] | None = None,
+) -> Measured:
     from bot.scheduler import BookScheduler
     from commands.clock import ManualClock
     from commands.context import Services
     from storage.database import Database
 
-    db = Database(url)
+    db = Database(url, connect_args=connect_args)
     try:
         with counted(db) as statements:
             services = Services(db, ManualClock(clock_at), providers)
@@ -291,11 +303,128 @@ async def run_tick(url: str, clock_at: datetime, providers: Callable[[Any], Any]
     return Measured(wall, cpu, statements[0], synced, summary)
 
 
+def _providers(memo: list[MemoProvider]) -> Callable[[Any], MemoProvider]:
+    def providers(league: Any) -> MemoProvider:
+        return memo[league.espn_league_id % len(memo)]
+
+    return providers
+
+
+def _per_league(got: Measured, leagues: int) -> str:
+    per = 1000 / leagues
+    return (
+        f"{got.wall * per:.1f} ms wall, {got.cpu * per:.1f} ms CPU, "
+        f"{got.statements / leagues:.0f} statements per league"
+    )
+
+
+def _target(phase: Phase, got: Measured, leagues: int) -> tuple[str, bool | None]:
+    if phase.target_ms is None:
+        return "", None
+    per = 1000 / leagues
+    figure = got.cpu if phase.target_kind == "cpu" else got.wall
+    unit = "CPU" if phase.target_kind == "cpu" else "wall"
+    return f"<= {phase.target_ms:g} ms {unit} per league", figure * per <= phase.target_ms
+
+
+def sqlite_pass(
+    plan: list[Phase],
+    data: Snapshots,
+    leagues: int,
+    *,
+    profile: bool,
+    set_based: bool,
+) -> tuple[list[Row], dict[str, Measured]]:
+    """Every phase on a SQLite file; beside each, set-based SQL writing the same rows (if asked)."""
+    rows: list[Row] = []
+    measured: dict[str, Measured] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path, copy = Path(tmp) / "tick.db", Path(tmp) / "baseline.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        asyncio.run(seed(url, leagues, plan[0].at))
+        for phase in plan:
+            if set_based:
+                before = table_state(path)
+                src, dst = sqlite3.connect(path), sqlite3.connect(copy)
+                src.backup(dst)
+                src.close()
+                dst.close()
+            got = measured[phase.name] = asyncio.run(
+                run_tick(url, phase.at, _providers(data[phase.data_at]), profile)
+            )
+            line = f"{phase.name:34} SQLite: {_per_league(got, leagues)}; synced {got.synced}"
+            base = "(set-based baseline not run)"
+            if set_based:
+                change = diff(before, table_state(path))
+                base_wall, _, base_statements = baseline(copy, change, leagues)
+                copy.unlink()
+                base = (
+                    f"set-based SQL writing the same {change.rows / leagues:.0f} rows: "
+                    f"{base_wall * 1000 / leagues:.2f} ms wall, "
+                    f"{base_statements / leagues:.0f} statements per league"
+                )
+            print(f"{line} | {base}")
+            if got.profile:
+                print(got.profile)
+            if "warm-up" in phase.name:
+                continue
+            target, met = _target(phase, got, leagues)
+            rows.append(
+                Row(
+                    f"tick, {phase.name}, {leagues:,} leagues (SQLite)",
+                    _per_league(got, leagues),
+                    base,
+                    target,
+                    met,
+                )
+            )
+    return rows, measured
+
+
+def postgres_pass(
+    plan: list[Phase],
+    data: Snapshots,
+    leagues: int,
+    database_url: str,
+    sqlite: dict[str, Measured],
+) -> list[Row]:
+    """Every phase on PostgreSQL (a schema of its own), beside the same run's SQLite figures."""
+    from bench.bet_throughput import scratch
+
+    async def run() -> list[Row]:
+        rows: list[Row] = []
+        async with scratch(database_url, Path()) as (url, connect_args, _):
+            await seed(url, leagues, plan[0].at, connect_args)
+            for phase in plan:
+                got = await run_tick(url, phase.at, _providers(data[phase.data_at]), False, connect_args)
+                print(f"{phase.name:34} PostgreSQL: {_per_league(got, leagues)}; synced {got.synced}")
+                if "warm-up" in phase.name:
+                    continue
+                lite = sqlite[phase.name]
+                slower = got.wall / lite.wall if lite.wall else float("inf")
+                rows.append(
+                    Row(
+                        f"tick, {phase.name}, {leagues:,} leagues (PostgreSQL)",
+                        f"{_per_league(got, leagues)}; {slower:.1f}x SQLite's wall",
+                        f"SQLite, same run: {_per_league(lite, leagues)}",
+                        "within 2x of SQLite",
+                        slower <= 2.0 if phase.target_ms is not None else None,
+                    )
+                )
+        return rows
+
+    return asyncio.run(run())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--leagues", type=int, default=1000)
     parser.add_argument("--distinct", type=int, default=20, help="simulated leagues shared by the rows")
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary of each tick")
+    parser.add_argument(
+        "--database-url",
+        help="also run on this PostgreSQL (postgresql+asyncpg://...), beside the same run's SQLite",
+    )
     args = parser.parse_args(argv)
     leagues, distinct = args.leagues, min(args.distinct, args.leagues)
 
@@ -304,54 +433,10 @@ def main(argv: list[str] | None = None) -> None:
     data = {p.data_at: snapshots(distinct, p.data_at) for p in plan}
     took = time.perf_counter() - started
     print(f"parsed {distinct} simulated leagues at {len(data)} instants in {took:.1f} s (not timed)")
-
-    rows: list[Row] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        path, copy = Path(tmp) / "tick.db", Path(tmp) / "baseline.db"
-        url = f"sqlite+aiosqlite:///{path}"
-        asyncio.run(seed(url, leagues, plan[0].at))
-        for phase in plan:
-            memo = data[phase.data_at]
-
-            def providers(league: Any, memo: list[MemoProvider] = memo) -> MemoProvider:
-                return memo[league.espn_league_id % distinct]
-
-            before = table_state(path)
-            src = sqlite3.connect(path)
-            dst = sqlite3.connect(copy)
-            src.backup(dst)
-            src.close()
-            dst.close()
-            got = asyncio.run(run_tick(url, phase.at, providers, args.profile))
-            change = diff(before, table_state(path))
-            base_wall, base_cpu, base_statements = baseline(copy, change, leagues)
-            copy.unlink()
-            per = 1000 / leagues
-            print(
-                f"{phase.name:34} {got.wall * per:8.2f} ms wall {got.cpu * per:8.2f} ms cpu "
-                f"{got.statements / leagues:8.1f} statements per league; synced {got.synced}; "
-                f"{change.rows / leagues:7.1f} rows written per league | set-based: "
-                f"{base_wall * per:6.2f} ms wall {base_cpu * per:6.2f} ms cpu "
-                f"{base_statements / leagues:5.1f} statements"
-            )
-            if got.profile:
-                print(got.profile)
-            if phase.target_ms is None and "warm-up" in phase.name:
-                continue
-            figure = got.cpu if phase.target_kind == "cpu" else got.wall
-            unit = "CPU" if phase.target_kind == "cpu" else "wall"
-            met = None if phase.target_ms is None else figure * per <= phase.target_ms
-            rows.append(
-                Row(
-                    f"tick, {phase.name}, {leagues:,} leagues (SQLite)",
-                    f"{got.wall * per:.1f} ms wall, {got.cpu * per:.1f} ms CPU, "
-                    f"{got.statements / leagues:.0f} statements per league",
-                    f"set-based SQL writing the same {change.rows / leagues:.0f} rows: "
-                    f"{base_wall * per:.2f} ms wall, {base_statements / leagues:.0f} statements per league",
-                    "" if phase.target_ms is None else f"<= {phase.target_ms:g} ms {unit} per league",
-                    met,
-                )
-            )
+    on_postgres = args.database_url is not None
+    rows, measured = sqlite_pass(plan, data, leagues, profile=args.profile, set_based=not on_postgres)
+    if on_postgres:
+        rows = postgres_pass(plan, data, leagues, args.database_url, measured)
     emit(*rows)
 
 
