@@ -18,8 +18,8 @@ from commands.format import lock_phrase, odds
 from commands.league_settings import LeagueSettings
 from commands.options import parse_id
 from commands.services.tenancy import current_week, find_caller
-from storage.models import Bet, Market, Matchup, Member, Selection, Team
-from storage.statuses import BetStatus, MarketStatus
+from storage.models import Bet, Market, Matchup, Member, Quote, Selection, Team
+from storage.statuses import BetStatus, MarketStatus, QuoteStatus
 
 MAX_CHOICES = 25
 MAX_LABEL = 100
@@ -36,7 +36,7 @@ def _fits(typed: str, *texts: str) -> bool:
     return not needle or any(needle in t.lower() for t in texts)
 
 
-def _market_id(spec: Command | None, args: dict[str, Any] | None) -> int | None:
+def _market_number(spec: Command | None, args: dict[str, Any] | None) -> int | None:
     """The market already chosen, parsed as the command itself will parse it (or None)."""
     option = next((o for o in spec.options if o.name == "market"), None) if spec else None
     raw = (args or {}).get("market")
@@ -79,14 +79,14 @@ async def suggest(
                 Choice(f"{t.name} ({t.abbrev})", t.abbrev) for t in teams if _fits(typed, t.name, t.abbrev)
             ]
         elif found.type is OptionType.PICK:
-            market_id = _market_id(spec, args)
-            if market_id is not None:
+            number = _market_number(spec, args)
+            if number is not None:
                 selections = (
                     (
                         await session.execute(
                             select(Selection)
                             .join(Market, Market.id == Selection.market_id)
-                            .where(Market.id == market_id, Market.league_id == league.id)
+                            .where(Market.league_id == league.id, Market.number == number)
                         )
                     )
                     .scalars()
@@ -100,16 +100,34 @@ async def suggest(
         elif found.type is OptionType.ID and option == "bet" and member is not None:
             bets = (
                 await session.execute(
-                    select(Bet.id, Selection.label, Bet.stake)
+                    select(Bet.number, Selection.label, Bet.stake)
                     .join(Selection, Selection.id == Bet.selection_id)
                     .where(Bet.member_id == member.id, Bet.status == BetStatus.OPEN)
-                    .order_by(Bet.id.desc())
+                    .order_by(Bet.number.desc())
                 )
             ).all()
             choices = [
-                Choice(f"#{i} {label}, {stake:,} credits", str(i))
-                for i, label, stake in bets
-                if _fits(typed, str(i), label)
+                Choice(f"#{n} {label}, {stake:,} credits", str(n))
+                for n, label, stake in bets
+                if _fits(typed, str(n), label)
+            ]
+        elif found.type is OptionType.ID and option == "quote" and member is not None:
+            slips = (
+                await session.execute(
+                    select(Quote.number, Selection.label, Quote.stake)
+                    .join(Selection, Selection.id == Quote.selection_id)
+                    .where(
+                        Quote.member_id == member.id,
+                        Quote.status == QuoteStatus.PENDING,
+                        Quote.expires_at > now,
+                    )
+                    .order_by(Quote.number.desc())
+                )
+            ).all()
+            choices = [
+                Choice(f"slip #{n} {label}, {stake:,} credits", str(n))
+                for n, label, stake in slips
+                if _fits(typed, str(n), label)
             ]
         elif found.type is OptionType.ID and option in ("market", "matchup"):
             week = await current_week(session, league.id)
@@ -136,7 +154,11 @@ async def _market_or_matchup(
         await session.scalars(
             select(Market)
             .where(Market.week_id == week_id, Market.status == MarketStatus.OPEN, Market.lock_at > now)
-            .order_by(Market.matchup_id, Market.id)
+            .order_by(Market.matchup_id, Market.number)
         )
     ).all()
-    return [Choice(f"#{m.id} {m.label}", str(m.id)) for m in markets if _fits(typed, str(m.id), m.label)]
+    return [
+        Choice(f"#{m.number} {m.label}", str(m.number))
+        for m in markets
+        if _fits(typed, str(m.number), m.label)
+    ]

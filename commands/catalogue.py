@@ -175,13 +175,13 @@ CATALOGUE: tuple[Command, ...] = (
     Command(
         ("confirm",),
         "Place the bet on a slip.",
-        (_id("quote", "Slip number", autocomplete=False),),
+        (_id("quote", "Slip number, shown on the slip"),),
         action=True,
     ),
     Command(
         ("discard",),
         "Throw a bet slip away.",
-        (_id("quote", "Slip number", autocomplete=False),),
+        (_id("quote", "Slip number, shown on the slip"),),
         action=True,
     ),
     # --- commissioners -----------------------------------------------------------------

@@ -112,7 +112,7 @@ def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, 
     order = {"moneyline": 0, "spread": 1, "total": 2, "team_total": 3, "prop": 4}
     game_rows: list[tuple[str, str, str, str, str]] = []
     prop_rows: list[tuple[str, str, str, str, str]] = []
-    for market in sorted(by_kind.values(), key=lambda m: (order[m.kind], m.id)):
+    for market in sorted(by_kind.values(), key=lambda m: (order[m.kind], m.number)):
         sides = selections[market.id]
         picks = ("home", "away") if "home" in sides else ("over", "under")
         names = [sides[p].label for p in picks]
@@ -127,7 +127,7 @@ def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, 
             owner = teams.get(lines.owners.get(market.id, 0))
             what = (f"{owner.abbrev}: " if owner else "") + market.label.replace(" fantasy points", "")
         row = (
-            str(market.id),
+            str(market.number),
             what,
             cells[0],
             cells[1],
@@ -140,10 +140,10 @@ def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, 
         Button(
             f"{sides[p].label} {odds(sides[p].odds)}",
             "bet",
-            {"market": market.id, "pick": p},
+            {"market": market.number, "pick": p},
             ButtonStyle.PRIMARY,
         )
-        for market in sorted(by_kind.values(), key=lambda m: (order[m.kind], m.id))
+        for market in sorted(by_kind.values(), key=lambda m: (order[m.kind], m.number))
         if market.kind in MATCHUP_KINDS and market.status == MarketStatus.OPEN and now < market.lock_at
         for sides in (selections[market.id],)
         for p in (("home", "away") if "home" in sides else ("over", "under"))
@@ -156,7 +156,7 @@ def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, 
     return Reply(
         text=f"Matchup #{matchup.id}: {home.name} ({home.abbrev}) vs {away.name} ({away.abbrev}). "
         "Bet with `bet <market> <pick> <stake>`, e.g. "
-        f"`bet {next(iter(by_kind.values())).id if by_kind else 1} {home.abbrev.lower()} 50`. "
+        f"`bet {next(iter(by_kind.values())).number if by_kind else 1} {home.abbrev.lower()} 50`. "
         "Percentages are fair chances before the house margin.",
         tables=tuple(tables),
         buttons=buttons,
@@ -176,7 +176,7 @@ def slip(
     pays = engine.potential_payout(quote.stake, quote.odds)
     seconds = max(0, int((quote.expires_at - now).total_seconds()))
     card = Card(
-        title=f"Bet slip #{quote.id}",
+        title=f"Bet slip #{quote.number}",
         description=f"{selection.label} ({market.label})",
         fields=(
             Field("Odds", odds(quote.odds)),
@@ -192,18 +192,19 @@ def slip(
         text=note,
         cards=(card,),
         buttons=(
-            Button("Confirm", "confirm", {"quote": quote.id}, ButtonStyle.PRIMARY, owner_id),
-            Button("Cancel", "discard", {"quote": quote.id}, ButtonStyle.SECONDARY, owner_id),
+            Button("Confirm", "confirm", {"quote": quote.number}, ButtonStyle.PRIMARY, owner_id),
+            Button("Cancel", "discard", {"quote": quote.number}, ButtonStyle.SECONDARY, owner_id),
         ),
-        notes=(f"Type `confirm {quote.id}` to place it, or `discard {quote.id}`.",),
+        notes=(f"Type `confirm {quote.number}` to place it, or `discard {quote.number}`.",),
     )
 
 
-def receipt(bet_id: int, stake: int, american: int, label: str, balance: int, *, already: bool) -> Reply:
+def receipt(number: int, stake: int, american: int, label: str, balance: int, *, already: bool) -> Reply:
+    """What confirming a slip says: the bet, numbered as its slip was."""
     pays = engine.potential_payout(stake, american)
     head = "Already placed" if already else "Bet placed"
     return Reply(
-        text=f"{head}: bet #{bet_id}, {credits(stake)} on {label} at {odds(american)}. "
+        text=f"{head}: bet #{number}, {credits(stake)} on {label} at {odds(american)}. "
         f"Pays {credits(pays)} if it wins. Balance: {credits(balance)}.",
         tone=Tone.INFO if already else Tone.SUCCESS,
     )

@@ -21,7 +21,7 @@ from typing import Literal, get_args
 from storage.ledger import BALANCE_COVERS
 
 Refusal = Literal[
-    "no_slip",  # no slip with that id in this league
+    "no_slip",  # no slip with that number in this league
     "not_yours",  # the slip is another member's
     "not_pending",  # the slip was placed or discarded already
     "expired",  # the slip's price no longer holds
@@ -41,8 +41,9 @@ class Rule:
     condition: str
 
 
-# The slip, by id in the league: not a rule (no slip is "no_slip"), the row the rules read.
-SLIP = "quotes.id = {quote_id} AND quotes.league_id = {league_id}"
+# The slip, by its number in the league (storage/numbering.py): not a rule (no slip is
+# "no_slip"), the row the rules read. A number of another league finds nothing here.
+SLIP = "quotes.number = {slip} AND quotes.league_id = {league_id}"
 CLAIM_RULES: tuple[Rule, ...] = (
     Rule("not_yours", "quotes.member_id = {member_id}"),
     Rule("not_pending", "quotes.status = 'pending'"),
@@ -87,7 +88,7 @@ CANCEL_RULE = Rule(
 NAMED: Mapping[str, str] = {
     name: f":{name}"
     for name in (
-        "quote_id",
+        "slip",
         "league_id",
         "member_id",
         "now",

@@ -87,6 +87,11 @@ class League(Base):
     calibration_fitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # ESPN's starting lineup, slot -> count (e.g. {"QB": 1, "FLEX": 1}); None before a sync.
     lineup_slots: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    # The last number given to one of the league's markets, and to one of its slips (a bet
+    # keeps its slip's number): what users see and type, not the rows' ids, which run across
+    # every league of the database. Bumped set-based by storage/numbering.py.
+    last_market_number: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    last_bet_number: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class Team(Base):
@@ -265,10 +270,13 @@ class Market(Base):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
+        Index("ix_markets_league_number", "league_id", "number", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"), index=True)
+    # The market's number in its league (#1, #2, ...), for as long as the league exists.
+    number: Mapped[int] = mapped_column(BigInteger)
     week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id"), index=True)
     matchup_id: Mapped[int] = mapped_column(ForeignKey("matchups.id"))
     kind: Mapped[str] = mapped_column(String(16))
@@ -315,10 +323,15 @@ class Quote(Base):
     """A bet slip: the exact price offered, honoured until it expires."""
 
     __tablename__ = "quotes"
-    __table_args__ = (UniqueConstraint("league_id", "idempotency_key"),)
+    __table_args__ = (
+        UniqueConstraint("league_id", "idempotency_key"),
+        Index("ix_quotes_league_number", "league_id", "number", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"))
+    # The slip's number in its league; the bet placed from it takes the same number.
+    number: Mapped[int] = mapped_column(BigInteger)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
     selection_id: Mapped[int] = mapped_column(ForeignKey("selections.id"))
     stake: Mapped[int] = mapped_column(BigInteger)
@@ -338,6 +351,7 @@ class Bet(Base):
     __tablename__ = "bets"
     __table_args__ = (
         UniqueConstraint("league_id", "idempotency_key"),
+        Index("ix_bets_league_number", "league_id", "number", unique=True),
         CheckConstraint("stake > 0", name="stake_positive"),
         CheckConstraint("shortfall >= 0", name="shortfall_not_negative"),
         Index("ix_bets_member_status", "member_id", "status"),
@@ -346,6 +360,8 @@ class Bet(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     league_id: Mapped[int] = mapped_column(ForeignKey("leagues.id"))
+    # The number of the slip it was placed from (one counter numbers both, per league).
+    number: Mapped[int] = mapped_column(BigInteger)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id"), index=True)
     market_id: Mapped[int] = mapped_column(ForeignKey("markets.id"))

@@ -62,7 +62,7 @@ from storage.types import UTCDateTime
 CLAIM = f"""
 UPDATE quotes SET status = 'placed'
 WHERE {render(SLIP, NAMED)} AND {all_of(CLAIM_RULES, NAMED)}
-RETURNING selection_id, stake, odds, line, fair_p, idempotency_key, liability
+RETURNING selection_id, stake, odds, line, fair_p, idempotency_key, liability, number
 """
 # Which claim rule the slip fails; no row: there is no such slip.
 CLAIM_REFUSAL = (
@@ -81,11 +81,12 @@ SIDE_REFUSAL = (
 # The side's rules for a slip being quoted, before anything is written: the refusal, or NULL.
 SIDE_CHECK = f"SELECT {first_failed(SIDE_RULES, NAMED, None)} FROM selections WHERE id = :selection_id"
 
+# The bet takes its slip's number: one counter numbers both (storage/numbering.py).
 BET_INSERT = """
-INSERT INTO bets (league_id, member_id, week_id, market_id, selection_id, stake, odds, line, fair_p,
-                  liability, status, idempotency_key, placed_at)
-SELECT :league_id, :member_id, week_id, id, :selection_id, :stake, :odds, :line, :fair_p,
-       :liability, 'open', :idempotency_key, :now
+INSERT INTO bets (league_id, number, member_id, week_id, market_id, selection_id, stake, odds, line,
+                  fair_p, liability, status, idempotency_key, placed_at)
+SELECT :league_id, :slip, :member_id, week_id, id, :selection_id, :stake, :odds, :line,
+       :fair_p, :liability, 'open', :idempotency_key, :now
 FROM markets WHERE id = :market_id
 RETURNING id, week_id
 """
@@ -119,7 +120,7 @@ async def side_refusal(
 class PlaceRequest:
     league_id: int
     member_id: int
-    quote_id: int
+    slip: int  # the slip's number in the league, as the member has it
     now: datetime
     max_liability: int
     # A team owner's lineup when betting on their own matchup, stored with the bet in the
@@ -133,6 +134,7 @@ class PlaceRequest:
 @dataclass(frozen=True, slots=True)
 class Placement:
     bet_id: int
+    number: int  # the bet's number in the league: its slip's
     stake: int
     odds: int
     label: str
@@ -152,12 +154,12 @@ class PlaceRefused(Exception):
 def _place(execute: Any, request: PlaceRequest, now: Any) -> Placement:
     """The statement sequence, for any `execute(sql, params) -> first row or None`."""
     base = {"league_id": request.league_id, "member_id": request.member_id, "now": now}
-    slip = base | {"quote_id": request.quote_id, "team_id": request.team_id or 0}
+    slip = base | {"slip": request.slip, "team_id": request.team_id or 0}
     quote = execute(CLAIM, slip)
     if quote is None:
         failed = execute(CLAIM_REFUSAL, slip)
         raise PlaceRefused("no_slip" if failed is None else failed[0])
-    selection_id, stake, odds, line, fair_p, key, liability = quote
+    selection_id, stake, odds, line, fair_p, key, liability, number = quote
     side = base | {
         "selection_id": selection_id,
         "liability": liability,
@@ -177,6 +179,7 @@ def _place(execute: Any, request: PlaceRequest, now: Any) -> Placement:
             "fair_p": fair_p,
             "idempotency_key": key,
             "market_id": market_id,
+            "slip": number,
         },
     )
     if request.lineup_snapshot is not None:
@@ -198,6 +201,7 @@ def _place(execute: Any, request: PlaceRequest, now: Any) -> Placement:
         raise PlaceRefused(BALANCE_RULE.refusal)
     return Placement(
         bet_id=bet_id,
+        number=number,
         stake=stake,
         odds=odds,
         label=label,
@@ -225,11 +229,11 @@ def _place(execute: Any, request: PlaceRequest, now: Any) -> Placement:
 # bets can neither overdraw a balance nor exceed a cap. The final SELECT's reads see the
 # statement's snapshot, from before any of its writes (hence the `otherwise` refusals).
 # Parameters, by position (the statement goes to asyncpg as it is, see PostgresPlacer):
-#   $1 quote_id, $2 league_id, $3 member_id, $4 now (naive UTC, as UTCDateTime stores it),
+#   $1 the slip's number, $2 league_id, $3 member_id, $4 now (naive UTC, as UTCDateTime stores it),
 #   $5 max_liability, $6 the lineup snapshot as JSON text, or NULL, $7 the member's team id
 #   the own-matchup rule was applied for (0: none).
 _PG = {
-    "quote_id": "$1",
+    "slip": "$1",
     "league_id": "$2",
     "member_id": "$3",
     "now": "$4",
@@ -243,20 +247,20 @@ PG_PLACE = f"""
 WITH claim AS (
     UPDATE quotes SET status = 'placed'
     WHERE {render(SLIP, _PG)} AND {all_of(CLAIM_RULES, _PG)}
-    RETURNING selection_id, stake, odds, line, fair_p, idempotency_key, liability
+    RETURNING selection_id, stake, odds, line, fair_p, idempotency_key, liability, number
 ), take AS (
     UPDATE selections SET liability = selections.liability + claim.liability
     FROM claim
     WHERE selections.id = claim.selection_id AND {all_of(SIDE_RULES, _PG)}
     RETURNING selections.market_id, selections.label
 ), bet AS (
-    INSERT INTO bets (league_id, member_id, week_id, market_id, selection_id, stake, odds, line, fair_p,
-                      liability, status, idempotency_key, placed_at, lineup_snapshot)
-    SELECT $2, $3, markets.week_id, markets.id, claim.selection_id, claim.stake,
+    INSERT INTO bets (league_id, number, member_id, week_id, market_id, selection_id, stake, odds, line,
+                      fair_p, liability, status, idempotency_key, placed_at, lineup_snapshot)
+    SELECT $2, claim.number, $3, markets.week_id, markets.id, claim.selection_id, claim.stake,
            claim.odds, claim.line, claim.fair_p, claim.liability, 'open', claim.idempotency_key, $4,
            CAST($6 AS JSON)
     FROM claim JOIN take ON true JOIN markets ON markets.id = take.market_id
-    RETURNING id, week_id, stake
+    RETURNING id, week_id, stake, number
 ), entry AS (
     INSERT INTO ledger (league_id, member_id, kind, amount, bet_id, week_id, memo, dedupe_key, created_at)
     SELECT $2, $3, 'stake', -bet.stake, bet.id, bet.week_id, take.label,
@@ -269,7 +273,8 @@ WITH claim AS (
     WHERE members.id = $3 AND {render(BALANCE_RULE.condition, _PG)}
     RETURNING members.balance
 )
-SELECT claim.stake, claim.odds, take.market_id, take.label, markets.kind, bet.id, debit.balance,
+SELECT claim.stake, claim.odds, take.market_id, take.label, markets.kind, bet.id, bet.number,
+       debit.balance,
        CASE WHEN claim.selection_id IS NULL THEN COALESCE(
            (SELECT {first_failed(CLAIM_RULES, _PG, "not_pending")} FROM quotes WHERE {render(SLIP, _PG)}),
            'no_slip') END,
@@ -310,7 +315,7 @@ class PostgresPlacer:
             try:
                 row = await driver.fetchrow(
                     PG_PLACE,
-                    request.quote_id,
+                    request.slip,
                     request.league_id,
                     request.member_id,
                     now,
@@ -325,11 +330,12 @@ class PostgresPlacer:
                     # Nothing was kept; the slip as it now stands explains it.
                     raise PlaceRefused("not_pending") from None
                 raise
-        stake, odds, market_id, label, kind, bet_id, balance, claim_refusal, _ = row
+        stake, odds, market_id, label, kind, bet_id, number, balance, claim_refusal, _ = row
         if claim_refusal is not None:  # the claim refused, before anything was written
             raise PlaceRefused(claim_refusal)
         return Placement(
             bet_id=bet_id,
+            number=number,
             stake=stake,
             odds=odds,
             label=label,

@@ -78,11 +78,12 @@ class Book:
         inv = self.invocation(user, admin=admin, interaction=interaction, workspace=workspace)
         return await dispatch(self.services, inv, name, args)
 
-    async def market_id(self, kind: str = "moneyline", matchup_index: int = 0, subject: str = "") -> int:
+    async def market_number(self, kind: str = "moneyline", matchup_index: int = 0, subject: str = "") -> int:
+        """The league number of a market of this kind, by its matchup's order: what a user types."""
         async with self.db.read() as session:
             ids = (
                 await session.scalars(
-                    select(Market.id)
+                    select(Market.number)
                     .where(
                         Market.league_id == self.league_id,
                         Market.kind == kind,
@@ -93,13 +94,13 @@ class Book:
             ).all()
         return ids[matchup_index]
 
-    async def quote_id(self, reply: Reply) -> int:
+    async def slip_number(self, reply: Reply) -> int:
         assert reply.cards, f"expected a bet slip, got: {reply.text}"
         return int(reply.cards[0].title.split("#")[1])
 
     async def place(self, user: str, market: int, pick: str, stake: int | str) -> Reply:
         slip = await self.run(user, "bet", market=market, pick=pick, stake=stake)
-        return await self.run(user, "confirm", quote=await self.quote_id(slip))
+        return await self.run(user, "confirm", quote=await self.slip_number(slip))
 
     async def balance(self, user: str) -> int:
         async with self.db.read() as session:

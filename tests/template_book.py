@@ -140,7 +140,7 @@ async def _machine_template(*, props: bool) -> MachineTemplate:
     book = await fresh_book(folder)
     for user in (*MACHINE_USERS, "boss"):  # the commissioner too: no member is created per example
         await book.run(user, "balance")
-    markets = {(kind, i): await book.market_id(kind, i) for kind in MACHINE_KINDS for i in range(2)}
+    markets = {(kind, i): await book.market_number(kind, i) for kind in MACHINE_KINDS for i in range(2)}
     if props:
         markets |= await _sunday_props(book)
     async with book.db.write() as session:

@@ -37,7 +37,7 @@ def settlement_dm(week: Week, rows: list[Any], balance: int) -> Reply:
         ("Bet", "Pick", "Odds", "Stake", "Result", "Paid"),
         tuple(
             (
-                f"#{row.id}",
+                f"#{row.number}",
                 row.label,
                 odds(row.odds),
                 f"{row.stake:,}",
@@ -64,7 +64,7 @@ async def queue_settlement_dms(session: AsyncSession, league_id: int, week: Week
     rows = (
         await session.execute(
             select(
-                Bet.id,
+                Bet.number,
                 Bet.member_id,
                 Bet.stake,
                 Bet.odds,
@@ -82,7 +82,7 @@ async def queue_settlement_dms(session: AsyncSession, league_id: int, week: Week
                 Bet.status.in_(SETTLED),
                 Member.dm_opt_in.is_(True),
             )
-            .order_by(Bet.member_id, Bet.id)
+            .order_by(Bet.member_id, Bet.number)
         )
     ).all()
     by_member: dict[int, list[Any]] = defaultdict(list)
@@ -133,7 +133,7 @@ async def queue_correction_dms(
                     ("Bet", "Pick", "Result", "Credits"),
                     tuple(
                         (
-                            f"#{c.bet_id}",
+                            f"#{c.bet_number}",
                             c.label,
                             f"{c.was} -> {c.now}",
                             signed_credits(c.amount)

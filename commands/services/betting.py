@@ -20,12 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import engine
 from commands.context import Context
-from commands.errors import CommandError, Conflict, InvalidInput, NotAllowed, NotFound
+from commands.errors import CommandError, Conflict, InvalidInput, NotAllowed
 from commands.format import credits, local_time
 from commands.options import StakeRequest
+from commands.services.numbered import find_bet, find_market, find_slip, no_slip
 from commands.services.own_matchup import check_own_matchup
 from commands.services.pricing import pulled
-from storage import keys
+from storage import keys, numbering
 from storage.bet_rules import CANCEL_RULE, NAMED, Refusal, render
 from storage.ledger import post_entry
 from storage.models import Bet, Market, Matchup, Member, Quote, Selection, Team
@@ -76,18 +77,18 @@ def refused(
         case "paused":
             return NotAllowed("Betting is paused by the commissioner right now. Try again later.")
         case "market_closed" if market.status == MarketStatus.VOID:
-            return Conflict(f"Market #{market.id} was voided: {market.void_reason or 'no reason given'}.")
+            return Conflict(f"Market #{market.number} was voided: {market.void_reason or 'no reason given'}.")
         case "market_closed" if market.status == MarketStatus.SETTLED:
-            return Conflict(f"Market #{market.id} is already settled.")
+            return Conflict(f"Market #{market.number} is already settled.")
         case "market_closed" if pulled(market, ctx.now):
             return Conflict(
-                f"Market #{market.id} ({market.label}) is no longer offered: its lineup changed "
+                f"Market #{market.number} ({market.label}) is no longer offered: its lineup changed "
                 "(the player left the starting lineup) or its result is already certain. "
                 "Bets already on it stand."
             )
         case "market_closed":
             when = local_time(market.lock_at, ctx.settings.tz)
-            return Conflict(f"Market #{market.id} locked at {when}; no more bets on it.")
+            return Conflict(f"Market #{market.number} locked at {when}; no more bets on it.")
         case "not_offered" if stage == "quote":
             return Conflict(
                 f"{label} isn't offered: it's too likely to be priced fairly. Try the other side."
@@ -129,13 +130,10 @@ async def _check_side(
         raise refused(ctx, refusal, market, selection, stage)
 
 
-async def load_market(session: AsyncSession, ctx: Context, market_id: int) -> Market:
-    """A market of the caller's league; any other id reads as not found."""
-    market = await session.scalar(
-        select(Market).where(Market.id == market_id, Market.league_id == ctx.league.id)
-    )
-    if market is None:
-        raise NotFound(f"There's no market #{market_id} in this league. `odds <matchup>` lists them.")
+async def _slip_market(session: AsyncSession, selection: Selection) -> Market:
+    """The market of a slip's side (a slip of the caller's league, so its market is too)."""
+    market = await session.get(Market, selection.market_id)
+    assert market is not None  # markets are never deleted
     return market
 
 
@@ -156,7 +154,7 @@ async def resolve_pick(session: AsyncSession, market: Market, pick: str) -> Sele
         choices = " or ".join(
             f"`{s}`" for s in (["home", "away"] if "home" in selections else ["over", "under"])
         )
-        raise InvalidInput(f"'{pick}' isn't a side of market #{market.id}. Pick {choices}.")
+        raise InvalidInput(f"'{pick}' isn't a side of market #{market.number}. Pick {choices}.")
     return selections[side]
 
 
@@ -171,7 +169,7 @@ def _resolve_stake(ctx: Context, request: StakeRequest, balance: int) -> int:
 
 
 async def make_quote(
-    ctx: Context, market_id: int, pick: str, stake_request: StakeRequest
+    ctx: Context, market_number: int, pick: str, stake_request: StakeRequest
 ) -> tuple[Quote, Market, Selection]:
     now = ctx.now
     key = keys.quote(ctx.invocation.interaction_id)
@@ -182,8 +180,8 @@ async def make_quote(
         if repeated is not None:  # the platform delivered the same command twice
             selection = await session.get(Selection, repeated.selection_id)
             assert selection is not None
-            return repeated, await load_market(session, ctx, selection.market_id), selection
-        market = await load_market(session, ctx, market_id)
+            return repeated, await _slip_market(session, selection), selection
+        market = await find_market(session, ctx.league.id, market_number)
         selection = await resolve_pick(session, market, pick)
         # Whether this side takes bets at all (paused, closed, not offered), before the stake.
         await _check_side(session, ctx, market, selection, 0, "quote")
@@ -200,6 +198,7 @@ async def make_quote(
         await _check_side(session, ctx, market, selection, liability, "quote")
         quote = Quote(
             league_id=ctx.league.id,
+            number=await numbering.reserve(session, ctx.league.id, numbering.Counter.BETS),
             member_id=ctx.member.id,
             selection_id=selection.id,
             stake=stake,
@@ -217,7 +216,7 @@ async def make_quote(
         return quote, market, selection
 
 
-async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
+async def confirm_quote(ctx: Context, slip: int) -> Placed | Requoted:
     """Place the slip's bet, or explain exactly why not (and re-quote an expired slip).
 
     The fast path is one conditional write sequence in storage; only when it refuses do
@@ -231,22 +230,22 @@ async def confirm_quote(ctx: Context, quote_id: int) -> Placed | Requoted:
     team_id = ctx.member.team_id
     for attempt in (1, 2):
         try:
-            return Placed(await _place(ctx, quote_id, team_id), already=False)
+            return Placed(await _place(ctx, slip, team_id), already=False)
         except PlaceRefused as refused_by:
             refusal = refused_by.reason
         if refusal != "team_changed" or attempt == 2:
             break
         async with ctx.db.read() as session:
             team_id = await session.scalar(select(Member.team_id).where(Member.id == ctx.member.id))
-    return await _explain_refusal(ctx, quote_id, refusal)
+    return await _explain_refusal(ctx, slip, refusal)
 
 
-async def _place(ctx: Context, quote_id: int, team_id: int | None) -> Placement:
-    snapshot = await _own_matchup_snapshot(ctx, quote_id, team_id) if team_id is not None else None
+async def _place(ctx: Context, slip: int, team_id: int | None) -> Placement:
+    snapshot = await _own_matchup_snapshot(ctx, slip, team_id) if team_id is not None else None
     request = PlaceRequest(
         league_id=ctx.league.id,
         member_id=ctx.member.id,
-        quote_id=quote_id,
+        slip=slip,
         now=ctx.now,
         max_liability=ctx.settings.max_liability,
         lineup_snapshot=snapshot,
@@ -255,7 +254,7 @@ async def _place(ctx: Context, quote_id: int, team_id: int | None) -> Placement:
     return await ctx.db.placer.place(request)
 
 
-async def _own_matchup_snapshot(ctx: Context, quote_id: int, team_id: int) -> dict[str, Any] | None:
+async def _own_matchup_snapshot(ctx: Context, slip: int, team_id: int) -> dict[str, Any] | None:
     """Re-apply the own-matchup policy at confirmation, so a slip can't carry a pick past it.
 
     Only team owners pay for this read; the slip itself was checked when it was quoted. A
@@ -271,7 +270,7 @@ async def _own_matchup_snapshot(ctx: Context, quote_id: int, team_id: int) -> di
                 .join(Market, Market.id == Selection.market_id)
                 .join(Matchup, Matchup.id == Market.matchup_id)
                 .where(
-                    Quote.id == quote_id,
+                    Quote.number == slip,
                     Quote.league_id == ctx.league.id,
                     Quote.member_id == ctx.member.id,
                     Quote.status == QuoteStatus.PENDING,
@@ -284,19 +283,16 @@ async def _own_matchup_snapshot(ctx: Context, quote_id: int, team_id: int) -> di
         return await check_own_matchup(session, ctx.settings, team_id, market, selection, ctx.now)
 
 
-async def _explain_refusal(ctx: Context, quote_id: int, refusal: Refusal) -> Placed | Requoted:
+async def _explain_refusal(ctx: Context, slip: int, refusal: Refusal) -> Placed | Requoted:
     if refusal == "no_slip":
-        raise NotFound(f"There's no bet slip #{quote_id}. Use `bet` to get a new one.")
+        raise no_slip(slip)
     if refusal == "not_yours":
         raise NotAllowed("That bet slip belongs to someone else; get your own with `bet`.")
     async with ctx.db.read() as session:
-        quote = await session.scalar(
-            select(Quote).where(Quote.id == quote_id, Quote.league_id == ctx.league.id)
-        )
-        assert quote is not None  # slips are never deleted
+        quote = await find_slip(session, ctx.league.id, slip)  # slips are never deleted
         selection = await session.get(Selection, quote.selection_id)
         assert selection is not None
-        market = await load_market(session, ctx, selection.market_id)
+        market = await _slip_market(session, selection)
         if refusal == "not_pending":
             return await _already(session, ctx, quote, market, selection)
         if refusal != "expired":
@@ -311,7 +307,7 @@ async def _already(
 ) -> Placed:
     """A slip that is no longer pending: a repeated confirmation of its bet, or a discarded one."""
     if quote.status == QuoteStatus.DROPPED:
-        raise Conflict(f"Bet slip #{quote.id} was discarded. Use `bet` for a new one.")
+        raise Conflict(f"Bet slip #{quote.number} was discarded. Use `bet` for a new one.")
     bet = await session.scalar(
         select(Bet).where(Bet.league_id == ctx.league.id, Bet.idempotency_key == quote.idempotency_key)
     )
@@ -324,12 +320,14 @@ async def _already(
             BetStatus.VOID: f"which was voided ({credits(bet.stake)} refunded)",
         }.get(bet.status, f"which has settled: {bet.status}")
         raise Conflict(
-            f"Slip #{quote.id} was already placed as bet #{bet.id}, {became}. Nothing was placed "
+            f"Slip #{quote.number} was already placed as bet #{bet.number}, {became}. Nothing was placed "
             "again; use `bet` for a new slip."
         )
     balance = await session.scalar(select(Member.balance).where(Member.id == ctx.member.id))
     return Placed(
-        Placement(bet.id, bet.stake, bet.odds, selection.label, balance or 0, market.id, market.kind),
+        Placement(
+            bet.id, bet.number, bet.stake, bet.odds, selection.label, balance or 0, market.id, market.kind
+        ),
         already=True,
     )
 
@@ -352,6 +350,7 @@ async def _requote(session: AsyncSession, ctx: Context, old: Quote, market: Mark
         return Requoted(old, existing, market, selection)
     fresh = Quote(
         league_id=ctx.league.id,
+        number=await numbering.reserve(session, ctx.league.id, numbering.Counter.BETS),
         member_id=ctx.member.id,
         selection_id=selection.id,
         stake=old.stake,
@@ -369,19 +368,19 @@ async def _requote(session: AsyncSession, ctx: Context, old: Quote, market: Mark
     return Requoted(old, fresh, market, selection)
 
 
-async def drop_quote(ctx: Context, quote_id: int) -> Quote:
+async def drop_quote(ctx: Context, slip: int) -> Quote:
     async with ctx.db.write() as session:
-        quote = await _load_own_quote(session, ctx, quote_id)
+        quote = await _load_own_quote(session, ctx, slip)
         if quote.status == QuoteStatus.PLACED:
-            raise Conflict(f"Slip #{quote.id} is already placed; `mybets` shows it and `cancel` undoes it.")
+            raise Conflict(
+                f"Slip #{quote.number} is already placed; `mybets` shows it and `cancel` undoes it."
+            )
         quote.status = QuoteStatus.DROPPED
         return quote
 
 
-async def _load_own_quote(session: AsyncSession, ctx: Context, quote_id: int) -> Quote:
-    quote = await session.scalar(select(Quote).where(Quote.id == quote_id, Quote.league_id == ctx.league.id))
-    if quote is None:
-        raise NotFound(f"There's no bet slip #{quote_id}. Use `bet` to get a new one.")
+async def _load_own_quote(session: AsyncSession, ctx: Context, slip: int) -> Quote:
+    quote = await find_slip(session, ctx.league.id, slip)
     if quote.member_id != ctx.member.id:
         raise NotAllowed("That bet slip belongs to someone else; get your own with `bet`.")
     return quote
@@ -392,7 +391,7 @@ async def _load_own_quote(session: AsyncSession, ctx: Context, quote_id: int) ->
 _CANCELLABLE = text(render(CANCEL_RULE.condition, NAMED)).bindparams(bindparam("now", type_=UTCDateTime()))
 
 
-async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
+async def cancel_bet(ctx: Context, number: int) -> Bet:
     """Cancel an open bet before its market locks: refund the stake, free its liability.
 
     Everything follows from the conditional UPDATE that moves the bet out of `open`: a bet
@@ -403,15 +402,9 @@ async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
     if not ctx.settings.allow_cancel:
         raise NotAllowed("This league doesn't allow cancelling bets.")
     async with ctx.db.write() as session:
-        bet = await session.scalar(
-            select(Bet).where(
-                Bet.id == bet_id, Bet.league_id == ctx.league.id, Bet.member_id == ctx.member.id
-            )
-        )
-        if bet is None:
-            raise NotFound(f"You have no bet #{bet_id}. `mybets` lists yours.")
+        bet = await find_bet(session, ctx.league.id, number, member_id=ctx.member.id)
         if bet.status != BetStatus.OPEN:
-            raise Conflict(f"Bet #{bet.id} is {bet.status}; only open bets can be cancelled.")
+            raise Conflict(f"Bet #{bet.number} is {bet.status}; only open bets can be cancelled.")
         moved = (
             await session.execute(
                 update(Bet)
@@ -424,8 +417,8 @@ async def cancel_bet(ctx: Context, bet_id: int) -> Bet:
         if moved is None:
             status = await session.scalar(select(Bet.status).where(Bet.id == bet.id))
             if status != BetStatus.OPEN:
-                raise Conflict(f"Bet #{bet.id} is no longer open.")
-            raise Conflict(f"Bet #{bet.id}'s market has locked; it can't be cancelled now.")
+                raise Conflict(f"Bet #{bet.number} is no longer open.")
+            raise Conflict(f"Bet #{bet.number}'s market has locked; it can't be cancelled now.")
         await session.execute(
             update(Selection)
             .where(Selection.id == bet.selection_id)

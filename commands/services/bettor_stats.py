@@ -99,7 +99,7 @@ async def picks(session: AsyncSession, bets: Sequence[Bet]) -> dict[int, Pick]:
 
 @dataclass(frozen=True, slots=True)
 class HistoryRow:
-    bet_id: int
+    number: int  # the bet's number in the league
     week: int
     pick: Pick
     odds: int
@@ -135,7 +135,8 @@ async def history_page(db: Database, member_id: int, page: int) -> HistoryPage:
         said = await picks(session, [b for b, _ in rows])
     return HistoryPage(
         tuple(
-            HistoryRow(b.id, period, said[b.id], b.odds, b.stake, b.status, b.payout) for b, period in rows
+            HistoryRow(b.number, period, said[b.id], b.odds, b.stake, b.status, b.payout)
+            for b, period in rows
         ),
         page,
         pages,

@@ -22,6 +22,7 @@ from commands.format import credits, plural
 from commands.outbox import enqueue_post
 from commands.replies import Reply, Tone
 from commands.services.journal import audit
+from commands.services.numbered import find_bet, find_market
 from commands.services.settlement import VOIDABLE, Voided, lock_market_bets, void_locked_bets
 from commands.services.tenancy import find_member
 from storage import keys
@@ -33,7 +34,7 @@ from storage.statuses import BetStatus, MarketStatus
 
 @dataclass(frozen=True, slots=True)
 class MarketVoid:
-    market_id: int
+    number: int  # the market's number in the league
     label: str
     voided: list[Voided]
 
@@ -63,22 +64,16 @@ class MarketVoid:
 
 
 async def void_market(
-    db: Database, *, league_id: int, market_id: int, reason: str, actor: str, now: datetime
+    db: Database, *, league_id: int, number: int, reason: str, actor: str, now: datetime
 ) -> MarketVoid:
-    """Void a market and every bet on it: open bets refunded, settled ones reversed."""
+    """Void the league's market #`number` and every bet on it: open bets refunded, settled
+    ones reversed. Any week's market may be voided, so the number names it on its own."""
     async with db.write() as session:
-        market = await session.scalar(
-            select(Market)
-            .where(Market.id == market_id, Market.league_id == league_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        if market is None:
-            raise NotFound(f"There's no market #{market_id} in this league.")
+        market = await find_market(session, league_id, number, lock=True)
         if market.status == MarketStatus.VOID:
-            raise Conflict(f"Market #{market.id} is already void.")
+            raise Conflict(f"Market #{market.number} is already void.")
         bets = await lock_market_bets(session, [market.id], VOIDABLE)
-        done = MarketVoid(market.id, market.label, await void_locked_bets(session, bets, reason, now))
+        done = MarketVoid(market.number, market.label, await void_locked_bets(session, bets, reason, now))
         await session.execute(
             update(Market).where(Market.id == market.id).values(status=MarketStatus.VOID, void_reason=reason)
         )
@@ -89,6 +84,7 @@ async def void_market(
             action="void.market",
             detail={
                 "market": market.id,
+                "number": market.number,
                 "reason": reason,
                 "bets": len(done.voided),
                 "refunded": done.refunded,
@@ -103,7 +99,7 @@ async def void_market(
             kind="void",
             dedupe_key=keys.void_market_post(market.id),
             reply=Reply(
-                f"Market #{market.id} ({market.label}) was voided by the commissioner: {reason}. "
+                f"Market #{market.number} ({market.label}) was voided by the commissioner: {reason}. "
                 f"{done.summary()}.",
                 ephemeral=False,
                 tone=Tone.WARNING,
@@ -114,23 +110,20 @@ async def void_market(
 
 
 async def void_bet(
-    db: Database, *, league_id: int, bet_id: int, reason: str, actor: str, now: datetime
+    db: Database, *, league_id: int, number: int, reason: str, actor: str, now: datetime
 ) -> tuple[Voided, str]:
-    """Void one bet (refund it, or reverse its result); returns what moved and the member's name."""
+    """Void the league's bet #`number` (refund it, or reverse its result); returns what moved
+    and the member's name."""
     async with db.write() as session:
-        market_id = await session.scalar(
-            select(Bet.market_id).where(Bet.id == bet_id, Bet.league_id == league_id)
-        )
-        if market_id is None:
-            raise NotFound(f"There's no bet #{bet_id} in this league.")
-        # The lock order: the bet's market, then the bet.
-        await session.execute(select(Market.id).where(Market.id == market_id).with_for_update())
+        found = await find_bet(session, league_id, number)
+        # The lock order: the bet's market, then the bet, re-read once held.
+        await session.execute(select(Market.id).where(Market.id == found.market_id).with_for_update())
         bet = await session.scalar(
-            select(Bet).where(Bet.id == bet_id).with_for_update().execution_options(populate_existing=True)
+            select(Bet).where(Bet.id == found.id).with_for_update().execution_options(populate_existing=True)
         )
         assert bet is not None
         if bet.status not in VOIDABLE:
-            raise Conflict(f"Bet #{bet.id} is already {bet.status}.")
+            raise Conflict(f"Bet #{bet.number} is already {bet.status}.")
         [voided] = await void_locked_bets(session, [bet], reason, now)
         name = await session.scalar(select(Member.display_name).where(Member.id == bet.member_id))
         await audit(
@@ -140,6 +133,7 @@ async def void_bet(
             action="void.bet",
             detail={
                 "bet": bet.id,
+                "number": bet.number,
                 "reason": reason,
                 "was": voided.was,
                 "moved": voided.moved,

@@ -11,9 +11,9 @@ from commands.services import betting
 from storage import keys
 
 
-async def confirm(ctx: Context, quote_id: int) -> betting.Placed | betting.Requoted:
+async def confirm(ctx: Context, slip: int) -> betting.Placed | betting.Requoted:
     """Place the slip's bet (or re-quote an expired slip); a repeated click places nothing new."""
-    result = await betting.confirm_quote(ctx, quote_id)
+    result = await betting.confirm_quote(ctx, slip)
     if isinstance(result, betting.Requoted) or result.already:
         return result
     placed = result.placement

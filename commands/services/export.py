@@ -3,7 +3,7 @@
 Two files, because a bet and a ledger entry are different things: `bets.csv` has one row
 per bet as placed and graded, `ledger.csv` one row per credit movement with each member's
 running balance, so a spreadsheet can reconcile either against the other (a bet's stake,
-payout, refund and corrections are the ledger rows carrying its bet id, and they sum to its
+payout, refund and corrections are the ledger rows carrying its bet number, and they sum to its
 payout less its stake, plus its shortfall: what a clawback could not take back). Everything is
 read in one snapshot and filtered by league, never by id alone.
 """
@@ -25,14 +25,16 @@ from commands.services.journal import audit
 from storage.database import Database
 from storage.models import Bet, League, LedgerEntry, Market, Member, Selection, Week
 
+# Bets and markets by their numbers in the league, as members saw them (never row ids,
+# which run across every league of the database); ledger entries by their order.
 BET_COLUMNS = (
-    "bet_id",
+    "bet_number",
     "placed_at",
     "season",
     "week",
     "member",
     "user_id",
-    "market_id",
+    "market_number",
     "market",
     "pick",
     "line",
@@ -46,7 +48,7 @@ BET_COLUMNS = (
     "void_reason",
 )
 LEDGER_COLUMNS = (
-    "entry_id",
+    "entry",
     "created_at",
     "season",
     "week",
@@ -55,7 +57,7 @@ LEDGER_COLUMNS = (
     "kind",
     "amount",
     "balance_after",
-    "bet_id",
+    "bet_number",
     "memo",
 )
 # A cell starting with one of these is a formula to Excel or Sheets; names and reasons
@@ -103,7 +105,7 @@ async def export_league(session: AsyncSession, league_id: int, league_name: str,
     }
     bet_rows = (
         await session.execute(
-            select(Bet, Market.label, Selection.label)
+            select(Bet, Market.number, Market.label, Selection.label)
             .join(Market, Market.id == Bet.market_id)
             .join(Selection, Selection.id == Bet.selection_id)
             .where(Bet.league_id == league_id)
@@ -112,12 +114,12 @@ async def export_league(session: AsyncSession, league_id: int, league_name: str,
     ).all()
     bets = [
         (
-            bet.id,
+            bet.number,
             _time(bet.placed_at),
             *weeks.get(bet.week_id, ("", "")),
             _text(members[bet.member_id].display_name),
             _text(members[bet.member_id].user_id),
-            bet.market_id,
+            market_number,
             _text(market_label),
             _text(pick),
             "" if bet.line is None else bet.line,
@@ -130,20 +132,20 @@ async def export_league(session: AsyncSession, league_id: int, league_name: str,
             _time(bet.settled_at),
             _text(bet.void_reason),
         )
-        for bet, market_label, pick in bet_rows
+        for bet, market_number, market_label, pick in bet_rows
     ]
+    bet_numbers = {bet.id: bet.number for bet, *_ in bet_rows}
     running: dict[int, int] = defaultdict(int)
     entries = []
-    for entry in (
-        await session.scalars(
-            select(LedgerEntry).where(LedgerEntry.league_id == league_id).order_by(LedgerEntry.id)
-        )
-    ).all():
+    ledger = await session.scalars(
+        select(LedgerEntry).where(LedgerEntry.league_id == league_id).order_by(LedgerEntry.id)
+    )
+    for order, entry in enumerate(ledger.all(), 1):
         running[entry.member_id] += entry.amount
         member = members[entry.member_id]
         entries.append(
             (
-                entry.id,
+                order,
                 _time(entry.created_at),
                 *weeks.get(entry.week_id or 0, ("", "")),
                 _text(member.display_name),
@@ -151,7 +153,7 @@ async def export_league(session: AsyncSession, league_id: int, league_name: str,
                 entry.kind,
                 entry.amount,
                 running[entry.member_id],
-                "" if entry.bet_id is None else entry.bet_id,
+                "" if entry.bet_id is None else bet_numbers.get(entry.bet_id, ""),
                 _text(entry.memo),
             )
         )

@@ -5,8 +5,10 @@ selection) at a time through the ORM's flushes cost more than everything else in
 tick: a week has hundreds of markets a league. So the week's markets and selections are
 read in one query, compared with the plans in Python, and written set-based, each kind of
 write one statement whatever the number of markets (rows travel as one JSON parameter,
-storage/row_sets.py): pull, insert markets, insert their selections, update what moved,
-and record the price history. A tick that changes nothing writes nothing.
+storage/row_sets.py): pull, reserve the new markets' numbers in the league, insert markets,
+insert their selections, update what moved, and record the price history. A tick that
+changes nothing writes nothing. Any market stored here gets its league number here, so a
+new kind of market needs nothing more to be numbered.
 
 The rules are those of a sportsbook's board: markets that are locked, settled or void
 keep their last price (the closing line bets are measured against). An open market
@@ -27,17 +29,18 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.services.pricing import MarketPlan
-from storage import row_sets
+from storage import numbering, row_sets
 from storage.models import Market, Selection
 from storage.statuses import MarketStatus
 
 _NEW_MARKETS = """
-INSERT INTO markets (league_id, week_id, matchup_id, kind, subject, label, line, status, lock_at)
-SELECT :league_id, :week_id, r.matchup_id, r.kind, r.subject, r.label, r.line, 'open', r.lock_at
+INSERT INTO markets (league_id, number, week_id, matchup_id, kind, subject, label, line, status, lock_at)
+SELECT :league_id, r.number, :week_id, r.matchup_id, r.kind, r.subject, r.label, r.line, 'open', r.lock_at
 FROM {rows}
 RETURNING id, matchup_id, kind, subject
 """
 _NEW_MARKET_COLUMNS: row_sets.Columns = (
+    ("number", "bigint"),
     ("matchup_id", "bigint"),
     ("kind", "text"),
     ("subject", "text"),
@@ -244,9 +247,20 @@ async def _write(session: AsyncSession, league_id: int, week_id: int, writes: _W
             .values(status=MarketStatus.LOCKED)
         )
     if writes.new:
+        # The league's next numbers, one block for all of them (storage/numbering.py), given
+        # in the order the plans came: matchup by matchup, each matchup's markets as priced.
+        first = await numbering.reserve(session, league_id, numbering.Counter.MARKETS, len(writes.new))
         new_rows = [
-            (matchup_id, plan.kind, plan.subject, plan.label, plan.line, row_sets.time_text(plan.lock_at))
-            for matchup_id, plan in writes.new
+            (
+                first + i,
+                matchup_id,
+                plan.kind,
+                plan.subject,
+                plan.label,
+                plan.line,
+                row_sets.time_text(plan.lock_at),
+            )
+            for i, (matchup_id, plan) in enumerate(writes.new)
         ]
         created = await execute(
             row_sets.with_rows(_NEW_MARKETS, dialect, _NEW_MARKET_COLUMNS),

@@ -109,7 +109,7 @@ async def lineup_snapshot(
 class Benched:
     """A snapshot starter out of the lineup, and the lineup's projection then and now."""
 
-    bet_id: int
+    bet_number: int  # the bet's number in the league
     member: str
     team: str
     label: str
@@ -161,7 +161,7 @@ async def flag_benched_lineups(
         removed, projected_now = change
         team = await session.get(Team, snapshot["team_id"])
         benched = Benched(
-            bet_id=bet.id,
+            bet_number=bet.number,
             member=member_name,
             team=team.name if team is not None else "their team",
             label=label,
@@ -199,7 +199,7 @@ async def flag_benched_lineups(
 
 def _flag_post(b: Benched, week: Week) -> Reply:
     return Reply(
-        f"For the commissioner: {b.member} owns {b.team} and has bet #{b.bet_id} "
+        f"For the commissioner: {b.member} owns {b.team} and has bet #{b.bet_number} "
         f"({credits(b.stake)} on {b.label}) on their own week {week.matchup_period} matchup. "
         f"Since that bet, {', '.join(b.removed)} left {b.team}'s starting lineup, and its projection "
         f"went from {b.projected_then:g} to {b.projected_now:g} points.",

@@ -258,6 +258,7 @@ VOIDABLE = (BetStatus.OPEN, BetStatus.WON, BetStatus.LOST, BetStatus.PUSH)
 @dataclass(frozen=True, slots=True)
 class Voided:
     bet_id: int
+    bet_number: int  # the bet's number in the league, as its member knows it
     member_id: int
     stake: int
     was: BetStatus  # the status the void moved it out of
@@ -334,13 +335,14 @@ async def void_locked_bets(
             back = Clawback(0, 0)
         if back.shortfall != bet.shortfall:
             await session.execute(update(Bet).where(Bet.id == bet.id).values(shortfall=back.shortfall))
-        done.append(Voided(bet.id, bet.member_id, bet.stake, was, back.moved, back.shortfall))
+        done.append(Voided(bet.id, bet.number, bet.member_id, bet.stake, was, back.moved, back.shortfall))
     return done
 
 
 @dataclass(frozen=True, slots=True)
 class Correction:
     bet_id: int
+    bet_number: int  # the bet's number in the league, as its member knows it
     member_id: int
     label: str
     was: str
@@ -464,4 +466,6 @@ async def _correct(
     was = bet.status
     bet.status, bet.payout, bet.settled_at = BetStatus(outcome), amount, now
     bet.shortfall = int(held) + back.moved - owed
-    return Correction(bet.id, bet.member_id, label, was, outcome.value, back.moved, back.shortfall, number)
+    return Correction(
+        bet.id, bet.number, bet.member_id, label, was, outcome.value, back.moved, back.shortfall, number
+    )

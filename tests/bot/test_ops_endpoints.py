@@ -59,7 +59,7 @@ async def test_metrics_count_bets_commands_backlog_and_espn_errors(book, tmp_pat
         before = samples(before_text)
         assert before[("sidebet_outbox_backlog", ())] == 1  # the "lines are up" post
 
-        market = await book.market_id("moneyline")
+        market = await book.market_number("moneyline")
         placed = await book.place("alex", market, "home", 100)
         assert placed.tone is Tone.SUCCESS, placed.text
         await book.run("alex", "bet", market=market, pick="home", stake="lots")  # refused

@@ -45,12 +45,12 @@ async def test_a_settled_week_gives_stats_with_clv_at_the_close_and_refits_k(db)
     book = await Book(db).open()
     other = await Book(db, book.clock, workspace="other-guild").open()
     league = await book.league()
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     placed = await book.place("alex", ml, "home", 100)
     assert placed.tone is Tone.SUCCESS, placed.text
-    await book.place("alex", await book.market_id("total", 0), "over", 50)
+    await book.place("alex", await book.market_number("total", 0), "over", 50)
     await book.place("blake", ml, "away", 40)
-    await other.place("zed", await other.market_id("moneyline", 0), "home", 10)
+    await other.place("zed", await other.market_number("moneyline", 0), "home", 10)
     async with db.write() as session:
         bet = await session.scalar(select(Bet).where(Bet.market_id == ml).order_by(Bet.id).limit(1))
         market = await session.get(Market, ml)
@@ -113,7 +113,7 @@ async def test_a_settled_week_gives_stats_with_clv_at_the_close_and_refits_k(db)
 async def test_history_pages_newest_first_with_buttons_bound_to_the_owner(db):
     book = await Book(db).open()
     assert "no finished bets" in (await book.run("alex", "history")).text
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     for _ in range(HISTORY_PAGE_SIZE + 2):
         assert (await book.place("alex", ml, "home", 5)).tone is Tone.SUCCESS
     await book.place("blake", ml, "away", 7)
@@ -148,7 +148,7 @@ async def test_pricing_records_closing_projections_and_a_fitted_k_widens_open_li
     db = any_db
     book = await Book(db).open()
     league = await book.league()
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     async with db.read() as session:
         home_p = await session.scalar(
             select(Selection.fair_p).where(Selection.market_id == ml, Selection.side == "home")

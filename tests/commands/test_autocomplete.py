@@ -12,7 +12,7 @@ async def test_market_pick_member_team_setting_and_bet_suggestions(db):
     inv = book.invocation("alex")
     markets = await suggest(book.services, inv, "bet", "market", "")
     assert 0 < len(markets) <= MAX_CHOICES and all(len(c.label) <= 100 for c in markets)
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     found = await suggest(book.services, inv, "bet", "market", f"#{ml}")
     assert found[0].value == str(ml)
     picks = await suggest(book.services, inv, "bet", "pick", "", {"market": ml})

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from adapters.console.repl import ConsoleSession
 from commands.replies import Tone
@@ -17,16 +18,16 @@ async def book(db):
     book = await Book(db).open()
     for user in ("alex", "blake"):
         await book.run(user, "balance")
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     placed = await book.place("blake", ml, "home", 50)
     assert placed.tone is Tone.SUCCESS, placed.text
     book.blake_bet = int(placed.text.split("#")[1].split(",")[0])
-    book.blake_slip = await book.quote_id(await book.run("blake", "bet", market=ml, pick="away", stake=20))
+    book.blake_slip = await book.slip_number(await book.run("blake", "bet", market=ml, pick="away", stake=20))
     return book
 
 
 async def _ml(book):
-    return await book.market_id("moneyline", 0)
+    return await book.market_number("moneyline", 0)
 
 
 CASES = [
@@ -238,13 +239,43 @@ async def test_bad_input_is_refused_and_writes_nothing(book, what, user, admin, 
     assert await book.snapshot() == before
 
 
+async def test_foreign_numbers_are_not_found(book, db):
+    """A number only another league has reads here as one never given, and changes nothing."""
+    other = await Book(db, book.clock, workspace="other-guild").open()
+    await other.run("casey", "balance")
+    # The other league has been running longer: its numbers are past ours.
+    async with db.write() as session:
+        await session.execute(
+            text("UPDATE markets SET number = number + 1000 WHERE league_id = :league"),
+            {"league": other.league_id},
+        )
+    foreign_market = await other.market_number("moneyline", 0)
+    for _ in range(3):
+        await other.place("casey", foreign_market, "home", 5)
+    foreign_bet = await other.slip_number(
+        await other.run("casey", "bet", market=foreign_market, pick="away", stake=5)
+    )
+    assert foreign_bet > book.blake_slip  # no slip or bet of ours has this number
+    before = await book.snapshot()
+    for name, args, fragment in (
+        ("bet", {"market": foreign_market, "pick": "home", "stake": 5}, "no market #"),
+        ("cancel", {"bet": foreign_bet - 1}, "no bet #"),
+        ("confirm", {"quote": foreign_bet}, "no bet slip #"),
+        ("discard", {"quote": foreign_bet}, "no bet slip #"),
+        ("void market", {"market": foreign_market, "reason": "x"}, "no market #"),
+        ("void bet", {"bet": foreign_bet - 1, "reason": "x"}, "no bet #"),
+    ):
+        reply = await book.run("alex", name, admin=name.startswith("void"), **args)
+        assert reply.tone is Tone.ERROR, (name, reply.text)
+        assert fragment in reply.text, reply.text
+    assert await book.snapshot() == before
+
+
 async def test_foreign_ids_are_not_found(book, db):
     other = await Book(db, book.clock, workspace="other-guild").open()
     await other.run("casey", "balance")
-    foreign_market = await other.market_id("moneyline", 0)
     before = await book.snapshot()
     for name, args in (
-        ("bet", {"market": foreign_market, "pick": "home", "stake": 5}),
         ("odds", {"matchup": 1}),  # a matchup of the demo league, asked from the other guild
         ("cancel", {"bet": book.blake_bet}),
         ("confirm", {"quote": book.blake_slip}),
@@ -265,9 +296,9 @@ async def test_someone_elses_slip_cannot_be_confirmed(book):
 
 
 async def test_repeated_confirm_places_one_bet(book):
-    ml = await book.market_id("moneyline", 1)
+    ml = await book.market_number("moneyline", 1)
     slip = await book.run("alex", "bet", market=ml, pick="away", stake=40)
-    quote = await book.quote_id(slip)
+    quote = await book.slip_number(slip)
     first = await book.run("alex", "confirm", quote=quote)
     assert first.text.startswith("Bet placed")
     before = await book.snapshot()
@@ -278,21 +309,21 @@ async def test_repeated_confirm_places_one_bet(book):
 
 
 async def test_repeated_bet_interaction_gives_the_same_slip(book):
-    ml = await book.market_id("moneyline", 1)
+    ml = await book.market_number("moneyline", 1)
     one = await book.run("alex", "bet", market=ml, pick="home", stake=10, interaction="dup-1")
     before = await book.snapshot()
     two = await book.run("alex", "bet", market=ml, pick="home", stake=10, interaction="dup-1")
-    assert await book.quote_id(one) == await book.quote_id(two)
+    assert await book.slip_number(one) == await book.slip_number(two)
     assert await book.snapshot() == before
 
 
 async def test_insufficient_credits(book):
     for index in range(4):
-        ml = await book.market_id("moneyline", index)
+        ml = await book.market_number("moneyline", index)
         assert (await book.place("alex", ml, "home", 250)).tone is Tone.SUCCESS
     assert await book.balance("alex") == 0
     before = await book.snapshot()
-    reply = await book.run("alex", "bet", market=await book.market_id("total", 0), pick="over", stake=10)
+    reply = await book.run("alex", "bet", market=await book.market_number("total", 0), pick="over", stake=10)
     assert "You have 0 credits" in reply.text
     assert await book.snapshot() == before
 
@@ -308,7 +339,7 @@ async def test_locked_market_refuses_bets_even_before_the_lock_job_runs(book):
         )
     placed = await book.place("alex", first.id, "home", 10)
     bet_id = int(placed.text.split("#")[1].split(",")[0])
-    slip = await book.quote_id(await book.run("alex", "bet", market=first.id, pick="away", stake=10))
+    slip = await book.slip_number(await book.run("alex", "bet", market=first.id, pick="away", stake=10))
     book.clock.set(first.lock_at + timedelta(seconds=1))  # no lock job has run
     before = await book.snapshot()
     for name, args, fragment in (

@@ -110,7 +110,7 @@ async def _settled_week() -> tuple[Path, int, dict[str, int]]:
     if _built is None:
         folder = Path(tempfile.mkdtemp(prefix="sidebet-faults-"))
         book = await fresh_book(folder)
-        ml = await book.market_id("moneyline", 0)
+        ml = await book.market_number("moneyline", 0)
         for user, pick in (("alex", "home"), ("blake", "away")):
             assert (await book.place(user, ml, pick, 100)).text.startswith("Bet placed")
         placed = await book.place("casey", ml, "home", 40)

@@ -48,14 +48,16 @@ async def test_a_cached_balance_never_decides_a_stake(db):
     book = await Book(db).open()
     await book.run("blake", "balance")  # blake's ids are now cached
     await book.run("alex", "adjust", admin=True, member="blake", amount="-990", reason="test")
-    reply = await book.run("blake", "bet", market=await book.market_id("moneyline", 0), pick="home", stake=50)
+    reply = await book.run(
+        "blake", "bet", market=await book.market_number("moneyline", 0), pick="home", stake=50
+    )
     assert reply.tone is Tone.ERROR and "You have 10 credits" in reply.text
 
 
 async def test_pause_takes_effect_at_once_in_this_process(db):
     book = await Book(db).open()
-    ml = await book.market_id("moneyline", 0)
-    slip = await book.quote_id(await book.run("blake", "bet", market=ml, pick="home", stake=5))
+    ml = await book.market_number("moneyline", 0)
+    slip = await book.slip_number(await book.run("blake", "bet", market=ml, pick="home", stake=5))
     await book.run("alex", "pause", admin=True)
     assert "paused" in (await book.run("blake", "confirm", quote=slip)).text
     assert "paused" in (await book.run("blake", "bet", market=ml, pick="home", stake=5)).text
@@ -65,8 +67,8 @@ async def test_a_link_is_seen_by_the_very_next_confirm(db):
     """finn owns nothing, takes the away side of matchup 0, is linked to its home team, confirms."""
     book, _ = await start(db)
     ml = await market(book, 0)
-    against = await book.quote_id(await book.run("finn", "bet", market=ml, pick="away", stake=110))
-    backing = await book.quote_id(await book.run("finn", "bet", market=ml, pick="home", stake=110))
+    against = await book.slip_number(await book.run("finn", "bet", market=ml, pick="away", stake=110))
+    backing = await book.slip_number(await book.run("finn", "bet", market=ml, pick="home", stake=110))
     linked = await book.run("blake", "link", admin=True, member="finn", team="T1")
     assert linked.tone is Tone.SUCCESS, linked.text
     before = await book.snapshot()

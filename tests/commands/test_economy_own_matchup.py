@@ -88,7 +88,7 @@ async def test_a_slip_quoted_under_one_policy_cannot_be_confirmed_under_a_strict
     slip = await book.run("alex", "bet", market=await market(book, 0), pick="away", stake=110)
     await book.run("blake", "config set", admin=True, setting="own_matchup", value="not_against")
     before = await book.snapshot()
-    reply = await book.run("alex", "confirm", quote=await book.quote_id(slip))
+    reply = await book.run("alex", "confirm", quote=await book.slip_number(slip))
     assert "against their own team" in reply.text
     assert await book.snapshot() == before
     assert await book.balance("alex") == 1000

@@ -14,7 +14,7 @@ from tests.book import Book
 
 async def test_the_season_leaderboard_forgets_last_season(db):
     book = await Book(db).open()
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     assert (await book.place("alex", ml, "home", 100)).tone is Tone.SUCCESS
     assert (await book.place("blake", ml, "away", 100)).tone is Tone.SUCCESS
     book.clock.advance(timedelta(days=8))

@@ -42,7 +42,7 @@ async def _two_replicas(shared: DatabaseFactory) -> tuple[Book, Book, Correctabl
     second = Book(shared(), first.clock)
     second.league_id = first.league_id
     second.services.providers = lambda league: correctable
-    ml = await first.market_id("moneyline", 0)
+    ml = await first.market_number("moneyline", 0)
     for user, pick in zip(USERS, ("home", "away", "home", "away"), strict=True):
         await first.run(user, "notify", dms="on")
         assert (await first.place(user, ml, pick, 100)).text.startswith("Bet placed")

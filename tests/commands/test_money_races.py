@@ -47,7 +47,7 @@ async def pg(tmp_path) -> AsyncIterator[Database]:
 async def _final_week_with_bets(book: Book) -> int:
     """Moneyline 0 with bets on both sides from four members; the week final, not settled."""
     await book.open()
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     for user, pick in (("alex", "home"), ("blake", "away"), ("casey", "home"), ("drew", "away")):
         assert (await book.place(user, ml, pick, 100)).text.startswith("Bet placed")
     book.clock.set(MONDAY_GAME_OVER)
@@ -112,7 +112,7 @@ async def test_a_settlement_that_waited_on_a_void_market_leaves_it_void(pg: Data
 async def test_a_void_bet_that_waited_on_a_cancel_changes_nothing(pg: Database) -> None:
     book = Book(pg)
     await book.open()
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     mine = await book.place("alex", ml, "home", 110)
     theirs = await book.place("blake", ml, "home", 110)  # the same side: its liability stays above 0
     bet_id = int(mine.text.split("#")[1].split(",")[0])
@@ -146,8 +146,8 @@ async def test_a_bet_being_placed_while_its_market_is_voided_is_voided_too(pg: D
     """The bet statement shares the market's row, so the void waits for it and then sees the bet."""
     book = Book(pg)
     await book.open()
-    ml = await book.market_id("moneyline", 0)
-    quote = await book.quote_id(await book.run("alex", "bet", market=ml, pick="home", stake=100))
+    ml = await book.market_number("moneyline", 0)
+    quote = await book.slip_number(await book.run("alex", "bet", market=ml, pick="home", stake=100))
     async with hold(pg, LOCK_MEMBER, {"league": book.league_id, "user": "alex"}) as holder:
         placing = asyncio.create_task(book.run("alex", "confirm", quote=quote), name="confirm")
         placer = await queued_behind(pg, holder, [placing])  # the bet written, its debit waiting

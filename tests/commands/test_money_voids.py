@@ -20,7 +20,7 @@ from tests.commands.test_week_lifecycle import SETTLE_TIME, Correctable
 
 async def _settled_then_corrected(book: Book, correctable: Correctable) -> tuple[Bet, Bet]:
     """A settled moneyline, the winner spent down to 0, then ESPN flips the result."""
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     await book.place("alex", ml, "home", 250)
     await book.place("blake", ml, "away", 250)
     book.clock.set(SETTLE_TIME)

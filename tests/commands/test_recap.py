@@ -48,7 +48,7 @@ async def _bet_and_settle(book: Book) -> None:
         ("drew", "spread", 2, "away", 80),
         ("alex", "moneyline", 3, "away", 40),
     ):
-        reply = await book.place(user, await book.market_id(kind, index), pick, stake)
+        reply = await book.place(user, await book.market_number(kind, index), pick, stake)
         assert reply.tone is Tone.SUCCESS, reply.text
     book.clock.advance(timedelta(days=8))
     assert (await book.due()).settled

@@ -31,7 +31,7 @@ async def test_settlement_grades_from_final_scores_and_pays_once(db):
         ("casey", "spread", "home", 55),
         ("casey", "prop", "over", 20),
     ):
-        reply = await book.place(user, await book.market_id(kind, 0), pick, stake)
+        reply = await book.place(user, await book.market_number(kind, 0), pick, stake)
         assert reply.tone is Tone.SUCCESS, reply.text
         stakes[user] = stakes.get(user, 0) + stake
     await _settle(book)
@@ -76,7 +76,7 @@ async def test_settlement_grades_from_final_scores_and_pays_once(db):
 
 async def test_void_market_refunds_open_and_reverses_settled_bets(db):
     book = await Book(db).open()
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     await book.place("alex", ml, "home", 100)
     await book.place("blake", ml, "away", 100)
     await _settle(book)
@@ -103,7 +103,7 @@ async def test_void_market_refunds_open_and_reverses_settled_bets(db):
 
 async def test_void_open_bet_refunds_and_frees_liability(db):
     book = await Book(db).open()
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     placed = await book.place("alex", ml, "home", 80)
     bet_id = int(placed.text.split("#")[1].split(",")[0])
     reply = await book.run("blake", "void bet", admin=True, bet=bet_id, reason="duplicate")
@@ -149,13 +149,13 @@ async def test_admin_adjust_config_and_pause_are_audited(db):
 
 async def test_expired_quote_is_requoted_not_accepted(db):
     book = await Book(db).open()
-    slip = await book.run("alex", "bet", market=await book.market_id("total", 0), pick="over", stake=30)
-    quote = await book.quote_id(slip)
+    slip = await book.run("alex", "bet", market=await book.market_number("total", 0), pick="over", stake=30)
+    quote = await book.slip_number(slip)
     book.clock.advance(timedelta(seconds=61))
     before_balance = await book.balance("alex")
     reply = await book.run("alex", "confirm", quote=quote)
     assert "expired before you confirmed, so nothing was placed" in reply.text
-    fresh = await book.quote_id(reply)
+    fresh = await book.slip_number(reply)
     assert fresh != quote
     assert await book.balance("alex") == before_balance
     placed = await book.run("alex", "confirm", quote=fresh)
@@ -165,7 +165,7 @@ async def test_expired_quote_is_requoted_not_accepted(db):
 
 async def test_cancel_refunds_before_lock(db):
     book = await Book(db).open()
-    placed = await book.place("alex", await book.market_id("moneyline", 2), "away", 60)
+    placed = await book.place("alex", await book.market_number("moneyline", 2), "away", 60)
     bet_id = int(placed.text.split("#")[1].split(",")[0])
     assert "refunded" in (await book.run("alex", "cancel", bet=bet_id)).text
     assert await book.balance("alex") == 1000
@@ -175,7 +175,7 @@ async def test_cancel_refunds_before_lock(db):
 async def test_all_in_is_capped_at_max_stake(db):
     book = await Book(db).open()
     slip = await book.run(
-        "alex", "bet", market=await book.market_id("moneyline", 0), pick="home", stake="all"
+        "alex", "bet", market=await book.market_number("moneyline", 0), pick="home", stake="all"
     )
     assert ("Stake", "250 credits") in {(f.name, f.value) for f in slip.cards[0].fields}
 
@@ -201,8 +201,8 @@ async def test_public_tickets_post_each_bet_once(db):
 
     book = await Book(db).open()
     await book.run("alex", "config set", admin=True, setting="public_tickets", value="on")
-    slip = await book.quote_id(
-        await book.run("blake", "bet", market=await book.market_id("total", 1), pick="under", stake=15)
+    slip = await book.slip_number(
+        await book.run("blake", "bet", market=await book.market_number("total", 1), pick="under", stake=15)
     )
     await book.run("blake", "confirm", quote=slip)
     await book.run("blake", "confirm", quote=slip)
@@ -227,7 +227,9 @@ async def test_admin_list_settings_parse_and_clear(db):
 async def test_settle_waits_for_another_process_working_on_the_league(db):
     """A commissioner's `settle` takes the league's job lease, as every scheduler pass does."""
     book = await Book(db).open()
-    assert (await book.place("alex", await book.market_id("moneyline", 0), "home", 100)).tone is Tone.SUCCESS
+    assert (
+        await book.place("alex", await book.market_number("moneyline", 0), "home", 100)
+    ).tone is Tone.SUCCESS
     book.clock.advance(timedelta(days=8))
     league = await book.league()
     name = leases.league_lease(league.id)

@@ -52,7 +52,7 @@ async def _bets_and_settle(book: Book) -> None:
         ("blake", "moneyline", "away", 100),
         ("casey", "moneyline", "home", 50),
     ):
-        assert (await book.place(user, await book.market_id(kind, 0), pick, stake)).tone is Tone.SUCCESS
+        assert (await book.place(user, await book.market_number(kind, 0), pick, stake)).tone is Tone.SUCCESS
     book.clock.advance(timedelta(days=8))
     assert (await book.due()).settled
 
@@ -184,9 +184,11 @@ async def test_export_gives_the_commissioner_every_bet_and_ledger_entry_as_csv(a
     db = any_db
     book = await Book(db).open()
     other = await Book(db, book.clock, workspace="elsewhere").open()  # another tenant's league
-    assert (await other.place("zed", await other.market_id("moneyline", 0), "home", 77)).tone is Tone.SUCCESS
+    assert (
+        await other.place("zed", await other.market_number("moneyline", 0), "home", 77)
+    ).tone is Tone.SUCCESS
     # A member name a spreadsheet would run as a formula.
-    assert (await book.place("=HYPERLINK(evil)", await book.market_id("spread", 1), "home", 30)).tone is (
+    assert (await book.place("=HYPERLINK(evil)", await book.market_number("spread", 1), "home", 30)).tone is (
         Tone.SUCCESS
     )
     await _bets_and_settle(book)
@@ -247,7 +249,7 @@ def _csv_user(user_id: str) -> str:
 
 async def test_members_cannot_export_and_nothing_is_written(db):
     book = await Book(db).open()
-    await book.place("alex", await book.market_id(), "home", 10)
+    await book.place("alex", await book.market_number(), "home", 10)
     before = await book.snapshot()
     reply = await book.run("alex", "export")
     assert reply.tone is Tone.ERROR and "commissioners only" in reply.text and not reply.files

@@ -55,7 +55,7 @@ async def test_lines_open_on_wednesday_morning_not_before(db):
 
 async def test_settlement_waits_for_the_settle_time(db):
     book = await Book(db).open()
-    await book.place("alex", await book.market_id("moneyline", 0), "home", 100)
+    await book.place("alex", await book.market_number("moneyline", 0), "home", 100)
     book.clock.set(MONDAY_GAME_OVER)
     report = await book.due()
     assert report.sync.went_final and not report.settled
@@ -71,7 +71,7 @@ async def test_stat_correction_regrades_with_exact_corrective_entries(db):
     correctable = Correctable(book.clock.now)
     book.services.providers = lambda league: correctable
     await book.open()
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     await book.place("alex", ml, "home", 100)
     await book.place("blake", ml, "away", 100)
     book.clock.set(SETTLE_TIME)
@@ -120,7 +120,7 @@ async def test_a_correction_never_overdraws_and_the_ledger_still_balances(db):
     correctable = Correctable(book.clock.now)
     book.services.providers = lambda league: correctable
     await book.open()
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     await book.place("alex", ml, "home", 250)
     await book.place("blake", ml, "away", 250)
     book.clock.set(SETTLE_TIME)

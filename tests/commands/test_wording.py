@@ -227,23 +227,23 @@ async def play_a_week(t: Transcript) -> None:
     await t.run("alex", "scoreboard")
     await t.run("alex", "standings")
 
-    ml, total, prop = [await b.market_id(k) for k in ("moneyline", "total", "prop")]
+    ml, total, prop = [await b.market_number(k) for k in ("moneyline", "total", "prop")]
     slip = await t.run("alex", "bet", market=ml, pick="home", stake=40)
-    quote = await b.quote_id(slip)
+    quote = await b.slip_number(slip)
     await t.run("alex", "confirm", quote=quote)
     await t.run("alex", "confirm", quote=quote)
     slip = await t.run("alex", "bet", market=total, pick="under", stake=1)
-    await t.run("alex", "confirm", quote=await b.quote_id(slip))
+    await t.run("alex", "confirm", quote=await b.slip_number(slip))
     slip = await t.run("alex", "bet", market=prop, pick="over", stake="10%")
-    await t.run("alex", "confirm", quote=await b.quote_id(slip))
+    await t.run("alex", "confirm", quote=await b.slip_number(slip))
     slip = await t.run("blake", "bet", market=ml, pick="away", stake="all")
-    await t.run("blake", "discard", quote=await b.quote_id(slip))
-    await t.run("blake", "discard", quote=await b.quote_id(slip))
-    await t.run("blake", "confirm", quote=await b.quote_id(slip))
+    await t.run("blake", "discard", quote=await b.slip_number(slip))
+    await t.run("blake", "discard", quote=await b.slip_number(slip))
+    await t.run("blake", "confirm", quote=await b.slip_number(slip))
     slip = await t.run("blake", "bet", market=ml, pick="away", stake="all")
-    await t.run("blake", "confirm", quote=await b.quote_id(slip))
+    await t.run("blake", "confirm", quote=await b.slip_number(slip))
     slip = await t.run("casey", "bet", market=total, pick="over", stake=25)
-    casey_quote = await b.quote_id(slip)
+    casey_quote = await b.slip_number(slip)
     await t.run("casey", "confirm", quote=casey_quote)
     for market, pick, stake in (
         (ml, "sideways", 10),

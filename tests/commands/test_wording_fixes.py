@@ -65,8 +65,8 @@ async def test_help_for_a_command_group_lists_its_subcommands(tmp_path):
 
 async def test_confirming_a_cancelled_bets_slip_says_it_was_cancelled(tmp_path):
     async with joined_book(tmp_path, USERS) as book:
-        slip = await book.run("alex", "bet", market=await book.market_id(), pick="home", stake=40)
-        quote = await book.quote_id(slip)
+        slip = await book.run("alex", "bet", market=await book.market_number(), pick="home", stake=40)
+        quote = await book.slip_number(slip)
         placed = await book.run("alex", "confirm", quote=quote)
         bet_id = int(placed.text.split("bet #")[1].split(",")[0])
         assert "cancelled" in (await book.run("alex", "cancel", bet=bet_id)).text
@@ -79,7 +79,7 @@ async def test_confirming_a_cancelled_bets_slip_says_it_was_cancelled(tmp_path):
 
 async def test_plurals_in_sync_and_settle(tmp_path):
     async with joined_book(tmp_path, USERS) as book:
-        await book.place("alex", await book.market_id(), "home", 40)
+        await book.place("alex", await book.market_number(), "home", 40)
         book.clock.advance(timedelta(days=8))
         settled = await book.run("boss", "settle", admin=True)
         assert settled.text.startswith("Week 12 is settled: 1 bet (")
@@ -92,7 +92,7 @@ async def test_plurals_in_sync_and_settle(tmp_path):
 async def test_the_console_and_the_channel_post_count_the_same_bets(tmp_path):
     """A market voided before settling: its bets are void, and both places count them."""
     async with joined_book(tmp_path, USERS) as book:
-        ml, total = await book.market_id(), await book.market_id("total")
+        ml, total = await book.market_number(), await book.market_number("total")
         await book.place("alex", ml, "home", 40)
         await book.place("blake", ml, "away", 30)
         await book.place("alex", total, "over", 20)
@@ -124,7 +124,7 @@ async def test_odds_by_team_abbreviation_and_props_say_whose_player(tmp_path):
 
 async def test_bet_lists_say_the_matchup_and_the_slip_says_the_all_in_cap(tmp_path):
     async with joined_book(tmp_path, USERS) as book:
-        total, prop = await book.market_id("total"), await book.market_id("prop")
+        total, prop = await book.market_number("total"), await book.market_number("prop")
         await book.place("alex", total, "under", 20)
         await book.place("alex", prop, "over", 10)
         rows = {row[0]: row[1] for row in (await book.run("alex", "mybets")).tables[0].rows}

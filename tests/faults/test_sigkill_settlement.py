@@ -37,7 +37,7 @@ async def _ready_week(folder: Path) -> tuple[Path, int, str]:
     markets = []
     for kind in ("moneyline", "spread", "total"):
         for i in range(4):
-            markets.append(await book.market_id(kind, i))
+            markets.append(await book.market_number(kind, i))
     rng = random.Random(11)
     for n, user in enumerate(USERS):
         for k in range(12):
@@ -45,7 +45,7 @@ async def _ready_week(folder: Path) -> tuple[Path, int, str]:
             pick = rng.choice(("home", "away")) if k % 3 != 2 else rng.choice(("over", "under"))
             slip = await book.run(user, "bet", market=market, pick=pick, stake=rng.randint(5, 60))
             if slip.cards:
-                await book.run(user, "confirm", quote=await book.quote_id(slip))
+                await book.run(user, "confirm", quote=await book.slip_number(slip))
     # The end-of-week sync marks the week final; settlement is left for the child.
     book.clock.advance(timedelta(days=8))
     league = await book.league()

@@ -44,26 +44,26 @@ def write_lock_held(db: Database) -> Iterator[None]:
 
 
 async def _bet_id(book: Book) -> int:
-    placed = await book.place("blake", await book.market_id("moneyline", 1), "away", 40)
+    placed = await book.place("blake", await book.market_number("moneyline", 1), "away", 40)
     assert placed.tone is Tone.SUCCESS, placed.text
     return int(placed.text.split("#")[1].split(",")[0])
 
 
 async def _slip(book: Book) -> int:
-    return await book.quote_id(
-        await book.run("alex", "bet", market=await book.market_id("total", 0), pick="over", stake=30)
+    return await book.slip_number(
+        await book.run("alex", "bet", market=await book.market_number("total", 0), pick="over", stake=30)
     )
 
 
 # (command, admin, arguments built from the book) — every kind of write a command makes.
 WRITES = {
-    "bet": (False, lambda b: _args(market=b.market_id("moneyline", 0), pick="home", stake=25)),
+    "bet": (False, lambda b: _args(market=b.market_number("moneyline", 0), pick="home", stake=25)),
     "confirm": (False, lambda b: _args(quote=_slip(b))),
     "cancel": (False, lambda b: _args(bet=_bet_id(b))),
     "adjust": (True, lambda b: _args(member="blake", amount=75, reason="bonus")),
     "config set": (True, lambda b: _args(setting="margin_pct", value="3")),
     "void bet": (True, lambda b: _args(bet=_bet_id(b), reason="duplicate")),
-    "void market": (True, lambda b: _args(market=b.market_id("spread", 2), reason="bad line")),
+    "void market": (True, lambda b: _args(market=b.market_number("spread", 2), reason="bad line")),
     "pause": (True, lambda b: _args()),
     "settle": (True, lambda b: _args()),
 }
@@ -112,11 +112,13 @@ def _cap_pages(db: Database) -> None:
 @pytest.mark.parametrize("name", ["bet", "confirm", "adjust", "config set"])
 async def test_a_full_disk_gives_a_clear_error_and_writes_nothing(book, name):
     admin, build = WRITES[name]
-    ml = await book.market_id("moneyline", 0)
+    ml = await book.market_number("moneyline", 0)
     slips = []
     if name == "confirm":  # slips written before the disk fills, confirmed after
         for _ in range(80):
-            slips.append(await book.quote_id(await book.run("alex", "bet", market=ml, pick="home", stake=1)))
+            slips.append(
+                await book.slip_number(await book.run("alex", "bet", market=ml, pick="home", stake=1))
+            )
     await book.db.engine.dispose()  # new connections pick up the page cap
     _cap_pages(book.db)
     # Each command writes a little; the file fills up after some of them. The one that

@@ -200,10 +200,10 @@ async def build(book: Book) -> dict[str, Scenario]:
     for user in ("alex", "blake"):  # their results come by DM too: one per settlement, per correction
         assert (await book.run(user, "notify", dms="on")).tone.value == "success"
     ml0, sp0, tot0, ml1 = (
-        await book.market_id("moneyline", 0),
-        await book.market_id("spread", 0),
-        await book.market_id("total", 0),
-        await book.market_id("moneyline", 1),
+        await book.market_number("moneyline", 0),
+        await book.market_number("spread", 0),
+        await book.market_number("total", 0),
+        await book.market_number("moneyline", 1),
     )
     # Every other market is taken off (voided before any bet, as the state machine's league
     # is): a settlement, and every re-grade pass after it, then reads four markets, not the
@@ -224,7 +224,7 @@ async def build(book: Book) -> dict[str, Scenario]:
     ):
         bets[f"{user}:{market}"] = bet_id((await book.place(user, market, pick, stake)).text)
     slips = {
-        user: await book.quote_id(await book.run(user, "bet", market=ml0, pick=pick, stake=50))
+        user: await book.slip_number(await book.run(user, "bet", market=ml0, pick=pick, stake=50))
         for user, pick in (("erin", "home"), ("frank", "away"))
     }
     await _synced_long_ago(db, league_id, book.clock.now())

@@ -73,10 +73,10 @@ async def test_console_refuses_every_admin_command_to_a_member(book):
 
 async def _ids(book: Book) -> dict[str, int]:
     """One of each kind of id in the book's league: a market, a matchup, a bet and a slip."""
-    market = await book.market_id("moneyline", 0)
+    market = await book.market_number("moneyline", 0)
     placed = await book.place("alex", market, "home", 20)
     assert placed.tone is Tone.SUCCESS, placed.text
-    slip = await book.quote_id(await book.run("alex", "bet", market=market, pick="away", stake=10))
+    slip = await book.slip_number(await book.run("alex", "bet", market=market, pick="away", stake=10))
     async with book.db.read() as session:
         matchup = await session.scalar(select(Market.matchup_id).where(Market.id == market))
         bet = await session.scalar(select(Bet.id).where(Bet.league_id == book.league_id))

@@ -40,7 +40,7 @@ async def season(db, **settings) -> Book:
 
 
 async def slip(book: Book, user: str, market_id: int, pick: str, stake: int) -> int:
-    return await book.quote_id(await book.run(user, "bet", market=market_id, pick=pick, stake=stake))
+    return await book.slip_number(await book.run(user, "bet", market=market_id, pick=pick, stake=stake))
 
 
 async def test_a_placed_bet_writes_the_same_rows_on_either_back_end(any_db):

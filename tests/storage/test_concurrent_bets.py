@@ -28,7 +28,7 @@ async def test_hundred_concurrent_bets_exactly_ten_fit(any_db):
     for index in range(100):
         market_id, side = picks[index % len(picks)]
         slip = await book.run("alex", "bet", market=market_id, pick=side, stake=100)
-        slips.append(await book.quote_id(slip))
+        slips.append(await book.slip_number(slip))
 
     lowest = []
     done = asyncio.Event()
@@ -63,8 +63,8 @@ async def test_hundred_concurrent_bets_exactly_ten_fit(any_db):
 async def test_double_click_races_place_one_bet(any_db):
     book = await Book(any_db).open()
     await book.run("alex", "balance")
-    slip = await book.run("alex", "bet", market=await book.market_id("spread", 0), pick="home", stake=30)
-    quote = await book.quote_id(slip)
+    slip = await book.run("alex", "bet", market=await book.market_number("spread", 0), pick="home", stake=30)
+    quote = await book.slip_number(slip)
     replies = await asyncio.gather(*(book.run("alex", "confirm", quote=quote) for _ in range(8)))
     assert sum(r.text.startswith("Bet placed") for r in replies) == 1
     assert sum(r.text.startswith("Already placed") for r in replies) == 7

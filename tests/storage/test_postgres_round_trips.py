@@ -100,7 +100,9 @@ async def test_a_confirmed_bet_is_one_statement_and_one_round_trip(pg: Database)
     # connection (once per connection, not per bet). The metric's market kind comes back
     # from the bet statement.
     await book.run("zoe", "balance")  # owns no team (see the owner's test below)
-    slips = [await book.quote_id(await book.run("zoe", "bet", market=m, pick=s, stake=5)) for m, s in picks]
+    slips = [
+        await book.slip_number(await book.run("zoe", "bet", market=m, pick=s, stake=5)) for m, s in picks
+    ]
     assert (await book.run("zoe", "confirm", quote=slips[0])).text.startswith("Bet placed")
     statements: list[str] = []
     event.listen(pg.engine.sync_engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
@@ -132,7 +134,7 @@ async def test_an_owners_confirmation_reads_only_what_the_own_matchup_rule_needs
             )
         ).all()
     slips = [
-        await book.quote_id(await book.run("alex", "bet", market=m, pick="home", stake=5)) for m in markets
+        await book.slip_number(await book.run("alex", "bet", market=m, pick="home", stake=5)) for m in markets
     ]
     assert (await book.run("alex", "confirm", quote=slips[-1])).text.startswith("Bet placed")  # warm
     statements: list[str] = []

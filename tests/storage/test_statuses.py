@@ -45,7 +45,7 @@ def test_the_column_type_binds_strings_and_loads_members() -> None:
 
 async def test_rows_round_trip_as_members_and_strings(any_db) -> None:
     book = await Book(any_db).open()
-    market_id = await book.market_id()
+    market_id = await book.market_number()
     async with any_db.read() as session:
         market = await session.get_one(Market, market_id)
         week = await session.get_one(Week, market.week_id)
@@ -71,7 +71,7 @@ async def test_rows_round_trip_as_members_and_strings(any_db) -> None:
 
 async def test_a_string_that_is_no_status_is_refused(any_db) -> None:
     book = await Book(any_db).open()
-    market_id = await book.market_id()
+    market_id = await book.market_number()
     with pytest.raises(StatementError, match="'closed' is not a valid MarketStatus"):
         async with any_db.write() as session:
             market = await session.get_one(Market, market_id)

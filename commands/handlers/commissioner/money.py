@@ -20,12 +20,12 @@ async def void_market(ctx: Context, args: dict[str, Any]) -> Reply:
     done = await commissioner_money.void_market(
         ctx.db,
         league_id=ctx.league.id,
-        market_id=args["market"],
+        number=args["market"],
         reason=args["reason"],
         actor=ctx.invocation.user_id,
         now=ctx.now,
     )
-    return Reply(f"Market #{done.market_id} voided: {done.summary()}.", tone=Tone.SUCCESS)
+    return Reply(f"Market #{done.number} voided: {done.summary()}.", tone=Tone.SUCCESS)
 
 
 @handles("void bet")
@@ -33,14 +33,14 @@ async def void_bet(ctx: Context, args: dict[str, Any]) -> Reply:
     voided, member = await commissioner_money.void_bet(
         ctx.db,
         league_id=ctx.league.id,
-        bet_id=args["bet"],
+        number=args["bet"],
         reason=args["reason"],
         actor=ctx.invocation.user_id,
         now=ctx.now,
     )
     if voided.was == BetStatus.OPEN:
         return Reply(
-            f"Bet #{voided.bet_id} voided and refunded ({credits(voided.stake)}).", tone=Tone.SUCCESS
+            f"Bet #{voided.bet_number} voided and refunded ({credits(voided.stake)}).", tone=Tone.SUCCESS
         )
     if voided.moved > 0:
         moved = f"{credits(voided.moved)} back to {member}"
@@ -48,7 +48,7 @@ async def void_bet(ctx: Context, args: dict[str, Any]) -> Reply:
         moved = f"{credits(-voided.moved)} taken back from {member}"
     else:
         moved = "no credits moved"
-    text = f"Bet #{voided.bet_id} ({voided.was}) voided and reversed: {moved}."
+    text = f"Bet #{voided.bet_number} ({voided.was}) voided and reversed: {moved}."
     if voided.shortfall:
         text += f" {credits(voided.shortfall)} could not be taken back: {member}'s balance ran out."
     return Reply(text, tone=Tone.SUCCESS)

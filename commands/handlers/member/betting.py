@@ -63,19 +63,19 @@ async def confirm(ctx: Context, args: dict[str, Any]) -> Reply:
             ctx.settings,
             ctx.now,
             ctx.invocation.user_id,
-            note=f"Slip #{result.old.id} expired before you confirmed, so nothing was placed.{moved} "
+            note=f"Slip #{result.old.number} expired before you confirmed, so nothing was placed.{moved} "
             "Here is a fresh slip at the current price.",
         )
     placed = result.placement
     return receipt(
-        placed.bet_id, placed.stake, placed.odds, placed.label, placed.balance, already=result.already
+        placed.number, placed.stake, placed.odds, placed.label, placed.balance, already=result.already
     )
 
 
 @handles("discard")
 async def discard(ctx: Context, args: dict[str, Any]) -> Reply:
     quote = await betting.drop_quote(ctx, args["quote"])
-    return Reply(f"Slip #{quote.id} discarded; nothing was placed.")
+    return Reply(f"Slip #{quote.number} discarded; nothing was placed.")
 
 
 @handles("mybets")
@@ -91,7 +91,7 @@ async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
             result = signed_credits((bet_row.payout or 0) - bet_row.stake)
         table_rows.append(
             (
-                str(bet_row.id),
+                str(bet_row.number),
                 pick_text(pick),
                 odds(bet_row.odds),
                 f"{bet_row.stake:,}",
@@ -114,4 +114,6 @@ async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
 @handles("cancel")
 async def cancel(ctx: Context, args: dict[str, Any]) -> Reply:
     cancelled = await betting.cancel_bet(ctx, args["bet"])
-    return Reply(f"Bet #{cancelled.id} cancelled; {credits(cancelled.stake)} refunded.", tone=Tone.SUCCESS)
+    return Reply(
+        f"Bet #{cancelled.number} cancelled; {credits(cancelled.stake)} refunded.", tone=Tone.SUCCESS
+    )

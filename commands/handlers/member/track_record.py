@@ -95,7 +95,7 @@ async def history(ctx: Context, args: dict[str, Any]) -> Reply:
 def history_reply(found: HistoryPage, owner_id: str) -> Reply:
     rows = tuple(
         (
-            f"#{r.bet_id}",
+            f"#{r.number}",
             str(r.week),
             pick_text(r.pick),
             odds(r.odds),
