@@ -66,7 +66,8 @@ def seed(path: Path, leagues: int, bets_per_league: int) -> int:
     market_rows, selection_rows, bet_rows = [], [], []
     bet_id = 0
     for league in range(1, leagues + 1):
-        league_rows.append((league, f"League {league}", OPENED_AT))
+        # The league's counters past the numbers its markets and bets take below.
+        league_rows.append((league, f"League {league}", OPENED_AT, 2 * MATCHUPS, bets_per_league))
         base = (league - 1) * MEMBERS
         for t in range(1, MEMBERS + 1):
             team_rows.append((base + t, league, t, f"Team {t}", f"T{t}"))
@@ -82,13 +83,16 @@ def seed(path: Path, leagues: int, bets_per_league: int) -> int:
                 (("moneyline", None, (-150, 130)), ("total", rng.randint(180, 260) + 0.5, (-110, -110)))
             ):
                 market = 2 * (matchup - 1) + j + 1
-                market_rows.append((market, league, league, matchup, kind, f"{kind} {k}", line, LAST_KICKOFF))
+                number = 2 * k + j + 1  # the market's number in its league
+                market_rows.append(
+                    (market, league, number, league, matchup, kind, f"{kind} {k}", line, LAST_KICKOFF)
+                )
                 sides = ("home", "away") if kind == "moneyline" else ("over", "under")
                 for s, side in enumerate(sides):
                     selection = 2 * (market - 1) + s + 1
                     selection_rows.append((selection, market, side, side, odds[s]))
                     selections.append((selection, market, odds[s], line))
-        for _ in range(bets_per_league):
+        for number in range(1, bets_per_league + 1):  # the bet's number in its league
             bet_id += 1
             selection, market, price, line = rng.choice(selections)
             member = base + rng.randint(1, MEMBERS)
@@ -97,6 +101,7 @@ def seed(path: Path, leagues: int, bets_per_league: int) -> int:
                 (
                     bet_id,
                     league,
+                    number,
                     member,
                     league,
                     market,
@@ -109,8 +114,8 @@ def seed(path: Path, leagues: int, bets_per_league: int) -> int:
                 )
             )
     conn.executemany(
-        "INSERT INTO leagues (id, tenant_id, name, source, settings, paused, created_at, sync_failures,"
-        " season_over) VALUES (?, 1, ?, 'demo', '{}', 0, ?, 0, 0)",
+        "INSERT INTO leagues (id, tenant_id, name, source, settings, paused, created_at, last_market_number,"
+        " last_bet_number, sync_failures, season_over) VALUES (?, 1, ?, 'demo', '{}', 0, ?, ?, ?, 0, 0)",
         league_rows,
     )
     conn.executemany(
@@ -135,9 +140,9 @@ def seed(path: Path, leagues: int, bets_per_league: int) -> int:
         matchup_rows,
     )
     conn.executemany(
-        "INSERT INTO markets (id, league_id, week_id, matchup_id, kind, subject, label, line, status,"
+        "INSERT INTO markets (id, league_id, number, week_id, matchup_id, kind, subject, label, line, status,"
         " lock_at)"
-        " VALUES (?, ?, ?, ?, ?, '', ?, ?, 'locked', ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, 'locked', ?)",
         market_rows,
     )
     conn.executemany(
@@ -146,8 +151,9 @@ def seed(path: Path, leagues: int, bets_per_league: int) -> int:
         selection_rows,
     )
     conn.executemany(
-        "INSERT INTO bets (id, league_id, member_id, week_id, market_id, selection_id, stake, odds, line,"
-        " fair_p, status, idempotency_key, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0.5, 'open', ?, ?)",
+        "INSERT INTO bets (id, league_id, number, member_id, week_id, market_id, selection_id, stake, odds,"
+        " line, fair_p, status, idempotency_key, placed_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0.5, 'open', ?, ?)",
         bet_rows,
     )
     conn.execute("COMMIT")

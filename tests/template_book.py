@@ -78,7 +78,7 @@ FINAL_TABLES = ("weeks", "matchups", "starters")
 class MachineTemplate:
     path: Path
     league_id: int
-    markets: dict[tuple[str, int], int]
+    markets: dict[tuple[str, int], int]  # (kind, matchup index) -> the market's number, as typed
     # The rows ESPN's final scores produce (weeks, matchups, starters), read once from a
     # real sync at the end of the week, so a settlement step need not re-sync every time.
     final_rows: dict[str, tuple[list[str], list[tuple]]]
@@ -114,7 +114,7 @@ async def _sunday_props(book: Book) -> dict[tuple[str, int], int]:
         for index, matchup_id in enumerate(matchups[:2]):
             rows = (
                 await session.execute(
-                    select(Market.id, Starter.game_id, Starter.kickoff)
+                    select(Market.number, Starter.game_id, Starter.kickoff)
                     .join(
                         Starter,
                         (Starter.matchup_id == Market.matchup_id)
@@ -124,9 +124,9 @@ async def _sunday_props(book: Book) -> dict[tuple[str, int], int]:
                     .order_by(Market.id)
                 )
             ).all()
-            for market_id, game_id, kickoff in rows:
+            for number, game_id, kickoff in rows:
                 if kickoff.weekday() == 6 and game_id not in games:  # Sunday (UTC), a game of its own
-                    chosen[("prop", index)] = market_id
+                    chosen[("prop", index)] = number
                     games.add(game_id)
                     break
     assert len(chosen) == 2, chosen
@@ -145,7 +145,7 @@ async def _machine_template(*, props: bool) -> MachineTemplate:
         markets |= await _sunday_props(book)
     async with book.db.write() as session:
         await session.execute(
-            update(Market).where(Market.id.not_in(list(markets.values()))).values(status="void")
+            update(Market).where(Market.number.not_in(list(markets.values()))).values(status="void")
         )
     await book.db.dispose()
     path = folder / "machine.db"

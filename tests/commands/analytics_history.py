@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from storage import numbering
 from storage.database import Database
 from storage.models import Market, Matchup, PriceHistory, Selection, Team, TeamProjection, Week
 
@@ -113,6 +114,7 @@ async def settled_matchup(
             line = total_line if kind == "total" else None
             market = Market(
                 league_id=league_id,
+                number=await numbering.reserve(session, league_id, numbering.Counter.MARKETS),
                 week_id=week.id,
                 matchup_id=matchup.id,
                 kind=kind,

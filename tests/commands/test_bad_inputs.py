@@ -337,13 +337,13 @@ async def test_locked_market_refuses_bets_even_before_the_lock_job_runs(book):
         first = await session.scalar(
             select(Market).where(Market.kind == "moneyline").order_by(Market.lock_at)
         )
-    placed = await book.place("alex", first.id, "home", 10)
+    placed = await book.place("alex", first.number, "home", 10)
     bet_id = int(placed.text.split("#")[1].split(",")[0])
-    slip = await book.slip_number(await book.run("alex", "bet", market=first.id, pick="away", stake=10))
+    slip = await book.slip_number(await book.run("alex", "bet", market=first.number, pick="away", stake=10))
     book.clock.set(first.lock_at + timedelta(seconds=1))  # no lock job has run
     before = await book.snapshot()
     for name, args, fragment in (
-        ("bet", {"market": first.id, "pick": "home", "stake": 10}, "locked at"),
+        ("bet", {"market": first.number, "pick": "home", "stake": 10}, "locked at"),
         ("confirm", {"quote": slip}, "locked at"),
         ("cancel", {"bet": bet_id}, "can't be cancelled"),
     ):

@@ -115,10 +115,10 @@ async def test_a_void_bet_that_waited_on_a_cancel_changes_nothing(pg: Database) 
     ml = await book.market_number("moneyline", 0)
     mine = await book.place("alex", ml, "home", 110)
     theirs = await book.place("blake", ml, "home", 110)  # the same side: its liability stays above 0
-    bet_id = int(mine.text.split("#")[1].split(",")[0])
+    bet_id = int(mine.text.split("#")[1].split(",")[0])  # its number in the league
     assert theirs.text.startswith("Bet placed")
     async with pg.read() as session:
-        bet = await session.get(Bet, bet_id)
+        bet = await session.scalar(select(Bet).where(Bet.league_id == book.league_id, Bet.number == bet_id))
         assert bet is not None
         selection_id = bet.selection_id
         both = await session.scalar(select(Selection.liability).where(Selection.id == selection_id))
@@ -134,7 +134,7 @@ async def test_a_void_bet_that_waited_on_a_cancel_changes_nothing(pg: Database) 
     assert cancelled.tone is Tone.SUCCESS, cancelled.text
     async with pg.read() as session:
         liability = await session.scalar(select(Selection.liability).where(Selection.id == selection_id))
-        status = await session.scalar(select(Bet.status).where(Bet.id == bet_id))
+        status = await session.scalar(select(Bet.status).where(Bet.id == bet.id))
     assert liability == both // 2, "the side's liability was lowered twice"
     assert status == "cancelled"
     assert voided.tone is Tone.ERROR and "already cancelled" in voided.text, voided.text

@@ -58,7 +58,7 @@ async def test_a_void_after_an_unrecoverable_clawback_creates_no_credits(any_db)
         total_before = await session.scalar(select(func.sum(Member.balance)))
     assert await book.balance(user) == 0
 
-    reply = await book.run("zed", "void bet", admin=True, bet=winner.id, reason="scoring error")
+    reply = await book.run("zed", "void bet", admin=True, bet=winner.number, reason="scoring error")
     assert reply.tone is Tone.SUCCESS, reply.text
     # The member holds the payout (428 on 250 at -140, say) beyond the stake: a void owes them
     # only the stake net, so it would take back payout - stake, and finds nothing to take.
@@ -86,7 +86,7 @@ async def test_a_void_of_a_corrected_bet_takes_back_only_what_the_member_still_h
     async with any_db.read() as session:
         user = await session.scalar(select(Member.user_id).where(Member.id == loser.member_id))
     before = await book.balance(user)
-    reply = await book.run("zed", "void bet", admin=True, bet=loser.id, reason="scoring error")
+    reply = await book.run("zed", "void bet", admin=True, bet=loser.number, reason="scoring error")
     assert reply.tone is Tone.SUCCESS, reply.text
     assert await book.balance(user) == before - (loser.payout - loser.stake)
     assert await book.money_faults() == []

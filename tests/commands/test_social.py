@@ -217,7 +217,7 @@ async def test_export_gives_the_commissioner_every_bet_and_ledger_entry_as_csv(a
         }
         audited = await session.scalar(select(AuditLog).where(AuditLog.action == "export"))
     assert f"{len(league_bets)} bets and {len(entries)} ledger entries" in reply.text
-    assert sorted(int(b["bet_id"]) for b in bets) == sorted(b.id for b in league_bets)
+    assert sorted(int(b["bet_number"]) for b in bets) == sorted(b.number for b in league_bets)
     assert "zed" not in bets_file.data.decode() + ledger_file.data.decode()
     assert len(ledger) == len(entries)
 
@@ -233,7 +233,7 @@ async def test_export_gives_the_commissioner_every_bet_and_ledger_entry_as_csv(a
     for bet in bets:
         moved = Counter()
         for row in ledger:
-            if row["bet_id"] == bet["bet_id"]:
+            if row["bet_number"] == bet["bet_number"]:
                 moved[row["kind"]] += int(row["amount"])
         assert moved["stake"] == -int(bet["stake"])
         assert moved["payout"] + moved["refund"] == int(bet["payout"] or 0)

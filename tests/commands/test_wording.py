@@ -256,7 +256,7 @@ async def play_a_week(t: Transcript) -> None:
     await t.run("casey", "confirm", quote=quote)
     await t.run("alex", "mybets")
     async with b.db.read() as session:
-        casey_bet = await session.scalar(select(Bet.id).order_by(Bet.id.desc()).limit(1))
+        casey_bet = await session.scalar(select(Bet.number).order_by(Bet.id.desc()).limit(1))
     await t.run("casey", "cancel", bet=casey_bet)
     await t.run("casey", "cancel", bet=casey_bet)
     await t.run("casey", "confirm", quote=casey_quote)

@@ -63,7 +63,7 @@ class LineupMachine(BookBase):
                 index: conn.execute(
                     "SELECT m.id, m.matchup_id, s.player_id, s.team_id, s.game_id FROM markets m "
                     "JOIN starters s ON s.matchup_id = m.matchup_id "
-                    "AND CAST(s.player_id AS TEXT) = m.subject WHERE m.id = ?",
+                    "AND CAST(s.player_id AS TEXT) = m.subject WHERE m.number = ?",
                     (self.markets[("prop", index)],),
                 ).fetchone()
                 for index in PROPS
@@ -180,16 +180,16 @@ class LineupMachine(BookBase):
     def void_after_correction(self, data: st.DataObject, whole_market: bool) -> None:
         with sqlite3.connect(self.path) as conn:
             corrected = conn.execute(
-                "SELECT DISTINCT b.id, b.market_id FROM bets b JOIN ledger l ON l.bet_id = b.id "
-                "WHERE l.kind = 'correction' ORDER BY b.id"
+                "SELECT DISTINCT b.number, m.number, b.id FROM bets b JOIN markets m ON m.id = b.market_id"
+                " JOIN ledger l ON l.bet_id = b.id WHERE l.kind = 'correction' ORDER BY b.id"
             ).fetchall()
         if not corrected:
             return
-        bet_id, market_id = data.draw(st.sampled_from(corrected))
+        bet, market, _ = data.draw(st.sampled_from(corrected))  # numbers, as the commissioner types them
         if whole_market:
-            self.command("boss", "void market", admin=True, market=market_id, reason="after a correction")
+            self.command("boss", "void market", admin=True, market=market, reason="after a correction")
         else:
-            self.command("boss", "void bet", admin=True, bet=bet_id, reason="after a correction")
+            self.command("boss", "void bet", admin=True, bet=bet, reason="after a correction")
 
     @invariant()
     def reached(self) -> None:
