@@ -35,6 +35,6 @@ async def test_a_settlement_dm_is_shown_once_and_export_answers_the_commissioner
         # The console saves the two CSV files where chat would attach them.
         saved = sorted(p.name for p in files.iterdir() if p.suffix == ".csv")
         assert len(saved) == 2 and saved[0].endswith("-bets.csv") and saved[1].endswith("-ledger.csv")
-        assert (files / saved[0]).read_text(encoding="utf-8-sig").startswith("bet_id,")
+        assert (files / saved[0]).read_text(encoding="utf-8-sig").startswith("bet_number,")
     finally:
         await runtime.close()

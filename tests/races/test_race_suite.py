@@ -182,7 +182,7 @@ async def restore(db: Database, name: str) -> None:
         await raw.driver_connection.execute(script)  # asyncpg: a script of statements, no parameters
 
 
-def bet_id(reply_text: str) -> int:
+def bet_number(reply_text: str) -> int:
     assert reply_text.startswith("Bet placed"), reply_text
     return int(reply_text.split("#")[1].split(",")[0])
 
@@ -210,7 +210,7 @@ async def build(book: Book) -> dict[str, Scenario]:
     # week's 115. What each does per market is unchanged.
     async with db.write() as session:
         await session.execute(
-            update(Market).where(Market.id.not_in((ml0, sp0, tot0, ml1))).values(status="void")
+            update(Market).where(Market.number.not_in((ml0, sp0, tot0, ml1))).values(status="void")
         )
     bets: dict[str, int] = {}
     for user, market, pick, stake in (
@@ -222,7 +222,7 @@ async def build(book: Book) -> dict[str, Scenario]:
         ("blake", tot0, "over", 40),
         ("casey", ml1, "away", 80),
     ):
-        bets[f"{user}:{market}"] = bet_id((await book.place(user, market, pick, stake)).text)
+        bets[f"{user}:{market}"] = bet_number((await book.place(user, market, pick, stake)).text)
     slips = {
         user: await book.slip_number(await book.run(user, "bet", market=ml0, pick=pick, stake=50))
         for user, pick in (("erin", "home"), ("frank", "away"))
@@ -284,7 +284,7 @@ async def build(book: Book) -> dict[str, Scenario]:
     # Settled on scores ESPN then corrects: matchup 0's swapped, so its moneyline was paid to
     # the wrong side, and the next sync brings the right scores (a regrade).
     async with db.write() as session:
-        matchup_id = await session.scalar(select(Market.matchup_id).where(Market.id == ml0))
+        matchup_id = await session.scalar(select(Market.matchup_id).where(Market.number == ml0))
         matchup = await session.get(Matchup, matchup_id)
         assert matchup is not None
         await session.execute(
@@ -297,10 +297,16 @@ async def build(book: Book) -> dict[str, Scenario]:
     await recap_due(db, league, SETTLE_TIME)
     async with db.read() as session:
         winner = await session.scalar(
-            select(Bet.id).where(Bet.market_id == ml0, Bet.status == "won").order_by(Bet.id).limit(1)
+            select(Bet.number)
+            .join(Market, Market.id == Bet.market_id)
+            .where(Market.number == ml0, Bet.status == "won")
+            .order_by(Bet.number)
+            .limit(1)
         )
         assert winner is not None
-        rich = await session.get(Member, await session.scalar(select(Bet.member_id).where(Bet.id == winner)))
+        rich = await session.get(
+            Member, await session.scalar(select(Bet.member_id).where(Bet.number == winner))
+        )
     assert rich is not None
     await save(db, "corrected")
     scenarios["corrected"] = Scenario(
@@ -567,13 +573,13 @@ async def replies_kept(
         status = dict(
             (
                 await session.execute(
-                    select(Bet.id, Bet.status).where(
-                        Bet.id.in_([*scenario.targets.values(), *placed.values()])
+                    select(Bet.number, Bet.status).where(
+                        Bet.number.in_([*scenario.targets.values(), *placed.values()])
                     )
                 )
             ).all()
         )
-        market = await session.scalar(select(Market.status).where(Market.id == scenario.facts["ml0"]))
+        market = await session.scalar(select(Market.status).where(Market.number == scenario.facts["ml0"]))
         void_posts = await session.scalar(
             select(text("count(*)")).select_from(OutboxMessage).where(OutboxMessage.kind == "void")
         )

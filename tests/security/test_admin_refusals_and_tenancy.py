@@ -11,13 +11,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from adapters.console.repl import ConsoleSession
 from commands.catalogue import CATALOGUE, OptionType
 from commands.dispatch import dispatch
 from commands.replies import Tone
-from storage.models import Bet, Market, Matchup, Quote
+from storage.models import Bet, Market, Matchup
 from tests.book import Book
 from tests.security.admin_commands import ADMIN_COMMANDS, as_words, sample_args
 from tests.template_book import joined_book
@@ -72,15 +72,27 @@ async def test_console_refuses_every_admin_command_to_a_member(book):
 
 
 async def _ids(book: Book) -> dict[str, int]:
-    """One of each kind of id in the book's league: a market, a matchup, a bet and a slip."""
+    """One of each kind of id in the book's league, as its members type them: a market's
+    number, a matchup, a bet's number and a slip's.
+
+    Numbers are per league, so each league has a market #1: the book's market numbers are
+    moved past any other league's first (as a league running for longer has them), and its
+    bet and slip numbers are the only ones in a league where nobody else has bet yet.
+    """
+    async with book.db.write() as session:
+        await session.execute(
+            update(Market).where(Market.league_id == book.league_id).values(number=Market.number + 1000)
+        )
     market = await book.market_number("moneyline", 0)
     placed = await book.place("alex", market, "home", 20)
     assert placed.tone is Tone.SUCCESS, placed.text
     slip = await book.slip_number(await book.run("alex", "bet", market=market, pick="away", stake=10))
     async with book.db.read() as session:
-        matchup = await session.scalar(select(Market.matchup_id).where(Market.id == market))
-        bet = await session.scalar(select(Bet.id).where(Bet.league_id == book.league_id))
-        assert await session.get(Quote, slip) is not None and await session.get(Matchup, matchup)
+        matchup = await session.scalar(
+            select(Market.matchup_id).where(Market.league_id == book.league_id, Market.number == market)
+        )
+        bet = await session.scalar(select(Bet.number).where(Bet.league_id == book.league_id))
+        assert await session.get(Matchup, matchup)
     return {"market": market, "matchup": matchup, "bet": bet, "quote": slip}
 
 
