@@ -100,21 +100,27 @@ async def open_database(url: str) -> Database:
     return db
 
 
-def describe_report(report: DueReport) -> list[str]:
-    lines = []
+def describe_report(report: DueReport, ran_at: datetime) -> list[tuple[datetime, str]]:
+    """What a pass of the jobs did, line by line, each with the moment it happened, in order.
+
+    A pass may run long after a lock (the console's `:advance` stops at settlements and new
+    lines, and a scheduler may have been down): markets are said to lock at their own lock
+    time, everything else at `ran_at`, when the pass ran.
+    """
+    lines = [
+        (at, f"{plural(count, 'market')} locked at kickoff.") for at, count in sorted(report.locks.items())
+    ]
     if report.sync is not None and report.sync.created:
-        lines.append("The week's lines are up.")
-    if report.locked:
-        lines.append(f"{plural(report.locked, 'market')} locked at kickoff.")
+        lines.append((ran_at, "The week's lines are up."))
     if report.sync is not None and report.sync.went_final:
-        lines.append("Every game of the week is final.")
+        lines.append((ran_at, "Every game of the week is final."))
     for summary in report.settled:
-        lines.append(settled_sentence(summary.matchup_period, summary))
+        lines.append((ran_at, settled_sentence(summary.matchup_period, summary)))
     if report.corrections:
-        lines.append(f"Stat corrections: {plural(len(report.corrections), 'bet')} re-graded.")
+        lines.append((ran_at, f"Stat corrections: {plural(len(report.corrections), 'bet')} re-graded."))
     if report.sync_error is not None:
-        lines.append(f"! {report.sync_error.user_message}")
-    return lines
+        lines.append((ran_at, f"! {report.sync_error.user_message}"))
+    return sorted(lines, key=lambda line: line[0])  # stable: a pass's own lines keep their order
 
 
 @dataclass
@@ -194,11 +200,11 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
         for stop in dict.fromkeys([*stops, target]):
             clock.set(max(stop, clock.now()))
             await clock.save()
-            report = describe_report(await due())
+            report = describe_report(await due(), clock.now())
             if guide is None:
-                lines += report
+                lines += [line for _, line in report]
             else:
-                lines += [f"{local_time(stop, zone)}: {line}" for line in report]
+                lines += [f"{local_time(at, zone)}: {line}" for at, line in report]
         return lines
 
     async def advance(step: timedelta | str) -> str:

@@ -13,6 +13,7 @@ allowances, payouts, corrections and posts make every effect happen once.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -58,13 +59,18 @@ FAILURES_BEFORE_NOTICE = 3
 @dataclass(slots=True)
 class DueReport:
     sync: SyncResult | None
-    locked: int = 0
+    locks: Counter[datetime] = field(default_factory=Counter)  # markets locked, by their lock time
     reminders: int = 0
     recaps: int = 0
     settled: list[SettlementSummary] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     sync_error: ProviderError | None = None
     season_over: bool = False
+
+    @property
+    def locked(self) -> int:
+        """How many markets this pass locked."""
+        return sum(self.locks.values())
 
 
 def settle_time(
@@ -349,7 +355,7 @@ async def run_due(
     stored = report.sync is not None and report.sync.stored
     if due.locks or stored:
         report.reminders = await remind_due(services.db, league, now)
-        report.locked = await lock_due(services.db, league, now)
+        report.locks = await lock_due(services.db, league, now)
     if due.settle or (report.sync is not None and report.sync.went_final):
         report.settled = await as_posted(services.db, await settle_due(services.db, league, now))
     if due.recap or report.settled:

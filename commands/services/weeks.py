@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,7 +42,6 @@ from commands.services.pricing import (
 )
 from storage.database import Database
 from storage.models import League, Market, Matchup, Member, Starter, Team, Week
-from storage.row_sets import rows_changed
 from storage.statuses import MarketStatus, WeekStatus
 
 
@@ -312,8 +312,10 @@ async def refresh_board(
     await revise_post(session, league_id=league.id, dedupe_key=board_key(week.id), reply=reply)
 
 
-async def lock_due(db: Database, league: League, now: datetime) -> int:
-    """Mark every market whose lock time has passed as locked; returns how many changed.
+async def lock_due(db: Database, league: League, now: datetime) -> Counter[datetime]:
+    """Mark every market whose lock time has passed as locked; returns how many changed, by
+    their lock time (a pass that runs late, after an outage or a jump of the demo clock,
+    still says when each market locked).
 
     Bets check the lock time themselves, so this is bookkeeping for displays (and the
     board edit), not the guard.
@@ -339,16 +341,21 @@ async def lock_due(db: Database, league: League, now: datetime) -> int:
                 )
             )
         ).all()
-        locked = 0
+        locked: Counter[datetime] = Counter()
         for week in weeks:
-            result = await session.execute(
-                update(Market)
-                .where(Market.week_id == week.id, Market.status == MarketStatus.OPEN, Market.lock_at <= now)
-                .values(status=MarketStatus.LOCKED)
-            )
-            if not (count := rows_changed(result)):
+            lock_times = (
+                await session.scalars(
+                    update(Market)
+                    .where(
+                        Market.week_id == week.id, Market.status == MarketStatus.OPEN, Market.lock_at <= now
+                    )
+                    .values(status=MarketStatus.LOCKED)
+                    .returning(Market.lock_at)
+                )
+            ).all()
+            if not lock_times:
                 continue
-            locked += count
+            locked.update(lock_times)
             still_open = await session.scalar(
                 select(Market.id)
                 .where(Market.week_id == week.id, Market.status == MarketStatus.OPEN)

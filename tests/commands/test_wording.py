@@ -149,7 +149,8 @@ class Transcript:
 
     def console(self, report: DueReport) -> None:
         """What the console prints after `:advance` (bot.app.describe_report), line by line."""
-        self.replies += [("console :advance", Reply(line)) for line in describe_report(report)]
+        said = describe_report(report, self.book.clock.now())
+        self.replies += [("console :advance", Reply(line)) for _, line in said]
 
     async def posts(self) -> list[tuple[str, Reply]]:
         async with self.book.db.read() as session:

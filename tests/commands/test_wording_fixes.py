@@ -101,7 +101,7 @@ async def test_the_console_and_the_channel_post_count_the_same_bets(tmp_path):
         report = await book.due()
         async with book.db.read() as session:
             post = await session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "settled"))
-    [console] = [line for line in describe_report(report) if "settled" in line]
+    [console] = [line for _, line in describe_report(report, book.clock.now()) if "settled" in line]
     assert console.startswith("Week 12 is settled: 3 bets (")
     assert "2 void" in console
     assert reply_from_dict(post.payload).text.startswith(console)

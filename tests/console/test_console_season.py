@@ -24,6 +24,8 @@ from sqlalchemy import func, select
 
 from bot.app import build_console, run_console
 from commands.charts import DATA_KEY
+from commands.format import local_time
+from commands.league_settings import LeagueSettings
 from storage.models import Bet, League, LedgerEntry, Market, Member, PoolAssignment, Week
 from tests.console.test_console_week import Console, console_settings
 
@@ -57,21 +59,21 @@ class Season:
 
 
 async def week_markets(c: Console, kind: str) -> list[int]:
-    """The open markets of a kind in the latest week, in board order."""
+    """The numbers of the open markets of a kind in the latest week, in board order."""
     now = c.runtime.clock.now()
     async with c.runtime.db.read() as session:
         week = await session.scalar(select(func.max(Week.id)))
         return list(
             (
                 await session.scalars(
-                    select(Market.id)
+                    select(Market.number)
                     .where(
                         Market.week_id == week,
                         Market.kind == kind,
                         Market.status == "open",
                         Market.lock_at > now,
                     )
-                    .order_by(Market.matchup_id, Market.id)
+                    .order_by(Market.matchup_id, Market.number)
                 )
             ).all()
         )
@@ -206,6 +208,33 @@ async def test_a_newcomer_is_told_where_the_season_stands(tmp_path):
     assert "Week 1 of the 2026 season" in now and "Next: " in now
     after = text.split("alex>", 3)[2]
     assert "Demo clock: Thu 7:15 PM EDT" in after and "Locking soon" in after
+
+
+async def test_advance_says_each_lock_at_its_own_time(tmp_path):
+    """`:advance week` runs the week's locks in the pass that settles it: each lock is still
+    said at the time its markets locked, never at the time of the pass that ran it."""
+    out = io.StringIO()
+    runtime = await build_console(console_settings(tmp_path, season=True), io.StringIO(), out)
+    c = Console(runtime, out, (tmp_path / "files").resolve())
+    try:
+        async with runtime.db.read() as session:
+            league = await session.scalar(select(League))
+            assert league is not None
+            zone = LeagueSettings.model_validate(league.settings or {}).tz
+            lock_times = Counter((await session.scalars(select(Market.lock_at))).all())
+        said = await c.say(":advance week")
+    finally:
+        await runtime.close()
+    locks = re.findall(r"^(.+?): ([\d,]+) markets? locked at kickoff\.$", said, re.MULTILINE)
+    settled = re.findall(r"^(.+?): Week 1 is settled", said, re.MULTILINE)
+    assert locks and settled, said
+    by_time = {local_time(at, zone): count for at, count in lock_times.items()}
+    assert len(locks) > 1, "the week's kickoffs lock at several times"
+    for when, count in locks:
+        assert when in by_time and int(count) <= by_time[when], (when, by_time)
+        assert when != settled[0], "a lock said at the time of the pass that ran it"
+    instants = [min(at for at in lock_times if local_time(at, zone) == when) for when, _ in locks]
+    assert instants == sorted(instants), "the locks are said in the order they happened"
 
 
 # ------------------------------------------------------------------------------ the charts

@@ -43,12 +43,13 @@ class Console:
         return self.out.getvalue()
 
     async def market(self, kind: str, matchup: int = 1, lock_order: bool = False) -> int:
+        """A market's number, as it is typed."""
         async with self.runtime.db.read() as session:
-            query = select(Market.id).where(Market.kind == kind)
+            query = select(Market.number).where(Market.kind == kind)
             query = (
-                query.order_by(Market.lock_at, Market.id)
+                query.order_by(Market.lock_at, Market.number)
                 if lock_order
-                else query.where(Market.matchup_id == matchup).order_by(Market.id)
+                else query.where(Market.matchup_id == matchup).order_by(Market.number)
             )
             return (await session.scalars(query)).first()
 
