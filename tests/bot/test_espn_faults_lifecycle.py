@@ -148,7 +148,7 @@ async def test_espn_failing_during_the_commissioners_settle_settles_nothing_then
         await run_due(services, league)  # lines go up
         async with db.read() as session:
             market = await session.scalar(
-                select(Market.id).where(Market.kind == "moneyline").order_by(Market.id).limit(1)
+                select(Market.number).where(Market.kind == "moneyline").order_by(Market.id).limit(1)
             )
         for n, (user, pick) in enumerate((("ann", "home"), ("bo", "away"), ("cy", "home"))):
             slip = await dispatch(

@@ -141,14 +141,14 @@ async def open_season(db: Database, **settings: object) -> tuple[Book, ScriptedS
 
 
 async def market(book: Book, matchup: int, kind: str = "moneyline", subject: str = "") -> int:
-    """A market of the newest week (Book.market_id looks across every week)."""
+    """A market of the newest week (Book.market_number looks across every week)."""
     async with book.db.read() as session:
         week_id = await session.scalar(select(func.max(Week.id)).where(Week.league_id == book.league_id))
         ids = (
             await session.scalars(
-                select(Market.id)
+                select(Market.number)
                 .where(Market.week_id == week_id, Market.kind == kind, Market.subject == subject)
-                .order_by(Market.matchup_id, Market.id)
+                .order_by(Market.matchup_id, Market.number)
             )
         ).all()
     return ids[matchup]

@@ -118,5 +118,12 @@ async def test_a_week_is_stored_in_the_same_few_statements_whatever_its_markets(
         created = await _count(book, statements, week, stored)
         assert created <= MOST_STATEMENTS, statements
         assert await _board(db, week.id) == stored  # exactly what was planned, every field
+        # The new markets took the league's next numbers, one block: none of the deleted
+        # markets' numbers is given again.
+        async with db.read() as session:
+            numbers = sorted(
+                (await session.scalars(select(Market.number).where(Market.week_id == week.id))).all()
+            )
+        assert numbers == list(range(markets + 1, 2 * markets + 1))
     finally:
         await db.dispose()

@@ -18,13 +18,13 @@ from tests.fakes.discord_fake import EPHEMERAL, buttons, text_of
 MESSAGE, DEFERRED, UPDATE, AUTOCOMPLETE, MODAL = 4, 5, 7, 8, 9
 
 
-async def market_id(h, kind: str = "moneyline", index: int = 0) -> int:
+async def market_number(h, kind: str = "moneyline", index: int = 0) -> int:
     async with h.services.db.read() as session:
         ids = (
             await session.scalars(
-                select(Market.id)
+                select(Market.number)
                 .where(Market.league_id == h.league_id, Market.kind == kind, Market.subject == "")
-                .order_by(Market.matchup_id, Market.id)
+                .order_by(Market.matchup_id, Market.number)
             )
         ).all()
     return ids[index]
@@ -43,7 +43,7 @@ async def balance(h, member) -> int:
 
 async def slip(h, member=None, stake: int | str = 100):
     """A bet slip from `/bet`, asserted to be a private slip with Confirm and Cancel."""
-    cb = await h.slash("bet", member, market=await market_id(h), pick="home", stake=stake)
+    cb = await h.slash("bet", member, market=await market_number(h), pick="home", stake=stake)
     assert cb.type == MESSAGE and cb.ephemeral, text_of(cb.data)
     assert "Bet slip #" in text_of(cb.data)
     assert set(buttons(cb.data)) == {"Confirm", "Cancel"}
@@ -120,7 +120,7 @@ async def test_insufficient_credits_is_a_private_error(harness):
     taken = await harness.slash("admin adjust", boss, member=str(alex.id), amount=-950, reason="test")
     assert "alex" in taken.data["content"], taken.data
 
-    cb = await harness.slash("bet", alex, market=await market_id(harness), pick="home", stake=100)
+    cb = await harness.slash("bet", alex, market=await market_number(harness), pick="home", stake=100)
     assert cb.type == MESSAGE and cb.ephemeral
     assert "You have 50 credits; that bet needs 100" in cb.data["content"]
     assert not cb.data.get("embeds") and await bets(harness) == 0
@@ -131,7 +131,7 @@ async def test_locked_market_refuses_bets_and_confirms(harness):
     cb = await slip(harness, alex)
     harness.clock.advance(timedelta(days=2))  # past Thursday's kickoffs
 
-    refused = await harness.slash("bet", alex, market=await market_id(harness), pick="home", stake=100)
+    refused = await harness.slash("bet", alex, market=await market_number(harness), pick="home", stake=100)
     assert refused.type == MESSAGE and refused.ephemeral
     assert "locked" in refused.data["content"].lower()
 

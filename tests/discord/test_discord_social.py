@@ -18,7 +18,7 @@ OLD_HOLDER = "1180000000000000009"
 async def _bet(h, member, pick: str) -> None:
     async with h.services.db.read() as session:
         market = await session.scalar(
-            select(Market.id)
+            select(Market.number)
             .where(Market.league_id == h.league_id, Market.kind == "moneyline")
             .order_by(Market.matchup_id)
             .limit(1)

@@ -14,10 +14,10 @@ from storage.models import League, Market
 from tests.slack.driver import BOT_TOKEN
 
 
-async def market_id(slack, kind: str = "moneyline") -> int:
+async def market_number(slack, kind: str = "moneyline") -> int:
     async with slack.bot.commands.services.db.read() as session:
         return (
-            await session.scalars(select(Market.id).where(Market.kind == kind).order_by(Market.id))
+            await session.scalars(select(Market.number).where(Market.kind == kind).order_by(Market.id))
         ).first()
 
 
@@ -43,7 +43,7 @@ async def test_place_and_confirm_a_bet_with_buttons(slack, fake):
 
 
 async def test_typed_bet_and_discard(slack):
-    market = await market_id(slack)
+    market = await market_number(slack)
     slip = await slack.command(f"bet {market} home 50")
     assert "Bet slip #" in slip.text
     discarded = await slack.click(slip.button("Cancel"))
@@ -72,7 +72,7 @@ async def test_insufficient_credits(slack):
     await slack.command("balance")  # U1 joins with the allowance
     taken = await slack.command('adjust <@U1|u1> -900 "testing the limits"', user="UADMIN")
     assert "900" in taken.text and taken.last["response_type"] == "ephemeral"
-    market = await market_id(slack)
+    market = await market_number(slack)
     refused = await slack.command(f"bet {market} home 200")
     assert refused.last["response_type"] == "ephemeral"
     assert ":warning:" in refused.text and "100" in refused.text
@@ -80,7 +80,7 @@ async def test_insufficient_credits(slack):
 
 
 async def test_insufficient_credits_at_confirm(slack):
-    market = await market_id(slack)
+    market = await market_number(slack)
     slips = [await slack.command(f"bet {market} home 250") for _ in range(5)]
     for slip in slips[:4]:
         assert "Bet placed" in (await slack.click(slip.button("Confirm"))).text
@@ -90,7 +90,7 @@ async def test_insufficient_credits_at_confirm(slack):
 
 
 async def test_a_locked_market(slack, clock):
-    market = await market_id(slack)
+    market = await market_number(slack)
     slip = await slack.command(f"bet {market} home 50")
     clock.advance(timedelta(days=2))  # past Thursday's kickoffs
     refused = await slack.command(f"bet {market} home 50")
@@ -115,7 +115,7 @@ async def test_a_member_using_an_admin_command(slack, services):
 
 
 async def test_double_click_on_confirm_places_one_bet(slack, fake):
-    market = await market_id(slack)
+    market = await market_number(slack)
     slip = await slack.command(f"bet {market} away 60")
     confirm = slip.button("Confirm")
     first, second = await asyncio.gather(slack.click(confirm), slack.click(confirm))
@@ -127,7 +127,7 @@ async def test_double_click_on_confirm_places_one_bet(slack, fake):
 
 
 async def test_someone_elses_confirm_is_refused(slack):
-    market = await market_id(slack)
+    market = await market_number(slack)
     slip = await slack.command(f"bet {market} home 50", user="U1")
     stolen = await slack.click(slip.button("Confirm"), user="U2")
     assert "belong to someone else" in stolen.text and stolen.last["response_type"] == "ephemeral"
@@ -135,7 +135,7 @@ async def test_someone_elses_confirm_is_refused(slack):
 
 
 async def test_an_expired_quote_gives_a_fresh_slip(slack, clock):
-    market = await market_id(slack)
+    market = await market_number(slack)
     slip = await slack.command(f"bet {market} home 50")
     clock.advance(timedelta(seconds=61))
     fresh = await slack.click(slip.button("Confirm"))

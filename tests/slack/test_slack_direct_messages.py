@@ -24,7 +24,7 @@ async def _run(services, user: str, name: str, **args):
 async def test_settlement_dms_reach_slack_users_once_and_a_refusal_is_final(services, fake, clock):
     async with services.db.read() as session:
         market = await session.scalar(
-            select(Market.id).where(Market.kind == "moneyline").order_by(Market.matchup_id).limit(1)
+            select(Market.number).where(Market.kind == "moneyline").order_by(Market.matchup_id).limit(1)
         )
     for user in ("UALEX", "UCASEY"):
         assert (await _run(services, user, "notify", dms="on")).tone is Tone.SUCCESS

@@ -18,10 +18,10 @@ async def test_hundred_concurrent_bets_exactly_ten_fit(any_db):
     async with any_db.read() as session:
         picks = (
             await session.execute(
-                select(Market.id, Selection.side)
+                select(Market.number, Selection.side)
                 .join(Selection, Selection.market_id == Market.id)
                 .where(Market.kind != "prop", Selection.odds.is_not(None))
-                .order_by(Market.id, Selection.side)
+                .order_by(Market.number, Selection.side)
             )
         ).all()
     slips = []

@@ -89,10 +89,10 @@ async def test_a_confirmed_bet_is_one_statement_and_one_round_trip(pg: Database)
     async with pg.read() as session:
         picks = (
             await session.execute(
-                select(Market.id, Selection.side)
+                select(Market.number, Selection.side)
                 .join(Selection, Selection.market_id == Market.id)
                 .where(Market.kind == "moneyline", Selection.odds.is_not(None))
-                .order_by(Market.id, Selection.side)
+                .order_by(Market.number, Selection.side)
                 .limit(4)
             )
         ).all()
@@ -130,7 +130,7 @@ async def test_an_owners_confirmation_reads_only_what_the_own_matchup_rule_needs
     async with pg.read() as session:
         markets = (
             await session.scalars(
-                select(Market.id).where(Market.kind == "moneyline").order_by(Market.matchup_id)
+                select(Market.number).where(Market.kind == "moneyline").order_by(Market.matchup_id)
             )
         ).all()
     slips = [
