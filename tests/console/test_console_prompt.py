@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -79,6 +80,26 @@ async def test_tab_completes_commands_options_and_ids_from_the_autocomplete_serv
     await c.say(":as blake")
     assert await texts(complete, "cancel ") == []  # blake's own bets, and blake has none
     assert await texts(complete, ":as al") == ["alex"]
+
+
+async def test_tab_completes_the_callers_open_slips(console):
+    c = console
+    complete = completer_for(c)
+    ml = await c.market("moneyline", 1)
+    assert await texts(complete, "confirm ") == []
+    first = await c.last_quote(await c.say(f"bet {ml} home 40"))
+    second = await c.last_quote(await c.say(f"bet {ml} away 25"))
+    slips = await complete.candidates(["confirm"], "")
+    assert [s.text for s in slips] == [str(second), str(first)]  # the newest first
+    assert slips[0].meta.startswith(f"slip #{second} ") and "25 credits" in slips[0].meta
+    assert await texts(complete, "discard ") == [str(second), str(first)]
+    await c.say(f"confirm {first}")  # placed: no longer a slip to confirm
+    assert await texts(complete, "confirm ") == [str(second)]
+    await c.say(":as blake")
+    assert await texts(complete, "confirm ") == []  # only the caller's own slips
+    await c.say(":as alex")
+    c.runtime.clock.advance(timedelta(minutes=5))  # an expired slip is not offered either
+    assert await texts(complete, "confirm ") == []
 
 
 def test_a_history_file_in_a_missing_folder_is_made_and_a_blank_name_keeps_none(tmp_path):
