@@ -145,10 +145,10 @@ async def _market_or_matchup(
     ).all()
     if option == "matchup":
         out = []
-        for m in matchups:
-            label = f"#{m.id} {teams[m.home_team_id].name} vs {teams[m.away_team_id].name}"
+        for number, m in enumerate(matchups, 1):  # numbered as on the board (numbered.py)
+            label = f"#{number} {teams[m.home_team_id].name} vs {teams[m.away_team_id].name}"
             if _fits(typed, label):
-                out.append(Choice(f"{label}, {lock_phrase(m.lock_at, now, settings.tz)}", str(m.id)))
+                out.append(Choice(f"{label}, {lock_phrase(m.lock_at, now, settings.tz)}", str(number)))
         return out
     markets = (
         await session.scalars(

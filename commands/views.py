@@ -27,6 +27,7 @@ from commands.league_settings import LeagueSettings
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table, Tone
 from commands.services.bettor_stats import Pick
 from commands.services.board import WeekMarkets
+from commands.services.numbered import matchup_number
 from commands.services.standings import Standing
 from storage.models import League, Market, Matchup, Quote, Selection, Team, Week
 from storage.statuses import MarketStatus, WeekStatus
@@ -60,7 +61,7 @@ def markets_board(
     matchups, teams, markets, selections = lines.matchups, lines.teams, lines.markets, lines.selections
     rows = []
     buttons = []
-    for matchup in matchups:
+    for number, matchup in enumerate(matchups, 1):  # a matchup's number is its row (numbered.py)
         home, away = teams[matchup.home_team_id], teams[matchup.away_team_id]
         by_kind = markets.get(matchup.id, {})
         ml, spread, total = (by_kind.get((k, "")) for k in MATCHUP_KINDS)
@@ -76,7 +77,7 @@ def markets_board(
         status = _status_word(lock_market, now, settings) if lock_market else "no markets"
         rows.append(
             (
-                str(matchup.id),
+                str(number),
                 f"{home.abbrev} vs {away.abbrev}",
                 ml_text,
                 spread_text,
@@ -84,7 +85,7 @@ def markets_board(
                 status,
             )
         )
-        buttons.append(Button(f"{home.abbrev} vs {away.abbrev}", "odds", {"matchup": matchup.id}))
+        buttons.append(Button(f"{home.abbrev} vs {away.abbrev}", "odds", {"matchup": number}))
     table = Table(
         columns=("#", "Matchup", "Moneyline", "Spread", "Total", "Lock"),
         rows=tuple(rows),
@@ -112,7 +113,8 @@ def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, 
     order = {"moneyline": 0, "spread": 1, "total": 2, "team_total": 3, "prop": 4}
     game_rows: list[tuple[str, str, str, str, str]] = []
     prop_rows: list[tuple[str, str, str, str, str]] = []
-    for market in sorted(by_kind.values(), key=lambda m: (order[m.kind], m.number)):
+    board_order = sorted(by_kind.values(), key=lambda m: (order[m.kind], m.number))
+    for market in board_order:
         sides = selections[market.id]
         picks = ("home", "away") if "home" in sides else ("over", "under")
         names = [sides[p].label for p in picks]
@@ -143,7 +145,7 @@ def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, 
             {"market": market.number, "pick": p},
             ButtonStyle.PRIMARY,
         )
-        for market in sorted(by_kind.values(), key=lambda m: (order[m.kind], m.number))
+        for market in board_order
         if market.kind in MATCHUP_KINDS and market.status == MarketStatus.OPEN and now < market.lock_at
         for sides in (selections[market.id],)
         for p in (("home", "away") if "home" in sides else ("over", "under"))
@@ -154,9 +156,10 @@ def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, 
     if prop_rows:
         tables.append(Table(columns, tuple(prop_rows), title="Player props (fantasy points)"))
     return Reply(
-        text=f"Matchup #{matchup.id}: {home.name} ({home.abbrev}) vs {away.name} ({away.abbrev}). "
+        text=f"Matchup #{matchup_number(lines.matchups, matchup)}: "
+        f"{home.name} ({home.abbrev}) vs {away.name} ({away.abbrev}). "
         "Bet with `bet <market> <pick> <stake>`, e.g. "
-        f"`bet {next(iter(by_kind.values())).number if by_kind else 1} {home.abbrev.lower()} 50`. "
+        f"`bet {board_order[0].number if board_order else 1} {home.abbrev.lower()} 50`. "
         "Percentages are fair chances before the house margin.",
         tables=tuple(tables),
         buttons=buttons,

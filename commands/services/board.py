@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from commands.services.numbered import find_matchup
 from commands.services.pricing import pulled
 from commands.services.tenancy import current_week
 from storage.database import Database
@@ -103,32 +104,33 @@ class MatchupBoard:
 async def matchup_board(
     db: Database, league_id: int, matchup: int | str, now: datetime
 ) -> MatchupBoard | None:
-    """One matchup of the league with its week's markets; None if the league has no such matchup.
+    """One matchup of the league's current week with the week's markets; None if there is no
+    such matchup.
 
-    `matchup` is its number, or a team's abbreviation (or name): that team's matchup in the
-    league's current week.
+    `matchup` is its number on the week's board (commands/services/numbered.py), or a team's
+    abbreviation (or name): that team's matchup.
     """
     async with db.read() as session:
-        query = (
-            select(Matchup, Week).join(Week, Week.id == Matchup.week_id).where(Week.league_id == league_id)
-        )
+        week = await current_week(session, league_id)
+        if week is None:
+            return None
         if isinstance(matchup, int):
-            query = query.where(Matchup.id == matchup)
+            found = await find_matchup(session, week.id, matchup)
         else:
-            week = await current_week(session, league_id)
             team = await session.scalar(
                 select(Team.id).where(
                     Team.league_id == league_id,
                     or_(func.lower(Team.abbrev) == matchup.lower(), func.lower(Team.name) == matchup.lower()),
                 )
             )
-            if week is None or team is None:
-                return None
-            query = query.where(
-                Matchup.week_id == week.id, or_(Matchup.home_team_id == team, Matchup.away_team_id == team)
-            )
-        row = (await session.execute(query.limit(1))).first()
-        if row is None:
+            found = None
+            if team is not None:
+                found = await session.scalar(
+                    select(Matchup).where(
+                        Matchup.week_id == week.id,
+                        or_(Matchup.home_team_id == team, Matchup.away_team_id == team),
+                    )
+                )
+        if found is None:
             return None
-        found, its_week = row
-        return MatchupBoard(found, await week_markets(session, its_week, now))
+        return MatchupBoard(found, await week_markets(session, week, now))

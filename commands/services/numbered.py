@@ -1,18 +1,23 @@
-"""The one way a number a user typed (or a button carried) finds its market, slip or bet.
+"""The one way a number a user typed (or a button carried) finds its market, slip, bet or
+matchup.
 
 Users only ever see a league's own numbers (storage/numbering.py), never rows' ids, so
 every command that takes one resolves it here, inside the league: a number of another
 league finds nothing, and reads exactly like one that was never given. Each lookup raises
-the refusal a user reads, so every command says "no market #N" the same way.
+the refusal a user reads, so every command says "no market #N" the same way. A matchup's
+number is its place on its week's board (1 to the week's matchups, in the order ESPN's
+schedule gave them): `odds 3` is the third row of `markets`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.errors import NotFound
-from storage.models import Bet, Market, Quote
+from storage.models import Bet, Market, Matchup, Quote
 
 
 def no_market(number: int) -> NotFound:
@@ -60,3 +65,15 @@ async def find_bet(
     if bet is None:
         raise no_bet(number, yours=member_id is not None)
     return bet
+
+
+def matchup_number(week_matchups: Sequence[Matchup], matchup: Matchup) -> int:
+    """`matchup`'s number on its week's board; `week_matchups` are the week's, in id order."""
+    return next(n for n, m in enumerate(week_matchups, 1) if m.id == matchup.id)
+
+
+async def find_matchup(session: AsyncSession, week_id: int, number: int) -> Matchup | None:
+    """The week's matchup #`number` (its place on the board), or None past the last one."""
+    return await session.scalar(
+        select(Matchup).where(Matchup.week_id == week_id).order_by(Matchup.id).offset(number - 1).limit(1)
+    )

@@ -113,8 +113,8 @@ async def test_odds_by_team_abbreviation_and_props_say_whose_player(tmp_path):
             matchup = (await session.scalars(select(Matchup).order_by(Matchup.id))).first()
             home = await session.get(Team, matchup.home_team_id)
             away = await session.get(Team, matchup.away_team_id)
-        by_number = await book.run("alex", "odds", matchup=matchup.id)
-        for typed in (away.abbrev, away.abbrev.lower(), f"#{matchup.id}"):
+        by_number = await book.run("alex", "odds", matchup=1)  # the week's first matchup
+        for typed in (away.abbrev, away.abbrev.lower(), "#1"):
             assert (await book.run("alex", "odds", matchup=typed)).tables == by_number.tables, typed
         assert "No team 'zzz' plays" in (await book.run("alex", "odds", matchup="zzz")).text
         props = by_number.tables[1]
