@@ -271,7 +271,7 @@ async def test_foreign_numbers_are_not_found(book, db):
     assert await book.snapshot() == before
 
 
-async def test_another_members_bet_and_slip_are_not_yours(book, db):
+async def test_another_members_bet_and_slip_are_not_yours(book):
     """In another league the same numbers name that league's rows; here blake's bet and slip
     are refused to alex (another league's numbers: test_foreign_numbers_are_not_found)."""
     before = await book.snapshot()
