@@ -98,42 +98,39 @@ async def suggest(
                     if s.odds is not None and _fits(typed, s.label, s.side)
                 ]
         elif found.type is OptionType.ID and option == "bet" and member is not None:
-            bets = (
-                await session.execute(
-                    select(Bet.number, Selection.label, Bet.stake)
-                    .join(Selection, Selection.id == Bet.selection_id)
-                    .where(Bet.member_id == member.id, Bet.status == BetStatus.OPEN)
-                    .order_by(Bet.number.desc())
-                )
-            ).all()
-            choices = [
-                Choice(f"#{n} {label}, {stake:,} credits", str(n))
-                for n, label, stake in bets
-                if _fits(typed, str(n), label)
-            ]
+            open_bets = (Bet.member_id == member.id, Bet.status == BetStatus.OPEN)
+            choices = await _numbered_stakes(session, Bet, typed, "", *open_bets)
         elif found.type is OptionType.ID and option == "quote" and member is not None:
-            slips = (
-                await session.execute(
-                    select(Quote.number, Selection.label, Quote.stake)
-                    .join(Selection, Selection.id == Quote.selection_id)
-                    .where(
-                        Quote.member_id == member.id,
-                        Quote.status == QuoteStatus.PENDING,
-                        Quote.expires_at > now,
-                    )
-                    .order_by(Quote.number.desc())
-                )
-            ).all()
-            choices = [
-                Choice(f"slip #{n} {label}, {stake:,} credits", str(n))
-                for n, label, stake in slips
-                if _fits(typed, str(n), label)
-            ]
+            open_slips = (
+                Quote.member_id == member.id,
+                Quote.status == QuoteStatus.PENDING,
+                Quote.expires_at > now,
+            )
+            choices = await _numbered_stakes(session, Quote, typed, "slip ", *open_slips)
         elif found.type is OptionType.ID and option in ("market", "matchup"):
             week = await current_week(session, league.id)
             if week is not None:
                 choices = await _market_or_matchup(session, week.id, option, typed, settings, now)
     return [Choice(c.label[:MAX_LABEL], c.value) for c in choices[:MAX_CHOICES]]
+
+
+async def _numbered_stakes(
+    session: Any, model: type[Bet] | type[Quote], typed: str, what: str, *where: Any
+) -> list[Choice]:
+    """The caller's bets or slips matching `where`, newest first, by their league numbers."""
+    rows = (
+        await session.execute(
+            select(model.number, Selection.label, model.stake)
+            .join(Selection, Selection.id == model.selection_id)
+            .where(*where)
+            .order_by(model.number.desc())
+        )
+    ).all()
+    return [
+        Choice(f"{what}#{n} {label}, {stake:,} credits", str(n))
+        for n, label, stake in rows
+        if _fits(typed, str(n), label)
+    ]
 
 
 async def _market_or_matchup(

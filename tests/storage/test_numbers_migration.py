@@ -102,22 +102,9 @@ async def test_existing_rows_are_numbered_per_league_in_id_order(kind: str, tmp_
                     return [tuple(r) for r in (await conn.execute(text(sql))).all()]
 
                 # League 1 holds markets 1, 3, 5 and slips 1, 3, 5; league 2 the even ones.
-                assert await rows("SELECT id, league_id, number FROM markets ORDER BY id") == [
-                    (1, 1, 1),
-                    (2, 2, 1),
-                    (3, 1, 2),
-                    (4, 2, 2),
-                    (5, 1, 3),
-                    (6, 2, 3),
-                ]
-                assert await rows("SELECT id, league_id, number FROM quotes ORDER BY id") == [
-                    (1, 1, 1),
-                    (2, 2, 1),
-                    (3, 1, 2),
-                    (4, 2, 2),
-                    (5, 1, 3),
-                    (6, 2, 3),
-                ]
+                alternating = [(i, 1 + (i + 1) % 2, (i + 1) // 2) for i in range(1, 7)]
+                for table in ("markets", "quotes"):
+                    assert await rows(f"SELECT id, league_id, number FROM {table} ORDER BY id") == alternating
                 # A bet has its slip's number; the one whose slip is gone follows league 2's slips.
                 assert await rows("SELECT id, league_id, number FROM bets ORDER BY id") == [
                     (1, 2, 3),
