@@ -330,7 +330,7 @@ async def lock_due(db: Database, league: League, now: datetime) -> Counter[datet
             .limit(1)
         )
     if due is None:
-        return 0
+        return Counter()
     async with db.write() as session:
         weeks = (
             await session.scalars(
