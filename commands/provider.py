@@ -182,6 +182,7 @@ class GameLines:
     home_score: int
     away_score: int
     odds: tuple[ProviderOdds, ...] = ()
+    postponed: bool = False  # moved to a later date: not offered until ESPN schedules it again
 
 
 class ProviderError(Exception):

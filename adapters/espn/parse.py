@@ -616,6 +616,7 @@ def parse_game_lines(scoreboard: Mapping[str, Any]) -> tuple[GameLines, ...]:
             home_score=game.home_score,
             away_score=game.away_score,
             odds=game.odds,
+            postponed=game.status_name in _POSTPONED,
         )
         for game in parse_scoreboard(scoreboard)
         if game.home_pro_team_id in PRO_TEAM_MAP

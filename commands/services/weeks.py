@@ -27,6 +27,7 @@ from commands.posts import lines_up_post
 from commands.provider import LeagueData, LeagueDataProvider, WeekData
 from commands.services.board import week_markets
 from commands.services.economy import open_bankrolls
+from commands.services.game_board import fetch_lines, sync_games, wants_games
 from commands.services.lineup_store import store_lineups
 from commands.services.market_store import store_plans
 from commands.services.own_matchup import flag_benched_lineups
@@ -74,6 +75,7 @@ async def sync_league(
     periods = await periods_to_sync(db, league, league_data, now)
     weeks = [await provider.fetch_week(period) for period in periods]
     settings = LeagueSettings.model_validate(league.settings or {})
+    game_lines = await fetch_lines(provider, weeks) if await wants_games(db, league.id, settings) else {}
     result = SyncResult(
         league_data.season, league_data.current_matchup_period, league_data.final_matchup_period
     )
@@ -93,6 +95,18 @@ async def sync_league(
                 await _open_or_reprice(session, league, settings, teams, week, k, now, result)
                 # Only once the book is open: until then the same snapshot may still have to open it.
                 week.synced_fingerprint = digest if week.markets_open else None
+            if data.matchup_period in game_lines:
+                # NFL game lines move on their own, whatever the fantasy snapshot did
+                moved = await sync_games(
+                    session,
+                    league_id=league.id,
+                    settings=settings,
+                    week=week,
+                    lines=game_lines[data.matchup_period],
+                    now=now,
+                )
+                result.repriced += moved
+                result.stored = result.stored or moved > 0
             if week.status != WeekStatus.SETTLED:
                 await flag_benched_lineups(session, league, week, now)
         await session.execute(
