@@ -29,12 +29,12 @@ def games_reply(settings: LeagueSettings, board: GamesBoard, now: datetime) -> R
     """The week's NFL games, one row each: moneyline, spread and total with fair chances."""
     if not board.week.markets_open:
         return Reply(f"Week {board.week.matchup_period}'s NFL lines open with the league's lines.")
+    if not settings.nfl_games:
+        return Reply(
+            "This league doesn't offer real NFL games. A commissioner can turn them on with "
+            "`config set nfl_games on`."
+        )
     if not board.games:
-        if not settings.nfl_games:
-            return Reply(
-                "This league doesn't offer real NFL games. A commissioner can turn them on with "
-                "`config set nfl_games on`."
-            )
         return Reply("No NFL games with lines yet this week: ESPN shows them as the sportsbooks post them.")
     rows = []
     for game in board.games:

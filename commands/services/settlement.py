@@ -414,9 +414,11 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
     ).all()
     if not markets:
         return []
-    games = {
-        g.id: g for g in (await session.scalars(select(NflGame).where(NflGame.week_id == week.id))).all()
-    }
+    games = (
+        {g.id: g for g in (await session.scalars(select(NflGame).where(NflGame.week_id == week.id))).all()}
+        if any(market.game_id is not None for market in markets)
+        else {}
+    )
     results = {market.id: _result_of(market, matchups, games, points) for market in markets}
     by_id = {market.id: market for market in markets}
     sides = {

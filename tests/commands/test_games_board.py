@@ -7,10 +7,16 @@ be measured against. Kickoffs are the demo week 12's (Thanksgiving Thursday to M
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
+from adapters.espn.demo.provider import DemoLeagueProvider
+from commands.provider import GameLines
+from engine.devig import DevigMethod, fair_from_american
 from storage.models import Bet, GameOdds, LedgerEntry, Market, NflGame, PriceHistory, Selection
 from tests.book import Book
 
@@ -117,3 +123,142 @@ async def test_a_game_bet_is_placed_locked_at_kickoff_and_settled_from_the_final
 
     stats = await book.run("alex", "stats")
     assert "CLV" in stats.text or any("CLV" in str(t) for t in stats.tables)
+
+
+class Scripted:
+    """The demo league, with the NFL scoreboard's games edited by the test (`edit`)."""
+
+    def __init__(self, now) -> None:
+        self.inner = DemoLeagueProvider(now)
+        self.edit: Callable[[GameLines], GameLines] = lambda game: game
+
+    async def fetch_league(self):
+        return await self.inner.fetch_league()
+
+    async def fetch_week(self, period):
+        return await self.inner.fetch_week(period)
+
+    async def fetch_game_lines(self, periods):
+        return tuple(self.edit(game) for game in await self.inner.fetch_game_lines(periods))
+
+
+async def scripted_book(db) -> tuple[Book, Scripted]:
+    book = Book(db)
+    scripted = Scripted(book.clock.now)
+    book.services.providers = lambda league: scripted
+    await book.open()
+    await book.run("admin", "config set", admin=True, setting="nfl_games", value="on")
+    book.clock.advance(timedelta(minutes=5))
+    await book.due()
+    await book.run("alex", "balance")
+    return book, scripted
+
+
+async def test_a_cancelled_game_is_void_and_a_whole_number_line_pushes(db):
+    book, scripted = await scripted_book(db)
+    det_ml = await game_market(book, "DET", "moneyline")  # DET vs CHI: cancelled below
+    bal_spread = await game_market(book, "BAL", "spread")  # BAL +1 to KC: a whole-number line
+    bal_total = await game_market(book, "BAL", "total")
+    await book.place("alex", det_ml.id, "home", 100)
+    await book.place("alex", bal_spread.id, "home", 100)
+    await book.place("alex", bal_total.id, "under", 100)
+    async with db.read() as session:
+        bet_spread = (await session.get(Market, bal_spread.id)).line
+        bet_total = (await session.get(Market, bal_total.id)).line
+
+    def called_off_and_landed(game: GameLines) -> GameLines:
+        if game.home == "DET":
+            return replace(
+                game, state="post", completed=False, status_name="STATUS_CANCELED", home_score=0, away_score=0
+            )
+        if game.home == "BAL" and game.completed:
+            # the home team wins by the spread (exactly, on a whole-number line), a low-scoring game
+            margin = int(bet_spread) if bet_spread == int(bet_spread) else int(bet_spread + 0.5)
+            return replace(game, home_score=10 + margin, away_score=10)
+        return game
+
+    scripted.edit = called_off_and_landed
+    book.clock.set(SETTLE_TIME)
+    await book.due()
+    async with db.read() as session:
+        bets = {b.market_id: b for b in (await session.scalars(select(Bet))).all()}
+    assert (bets[det_ml.id].status, bets[det_ml.id].payout) == ("void", 100)
+    assert bet_spread == -1.0
+    assert (bets[bal_spread.id].status, bets[bal_spread.id].payout) == ("push", 100)
+    assert bets[bal_total.id].status == "won"
+    assert sum(b.payout or 0 for b in bets.values()) <= await book.balance("alex")
+
+
+async def test_a_game_that_loses_its_odds_is_pulled_and_says_so(db):
+    book, scripted = await scripted_book(db)
+    ml = await game_market(book, "DET", "moneyline")
+    await book.place("alex", ml.id, "home", 50)
+    scripted.edit = lambda game: replace(game, odds=()) if game.home == "DET" else game
+    book.clock.advance(timedelta(hours=1))
+    await book.due()
+    before = await book.snapshot()
+    refused = await book.run("alex", "bet", market=ml.id, pick="home", stake=10)
+    assert "off the board" in refused.text and "Bets already on it stand" in refused.text
+    assert await book.snapshot() == before
+    detail = await book.run("alex", "odds", matchup="det")
+    assert "no lines on this game right now" in detail.text
+    assert "DET" not in str((await book.run("alex", "games")).tables[0].rows[0][2])
+
+
+async def test_every_bad_input_on_the_games_board_changes_nothing(db):
+    book = await games_book(db)
+    other = await Book(db, book.clock, workspace="elsewhere").open()
+    await other.run("admin", "config set", admin=True, setting="nfl_games", value="on", workspace="elsewhere")
+    other.clock.advance(timedelta(minutes=5))
+    await other.due()
+    foreign = await game_market(other, "DET", "moneyline")
+    ours = await game_market(book, "DET", "spread")
+    await book.run("alex", "balance")
+    before = await book.snapshot()
+    cases = [
+        ({"market": foreign.id, "pick": "home", "stake": 10}, f"no market #{foreign.id} in this league"),
+        ({"market": ours.id, "pick": "nyj", "stake": 10}, "isn't a side"),
+        ({"market": ours.id, "pick": "det", "stake": 0}, "stake"),
+        ({"market": ours.id, "pick": "det", "stake": 10**9}, "most"),
+    ]
+    for args, words in cases:
+        reply = await book.run("alex", "bet", **args)
+        assert words.lower() in reply.text.lower(), (args, reply.text)
+    assert "no team 'zz' plays" in (await book.run("alex", "odds", matchup="zz")).text.lower()
+    assert await book.snapshot() == before
+
+
+async def test_the_devig_setting_reprices_the_games(db):
+    book = await games_book(db)
+    ml = await game_market(book, "DET", "moneyline")
+    refused = await book.run("admin", "config set", admin=True, setting="devig", value="magic")
+    assert "`multiplicative`, `shin`, `power`" in refused.text
+    await book.run("admin", "config set", admin=True, setting="devig", value="multiplicative")
+    book.clock.advance(timedelta(minutes=5))
+    await book.due()
+    async with db.read() as session:
+        home = await session.scalar(
+            select(Selection).where(Selection.market_id == ml.id, Selection.side == "home")
+        )
+        game = await session.scalar(select(NflGame).where(NflGame.home == "DET"))
+        seen = await session.scalar(
+            select(GameOdds)
+            .where(GameOdds.game_id == game.id, GameOdds.phase == "close")
+            .order_by(GameOdds.id.desc())
+        )
+    expected, _ = fair_from_american(seen.home_moneyline, seen.away_moneyline, DevigMethod.MULTIPLICATIVE)
+    assert home.fair_p == pytest.approx(expected, abs=1e-12)
+
+
+async def test_turning_games_off_pulls_them_and_on_brings_them_back(db):
+    book = await games_book(db)
+    ml = await game_market(book, "DET", "moneyline")
+    await book.run("admin", "config set", admin=True, setting="nfl_games", value="off")
+    book.clock.advance(timedelta(minutes=5))
+    await book.due()
+    assert "doesn't offer real NFL games" in (await book.run("alex", "games")).text
+    assert "off the board" in (await book.run("alex", "bet", market=ml.id, pick="home", stake=10)).text
+    await book.run("admin", "config set", admin=True, setting="nfl_games", value="on")
+    book.clock.advance(timedelta(minutes=5))
+    await book.due()
+    assert "Bet slip #" in (await book.run("alex", "bet", market=ml.id, pick="home", stake=10)).cards[0].title
