@@ -15,10 +15,13 @@ import pytest
 from sqlalchemy import select
 
 from adapters.espn.demo.provider import DemoLeagueProvider
+from commands.format import percent
 from commands.provider import GameLines
+from engine import american_to_decimal
 from engine.devig import DevigMethod, fair_from_american
 from storage.models import Bet, GameOdds, LedgerEntry, Market, NflGame, PriceHistory, Selection
 from tests.book import Book
+from tests.commands.test_wording import leaks
 
 THURSDAY_EARLY = datetime(2026, 11, 26, 17, 30, tzinfo=UTC)  # DET vs CHI kicks off
 SETTLE_TIME = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # Tue 09:00 Eastern
@@ -121,8 +124,22 @@ async def test_a_game_bet_is_placed_locked_at_kickoff_and_settled_from_the_final
     paid = sum(e.amount for e in payouts if e.bet_id in {b.id for b in bets.values()})
     assert paid == sum(b.payout or 0 for b in bets.values())
 
+    # CLV against the close: the moneyline's fair probability when it locked, times the odds taken
+    async with db.read() as session:
+        home = await session.scalar(
+            select(Selection).where(Selection.market_id == ml.id, Selection.side == "home")
+        )
+        closing = await session.scalar(
+            select(PriceHistory.fair_p)
+            .where(PriceHistory.selection_id == home.id, PriceHistory.recorded_at <= ml.lock_at)
+            .order_by(PriceHistory.recorded_at.desc(), PriceHistory.id.desc())
+        )
+    assert closing != bets[ml.id].fair_p  # the line moved after the bet
+    clv = closing * float(american_to_decimal(bets[ml.id].odds)) - 1.0
     stats = await book.run("alex", "stats")
-    assert "CLV" in stats.text or any("CLV" in str(t) for t in stats.tables)
+    (table,) = [t for t in stats.tables if "CLV" in t.columns]
+    row = next(r for r in table.rows if r[0] == "Moneyline")
+    assert row[table.columns.index("CLV")] == percent(clv)
 
 
 class Scripted:
@@ -164,7 +181,6 @@ async def test_a_cancelled_game_is_void_and_a_whole_number_line_pushes(db):
     await book.place("alex", bal_total.id, "under", 100)
     async with db.read() as session:
         bet_spread = (await session.get(Market, bal_spread.id)).line
-        bet_total = (await session.get(Market, bal_total.id)).line
 
     def called_off_and_landed(game: GameLines) -> GameLines:
         if game.home == "DET":
@@ -185,7 +201,7 @@ async def test_a_cancelled_game_is_void_and_a_whole_number_line_pushes(db):
     assert (bets[det_ml.id].status, bets[det_ml.id].payout) == ("void", 100)
     assert bet_spread == -1.0
     assert (bets[bal_spread.id].status, bets[bal_spread.id].payout) == ("push", 100)
-    assert bets[bal_total.id].status == "won"
+    assert bets[bal_total.id].status == "won"  # 19 points, under any total the demo quotes
     assert sum(b.payout or 0 for b in bets.values()) <= await book.balance("alex")
 
 
@@ -262,3 +278,22 @@ async def test_turning_games_off_pulls_them_and_on_brings_them_back(db):
     book.clock.advance(timedelta(minutes=5))
     await book.due()
     assert "Bet slip #" in (await book.run("alex", "bet", market=ml.id, pick="home", stake=10)).cards[0].title
+
+
+async def test_the_games_board_reads_like_a_product(db):
+    book = await games_book(db)
+    ml = await game_market(book, "DET", "moneyline")
+    replies = [
+        await book.run("alex", "games"),
+        await book.run("alex", "odds", matchup="det"),
+        await book.run("alex", "odds", matchup="Detroit Lions"),
+        await book.run("alex", "bet", market=ml.id, pick="det", stake=25),
+        await book.place("alex", ml.id, "det", 25),
+        await book.run("alex", "mybets"),
+        await book.run("admin", "config set", admin=True, setting="devig", value="power"),
+        await book.run("admin", "config set", admin=True, setting="devig", value="nope"),
+        await book.run("admin", "config set", admin=True, setting="nfl_games", value="maybe"),
+        await book.run("admin", "config show", admin=True),
+    ]
+    for reply in replies:
+        assert leaks(reply) == [], reply.text
