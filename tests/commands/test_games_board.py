@@ -68,7 +68,8 @@ async def test_games_are_off_by_default_and_say_how_to_turn_them_on(db):
         assert (await session.scalars(select(Market).where(Market.game_id.is_not(None)))).first() is None
 
 
-async def test_a_game_bet_is_placed_locked_at_kickoff_and_settled_from_the_final(db):
+async def test_a_game_bet_is_placed_locked_at_kickoff_and_settled_from_the_final(any_db):
+    db = any_db
     book = await games_book(db)
     ml = await game_market(book, "DET", "moneyline")
     spread = await game_market(book, "DET", "spread")
@@ -171,7 +172,8 @@ async def scripted_book(db) -> tuple[Book, Scripted]:
     return book, scripted
 
 
-async def test_a_cancelled_game_is_void_and_a_whole_number_line_pushes(db):
+async def test_a_cancelled_game_is_void_and_a_whole_number_line_pushes(any_db):
+    db = any_db
     book, scripted = await scripted_book(db)
     det_ml = await game_market(book, "DET", "moneyline")  # DET vs CHI: cancelled below
     bal_spread = await game_market(book, "BAL", "spread")  # BAL +1 to KC: a whole-number line
