@@ -21,7 +21,7 @@ from engine import american_to_decimal
 from engine.devig import DevigMethod, fair_from_american
 from storage.models import Bet, GameOdds, LedgerEntry, Market, NflGame, PriceHistory, Selection
 from tests.book import Book
-from tests.commands.test_wording import leaks
+from tests.commands.test_wording import Transcript, leaks
 
 THURSDAY_EARLY = datetime(2026, 11, 26, 17, 30, tzinfo=UTC)  # DET vs CHI kicks off
 SETTLE_TIME = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # Tue 09:00 Eastern
@@ -299,3 +299,21 @@ async def test_the_games_board_reads_like_a_product(db):
     ]
     for reply in replies:
         assert leaks(reply) == [], reply.text
+
+
+async def test_a_commissioner_voids_a_game_and_its_bets_show_in_history_and_the_recap(db):
+    book = await games_book(db)
+    ml = await game_market(book, "DET", "moneyline")
+    total = await game_market(book, "DAL", "total")
+    await book.place("alex", ml.id, "det", 100)
+    await book.place("alex", total.id, "over", 40)
+    voided = await book.run("admin", "void market", admin=True, market=ml.id, reason="feed error")
+    assert "1 open bet refunded" in voided.text
+    assert await book.balance("alex") == 1000 - 40
+    book.clock.set(SETTLE_TIME)
+    await book.due()
+    history = await book.run("alex", "history")
+    shown = " ".join(" ".join(row) for table in history.tables for row in table.rows)
+    assert "Detroit Lions" in shown and "void" in shown and "Over" in shown
+    recap = [reply for _, reply in await Transcript(book).posts() if "settled" in reply.text]
+    assert recap and "2 bets" in recap[0].text
