@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -104,9 +105,19 @@ def _bookable(game: GameLines) -> bool:
 
 def plan_game(game: GameLines, settings: LeagueSettings) -> list[MarketPlan]:
     """The game's moneyline, spread and total as the league quotes them (none without odds)."""
-    providers = [lines for odds in game.odds if (lines := odds.latest) is not None]
-    priced = engine.price_game(providers, DevigMethod(settings.devig), settings.margin)
+    providers = tuple(lines for odds in game.odds if (lines := odds.latest) is not None)
+    priced = _priced(providers, DevigMethod(settings.devig), settings.margin)
     return plan_priced(priced, game.home_name, game.away_name, game.home, game.away, game.kickoff)
+
+
+@lru_cache(maxsize=4096)
+def _priced(
+    providers: tuple[ProviderLines, ...], method: DevigMethod, margin: float
+) -> tuple[engine.PricedMarket, ...]:
+    """engine.price_game, once per distinct set of lines: every league offering NFL games
+    reads the same scoreboard, and a de-vig by Shin or power solves a root (about 0.1 ms).
+    The markets are frozen, so leagues can share them."""
+    return tuple(engine.price_game(providers, method, margin))
 
 
 async def _upsert_games(
