@@ -98,7 +98,8 @@ def markets_board(
     }.get(week.status, "")
     return Reply(
         text=f"Week {week.matchup_period}: {plural(len(matchups), 'matchup')}.{status_text} "
-        "Use `odds <#>` (or a team's abbreviation) for every market of a matchup.",
+        "Use `odds <#>` (or a team's abbreviation) for every market of a matchup."
+        + (" `games` lists the week's NFL games." if settings.nfl_games else ""),
         tables=(table,),
         buttons=tuple(buttons),
         ephemeral=False,

@@ -58,6 +58,7 @@ async def test_games_lists_the_week_with_prices_and_fair_chances(db):
     assert "DET -7 -110 (50.0%)" in first[3]
     assert "Over 52 -110 (50.0%)" in first[4]
     assert "fair chances" in reply.text
+    assert "`games` lists the week's NFL games" in (await book.run("alex", "markets")).text
 
 
 async def test_games_are_off_by_default_and_say_how_to_turn_them_on(db):
