@@ -89,11 +89,13 @@ async def sync_games(
     if not week.markets_open or week.status == WeekStatus.SETTLED:
         return 0
     plans: dict[int, list[MarketPlan]] = {}
-    for game in lines:
-        row = rows[game.event_id]
+    listed = {game.event_id: game for game in lines}
+    for event_id, row in rows.items():
         if now >= row.kickoff:
             continue  # locked at kickoff: its closing price stays
-        plans[row.id] = plan_game(game, settings) if settings.nfl_games and _bookable(game) else []
+        game = listed.get(event_id)  # None: ESPN moved it out of the week, so it is pulled
+        offered = game is not None and settings.nfl_games and _bookable(game)
+        plans[row.id] = plan_game(game, settings) if game is not None and offered else []
     return await store_plans(
         session, league_id=league_id, week_id=week.id, plans=plans, now=now, parent="game"
     )
@@ -123,16 +125,9 @@ def _priced(
 async def _upsert_games(
     session: AsyncSession, week_id: int, lines: Sequence[GameLines]
 ) -> dict[str, NflGame]:
-    existing = {
-        g.event_id: g
-        for g in (
-            await session.scalars(
-                select(NflGame).where(
-                    NflGame.week_id == week_id, NflGame.event_id.in_([g.event_id for g in lines])
-                )
-            )
-        ).all()
-    }
+    """The week's game rows by ESPN event id (every one it has had), the listed ones updated."""
+    week_games = select(NflGame).where(NflGame.week_id == week_id)
+    existing = {g.event_id: g for g in (await session.scalars(week_games)).all()}
     for game in lines:
         row = existing.get(game.event_id)
         if row is None:

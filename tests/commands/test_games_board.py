@@ -318,3 +318,23 @@ async def test_a_commissioner_voids_a_game_and_its_bets_show_in_history_and_the_
     assert "Detroit Lions" in shown and "void" in shown and "Over" in shown
     recap = [reply for _, reply in await Transcript(book).posts() if "settled" in reply.text]
     assert recap and "2 bets" in recap[0].text
+
+
+async def test_a_game_moved_out_of_the_week_is_pulled_then_void(db):
+    book, scripted = await scripted_book(db)
+    ml = await game_market(book, "DET", "moneyline")
+    await book.place("alex", ml.id, "home", 100)
+    scripted.edit = lambda game: game  # the scoreboard below no longer lists DET's game
+
+    async def without_det(periods):
+        return tuple(g for g in await scripted.inner.fetch_game_lines(periods) if g.home != "DET")
+
+    scripted.fetch_game_lines = without_det  # type: ignore[method-assign]
+    book.clock.advance(timedelta(hours=1))
+    await book.due()
+    assert "off the board" in (await book.run("alex", "bet", market=ml.id, pick="home", stake=10)).text
+    book.clock.set(SETTLE_TIME)
+    await book.due()
+    async with db.read() as session:
+        bet = await session.scalar(select(Bet).where(Bet.market_id == ml.id))
+    assert (bet.status, bet.payout) == ("void", 100)  # never graded from a game not played in the week
