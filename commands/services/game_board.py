@@ -48,21 +48,6 @@ from storage.statuses import WeekStatus
 _ODDS_FIELDS = tuple(ProviderLines.__dataclass_fields__)
 
 
-async def wants_games(db: Database, league_id: int, settings: LeagueSettings) -> bool:
-    """Whether a sync should read the games board's lines: the league offers NFL games, or
-    a week not yet settled still has games whose final scores its bets wait for."""
-    if settings.nfl_games:
-        return True
-    async with db.read() as session:
-        pending = await session.scalar(
-            select(NflGame.id)
-            .join(Week, Week.id == NflGame.week_id)
-            .where(Week.league_id == league_id, Week.status != WeekStatus.SETTLED)
-            .limit(1)
-        )
-    return pending is not None
-
-
 async def fetch_lines(
     provider: LeagueDataProvider, weeks: Sequence[WeekData]
 ) -> dict[int, tuple[GameLines, ...]]:
