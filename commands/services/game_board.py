@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,11 +42,31 @@ from commands.services.pricing import MarketPlan, plan_priced, pulled
 from commands.services.tenancy import current_week
 from engine.devig import DevigMethod
 from engine.game_lines import ProviderLines
+from storage import row_sets
 from storage.database import Database
 from storage.models import GameOdds, Market, NflGame, Selection, Week
 from storage.statuses import WeekStatus
 
 _ODDS_FIELDS = tuple(ProviderLines.__dataclass_fields__)
+_ODDS_COLUMNS: row_sets.Columns = (
+    ("game_id", "bigint"),
+    ("provider_id", "text"),
+    ("provider_name", "text"),
+    ("phase", "text"),
+    ("details", "text"),
+    ("home_moneyline", "bigint"),
+    ("away_moneyline", "bigint"),
+    ("spread", "double"),
+    ("home_spread_odds", "bigint"),
+    ("away_spread_odds", "bigint"),
+    ("total", "double"),
+    ("over_odds", "bigint"),
+    ("under_odds", "bigint"),
+)
+_NEW_ODDS = f"""
+INSERT INTO game_odds ({", ".join(name for name, _ in _ODDS_COLUMNS)}, observed_at)
+SELECT {", ".join("r." + name for name, _ in _ODDS_COLUMNS)}, :now FROM {{rows}}
+"""
 
 
 async def fetch_lines(
@@ -107,37 +128,116 @@ def _priced(
     return tuple(engine.price_game(providers, method, margin))
 
 
+_GAME_COLUMNS = (
+    NflGame.home,
+    NflGame.away,
+    NflGame.home_name,
+    NflGame.away_name,
+    NflGame.kickoff,
+    NflGame.state,
+    NflGame.completed,
+    NflGame.status_name,
+    NflGame.home_score,
+    NflGame.away_score,
+)
+_GAME_FIELDS: row_sets.Columns = (
+    ("home", "text"),
+    ("away", "text"),
+    ("home_name", "text"),
+    ("away_name", "text"),
+    ("kickoff", "timestamp"),
+    ("state", "text"),
+    ("completed", "bigint"),
+    ("status_name", "text"),
+    ("home_score", "bigint"),
+    ("away_score", "bigint"),
+)
+_NEW_GAMES = """
+INSERT INTO nfl_games (week_id, event_id, home, away, home_name, away_name, kickoff, state, completed,
+                       status_name, home_score, away_score)
+SELECT :week_id, r.event_id, r.home, r.away, r.home_name, r.away_name, r.kickoff, r.state, r.completed = 1,
+       r.status_name, r.home_score, r.away_score
+FROM {rows}
+RETURNING id, event_id
+"""
+_MOVE_GAMES = """
+UPDATE nfl_games SET home = r.home, away = r.away, home_name = r.home_name, away_name = r.away_name,
+       kickoff = r.kickoff, state = r.state, completed = (r.completed = 1), status_name = r.status_name,
+       home_score = r.home_score, away_score = r.away_score
+FROM {rows} WHERE nfl_games.id = r.id
+"""
+
+
+class StoredGame(NamedTuple):
+    id: int
+    kickoff: datetime
+
+
 async def _upsert_games(
     session: AsyncSession, week_id: int, lines: Sequence[GameLines]
-) -> dict[str, NflGame]:
-    """The week's game rows by ESPN event id (every one it has had), the listed ones updated."""
-    week_games = select(NflGame).where(NflGame.week_id == week_id)
-    existing = {g.event_id: g for g in (await session.scalars(week_games)).all()}
+) -> dict[str, StoredGame]:
+    """The week's games by ESPN event id (every one it has had), the listed ones brought up
+    to date set-based: one read, and at most one insert and one update whatever the number
+    of games (as market_store writes markets)."""
+    held = {
+        event_id: (game_id, tuple(values))
+        for game_id, event_id, *values in await session.execute(
+            select(NflGame.id, NflGame.event_id, *_GAME_COLUMNS).where(NflGame.week_id == week_id)
+        )
+    }
+    stored = {event_id: StoredGame(game_id, values[4]) for event_id, (game_id, values) in held.items()}
+    new: list[tuple[object, ...]] = []
+    moved: list[tuple[object, ...]] = []
     for game in lines:
-        row = existing.get(game.event_id)
-        if row is None:
-            row = existing[game.event_id] = NflGame(week_id=week_id, event_id=game.event_id)
-            session.add(row)
-        row.home, row.away = game.home, game.away
-        row.home_name, row.away_name = game.home_name, game.away_name
-        row.kickoff, row.state, row.completed = game.kickoff, game.state, game.completed
-        row.status_name, row.home_score, row.away_score = game.status_name, game.home_score, game.away_score
-    await session.flush()
-    return existing
+        values = (
+            game.home,
+            game.away,
+            game.home_name,
+            game.away_name,
+            game.kickoff,
+            game.state,
+            game.completed,
+            game.status_name,
+            game.home_score,
+            game.away_score,
+        )
+        as_row = (*values[:4], row_sets.time_text(game.kickoff), game.state, int(game.completed), *values[7:])
+        known = held.get(game.event_id)
+        if known is None:
+            new.append((game.event_id, *as_row))
+        elif known[1] != values:
+            moved.append((known[0], *as_row))
+            stored[game.event_id] = StoredGame(known[0], game.kickoff)
+    execute = await row_sets.driver_executor(session)
+    dialect = session.get_bind().dialect.name
+    if new:
+        created = await execute(
+            row_sets.with_rows(_NEW_GAMES, dialect, (("event_id", "text"), *_GAME_FIELDS)),
+            {"rows": row_sets.rows_param(new), "week_id": week_id},
+        )
+        kickoffs = {game.event_id: game.kickoff for game in lines}
+        stored.update({event_id: StoredGame(game_id, kickoffs[event_id]) for game_id, event_id in created})
+    if moved:
+        await execute(
+            row_sets.with_rows(_MOVE_GAMES, dialect, (("id", "bigint"), *_GAME_FIELDS)),
+            {"rows": row_sets.rows_param(moved)},
+        )
+    return stored
 
 
 async def _record_odds(
-    session: AsyncSession, rows: dict[str, NflGame], lines: Sequence[GameLines], now: datetime
+    session: AsyncSession, rows: dict[str, StoredGame], lines: Sequence[GameLines], now: datetime
 ) -> None:
     """A row per provider and phase whose prices differ from the last one recorded."""
     last: dict[tuple[int, str, str], tuple[object, ...]] = {}
     history = (
         select(GameOdds).where(GameOdds.game_id.in_([r.id for r in rows.values()])).order_by(GameOdds.id)
     )
-    for seen in (await session.scalars(history)).all():
-        last[(seen.game_id, seen.provider_id, seen.phase)] = _values(
-            seen.details, *(getattr(seen, f) for f in _ODDS_FIELDS)
+    for before in (await session.scalars(history)).all():
+        last[(before.game_id, before.provider_id, before.phase)] = _values(
+            before.details, *(getattr(before, f) for f in _ODDS_FIELDS)
         )
+    moved: list[tuple[object, ...]] = []
     for game in lines:
         game_id = rows[game.event_id].id
         for odds in game.odds:
@@ -147,17 +247,11 @@ async def _record_odds(
                 if last.get(key) == values:
                     continue
                 last[key] = values
-                session.add(
-                    GameOdds(
-                        game_id=game_id,
-                        provider_id=odds.provider_id,
-                        provider_name=odds.provider_name,
-                        phase=prices.phase,
-                        details=odds.details[:40] if odds.details else None,
-                        observed_at=now,
-                        **{f: getattr(prices.lines, f) for f in _ODDS_FIELDS},
-                    )
-                )
+                moved.append((game_id, odds.provider_id, odds.provider_name, prices.phase, *values))
+    if moved:  # one statement, however many prices moved
+        execute = await row_sets.driver_executor(session)
+        sql = row_sets.with_rows(_NEW_ODDS, session.get_bind().dialect.name, _ODDS_COLUMNS)
+        await execute(sql, {"rows": row_sets.rows_param(moved), "now": now})
 
 
 def _values(details: str | None, *prices: object) -> tuple[object, ...]:
