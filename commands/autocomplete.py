@@ -151,7 +151,8 @@ async def _market_or_matchup(
         await session.scalars(
             select(Market)
             .where(Market.week_id == week_id, Market.status == MarketStatus.OPEN, Market.lock_at > now)
-            .order_by(Market.matchup_id, Market.number)
+            # the fantasy matchups' markets first, then the NFL games' (the games board)
+            .order_by(Market.game_id.is_not(None), Market.matchup_id, Market.game_id, Market.number)
         )
     ).all()
     return [

@@ -81,8 +81,19 @@ CATALOGUE: tuple[Command, ...] = (
     Command(("markets",), "This week's lines, one row per matchup, with lock times.", ephemeral=False),
     Command(
         ("odds",),
-        "Every market of one matchup, with fair probabilities.",
-        (_id("matchup", "Matchup number from `markets`, or a team's abbreviation", by_team=True),),
+        "Every market of one matchup (or one NFL game), with fair probabilities.",
+        (
+            _id(
+                "matchup",
+                "Matchup number from `markets`, or a team's abbreviation (a fantasy team's or an NFL team's)",
+                by_team=True,
+            ),
+        ),
+    ),
+    Command(
+        ("games",),
+        "This week's real NFL games: moneyline, spread and total, with fair probabilities.",
+        ephemeral=False,
     ),
     Command(
         ("bet",),

@@ -79,6 +79,12 @@ class LeagueSettings(BaseModel):
         "not_against", description="what a team's owner may bet on in their own matchup"
     )
     pool_size: int = Field(100, ge=2, le=10_000, description="bettors per pool; more are split into pools")
+    nfl_games: bool = Field(
+        False, description="also offer the week's real NFL games (moneyline, spread, total) from ESPN's odds"
+    )
+    devig: Literal["multiplicative", "shin", "power"] = Field(
+        "shin", description="how the sportsbooks' own margin is taken out of NFL game prices"
+    )
 
     @model_validator(mode="after")
     def _rebuy_covers_a_bet(self) -> LeagueSettings:

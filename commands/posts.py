@@ -53,7 +53,7 @@ def reminder_post(
             f"{teams[matchups[m.matchup_id].home_team_id].abbrev} vs "
             f"{teams[matchups[m.matchup_id].away_team_id].abbrev}"
             for m in markets
-            if m.kind != "prop"
+            if m.kind != "prop" and m.matchup_id is not None
         }
     )
     props = sum(1 for m in markets if m.kind == "prop")

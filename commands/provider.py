@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
+
+from engine.game_lines import ProviderLines
 
 GameState = Literal["pre", "in", "post"]
+OddsPhase = Literal["open", "current", "close"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,76 @@ class LeagueData:
     lineup_slots: tuple[tuple[str, int], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class OddsPrices:
+    """One sportsbook's prices for a game at one phase: the opening line, the current one,
+    or the close. Lines follow engine/markets.py (a spread is the home team's expected
+    margin)."""
+
+    phase: OddsPhase
+    lines: ProviderLines
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderOdds:
+    """What one sportsbook (ESPN's `provider`) quotes for a game, phase by phase.
+
+    `priority` is ESPN's ordering of its providers (1 first). `details` is ESPN's own
+    summary ("KC -3", "EVEN"), kept for display and for the record.
+    """
+
+    provider_id: str
+    provider_name: str
+    priority: int
+    details: str | None
+    prices: tuple[OddsPrices, ...]
+
+    def phase(self, phase: OddsPhase) -> ProviderLines | None:
+        return next((p.lines for p in self.prices if p.phase == phase), None)
+
+    @property
+    def latest(self) -> ProviderLines | None:
+        """The prices to book from: the close (ESPN's latest), filled in from the current
+        line where the close says nothing; the opening line only when neither has anything."""
+        close, current = self.phase("close"), self.phase("current")
+        if close is None or current is None:
+            latest = close or current
+        else:
+            latest = ProviderLines(
+                **{
+                    name: getattr(close, name) if getattr(close, name) is not None else getattr(current, name)
+                    for name in ProviderLines.__dataclass_fields__
+                }
+            )
+        if latest is None or latest == ProviderLines():
+            return self.phase("open") or latest
+        return latest
+
+
+@dataclass(frozen=True, slots=True)
+class GameLines:
+    """An NFL game from ESPN's scoreboard with every sportsbook's odds, for the games board.
+
+    `state` is the book's reading (adapters/espn/parse.py, NflGame.book_state): "post" only once nothing more
+    will be played; `completed` is whether it was played to the end, the only case a game's
+    bets are graded from its score.
+    """
+
+    event_id: str
+    home: str  # abbreviation, e.g. "KC"
+    away: str
+    home_name: str
+    away_name: str
+    kickoff: datetime  # timezone-aware, UTC
+    state: GameState
+    completed: bool
+    status_name: str
+    home_score: int
+    away_score: int
+    odds: tuple[ProviderOdds, ...] = ()
+    postponed: bool = False  # moved to a later date: not offered until ESPN schedules it again
+
+
 class ProviderError(Exception):
     """A data source could not answer. `user_message` tells a commissioner what to do.
 
@@ -133,3 +206,11 @@ class LeagueDataProvider(Protocol):
     async def fetch_league(self) -> LeagueData: ...
 
     async def fetch_week(self, matchup_period: int) -> WeekData: ...
+
+
+@runtime_checkable
+class GameLinesProvider(Protocol):
+    """A source that can also read the NFL scoreboard's games with their odds (the games
+    board); a provider without it simply has no games board."""
+
+    async def fetch_game_lines(self, scoring_periods: tuple[int, ...]) -> tuple[GameLines, ...]: ...

@@ -41,7 +41,7 @@ SCORE_MEANING = (
 )
 
 
-def _status_word(market: Market, now: datetime, settings: LeagueSettings) -> str:
+def market_status_word(market: Market, now: datetime, settings: LeagueSettings) -> str:
     if market.status in (MarketStatus.SETTLED, MarketStatus.VOID):
         return market.status
     return lock_phrase(market.lock_at, now, settings.tz)
@@ -74,7 +74,7 @@ def markets_board(
         if total is not None and total.line is not None:
             total_text = f"O/U {half_points(total.line)}"
         lock_market = ml or spread or total
-        status = _status_word(lock_market, now, settings) if lock_market else "no markets"
+        status = market_status_word(lock_market, now, settings) if lock_market else "no markets"
         rows.append(
             (
                 str(number),
@@ -99,7 +99,8 @@ def markets_board(
     }.get(week.status, "")
     return Reply(
         text=f"Week {week.matchup_period}: {plural(len(matchups), 'matchup')}.{status_text} "
-        "Use `odds <#>` (or a team's abbreviation) for every market of a matchup.",
+        "Use `odds <#>` (or a team's abbreviation) for every market of a matchup."
+        + (" `games` lists the week's NFL games." if settings.nfl_games else ""),
         tables=(table,),
         buttons=tuple(buttons),
         ephemeral=False,
@@ -133,7 +134,7 @@ def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, 
             what,
             cells[0],
             cells[1],
-            _status_word(market, now, settings),
+            market_status_word(market, now, settings),
         )
         (prop_rows if market.kind == "prop" else game_rows).append(row)
     # One button per side of the game markets (props are many: `bet` reaches them). A

@@ -6,6 +6,7 @@ call in with numbers and get numbers back, so every rule of the book can be test
 """
 
 from engine.arbitrage import find_arbitrage
+from engine.game_lines import ProviderLines, price_game
 from engine.grading import MatchupResult, Outcome, PlayerResult, grade, payout, potential_payout
 from engine.limits import LimitError, StakeLimits, check_stake, liability
 from engine.live import LiveStarter, live_matchup_model, win_probability
@@ -76,6 +77,7 @@ __all__ = [
     "PricedMarket",
     "PricedSelection",
     "PropQuote",
+    "ProviderLines",
     "StakeLimits",
     "Starter",
     "american_to_decimal",
@@ -90,6 +92,7 @@ __all__ = [
     "live_matchup_model",
     "payout",
     "potential_payout",
+    "price_game",
     "price_matchup",
     "price_prop",
     "probability_to_american",

@@ -19,8 +19,13 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class MatchupResult:
+    """The final scores. `completed` is False for an NFL game that was not played to the
+    end (cancelled, or moved out of the week): its markets are void, never graded from a
+    score that was not final. A fantasy matchup is always complete once its week is."""
+
     home_score: float
     away_score: float
+    completed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,8 @@ def grade(
         return _grade_prop(side, line, result)
     if not isinstance(result, MatchupResult):
         raise TypeError(f"a {kind} market is graded from a MatchupResult")
+    if not result.completed:
+        return Outcome.VOID
     region = winning_region(kind, side, line, subject)
     return _BY_SIGN[region.sign_at(result.home_score, result.away_score)]
 

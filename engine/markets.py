@@ -107,7 +107,7 @@ def price_matchup(model: MatchupModel, margin: float = DEFAULT_MARGIN) -> list[P
         line = round_half(score.mean)
         lines.append((kind, subject, line, score.tails(line)))
     return [
-        _two_way(kind, subject, line, first, second, margin)
+        two_way_market(kind, subject, line, first, second, margin)
         for kind, subject, line, (first, second) in lines
         if not _decided(first, second)
     ]
@@ -190,7 +190,7 @@ def _prop_quote(mean: float, cv: float, margin: float) -> PropQuote | None:
         return None
     p_over = float(gammaincc(shape, line / scale))
     p_under = float(gammainc(shape, line / scale))
-    over, under = _two_way(MarketKind.PROP, None, line, p_over, p_under, margin).selections
+    over, under = two_way_market(MarketKind.PROP, None, line, p_over, p_under, margin).selections
     return line, over, under
 
 
@@ -200,7 +200,7 @@ def _gamma_parameters(mean: float, cv: float) -> tuple[float, float]:
     return 1.0 / (cv * cv), mean * cv * cv
 
 
-def _two_way(
+def two_way_market(
     kind: MarketKind,
     subject: str | None,
     line: float | None,
@@ -208,6 +208,11 @@ def _two_way(
     p_second: float,
     margin: float,
 ) -> PricedMarket:
+    """A two-way market at these fair probabilities, quoted with the league's margin.
+
+    The one place a fair pair becomes quoted prices, for fantasy matchups, props and NFL
+    games alike (engine/game_lines.py), so every board rounds and caps the same way.
+    """
     first, second = SIDES[kind]
     odds_first, odds_second = quote_two_way(p_first, p_second, margin)
     selections = (PricedSelection(first, p_first, odds_first), PricedSelection(second, p_second, odds_second))

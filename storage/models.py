@@ -257,7 +257,61 @@ class PoolAssignment(Base):
     pool: Mapped[int] = mapped_column(Integer)
 
 
+class NflGame(Base):
+    """A real NFL game of the week, as ESPN's scoreboard last showed it: the games board.
+
+    Kept per week (so per league and tenant, like matchups): its markets belong to the
+    week, and its final score settles them. `completed` is whether it was played to the
+    end; only then are its bets graded (see commands/services/game_board.py).
+    """
+
+    __tablename__ = "nfl_games"
+    __table_args__ = (UniqueConstraint("week_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id"), index=True)
+    event_id: Mapped[str] = mapped_column(String(32))
+    home: Mapped[str] = mapped_column(String(8))
+    away: Mapped[str] = mapped_column(String(8))
+    home_name: Mapped[str] = mapped_column(String(120))
+    away_name: Mapped[str] = mapped_column(String(120))
+    kickoff: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(8))  # pre | in | post, the book's reading
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    status_name: Mapped[str] = mapped_column(String(40), default="")
+    home_score: Mapped[int] = mapped_column(Integer, default=0)
+    away_score: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class GameOdds(Base):
+    """Every price a sportsbook has shown for a game, with when the bot saw it: line history.
+
+    One row per provider and phase (open, current, close) each time its prices changed,
+    so the opening and closing lines, and every move between, can be shown and measured.
+    """
+
+    __tablename__ = "game_odds"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    game_id: Mapped[int] = mapped_column(ForeignKey("nfl_games.id"), index=True)
+    provider_id: Mapped[str] = mapped_column(String(32))
+    provider_name: Mapped[str] = mapped_column(String(120))
+    phase: Mapped[str] = mapped_column(String(8))
+    details: Mapped[str | None] = mapped_column(String(40))
+    home_moneyline: Mapped[int | None] = mapped_column(Integer)
+    away_moneyline: Mapped[int | None] = mapped_column(Integer)
+    spread: Mapped[float | None] = mapped_column(Float)  # the home team's expected margin
+    home_spread_odds: Mapped[int | None] = mapped_column(Integer)
+    away_spread_odds: Mapped[int | None] = mapped_column(Integer)
+    total: Mapped[float | None] = mapped_column(Float)
+    over_odds: Mapped[int | None] = mapped_column(Integer)
+    under_odds: Mapped[int | None] = mapped_column(Integer)
+    observed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Market(Base):
+    """A fantasy matchup's market (matchup_id) or an NFL game's (game_id): exactly one is set."""
+
     __tablename__ = "markets"
     __table_args__ = (
         UniqueConstraint("matchup_id", "kind", "subject"),
@@ -271,6 +325,8 @@ class Market(Base):
             postgresql_where=text("status = 'open'"),
         ),
         Index("ix_markets_league_number", "league_id", "number", unique=True),
+        UniqueConstraint("game_id", "kind", "subject"),
+        CheckConstraint("(matchup_id IS NULL) != (game_id IS NULL)", name="one_parent"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -278,7 +334,8 @@ class Market(Base):
     # The market's number in its league (#1, #2, ...), for as long as the league exists.
     number: Mapped[int] = mapped_column(BigInteger)
     week_id: Mapped[int] = mapped_column(ForeignKey("weeks.id"), index=True)
-    matchup_id: Mapped[int] = mapped_column(ForeignKey("matchups.id"))
+    matchup_id: Mapped[int | None] = mapped_column(ForeignKey("matchups.id"))
+    game_id: Mapped[int | None] = mapped_column(ForeignKey("nfl_games.id"))
     kind: Mapped[str] = mapped_column(String(16))
     subject: Mapped[str] = mapped_column(String(32), default="")  # "" | home | away | player id
     label: Mapped[str] = mapped_column(String(160))

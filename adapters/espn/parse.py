@@ -47,12 +47,15 @@ from espn_api.football.box_score import BoxScore
 from espn_api.football.constant import POSITION_MAP, PRO_TEAM_MAP
 from espn_api.requests.espn_requests import EspnFantasyRequests
 
+from adapters.espn.odds import parse_odds
 from commands.provider import (
+    GameLines,
     GameState,
     LeagueData,
     MatchupData,
     PlayerLine,
     ProGame,
+    ProviderOdds,
     TeamInfo,
     WeekData,
 )
@@ -65,6 +68,7 @@ __all__ = [
     "league_from_payloads",
     "load_payload",
     "merge_views",
+    "parse_game_lines",
     "parse_league",
     "parse_pro_games",
     "parse_scoreboard",
@@ -506,6 +510,9 @@ class NflGame:
     home_score: int
     away_score: int
     status_name: str = ""
+    home_name: str = ""
+    away_name: str = ""
+    odds: tuple[ProviderOdds, ...] = ()
 
     @property
     def cancelled(self) -> bool:
@@ -557,11 +564,17 @@ def parse_scoreboard(scoreboard: Mapping[str, Any]) -> tuple[NflGame, ...]:
         if not competitions:
             raise EspnDataError(f"{where} has no competitions")
         sides: dict[str, tuple[int, int]] = {}
+        names: dict[str, str] = {}
+        abbrevs: dict[str, str] = {}
         for competitor in _list(competitions[0], "competitors", where):
-            home_away = _at(competitor, "homeAway", where)
+            home_away = str(_at(competitor, "homeAway", where))
             team_id = _parse_int(_at(competitor, "team.id", where), f"{where} team id")
             score = _parse_int(competitor.get("score", "0") or "0", f"{where} score")
-            sides[str(home_away)] = (team_id, score)
+            sides[home_away] = (team_id, score)
+            team = competitor["team"]
+            names[home_away] = _clean(team.get("displayName") or team.get("name") or "")
+            # what `details` ("KC -3") names the team by; the fantasy map's as a fallback
+            abbrevs[home_away] = str(team.get("abbreviation") or PRO_TEAM_MAP.get(team_id, ""))
         if set(sides) != {"home", "away"}:
             raise EspnDataError(f"{where} does not have one home and one away team")
         games.append(
@@ -575,9 +588,42 @@ def parse_scoreboard(scoreboard: Mapping[str, Any]) -> tuple[NflGame, ...]:
                 home_score=sides["home"][1],
                 away_score=sides["away"][1],
                 status_name=str(event["status"]["type"].get("name") or ""),
+                home_name=names["home"],
+                away_name=names["away"],
+                odds=parse_odds(competitions[0], abbrevs["home"], abbrevs["away"]),
             )
         )
     return tuple(games)
+
+
+def parse_game_lines(scoreboard: Mapping[str, Any]) -> tuple[GameLines, ...]:
+    """The scoreboard's games with their odds, for the games board, kickoff-ordered.
+
+    State is read by the same rule as the fantasy week's (`NflGame.book_state`); a game
+    of a team ESPN's fantasy map does not know is left out (nothing could name it).
+    """
+    lines = [
+        GameLines(
+            event_id=game.event_id,
+            home=PRO_TEAM_MAP[game.home_pro_team_id],
+            away=PRO_TEAM_MAP[game.away_pro_team_id],
+            home_name=game.home_name or PRO_TEAM_MAP[game.home_pro_team_id],
+            away_name=game.away_name or PRO_TEAM_MAP[game.away_pro_team_id],
+            kickoff=game.kickoff,
+            state=game.book_state,
+            completed=game.completed and not game.cancelled,
+            status_name=game.status_name,
+            home_score=game.home_score,
+            away_score=game.away_score,
+            odds=game.odds,
+            postponed=game.status_name in _POSTPONED,
+        )
+        for game in parse_scoreboard(scoreboard)
+        if game.home_pro_team_id in PRO_TEAM_MAP
+        and game.away_pro_team_id in PRO_TEAM_MAP
+        and 0 not in (game.home_pro_team_id, game.away_pro_team_id)
+    ]
+    return tuple(sorted(lines, key=lambda g: (g.kickoff, g.event_id)))
 
 
 def _parse_int(value: Any, what: str) -> int:

@@ -27,8 +27,14 @@ from typing import Any, TypeVar
 
 from adapters.espn.client import EspnClient, EspnCookies, Json
 from adapters.espn.errors import EspnError
-from adapters.espn.parse import EspnDataError, parse_league, parse_week, scoring_periods_for
-from commands.provider import LeagueData, WeekData
+from adapters.espn.parse import (
+    EspnDataError,
+    parse_game_lines,
+    parse_league,
+    parse_week,
+    scoring_periods_for,
+)
+from commands.provider import GameLines, LeagueData, WeekData
 
 __all__ = ["LEAGUE_VIEWS", "WEEK_VIEWS", "EspnLeagueProvider", "detect_season", "nfl_season_of"]
 
@@ -119,6 +125,18 @@ class EspnLeagueProvider:
         boxes = dict(zip(periods, boxes_and_boards[: len(periods)], strict=True))
         boards = list(boxes_and_boards[len(periods) :])
         return await _parse(self._executor, parse_week, league, boxes, schedule, matchup_period, boards)
+
+    async def fetch_game_lines(self, scoring_periods: tuple[int, ...]) -> tuple[GameLines, ...]:
+        """The NFL games of the scoring periods with every sportsbook's odds (the games board).
+
+        Unlike fetch_week, the scoreboard is read before kickoff too: that is when the lines
+        are. Every league asks for the same scoreboards, which the shared client caches.
+        """
+        boards = await asyncio.gather(*(self.client.nfl_scoreboard(self.season, p) for p in scoring_periods))
+        games: list[GameLines] = []
+        for board in boards:
+            games.extend(await _parse(self._executor, parse_game_lines, board))
+        return tuple(games)
 
 
 def _any_kicked_off(pro_schedule: Mapping[str, Any], period: int, now: datetime) -> bool:

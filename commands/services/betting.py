@@ -29,7 +29,7 @@ from commands.services.pricing import pulled
 from storage import keys, numbering
 from storage.bet_rules import CANCEL_RULE, NAMED, Refusal, render
 from storage.ledger import post_entry
-from storage.models import Bet, Market, Matchup, Member, Quote, Selection, Team
+from storage.models import Bet, Market, Matchup, Member, NflGame, Quote, Selection, Team
 from storage.placement import Placement, PlaceRefused, PlaceRequest, side_refusal
 from storage.statuses import BetStatus, MarketStatus, QuoteStatus
 from storage.types import UTCDateTime
@@ -80,6 +80,11 @@ def refused(
             return Conflict(f"Market #{market.number} was voided: {market.void_reason or 'no reason given'}.")
         case "market_closed" if market.status == MarketStatus.SETTLED:
             return Conflict(f"Market #{market.number} is already settled.")
+        case "market_closed" if pulled(market, ctx.now) and market.game_id is not None:
+            return Conflict(
+                f"Market #{market.number} ({market.label}) is off the board: the sportsbooks have no line "
+                "on this game right now, or the league stopped offering NFL games. Bets already on it stand."
+            )
         case "market_closed" if pulled(market, ctx.now):
             return Conflict(
                 f"Market #{market.number} ({market.label}) is no longer offered: its lineup changed "
@@ -144,18 +149,30 @@ async def resolve_pick(session: AsyncSession, market: Market, pick: str) -> Sele
     }
     side = PICK_ALIASES.get(pick, pick)
     if side not in selections and market.kind in ("moneyline", "spread"):
-        matchup = await session.get(Matchup, market.matchup_id)
-        assert matchup is not None
-        for team_id, team_side in ((matchup.home_team_id, "home"), (matchup.away_team_id, "away")):
-            team = await session.get(Team, team_id)
-            if team is not None and pick in (team.abbrev.lower(), team.name.lower()):
-                side = team_side
+        side = await _side_named(session, market, pick) or side
     if side not in selections:
         choices = " or ".join(
             f"`{s}`" for s in (["home", "away"] if "home" in selections else ["over", "under"])
         )
         raise InvalidInput(f"'{pick}' isn't a side of market #{market.number}. Pick {choices}.")
     return selections[side]
+
+
+async def _side_named(session: AsyncSession, market: Market, pick: str) -> str | None:
+    """The side of a matchup's (or NFL game's) moneyline or spread a team's name picks."""
+    if market.game_id is not None:
+        game = await session.get(NflGame, market.game_id)
+        assert game is not None
+        names = {"home": (game.home, game.home_name), "away": (game.away, game.away_name)}
+    else:
+        matchup = await session.get(Matchup, market.matchup_id)
+        assert matchup is not None
+        names = {}
+        for team_id, team_side in ((matchup.home_team_id, "home"), (matchup.away_team_id, "away")):
+            team = await session.get(Team, team_id)
+            if team is not None:
+                names[team_side] = (team.abbrev, team.name)
+    return next((s for s, (abbrev, name) in names.items() if pick in (abbrev.lower(), name.lower())), None)
 
 
 def _resolve_stake(ctx: Context, request: StakeRequest, balance: int) -> int:

@@ -15,7 +15,7 @@ from commands.services.closing import closing_prices
 from commands.services.tenancy import find_member
 from engine.bettor_stats import BetLine, BettorStats, summarize
 from storage.database import Database
-from storage.models import Bet, Market, Matchup, Member, Selection, Team, Week
+from storage.models import Bet, Market, Matchup, Member, NflGame, Selection, Team, Week
 from storage.statuses import GRADED_BETS, BetStatus
 
 HISTORY_PAGE_SIZE = 10
@@ -78,12 +78,20 @@ async def picks(session: AsyncSession, bets: Sequence[Bet]) -> dict[int, Pick]:
     home, away = aliased(Team), aliased(Team)
     rows = (
         await session.execute(
-            select(Bet.id, Selection.label, Market, home.abbrev, away.abbrev)
+            select(
+                Bet.id,
+                Selection.label,
+                Market,
+                func.coalesce(home.abbrev, NflGame.home),
+                func.coalesce(away.abbrev, NflGame.away),
+            )
             .join(Selection, Selection.id == Bet.selection_id)
             .join(Market, Market.id == Bet.market_id)
-            .join(Matchup, Matchup.id == Market.matchup_id)
-            .join(home, home.id == Matchup.home_team_id)
-            .join(away, away.id == Matchup.away_team_id)
+            # a fantasy matchup's teams, or an NFL game's (the games board)
+            .outerjoin(Matchup, Matchup.id == Market.matchup_id)
+            .outerjoin(home, home.id == Matchup.home_team_id)
+            .outerjoin(away, away.id == Matchup.away_team_id)
+            .outerjoin(NflGame, NflGame.id == Market.game_id)
             .where(Bet.id.in_([b.id for b in bets]))
         )
     ).all()

@@ -55,6 +55,21 @@ async def prop_owners(session: AsyncSession, markets: Iterable[Market]) -> dict[
     return owners
 
 
+async def selections_by_market(
+    session: AsyncSession, market_ids: Iterable[int]
+) -> dict[int, dict[str, Selection]]:
+    """The markets' sides, market id -> side -> selection, re-read (see week_markets)."""
+    ids = list(market_ids)
+    selections: dict[int, dict[str, Selection]] = defaultdict(dict)
+    if ids:
+        sides = (
+            select(Selection).where(Selection.market_id.in_(ids)).execution_options(populate_existing=True)
+        )
+        for s in (await session.scalars(sides)).all():
+            selections[s.market_id][s.side] = s
+    return selections
+
+
 async def week_markets(session: AsyncSession, week: Week, now: datetime) -> WeekMarkets:
     matchups = list(
         (await session.scalars(select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id))).all()
@@ -66,16 +81,18 @@ async def week_markets(session: AsyncSession, week: Week, now: datetime) -> Week
     # Re-read, not taken from the session's identity map: the tick writes markets and
     # selections set-based (market_store), behind any ORM object loaded before.
     fresh = {"populate_existing": True}
-    query = select(Market).where(Market.week_id == week.id).execution_options(**fresh)
+    # The fantasy board: the NFL games board (commands/services/game_board.py) is its own.
+    query = (
+        select(Market)
+        .where(Market.week_id == week.id, Market.matchup_id.is_not(None))
+        .execution_options(**fresh)
+    )
     for market in (await session.scalars(query)).all():
-        if not pulled(market, now):  # no longer offered: off the board until its lock time
+        if market.matchup_id is not None and not pulled(market, now):  # pulled: off the board until its lock
             markets[market.matchup_id][(market.kind, market.subject)] = market
-    market_ids = [m.id for by_kind in markets.values() for m in by_kind.values()]
-    selections: dict[int, dict[str, Selection]] = defaultdict(dict)
-    if market_ids:
-        sides = select(Selection).where(Selection.market_id.in_(market_ids)).execution_options(**fresh)
-        for s in (await session.scalars(sides)).all():
-            selections[s.market_id][s.side] = s
+    selections = await selections_by_market(
+        session, [m.id for by_kind in markets.values() for m in by_kind.values()]
+    )
     shown = [m for by_kind in markets.values() for m in by_kind.values()]
     return WeekMarkets(matchups, teams, markets, selections, await prop_owners(session, shown))
 

@@ -160,7 +160,8 @@ async def _market_matchups(session: AsyncSession, market_ids: list[int]) -> dict
     if not market_ids:
         return {}
     rows = await session.execute(select(Market.id, Market.matchup_id).where(Market.id.in_(market_ids)))
-    return {market_id: matchup_id for market_id, matchup_id in rows.all()}
+    # NFL games' markets (the games board) have no matchup and no fantasy projection to fit
+    return {market_id: matchup_id for market_id, matchup_id in rows.all() if matchup_id is not None}
 
 
 async def refit_calibration(session: AsyncSession, league_id: int, now: datetime) -> CalibrationFit:

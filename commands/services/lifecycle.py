@@ -255,6 +255,7 @@ async def remind_due(db: Database, league: League, now: datetime) -> int:
                     Week.league_id == league.id,
                     Week.markets_open,
                     Market.status == MarketStatus.OPEN,
+                    Market.matchup_id.is_not(None),  # the fantasy board's; NFL games lock unannounced
                     Market.lock_at > now,
                     Market.lock_at <= now + window,
                 )

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,14 +34,17 @@ from storage.models import Market, Selection
 from storage.statuses import MarketStatus
 
 _NEW_MARKETS = """
-INSERT INTO markets (league_id, number, week_id, matchup_id, kind, subject, label, line, status, lock_at)
-SELECT :league_id, r.number, :week_id, r.matchup_id, r.kind, r.subject, r.label, r.line, 'open', r.lock_at
+INSERT INTO markets (league_id, number, week_id, matchup_id, game_id, kind, subject, label, line, status,
+                     lock_at)
+SELECT :league_id, r.number, :week_id, r.matchup_id, r.game_id, r.kind, r.subject, r.label, r.line, 'open',
+       r.lock_at
 FROM {rows}
-RETURNING id, matchup_id, kind, subject
+RETURNING id, COALESCE(matchup_id, game_id), kind, subject
 """
 _NEW_MARKET_COLUMNS: row_sets.Columns = (
     ("number", "bigint"),
     ("matchup_id", "bigint"),
+    ("game_id", "bigint"),
     ("kind", "text"),
     ("subject", "text"),
     ("label", "text"),
@@ -98,6 +101,10 @@ _HISTORY_COLUMNS: row_sets.Columns = (
 )
 
 
+Parent = Literal["matchup", "game"]
+"""What a market belongs to: a fantasy matchup, or a real NFL game of the games board."""
+
+
 @dataclass(slots=True)
 class _Stored:
     """A market as the database holds it, with its selections by side."""
@@ -127,30 +134,34 @@ async def store_plans(
     week_id: int,
     plans: Mapping[int, Sequence[MarketPlan]],
     now: datetime,
+    parent: Parent = "matchup",
 ) -> int:
-    """Create or reprice the markets of the matchups in `plans`; returns how many changed.
+    """Create or reprice the markets of the matchups (or NFL games) in `plans`; returns how
+    many changed.
 
-    `plans` maps a matchup id to everything it offers now; a matchup left out of it is
-    not touched at all (its markets are locked and nothing of it is priced any more).
+    `plans` maps a matchup id (a game id, for `parent="game"`: the games board) to
+    everything it offers now; one left out of it is not touched at all (its markets are
+    locked and nothing of it is priced any more).
     """
     if not plans:
         return 0
-    stored = await _stored_markets(session, week_id, plans.keys())
+    stored = await _stored_markets(session, week_id, plans.keys(), parent)
     writes = _Writes()
-    for matchup_id, offered in plans.items():
-        _compare(stored.get(matchup_id, {}), matchup_id, offered, now, writes)
-    await _write(session, league_id, week_id, writes, now)
+    for parent_id, offered in plans.items():
+        _compare(stored.get(parent_id, {}), parent_id, offered, now, writes)
+    await _write(session, league_id, week_id, writes, now, parent)
     return writes.changed
 
 
 async def _stored_markets(
-    session: AsyncSession, week_id: int, matchup_ids: Any
+    session: AsyncSession, week_id: int, parent_ids: Any, parent: Parent
 ) -> dict[int, dict[tuple[str, str], _Stored]]:
-    wanted = set(matchup_ids)
+    wanted = set(parent_ids)
+    column = Market.game_id if parent == "game" else Market.matchup_id
     rows = await session.execute(
         select(
             Market.id,
-            Market.matchup_id,
+            column,
             Market.kind,
             Market.subject,
             Market.line,
@@ -166,10 +177,10 @@ async def _stored_markets(
         .outerjoin(Selection, Selection.market_id == Market.id)
         .where(Market.week_id == week_id)
     )
-    by_matchup: dict[int, dict[tuple[str, str], _Stored]] = {}
+    by_parent: dict[int, dict[tuple[str, str], _Stored]] = {}
     for (
         m_id,
-        matchup_id,
+        parent_id,
         kind,
         subject,
         line,
@@ -182,20 +193,20 @@ async def _stored_markets(
         odds,
         s_label,
     ) in rows:
-        if matchup_id not in wanted:
+        if parent_id is None or parent_id not in wanted:
             continue
-        markets = by_matchup.setdefault(matchup_id, {})
+        markets = by_parent.setdefault(parent_id, {})
         market = markets.get((kind, subject))
         if market is None:
             market = markets[(kind, subject)] = _Stored(m_id, line, label, status, lock_at)
         if s_id is not None:
             market.selections[side] = (s_id, fair_p, odds, s_label)
-    return by_matchup
+    return by_parent
 
 
 def _compare(
     existing: dict[tuple[str, str], _Stored],
-    matchup_id: int,
+    parent_id: int,
     offered: Sequence[MarketPlan],
     now: datetime,
     writes: _Writes,
@@ -208,7 +219,7 @@ def _compare(
     for plan in offered:
         market = existing.get((plan.kind, plan.subject))
         if market is None:
-            writes.new.append((matchup_id, plan))
+            writes.new.append((parent_id, plan))
             writes.changed += 1
             continue
         reopened = market.status == MarketStatus.LOCKED and now < market.lock_at and now < plan.lock_at
@@ -237,7 +248,9 @@ def _compare(
         writes.changed += 1
 
 
-async def _write(session: AsyncSession, league_id: int, week_id: int, writes: _Writes, now: datetime) -> None:
+async def _write(
+    session: AsyncSession, league_id: int, week_id: int, writes: _Writes, now: datetime, parent: Parent
+) -> None:
     execute = await row_sets.driver_executor(session)
     dialect = session.get_bind().dialect.name
     if writes.pull:
@@ -253,26 +266,27 @@ async def _write(session: AsyncSession, league_id: int, week_id: int, writes: _W
         new_rows = [
             (
                 first + i,
-                matchup_id,
+                None if parent == "game" else parent_id,
+                parent_id if parent == "game" else None,
                 plan.kind,
                 plan.subject,
                 plan.label,
                 plan.line,
                 row_sets.time_text(plan.lock_at),
             )
-            for i, (matchup_id, plan) in enumerate(writes.new)
+            for i, (parent_id, plan) in enumerate(writes.new)
         ]
         created = await execute(
             row_sets.with_rows(_NEW_MARKETS, dialect, _NEW_MARKET_COLUMNS),
             {"rows": row_sets.rows_param(new_rows), "league_id": league_id, "week_id": week_id},
         )
-        ids = {(matchup_id, kind, subject): market_id for market_id, matchup_id, kind, subject in created}
+        ids = {(parent_id, kind, subject): market_id for market_id, parent_id, kind, subject in created}
         sides = [
-            (ids[(matchup_id, plan.kind, plan.subject)], sp.side, sp.label, sp.fair_p, sp.odds)
-            for matchup_id, plan in writes.new
+            (ids[(parent_id, plan.kind, plan.subject)], sp.side, sp.label, sp.fair_p, sp.odds)
+            for parent_id, plan in writes.new
             for sp in plan.selections
         ]
-        lines = {ids[(matchup_id, plan.kind, plan.subject)]: plan.line for matchup_id, plan in writes.new}
+        lines = {ids[(parent_id, plan.kind, plan.subject)]: plan.line for parent_id, plan in writes.new}
         fair = {(market_id, side): (fair_p, odds) for market_id, side, _, fair_p, odds in sides}
         if sides:
             inserted = await execute(

@@ -47,7 +47,7 @@ async def check_own_matchup(
     Returns the owner's lineup snapshot when the pick is on their own matchup and allowed,
     None when it is not their matchup (or they own no team).
     """
-    if team_id is None:
+    if team_id is None or market.matchup_id is None:  # no team, or an NFL game's market
         return None
     matchup = await session.get(Matchup, market.matchup_id)
     if matchup is None or team_id not in (matchup.home_team_id, matchup.away_team_id):

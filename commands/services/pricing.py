@@ -231,6 +231,19 @@ def _plan(market: engine.PricedMarket, names: _Names, lock_at: datetime) -> Mark
     )
 
 
+def plan_priced(
+    priced: Sequence[engine.PricedMarket],
+    home_name: str,
+    away_name: str,
+    home_abbrev: str,
+    away_abbrev: str,
+    lock_at: datetime,
+) -> list[MarketPlan]:
+    """Markets priced elsewhere (an NFL game's, engine.price_game) labelled as a matchup's are."""
+    names = _Names(home_name, away_name, home_abbrev, away_abbrev)
+    return [_plan(market, names, lock_at) for market in priced]
+
+
 def _prop_plan(quote: engine.PropQuote, starter: engine.Starter, lock_at: datetime) -> MarketPlan:
     """A player's over/under (the market engine.price_prop would give); most of a week's markets."""
     line, over, under = quote

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import engine
 from storage import keys, row_sets
 from storage.ledger import Clawback, Credit, post_clawback, post_credits, post_entry
-from storage.models import BenchPlayer, Bet, LedgerEntry, Market, Matchup, Selection, Starter, Week
+from storage.models import BenchPlayer, Bet, LedgerEntry, Market, Matchup, NflGame, Selection, Starter, Week
 from storage.statuses import GRADED_BETS, BetStatus, MarketStatus
 
 
@@ -41,12 +41,16 @@ def market_result(
     home_score: float | None,
     away_score: float | None,
     points: dict[int, float | None],
+    completed: bool = True,
 ) -> engine.MatchupResult | engine.PlayerResult:
-    """What a market is graded from: the matchup's final scores, or a prop's player's points."""
+    """What a market is graded from: the matchup's (or NFL game's) final scores, or a prop's
+    player's points. `completed` is False for an NFL game not played to the end."""
     if kind == "prop":
         scored = points.get(int(subject or 0))
         return engine.PlayerResult(points=scored, played=scored is not None)
-    return engine.MatchupResult(home_score=home_score or 0.0, away_score=away_score or 0.0)
+    return engine.MatchupResult(
+        home_score=home_score or 0.0, away_score=away_score or 0.0, completed=completed
+    )
 
 
 async def _week_points(session: AsyncSession, matchup_ids: list[int]) -> dict[int, dict[int, float | None]]:
@@ -114,19 +118,26 @@ class OpenBet(NamedTuple):
     side: str
     kind: str
     subject: str | None
-    matchup_id: int
+    matchup_id: int | None
     home_score: float | None
     away_score: float | None
+    completed: bool
 
 
-# The open bets of the markets just closed, with OpenBet's columns, locked (PostgreSQL).
+# The open bets of the markets just closed, with OpenBet's columns, locked (PostgreSQL). A
+# market is a fantasy matchup's or an NFL game's (the games board): the scores are whichever
+# it has, and a game counts only if it was played to the end.
 _OPEN_BETS = """
 SELECT bets.id, bets.member_id, bets.market_id, bets.stake, bets.odds, bets.line, selections.side,
-       markets.kind, markets.subject, markets.matchup_id, matchups.home_score, matchups.away_score
+       markets.kind, markets.subject, markets.matchup_id,
+       COALESCE(matchups.home_score, nfl_games.home_score),
+       COALESCE(matchups.away_score, nfl_games.away_score),
+       COALESCE(nfl_games.completed, true)
 FROM bets
 JOIN selections ON selections.id = bets.selection_id
 JOIN markets ON markets.id = bets.market_id
-JOIN matchups ON matchups.id = markets.matchup_id
+LEFT JOIN matchups ON matchups.id = markets.matchup_id
+LEFT JOIN nfl_games ON nfl_games.id = markets.game_id
 WHERE bets.week_id = :week_id AND bets.status = 'open' AND markets.status = 'settled'
 ORDER BY bets.id
 """
@@ -185,7 +196,7 @@ async def settle_week(
     if rows:
         bets = list(map(OpenBet._make, rows))
         points = (
-            await _week_points(session, list({bet.matchup_id for bet in bets}))
+            await _week_points(session, list({bet.matchup_id for bet in bets if bet.matchup_id is not None}))
             if any(bet.kind == engine.MarketKind.PROP for bet in bets)
             else {}
         )
@@ -219,7 +230,12 @@ def _grade(
         outcome = grades.get(graded)
         if outcome is None:
             result = market_result(
-                bet.kind, bet.subject, bet.home_score, bet.away_score, points.get(bet.matchup_id, {})
+                bet.kind,
+                bet.subject,
+                bet.home_score,
+                bet.away_score,
+                points.get(bet.matchup_id or 0, {}),
+                bool(bet.completed),
             )
             outcome = grades[graded] = engine.grade(
                 engine.MarketKind(bet.kind), bet.side, bet.line, bet.subject or None, result
@@ -400,16 +416,12 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
     ).all()
     if not markets:
         return []
-    results = {
-        market.id: market_result(
-            market.kind,
-            market.subject,
-            matchups[market.matchup_id].home_score,
-            matchups[market.matchup_id].away_score,
-            points.get(market.matchup_id, {}),
-        )
-        for market in markets
-    }
+    games = (
+        {g.id: g for g in (await session.scalars(select(NflGame).where(NflGame.week_id == week.id))).all()}
+        if any(market.game_id is not None for market in markets)
+        else {}
+    )
+    results = {market.id: _result_of(market, matchups, games, points) for market in markets}
     by_id = {market.id: market for market in markets}
     sides = {
         s.id: s
@@ -432,6 +444,25 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
             continue
         corrections.append(await _correct(session, bet, selection.label, outcome, amount, now))
     return corrections
+
+
+def _result_of(
+    market: Market,
+    matchups: dict[int, Matchup],
+    games: dict[int, NflGame],
+    points: dict[int, dict[int, float | None]],
+) -> engine.MatchupResult | engine.PlayerResult:
+    """A settled market's result from its matchup's scores, or its NFL game's (games board)."""
+    if market.game_id is not None:
+        game = games[market.game_id]
+        return market_result(
+            market.kind, market.subject, game.home_score, game.away_score, {}, game.completed
+        )
+    assert market.matchup_id is not None
+    matchup = matchups[market.matchup_id]
+    return market_result(
+        market.kind, market.subject, matchup.home_score, matchup.away_score, points.get(market.matchup_id, {})
+    )
 
 
 async def _correct(

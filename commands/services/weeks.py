@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
@@ -28,6 +28,7 @@ from commands.posts import lines_up_post
 from commands.provider import LeagueData, LeagueDataProvider, WeekData
 from commands.services.board import week_markets
 from commands.services.economy import open_bankrolls
+from commands.services.game_board import fetch_lines, sync_games
 from commands.services.lineup_store import store_lineups
 from commands.services.market_store import store_plans
 from commands.services.own_matchup import flag_benched_lineups
@@ -41,7 +42,7 @@ from commands.services.pricing import (
     record_projections,
 )
 from storage.database import Database
-from storage.models import League, Market, Matchup, Member, Starter, Team, Week
+from storage.models import League, Market, Matchup, Member, NflGame, Starter, Team, Week
 from storage.statuses import MarketStatus, WeekStatus
 
 
@@ -71,9 +72,12 @@ async def sync_league(
     db: Database, league: League, provider: LeagueDataProvider, now: datetime
 ) -> SyncResult:
     league_data = await provider.fetch_league()
-    periods = await periods_to_sync(db, league, league_data, now)
+    to_sync = await periods_to_sync(db, league, league_data, now)
+    periods = to_sync.periods
     weeks = [await provider.fetch_week(period) for period in periods]
     settings = LeagueSettings.model_validate(league.settings or {})
+    # The games board's lines: while the league offers NFL games, and while bets on them wait
+    game_lines = await fetch_lines(provider, weeks) if settings.nfl_games or to_sync.games_pending else {}
     result = SyncResult(
         league_data.season, league_data.current_matchup_period, league_data.final_matchup_period
     )
@@ -93,6 +97,18 @@ async def sync_league(
                 await _open_or_reprice(session, league, settings, teams, week, k, now, result)
                 # Only once the book is open: until then the same snapshot may still have to open it.
                 week.synced_fingerprint = digest if week.markets_open else None
+            if data.matchup_period in game_lines:
+                # NFL game lines move on their own, whatever the fantasy snapshot did
+                moved = await sync_games(
+                    session,
+                    league_id=league.id,
+                    settings=settings,
+                    week=week,
+                    lines=game_lines[data.matchup_period],
+                    now=now,
+                )
+                result.repriced += moved
+                result.stored = result.stored or moved > 0
             if week.status != WeekStatus.SETTLED:
                 await flag_benched_lineups(session, league, week, now)
         await session.execute(
@@ -135,23 +151,33 @@ async def _stored_weeks(
     return {week.matchup_period: week for week in rows}
 
 
-async def periods_to_sync(db: Database, league: League, data: LeagueData, now: datetime) -> list[int]:
+@dataclass(frozen=True, slots=True)
+class Periods:
+    """What a sync asks its provider for."""
+
+    periods: list[int]
+    # An unsettled week has NFL games (the games board) whose bets wait for their scores.
+    games_pending: bool
+
+
+async def periods_to_sync(db: Database, league: League, data: LeagueData, now: datetime) -> Periods:
     """The current matchup period plus every earlier one still in play for this season."""
     periods: set[int] = set()
     if 1 <= data.current_matchup_period <= data.final_matchup_period:
         periods.add(data.current_matchup_period)
+    has_games = exists().where(NflGame.week_id == Week.id)
     async with db.read() as session:
         pending = (
-            await session.scalars(
-                select(Week.matchup_period).where(
+            await session.execute(
+                select(Week.matchup_period, and_(Week.status != WeekStatus.SETTLED, has_games)).where(
                     Week.league_id == league.id,
                     Week.season == data.season,
                     or_(Week.status != WeekStatus.SETTLED, Week.corrections_close_at > now),
                 )
             )
         ).all()
-    periods.update(p for p in pending if p <= data.final_matchup_period)
-    return sorted(periods)
+    periods.update(p for p, _ in pending if p <= data.final_matchup_period)
+    return Periods(sorted(periods), any(games for _, games in pending))
 
 
 async def _upsert_teams(session: AsyncSession, league_id: int, league_data: LeagueData) -> dict[int, Team]:

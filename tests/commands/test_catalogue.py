@@ -94,6 +94,7 @@ def test_catalogue_shape():
         "notify",
         "stats",
         "history",
+        "games",
     }
     assert admin == {
         "config show",

@@ -52,7 +52,9 @@ PLAUSIBLE: dict[OptionType, st.SearchStrategy[Any]] = {
     OptionType.MEMBER: st.sampled_from(["alex", "@blake", "<@alex>", "nobody"]),
     OptionType.TEAM: st.sampled_from(["1", "2", "ZZZ"]) | st.text(max_size=4),
     OptionType.NUMBER: st.integers(min_value=0, max_value=10**9) | huge_numbers,
-    OptionType.WORD: st.sampled_from(["margin_pct", "props", "max_stake_pct", "allowance", "nope"]),
+    OptionType.WORD: st.sampled_from(
+        ["margin_pct", "props", "max_stake_pct", "allowance", "nfl_games", "devig", "nope"]
+    ),
     OptionType.TEXT: st.text(max_size=40),
 }
 

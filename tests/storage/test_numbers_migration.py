@@ -9,21 +9,14 @@ from there, so the next market or slip never takes a number already shown.
 from __future__ import annotations
 
 import pytest
-from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from storage.database import Database
-from storage.migrate import alembic_config
+from storage.migrate import upgrade
 from tests.conftest import PG_URL, pg_schema
 
 T = "'2026-11-01 12:00:00'"
-
-
-def _upgrade(connection: Connection, to: str) -> None:
-    config = alembic_config()
-    config.attributes["connection"] = connection
-    command.upgrade(config, to)
 
 
 async def _database(kind: str, tmp_path):
@@ -92,10 +85,8 @@ def _seed(conn: Connection) -> None:
 async def test_existing_rows_are_numbered_per_league_in_id_order(kind: str, tmp_path) -> None:
     async for db in _database(kind, tmp_path):
         try:
-            async with db.engine.begin() as conn:
-                await conn.run_sync(_upgrade, "0006")
-                await conn.run_sync(_seed)
-                await conn.run_sync(_upgrade, "head")
+            await upgrade(db, "0006", then=_seed)
+            await upgrade(db, "head")
             async with db.engine.connect() as conn:
 
                 async def rows(sql: str) -> list[tuple]:

@@ -43,16 +43,18 @@ from adapters.espn.demo import (
     eastern,
     utc_now,
 )
+from adapters.espn.demo.odds import with_odds
 from adapters.espn.demo.shapes import final_status, live_status
 from adapters.espn.parse import (
     EspnDataError,
     load_payload,
     merge_views,
+    parse_game_lines,
     parse_league,
     parse_pro_games,
     parse_week,
 )
-from commands.provider import GameState, LeagueData, WeekData
+from commands.provider import GameLines, GameState, LeagueData, WeekData
 
 __all__ = ["DEMO_WEEK_START", "GAME_LENGTH", "DemoLeagueProvider", "demo_owner_names"]
 
@@ -162,6 +164,13 @@ class DemoLeagueProvider:
             matchup_period,
             scoreboards=[self._scoreboard_at(now)],
         )
+
+    async def fetch_game_lines(self, scoring_periods: tuple[int, ...]) -> tuple[GameLines, ...]:
+        """Week 12's NFL games at `now()`, with the demo sportsbook's odds (the games board)."""
+        if DEMO_SCORING_PERIOD not in scoring_periods:
+            return ()
+        now = self._now_utc()
+        return parse_game_lines(with_odds(self._scoreboard_at(now), now))
 
     # ------------------------------------------------------------------ rewriting responses
 

@@ -20,10 +20,11 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 
 from adapters.espn.demo import DEMO_LEAGUE_ID, DEMO_LEAGUE_NAME, DEMO_SEASON, eastern, utc_now
+from adapters.espn.demo.odds import with_odds
 from adapters.espn.demo.season import REGULAR_SEASON, SeasonSim
-from adapters.espn.parse import parse_league, parse_week, scoring_periods_for
+from adapters.espn.parse import parse_game_lines, parse_league, parse_week, scoring_periods_for
 from adapters.espn.provider import LEAGUE_VIEWS, WEEK_VIEWS
-from commands.provider import LeagueData, WeekData
+from commands.provider import GameLines, LeagueData, WeekData
 
 __all__ = [
     "DEMO_SEASON_START",
@@ -135,3 +136,12 @@ class DemoSeasonProvider:
         }
         boards = [sim.nfl.scoreboard_view(p, now) for p in periods if now >= sim.nfl.first_kickoff(p)]
         return parse_week(league, boxes, sim.nfl.pro_schedule_view(), matchup_period, boards)
+
+    async def fetch_game_lines(self, scoring_periods: tuple[int, ...]) -> tuple[GameLines, ...]:
+        """The NFL games of the scoring periods at `now()`, with the demo sportsbook's odds."""
+        now = self._now_utc()
+        return tuple(
+            game
+            for period in scoring_periods
+            for game in parse_game_lines(with_odds(self._sim.nfl.scoreboard_view(period, now), now))
+        )

@@ -7,12 +7,14 @@ from typing import Any
 from commands.context import Context
 from commands.errors import NotFound
 from commands.format import credits, odds, signed_credits
+from commands.game_views import game_detail, games_reply
 from commands.handlers.registry import handles
 from commands.options import StakeRequest
 from commands.replies import Reply, Table, Tone
 from commands.services import betting, confirmation
 from commands.services.bettor_stats import open_and_recent_bets
 from commands.services.board import current_board, matchup_board
+from commands.services.game_board import games_board
 from commands.views import markets_board, odds_detail, pick_text, receipt, slip
 from engine import potential_payout
 from storage.statuses import BetStatus
@@ -31,10 +33,24 @@ async def odds_(ctx: Context, args: dict[str, Any]) -> Reply:
     wanted = args["matchup"]
     board = await matchup_board(ctx.db, ctx.league.id, wanted, ctx.now)
     if board is None and isinstance(wanted, str):
-        raise NotFound(f"No team '{wanted}' plays a matchup this week. `markets` lists the matchups.")
+        games = await games_board(ctx.db, ctx.league.id, ctx.now, team=wanted)
+        if games is not None and games.games:
+            return game_detail(ctx.settings, games, ctx.now)
+        raise NotFound(
+            f"No team '{wanted}' plays a matchup or an NFL game this week. "
+            "`markets` lists the matchups, `games` the NFL games."
+        )
     if board is None:
         raise NotFound(f"There's no matchup #{wanted} this week. `markets` lists them.")
     return odds_detail(ctx.settings, board.matchup, board.lines, ctx.now)
+
+
+@handles("games")
+async def games(ctx: Context, args: dict[str, Any]) -> Reply:
+    board = await games_board(ctx.db, ctx.league.id, ctx.now)
+    if board is None:
+        return Reply("No lines yet: the week's markets appear once the league's data is synced.")
+    return games_reply(ctx.settings, board, ctx.now)
 
 
 @handles("bet")
