@@ -18,7 +18,7 @@ from commands.format import lock_phrase, odds
 from commands.league_settings import LeagueSettings
 from commands.options import parse_id
 from commands.services.tenancy import current_week, find_caller
-from storage.models import Bet, Market, Matchup, Member, Quote, Selection, Team
+from storage.models import Bet, Market, Matchup, Member, NflGame, Quote, Selection, Team
 from storage.statuses import BetStatus, MarketStatus, QuoteStatus
 
 MAX_CHOICES = 25
@@ -136,16 +136,28 @@ async def _numbered_stakes(
 async def _market_or_matchup(
     session: Any, week_id: int, option: str, typed: str, settings: LeagueSettings, now: Any
 ) -> list[Choice]:
-    teams = {t.id: t for t in (await session.scalars(select(Team))).all()}
-    matchups = (
-        await session.scalars(select(Matchup).where(Matchup.week_id == week_id).order_by(Matchup.id))
-    ).all()
     if option == "matchup":
+        matchups = (
+            await session.scalars(select(Matchup).where(Matchup.week_id == week_id).order_by(Matchup.id))
+        ).all()
+        # Only this week's teams: a database holds every league's.
+        ids = {m.home_team_id for m in matchups} | {m.away_team_id for m in matchups}
+        teams = {t.id: t for t in (await session.scalars(select(Team).where(Team.id.in_(ids)))).all()}
         out = []
         for number, m in enumerate(matchups, 1):  # numbered as on the board (numbered.py)
             label = f"#{number} {teams[m.home_team_id].name} vs {teams[m.away_team_id].name}"
             if _fits(typed, label):
                 out.append(Choice(f"{label}, {lock_phrase(m.lock_at, now, settings.tz)}", str(number)))
+        if settings.nfl_games:  # `odds` takes an NFL team too: its game's markets
+            games = (
+                await session.scalars(
+                    select(NflGame).where(NflGame.week_id == week_id).order_by(NflGame.kickoff)
+                )
+            ).all()
+            for game in games:
+                label = f"{game.away} at {game.home} (NFL)"
+                if _fits(typed, label, game.away_name, game.home_name):
+                    out.append(Choice(f"{label}, {lock_phrase(game.kickoff, now, settings.tz)}", game.home))
         return out
     markets = (
         await session.scalars(

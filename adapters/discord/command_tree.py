@@ -48,7 +48,9 @@ def short(text: str, limit: int = MAX_DESCRIPTION) -> str:
 
 
 def discord_type(option: Option) -> int:
-    return INTEGER if option.type in INTEGER_TYPES else STRING
+    """Discord's option type. An id that also takes a team's abbreviation (`odds KC`) is
+    text: Discord would refuse letters in an integer option before Sidebet saw them."""
+    return INTEGER if option.type in INTEGER_TYPES and not option.by_team else STRING
 
 
 def option_payload(option: Option) -> dict[str, Any]:
@@ -58,7 +60,9 @@ def option_payload(option: Option) -> dict[str, Any]:
         "description": short(option.description),
         "required": option.required,
     }
-    if option.type in (OptionType.ID, OptionType.NUMBER):
+    if data["type"] == STRING:
+        pass  # bounds are for numbers; the command layer parses and checks the text
+    elif option.type in (OptionType.ID, OptionType.NUMBER):
         data["min_value"] = 1
         data["max_value"] = MAX_SAFE_INTEGER
     elif option.type is OptionType.AMOUNT:

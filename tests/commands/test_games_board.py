@@ -338,3 +338,20 @@ async def test_a_game_moved_out_of_the_week_is_pulled_then_void(db):
     async with db.read() as session:
         bet = await session.scalar(select(Bet).where(Bet.market_id == ml.id))
     assert (bet.status, bet.payout) == ("void", 100)  # never graded from a game not played in the week
+
+
+async def test_odds_suggests_the_nfl_games_beside_the_matchups_and_opens_each(db):
+    from commands.autocomplete import suggest
+
+    book = await games_book(db)
+    inv = book.invocation("alex")
+    choices = await suggest(book.services, inv, "odds", "matchup", "")
+    games = [c for c in choices if "(NFL)" in c.label]
+    assert choices[0].value == "1" and games, [c.label for c in choices]
+    assert [c.value for c in await suggest(book.services, inv, "odds", "matchup", "det")][-1] == "DET"
+    board = await book.run("alex", "odds", matchup=games[0].value)
+    (table,) = board.tables  # the game's own markets: moneyline, spread, total
+    assert " at " in (table.title or "") and len(table.rows) == 3, board.text
+    # Off, the games leave the suggestions.
+    await book.run("admin", "config set", admin=True, setting="nfl_games", value="off")
+    assert not [c for c in await suggest(book.services, inv, "odds", "matchup", "") if "(NFL)" in c.label]

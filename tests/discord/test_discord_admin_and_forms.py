@@ -13,7 +13,7 @@ from commands.catalogue import Audience, Command, Option, OptionType
 from commands.errors import CommandError
 from commands.handlers import HANDLERS
 from commands.replies import Reply
-from storage.models import League
+from storage.models import League, Matchup, Team
 from tests.fakes.discord_fake import EPHEMERAL, text_of
 
 MESSAGE, DEFERRED, UPDATE, AUTOCOMPLETE, MODAL = 4, 5, 7, 8, 9
@@ -63,8 +63,14 @@ async def test_autocomplete_matchups_and_picks(harness):
     matchups = await fake.interact(fake.slash(["odds"], {"matchup": ""}, focused="matchup"))
     assert matchups.type == AUTOCOMPLETE
     choices = matchups.data["choices"]
-    assert len(choices) == 5 and all(isinstance(c["value"], int) for c in choices)
+    # `odds` takes a matchup number or a team's abbreviation, so its values are text.
+    assert [c["value"] for c in choices] == ["1", "2", "3", "4", "5"]
     assert choices[0]["name"].startswith("#1 ")
+    async with harness.services.db.read() as session:
+        first = (await session.scalars(select(Matchup).order_by(Matchup.id))).first()
+        away = await session.get_one(Team, first.away_team_id)
+    by_team = await fake.interact(fake.slash(["odds"], {"matchup": away.abbrev}))
+    assert by_team.type == MESSAGE and away.name in text_of(by_team.data)
 
     picks = await fake.interact(fake.slash(["bet"], {"market": 1, "pick": "h"}, focused="pick"))
     assert picks.type == AUTOCOMPLETE

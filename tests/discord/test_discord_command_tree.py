@@ -52,7 +52,9 @@ def option_shape(option: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def expected_shape(option: Option) -> tuple[Any, ...]:
-    kind = INTEGER if option.type in (OptionType.ID, OptionType.NUMBER, OptionType.AMOUNT) else STRING
+    # An id that also takes a team's abbreviation (`odds KC`) is text on Discord.
+    numeric = option.type in (OptionType.ID, OptionType.NUMBER, OptionType.AMOUNT) and not option.by_team
+    kind = INTEGER if numeric else STRING
     return (option.name, kind, option.required, option.choices, option.autocomplete and not option.choices)
 
 
