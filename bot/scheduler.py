@@ -27,10 +27,18 @@ from bot.demo import DEMO_SOURCES
 from commands.context import Services
 from commands.errors import NotFound
 from commands.metrics import JOB_PASSES
+from commands.provider import ProviderError
 from commands.reference import request_reference
-from commands.services.due_jobs import MaybeDue, maybe_due
+from commands.services.due_jobs import MaybeDue, leagues_with_games, maybe_due
 from commands.services.league_jobs import LeagueBusy, league_jobs
 from commands.services.lifecycle import DueReport, run_due
+from commands.services.unchanged_sync import (
+    Fetched,
+    Prefetched,
+    fetch_and_compare,
+    may_be_unchanged,
+    stamp_synced,
+)
 from storage import leases
 from storage.models import League, Tenant, Week
 from storage.statuses import WeekStatus
@@ -131,7 +139,9 @@ class BookScheduler:
                 weeks.setdefault(week.league_id, []).append(week)
             now = self.services.clock.now()
             due = await maybe_due(session, leagues, weeks, now)
+            with_games = await leagues_with_games(session)
         reports: dict[int, DueReport] = {}
+        unchanged: list[int] = []
         for league in leagues:
             if league.source != "espn" and league.source not in DEMO_SOURCES:
                 continue
@@ -140,18 +150,38 @@ class BookScheduler:
             if not sync and not due[league.id]:
                 continue  # nothing can be due: not even the league's lease is taken
             with request_reference(prefix="job-"):
-                report = await self._run_league(league.id, weeks[league.id], due[league.id])
+                provider: Prefetched | None = None
+                if sync and may_be_unchanged(league, due[league.id], league.id in with_games):
+                    fetched = await self._fetch(league, weeks[league.id])
+                    if fetched is not None and fetched.unchanged:
+                        unchanged.append(league.id)  # stamped below, with all the others
+                        reports[league.id] = DueReport(sync=None, unchanged=True)
+                        continue
+                    provider = fetched.provider if fetched is not None else None
+                report = await self._run_league(league.id, weeks[league.id], due[league.id], provider)
             if report is not None:
                 reports[league.id] = report
+        await stamp_synced(self.services.db, unchanged, now)
+        JOB_PASSES.labels("unchanged").inc(len(unchanged))
         return reports
 
-    async def _run_league(self, league_id: int, weeks: Sequence[Week], due: MaybeDue) -> DueReport | None:
+    async def _fetch(self, league: League, unsettled: Sequence[Week]) -> Fetched | None:
+        """The league's snapshots for a possibly unchanged sync; None if the provider failed
+        (the full pass then reads it again and records the failure)."""
+        try:
+            return await fetch_and_compare(league, self.services.providers(league), unsettled)
+        except ProviderError:
+            return None
+
+    async def _run_league(
+        self, league_id: int, weeks: Sequence[Week], due: MaybeDue, provider: Prefetched | None = None
+    ) -> DueReport | None:
         """The league's jobs, if this process wins its lease; None if another holds it or they failed."""
         try:
             async with league_jobs(self.services, league_id, owner=self.owner, ttl=self.lease_ttl) as league:
                 now, synced = self.services.clock.now(), league.last_synced_at
                 sync = synced is None or now - synced >= sync_interval(weeks, now)
-                report = await run_due(self.services, league, sync=sync, due=due)
+                report = await run_due(self.services, league, sync=sync, due=due, provider=provider)
         except NotFound:
             return None  # deleted since the tick listed it
         except LeagueBusy:

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
 from storage import keys
-from storage.models import League, Market, OutboxMessage, Week
+from storage.models import League, Market, NflGame, OutboxMessage, Week
 from storage.statuses import MarketStatus, WeekStatus
 
 
@@ -102,3 +102,18 @@ async def maybe_due(
             corrections=league.id in correcting,
         )
     return due
+
+
+async def leagues_with_games(session: AsyncSession) -> set[int]:
+    """Leagues with NFL games in an unsettled week: their lines move whatever the fantasy
+    snapshot does, so their syncs always go the full way."""
+    return set(
+        (
+            await session.scalars(
+                select(Week.league_id)
+                .join(NflGame, NflGame.week_id == Week.id)
+                .where(Week.status != WeekStatus.SETTLED)
+                .distinct()
+            )
+        ).all()
+    )

@@ -25,7 +25,7 @@ from commands.league_settings import LeagueSettings
 from commands.metrics import SETTLEMENT_SECONDS
 from commands.outbox import enqueue_post
 from commands.posts import correction_post, reminder_post, settlement_post, sync_error_post
-from commands.provider import ProviderError
+from commands.provider import LeagueDataProvider, ProviderError
 from commands.recap import recap_post
 from commands.replies import Reply
 from commands.services.bet_notices import queue_correction_dms, queue_settlement_dms
@@ -66,6 +66,9 @@ class DueReport:
     corrections: list[Correction] = field(default_factory=list)
     sync_error: ProviderError | None = None
     season_over: bool = False
+    # A due sync the scheduler found unchanged (commands/services/unchanged_sync.py): the
+    # league was only stamped as synced, nothing else ran.
+    unchanged: bool = False
 
     @property
     def locked(self) -> int:
@@ -326,7 +329,12 @@ async def _corrections_pending(db: Database, league: League, now: datetime) -> b
 
 
 async def run_due(
-    services: Services, league: League, *, sync: bool = True, due: MaybeDue = EVERYTHING
+    services: Services,
+    league: League,
+    *,
+    sync: bool = True,
+    due: MaybeDue = EVERYTHING,
+    provider: LeagueDataProvider | None = None,
 ) -> DueReport:
     """One pass of the week's jobs for one league.
 
@@ -347,7 +355,8 @@ async def run_due(
         sync = await roll_over_if_new_season(services, league, now)
     if sync:
         try:
-            report.sync = await sync_league(services.db, league, services.providers(league), now)
+            source = provider or services.providers(league)  # the scheduler's, if it fetched already
+            report.sync = await sync_league(services.db, league, source, now)
         except ProviderError as error:
             log.warning("sync failed league=%s kind=%s", league.id, error.kind)
             report.sync_error = error

@@ -108,3 +108,58 @@ async def test_every_job_happens_on_time_from_the_hints_alone(tmp_path: Path) ->
         assert await book.money_faults() == []
     finally:
         await db.dispose()
+
+
+async def test_an_unchanged_due_sync_is_only_stamped_and_a_changed_one_fetched_once(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'unchanged.db'}")
+    statements: list[str] = []
+
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def _trace(_dbapi_connection: Any, record: Any) -> None:
+        await_(record.driver_connection.set_trace_callback(statements.append))
+
+    await upgrade_to_head(db)
+    try:
+        book = await Book(db).open()
+        fetches: list[str] = []
+        providers = book.services.providers
+
+        class Counting:
+            def __init__(self, league: League) -> None:
+                self.inner = providers(league)
+
+            async def fetch_league(self) -> Any:
+                fetches.append("league")
+                return await self.inner.fetch_league()
+
+            async def fetch_week(self, period: int) -> Any:
+                fetches.append(f"week {period}")
+                return await self.inner.fetch_week(period)
+
+        book.services.providers = Counting
+        scheduler = BookScheduler(book.services, ["console"])
+
+        # An hour on, a sync is due; the demo's snapshot has not moved: the league is only
+        # stamped (no lease, no transaction of its own), in the tick's one closing UPDATE.
+        book.clock.advance(timedelta(hours=1))
+        statements.clear()
+        reports = await scheduler.tick()
+        assert reports[book.league_id].unchanged and reports[book.league_id].sync is None
+        assert not [s for s in statements if "job_leases" in s], statements
+        assert [s for s in statements if s.startswith("UPDATE leagues")] == [statements[-2]], statements
+        assert fetches == ["league", "week 12"]
+        league = await book.league()
+        assert league.last_synced_at == book.clock.now()
+
+        # A setting that moves every price: the next due sync goes the full way, on the
+        # snapshots the scheduler fetched (once), and reprices.
+        await book.run("admin", "config set", admin=True, setting="margin_pct", value="8")
+        book.clock.advance(timedelta(hours=1))
+        fetches.clear()
+        reports = await scheduler.tick()
+        report = reports[book.league_id]
+        assert not report.unchanged and report.sync is not None and report.sync.repriced > 0
+        assert fetches == ["league", "week 12"]
+        assert await book.money_faults() == []
+    finally:
+        await db.dispose()
