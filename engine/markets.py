@@ -62,7 +62,7 @@ class PricedMarket:
     """A two-way market.
 
     subject is None for moneyline, spread and total; "home"/"away" for a team total;
-    str(player_id) for a prop. line is None for a moneyline.
+    the player id for a prop. line is None for a moneyline.
     """
 
     kind: MarketKind
@@ -145,7 +145,7 @@ def price_prop(
     if quote is None:
         return None
     line, over, under = quote
-    return PricedMarket(MarketKind.PROP, str(starter.player_id), line, (over, under))
+    return PricedMarket(MarketKind.PROP, starter.player_id, line, (over, under))
 
 
 PropQuote = tuple[float, PricedSelection, PricedSelection]
@@ -160,7 +160,7 @@ def prop_quotes(
     For pricing a whole lineup at once: a week prices about a million props, and this
     checks the margin once and builds no market object only to have it taken apart
     again by the caller, who turns each quote into a record of its own. The market's
-    subject would be str(player_id), as in price_prop.
+    subject would be the player id, as in price_prop.
     """
     check_margin(margin)
     quotes: list[PropQuote | None] = []

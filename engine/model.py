@@ -33,7 +33,7 @@ MIN_PLAYER_SD = 2.0
 class Starter:
     """A player in a fantasy lineup for the week, as far as pricing cares."""
 
-    player_id: int
+    player_id: str  # ESPN's number as text, or Sleeper's id ("4034", or "KC" for a defence)
     name: str
     position: str
     pro_team: str

@@ -66,8 +66,11 @@ class League(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
-    source: Mapped[str] = mapped_column(String(16), default="espn")  # espn | demo
+    # Where the league's data comes from: "espn" (the default), "sleeper", or a demo source.
+    source: Mapped[str] = mapped_column(String(16), default="espn")
     espn_league_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A Sleeper league's id: a string of 18-19 digits (used when source is "sleeper").
+    sleeper_league_id: Mapped[str | None] = mapped_column(String(32))
     season: Mapped[int | None] = mapped_column(Integer)
     channel_id: Mapped[str | None] = mapped_column(String(64))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -188,7 +191,7 @@ class Starter(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     matchup_id: Mapped[int] = mapped_column(ForeignKey("matchups.id"))
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
-    player_id: Mapped[int] = mapped_column(BigInteger)
+    player_id: Mapped[str] = mapped_column(String(16))  # ESPN's number as text, or Sleeper's id
     name: Mapped[str] = mapped_column(String(120))
     position: Mapped[str] = mapped_column(String(8))
     slot: Mapped[str] = mapped_column(String(16))
@@ -217,7 +220,7 @@ class BenchPlayer(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     matchup_id: Mapped[int] = mapped_column(ForeignKey("matchups.id"), index=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
-    player_id: Mapped[int] = mapped_column(BigInteger)
+    player_id: Mapped[str] = mapped_column(String(16))  # ESPN's number as text, or Sleeper's id
     name: Mapped[str] = mapped_column(String(120))
     position: Mapped[str] = mapped_column(String(8))
     slot: Mapped[str] = mapped_column(String(16))  # BE | IR

@@ -39,13 +39,14 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 import httpx
 from cachetools import TLRUCache
 from espn_api.requests.constant import FANTASY_BASE_ENDPOINT
 
 from adapters.espn.errors import EspnError
+from adapters.http_answers import CachedAnswer, answer_cache, backoff_delay, decode_json
 from commands.metrics import ESPN_REQUEST_ERRORS, ESPN_REQUEST_SECONDS
 
 __all__ = ["DEFAULT_FANTASY_BASE", "DEFAULT_SITE_BASE", "EspnClient", "EspnCookies", "Json"]
@@ -59,10 +60,6 @@ DEFAULT_FANTASY_BASE: Final = FANTASY_BASE_ENDPOINT
 DEFAULT_SITE_BASE: Final = "https://site.api.espn.com"
 #: The NFL schedule moves rarely (a flexed game), so it is cached longer than live data.
 PRO_SCHEDULE_TTL: Final = 3600.0
-#: Longest pause between two attempts, whatever the backoff says.
-MAX_BACKOFF: Final = 30.0
-#: Above this size, JSON is decoded in a worker thread so the event loop keeps serving others.
-_THREAD_DECODE_BYTES: Final = 256 * 1024
 #: Default bound of the cache: response bodies up to this many bytes (decoded JSON is ~3.5x that).
 DEFAULT_CACHE_MAX_BYTES: Final = 8 * 1024 * 1024
 _USER_AGENT: Final = "Sidebet/0.1 (+fantasy league sportsbook bot; play money)"
@@ -103,22 +100,6 @@ class EspnCookies:
     def header(self) -> str:
         """The `Cookie` header value ESPN expects."""
         return f"espn_s2={self.espn_s2}; SWID={self.swid}"
-
-
-class _Cached(NamedTuple):
-    """A cached answer, with what it weighs (its body's bytes) and how long it stays fresh."""
-
-    data: Any
-    size: int
-    ttl: float
-
-
-def _cached_until(_key: Hashable, entry: _Cached, now: float) -> float:
-    return now + entry.ttl
-
-
-def _cached_size(entry: _Cached) -> int:
-    return entry.size
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +160,7 @@ class EspnClient:
             headers={"User-Agent": _USER_AGENT, "Accept": "application/json"},
             follow_redirects=False,  # a redirect is ESPN's login wall, never data
         )
-        self._cache: TLRUCache[Hashable, _Cached] = TLRUCache(
-            maxsize=cache_max_bytes, ttu=_cached_until, timer=monotonic, getsizeof=_cached_size
-        )
+        self._cache: TLRUCache[Hashable, CachedAnswer] = answer_cache(cache_max_bytes, monotonic)
         self._in_flight: dict[Hashable, asyncio.Future[Any]] = {}
         #: HTTP requests actually sent (retries included), and answers served from the cache.
         self.requests_sent = 0
@@ -326,7 +305,7 @@ class EspnClient:
             future.set_result(data)
             ttl = self.cache_ttl if request.ttl is None else request.ttl
             if ttl > 0 and size <= self._cache.maxsize:
-                self._cache[key] = _Cached(data, size, ttl)
+                self._cache[key] = CachedAnswer(data, size, ttl)
             return data
         finally:
             del self._in_flight[key]
@@ -339,8 +318,7 @@ class EspnClient:
         Half the exponential step is kept and half is random, so many leagues failing at once
         do not all come back at the same instant, yet no retry comes back immediately.
         """
-        step = min(MAX_BACKOFF, self.backoff * (2**attempt))
-        return step / 2 + self._rng.uniform(0, step / 2)
+        return backoff_delay(self.backoff, attempt, self._rng)
 
     async def _fetch(self, request: _Request, cookies: EspnCookies | None) -> tuple[Any, int]:
         """The decoded answer, and its body's size in bytes (what it weighs in the cache)."""
@@ -400,7 +378,7 @@ class EspnClient:
                 raise self._auth_error(request, cookies, None)
             try:
                 body = response.content
-                return await _decode(body), len(body)
+                return await decode_json(body), len(body)
             except ValueError as exc:
                 ESPN_REQUEST_ERRORS.labels("bad_json").inc()
                 failure, truncated = f"invalid JSON ({exc})", True
@@ -440,10 +418,3 @@ class EspnClient:
 
 def _is_login_redirect(response: httpx.Response) -> bool:
     return response.is_redirect and "login" in response.headers.get("location", "").lower()
-
-
-async def _decode(body: bytes) -> Any:
-    """JSON from a response body; big bodies are decoded off the event loop."""
-    if len(body) > _THREAD_DECODE_BYTES:
-        return await asyncio.to_thread(json.loads, body)
-    return json.loads(body)

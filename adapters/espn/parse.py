@@ -739,7 +739,7 @@ def parse_pro_games(
 class _Line:
     """A starter being accumulated over the scoring periods of one matchup."""
 
-    player_id: int
+    player_id: str
     name: str
     position: str
     slot: str
@@ -775,8 +775,8 @@ class _Line:
 class _Side:
     team_id: int
     score: float  # ESPN's starters' total (totalPointsLive while live, else totalPoints)
-    lines: dict[int, _Line]
-    bench: dict[int, _Line]
+    lines: dict[str, _Line]
+    bench: dict[str, _Line]
     adjustment: float = 0.0  # the commissioner's, on top of `score`
 
 
@@ -971,7 +971,7 @@ def _lines(
     season: int,
     told: Mapping[int, ProGame],
     playing: set[int] | None,
-) -> tuple[dict[int, _Line], dict[int, _Line]]:
+) -> tuple[dict[str, _Line], dict[str, _Line]]:
     """The starters and the bench (BE/IR) of one side for one scoring period.
 
     A player has points only if he played a game of the period: his team's game started, was
@@ -980,8 +980,8 @@ def _lines(
     """
     if len(lineup) != len(entries):  # espn_api builds one BoxPlayer per entry, in order
         raise EspnDataError("espn_api returned a lineup that does not match the roster entries")
-    starters: dict[int, _Line] = {}
-    bench: dict[int, _Line] = {}
+    starters: dict[str, _Line] = {}
+    bench: dict[str, _Line] = {}
     for box_player, entry in zip(lineup, entries, strict=True):
         lines = bench if box_player.slot_position in _NON_STARTER_SLOTS else starters
         player = _player(entry, "roster entry")
@@ -997,7 +997,7 @@ def _lines(
         injury = box_player.injuryStatus
         position = box_player.position or DEFAULT_POSITION.get(player.get("defaultPositionId", -1), "")
         line = _Line(
-            player_id=int(box_player.playerId),
+            player_id=str(int(box_player.playerId)),
             name=_clean(box_player.name),
             position=position,
             slot=_SLOT_NAMES.get(box_player.slot_position, box_player.slot_position),

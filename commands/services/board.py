@@ -49,7 +49,7 @@ async def prop_owners(session: AsyncSession, markets: Iterable[Market]) -> dict[
             select(model.matchup_id, model.player_id, model.team_id).where(model.matchup_id.in_(matchup_ids))
         )
         for matchup_id, player_id, team_id in rows.all():
-            market_id = props.get((matchup_id, str(player_id)))
+            market_id = props.get((matchup_id, player_id))
             if market_id is not None:
                 owners[market_id] = team_id
     return owners

@@ -85,7 +85,7 @@ _NEW_STARTERS = f"""
 INSERT INTO starters (matchup_id, player_id, {_STARTER_NAMES})
 SELECT r.matchup_id, r.player_id, {", ".join(f"r.{name}" for name, _ in _STARTER_FIELDS)} FROM {{rows}}
 """
-_NEW_STARTER_COLUMNS: row_sets.Columns = (("matchup_id", "bigint"), ("player_id", "bigint"), *_STARTER_FIELDS)
+_NEW_STARTER_COLUMNS: row_sets.Columns = (("matchup_id", "bigint"), ("player_id", "text"), *_STARTER_FIELDS)
 _MOVE_STARTERS = f"""
 UPDATE starters SET {", ".join(f"{name} = r.{name}" for name, _ in _STARTER_FIELDS)}
 FROM {{rows}} WHERE starters.id = r.id
@@ -105,7 +105,7 @@ _NEW_BENCH = f"""
 INSERT INTO bench_players (matchup_id, player_id, {", ".join(name for name, _ in _BENCH_FIELDS)})
 SELECT r.matchup_id, r.player_id, {", ".join(f"r.{name}" for name, _ in _BENCH_FIELDS)} FROM {{rows}}
 """
-_NEW_BENCH_COLUMNS: row_sets.Columns = (("matchup_id", "bigint"), ("player_id", "bigint"), *_BENCH_FIELDS)
+_NEW_BENCH_COLUMNS: row_sets.Columns = (("matchup_id", "bigint"), ("player_id", "text"), *_BENCH_FIELDS)
 _MOVE_BENCH = f"""
 UPDATE bench_players SET {", ".join(f"{name} = r.{name}" for name, _ in _BENCH_FIELDS)}
 FROM {{rows}} WHERE bench_players.id = r.id
@@ -229,9 +229,9 @@ async def _store_starters(
     games: Mapping[str, ProGame],
     data: WeekData,
     now: datetime,
-) -> dict[int, set[int]]:
+) -> dict[int, set[str]]:
     """Write the week's starters; returns each matchup's starters as stored afterwards."""
-    held: dict[tuple[int, int], Any] = {
+    held: dict[tuple[int, str], Any] = {
         (row.matchup_id, row.player_id): row
         for row in await session.execute(
             select(
@@ -245,8 +245,8 @@ async def _store_starters(
         )
     }
     writes = _Writes.empty()
-    kept: dict[int, set[int]] = {matchup_id: set() for matchup_id in matchup_ids.values()}
-    seen: set[tuple[int, int]] = set()
+    kept: dict[int, set[str]] = {matchup_id: set() for matchup_id in matchup_ids.values()}
+    seen: set[tuple[int, str]] = set()
     for home_team_id, lineup in lineups.items():
         matchup_id = matchup_ids[home_team_id]
         for team, player in lineup:
@@ -307,10 +307,10 @@ async def _store_benches(
     matchup_ids: Mapping[int, int],
     data: WeekData,
     teams: Mapping[int, Team],
-    starters: Mapping[int, set[int]],
+    starters: Mapping[int, set[str]],
 ) -> None:
     """Keep each matchup's bench as the provider has it now; pricing never reads it, awards do."""
-    held: dict[tuple[int, int], Any] = {
+    held: dict[tuple[int, str], Any] = {
         (row.matchup_id, row.player_id): row
         for row in await session.execute(
             select(
@@ -324,7 +324,7 @@ async def _store_benches(
         )
     }
     writes = _Writes.empty()
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[int, str]] = set()
     for m in data.matchups:
         if m.away_team_id is None:
             continue

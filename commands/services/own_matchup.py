@@ -77,10 +77,10 @@ async def _subject_side(session: AsyncSession, market: Market, matchup: Matchup)
     """Whose team a team total or player prop is about."""
     if market.kind == "team_total":
         return "home" if market.subject == "home" else "away"
-    if market.kind == "prop" and market.subject.isdigit():
+    if market.kind == "prop" and market.subject:
         team_id = await session.scalar(
             select(Starter.team_id).where(
-                Starter.matchup_id == matchup.id, Starter.player_id == int(market.subject)
+                Starter.matchup_id == matchup.id, Starter.player_id == market.subject
             )
         )
         if team_id is not None:
@@ -101,7 +101,7 @@ async def lineup_snapshot(
         "team_id": team_id,
         "taken_at": now.isoformat(),
         "projection": round(sum(s.projection for s in starters), 2),
-        "starters": {str(s.player_id): {"name": s.name, "projection": s.projection} for s in starters},
+        "starters": {s.player_id: {"name": s.name, "projection": s.projection} for s in starters},
     }
 
 
@@ -121,7 +121,7 @@ class Benched:
 
 def compare_lineup(snapshot: dict[str, Any], current: list[Starter]) -> tuple[tuple[str, ...], float] | None:
     """The starters gone and the projection now, when the lineup lost projected points."""
-    now_ids = {str(s.player_id) for s in current}
+    now_ids = {s.player_id for s in current}
     removed = tuple(
         entry["name"] for player_id, entry in snapshot["starters"].items() if player_id not in now_ids
     )

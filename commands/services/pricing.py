@@ -251,7 +251,7 @@ def _prop_plan(quote: engine.PropQuote, starter: engine.Starter, lock_at: dateti
     name = starter.name
     return MarketPlan(
         "prop",
-        str(starter.player_id),
+        starter.player_id,
         f"{name} ({starter.position}, {starter.pro_team}) fantasy points",
         line,
         lock_at,

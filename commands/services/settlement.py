@@ -40,20 +40,20 @@ def market_result(
     subject: str | None,
     home_score: float | None,
     away_score: float | None,
-    points: dict[int, float | None],
+    points: dict[str, float | None],
     completed: bool = True,
 ) -> engine.MatchupResult | engine.PlayerResult:
     """What a market is graded from: the matchup's (or NFL game's) final scores, or a prop's
     player's points. `completed` is False for an NFL game not played to the end."""
     if kind == "prop":
-        scored = points.get(int(subject or 0))
+        scored = points.get(subject or "")
         return engine.PlayerResult(points=scored, played=scored is not None)
     return engine.MatchupResult(
         home_score=home_score or 0.0, away_score=away_score or 0.0, completed=completed
     )
 
 
-async def _week_points(session: AsyncSession, matchup_ids: list[int]) -> dict[int, dict[int, float | None]]:
+async def _week_points(session: AsyncSession, matchup_ids: list[int]) -> dict[int, dict[str, float | None]]:
     """Per matchup, each rostered player's points by player id (None: did not play): what
     props grade from.
 
@@ -69,7 +69,7 @@ async def _week_points(session: AsyncSession, matchup_ids: list[int]) -> dict[in
             for table in (Starter.__table__, BenchPlayer.__table__)
         )
     )
-    points: dict[int, dict[int, float | None]] = {}
+    points: dict[int, dict[str, float | None]] = {}
     for matchup_id, player_id, scored in await session.execute(rosters):
         points.setdefault(matchup_id, {})[player_id] = scored
     return points
@@ -214,7 +214,7 @@ def _grade(
     week_id: int,
     league_id: int,
     bets: Sequence[OpenBet],
-    points: dict[int, dict[int, float | None]],
+    points: dict[int, dict[str, float | None]],
     summary: SettlementSummary,
 ) -> tuple[list[tuple[int, str, int]], list[Credit]]:
     """Each bet's outcome and payout (the marks) and the credits they pay."""

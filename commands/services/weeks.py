@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
@@ -282,7 +282,8 @@ async def _open_or_reprice(
             select(Starter)
             .join(Matchup)
             .where(Matchup.week_id == week.id)
-            .order_by(Starter.matchup_id, Starter.player_id)
+            # ESPN's numeric ids in number order, as when they were stored as numbers.
+            .order_by(Starter.matchup_id, func.length(Starter.player_id), Starter.player_id)
         )
     ).all():
         lineups[starter.matchup_id].append(starter)

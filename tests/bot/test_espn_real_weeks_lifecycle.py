@@ -76,7 +76,7 @@ class Week1:
     async def starter(self, player_id: int) -> tuple[Starter, int]:
         """The player's starter row and his ESPN team id."""
         async with self.db.read() as session:
-            row = await session.scalar(select(Starter).where(Starter.player_id == player_id))
+            row = await session.scalar(select(Starter).where(Starter.player_id == str(player_id)))
             team = await session.get(Team, row.team_id)
         return row, team.espn_team_id
 
@@ -153,7 +153,7 @@ async def sunday_props(
         if market.lock_at <= saturday:
             continue
         row, team = await league.starter(int(market.subject))
-        player = next(p for p in league.sim.starters(team, 1) if p.player_id == row.player_id)
+        player = next(p for p in league.sim.starters(team, 1) if str(p.player_id) == row.player_id)
         if playing and (
             league.sim.final_points(1, player) is None
             or league.sim.player_week(player, 1).injury_status != "ACTIVE"
@@ -288,7 +288,7 @@ async def test_a_week_waits_for_a_game_postponed_to_tuesday_and_voids_props_of_a
         assert (await league.week()).status == "settled"
         bets = await league.bets()
         player = next(
-            p for t in sim.team_ids for p in sim.starters(t, 1) if p.player_id == late_row.player_id
+            p for t in sim.team_ids for p in sim.starters(t, 1) if str(p.player_id) == late_row.player_id
         )
         assert bets[late.id].status == expected("over", late.line, sim.final_points(1, player)) != "void"
         assert bets[called.id].status == "void"

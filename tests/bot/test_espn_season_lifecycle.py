@@ -132,7 +132,7 @@ async def correct_a_result(db, sim: SeasonSim) -> dict[int, int]:
     loser_id = matchup.away_team_id if matchup.home_score > matchup.away_score else matchup.home_team_id
     gap = abs(matchup.home_score - matchup.away_score)
     star = max((s for s in starters if s.team_id == loser_id), key=lambda s: s.points or 0)
-    sim.correct_stat(CORRECTED_PERIOD, star.player_id, round((star.points or 0) + gap + 10, 2))
+    sim.correct_stat(CORRECTED_PERIOD, int(star.player_id), round((star.points or 0) + gap + 10, 2))
     assert teams[loser_id].espn_team_id in sim.team_ids
     return {b.id: b.payout for b in bets}
 
@@ -161,8 +161,9 @@ def known_best_lineup(sim: SeasonSim, team_id: int, period: int, slots: dict[str
     return round(total + sum(sorted(rest, reverse=True)[: slots.get("FLEX", 0)]), 2)
 
 
-async def check_recaps(db, sim: SeasonSim) -> int:
-    """Each regular-season recap names the high score and best manager the simulator predicts."""
+async def check_recaps(db, sim: SeasonSim, skip: tuple[int, ...] = (CORRECTED_PERIOD,)) -> int:
+    """Each regular-season recap names the high score and best manager the simulator predicts
+    (but the weeks in `skip`, whose scores changed after their recap)."""
     async with db.read() as session:
         league = await session.scalar(select(League))
         names = {t.espn_team_id: t.name for t in (await session.scalars(select(Team))).all()}
@@ -172,7 +173,7 @@ async def check_recaps(db, sim: SeasonSim) -> int:
     checked = 0
     for post in posts:
         period = weeks[int(post.dedupe_key.rsplit(":", 1)[1])]
-        if period == CORRECTED_PERIOD or period > 14:  # corrected later; two-week playoff rounds
+        if period in skip or period > 14:  # corrected later; two-week playoff rounds
             continue
         recap = reply_from_dict(post.payload)
         awards = {f.name: f.value for c in recap.cards if c.title == "Fantasy awards" for f in c.fields}

@@ -45,7 +45,7 @@ def settle_time(period: int) -> datetime:
 
 
 def starter(team: int, slot: str, projection: float, player: int | None = None) -> PlayerLine:
-    pid = player if player is not None else team * 100 + (1 if slot == "QB" else 2)
+    pid = str(player if player is not None else team * 100 + (1 if slot == "QB" else 2))
     return PlayerLine(
         pid, f"{OWNERS[team].title()} {slot} {pid}", slot, slot, PRO_TEAMS[team], None, projection, None
     )

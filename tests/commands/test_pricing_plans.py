@@ -41,7 +41,7 @@ def row(
     status: str | None = None,
 ) -> Starter:
     return Starter(
-        player_id=player_id,
+        player_id=str(player_id),
         name=name,
         position=position,
         slot=position,
@@ -378,7 +378,7 @@ def test_columns_not_loaded_are_read_through_the_orm() -> None:
 
 
 def test_a_transient_row_without_some_columns_reads_them_as_none() -> None:
-    row = Starter(player_id=7, name="Backup", position="RB", slot="RB", pro_team="NYG", projection=5.0)
+    row = Starter(player_id="7", name="Backup", position="RB", slot="RB", pro_team="NYG", projection=5.0)
     assert "kickoff" not in inspect(row).dict
     assert priced_columns(row) == (7, "Backup", "RB", "NYG", None, 5.0, None, None)
 

@@ -30,7 +30,7 @@ class NextSeason:
         def lineup(team: int) -> tuple[PlayerLine, ...]:
             return (
                 PlayerLine(
-                    team * 100, f"QB {team}", "QB", "QB", "KC" if team == 1 else "BUF", None, 18.0, None
+                    str(team * 100), f"QB {team}", "QB", "QB", "KC" if team == 1 else "BUF", None, 18.0, None
                 ),
             )
 

@@ -142,7 +142,7 @@ def test_round_half_mirrors_and_never_gives_negative_zero() -> None:
 
 
 def wr(projection: float, active: bool = True, game_id: str | None = "g1") -> Starter:
-    return Starter(7, "A Receiver", "WR", "KC", game_id, projection, active)
+    return Starter("7", "A Receiver", "WR", "KC", game_id, projection, active)
 
 
 def test_the_gamma_median_sits_below_the_mean() -> None:

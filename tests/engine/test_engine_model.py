@@ -29,9 +29,9 @@ def starter(
     pro_team: str = "KC",
     game_id: str | None = "g1",
     active: bool = True,
-    player_id: int = 1,
+    player_id: int = 1,  # shown as the id's text, as a provider gives it
 ) -> Starter:
-    return Starter(player_id, f"{position} {player_id}", position, pro_team, game_id, projection, active)
+    return Starter(str(player_id), f"{position} {player_id}", position, pro_team, game_id, projection, active)
 
 
 def test_position_cvs_match_the_design() -> None:

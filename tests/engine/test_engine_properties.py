@@ -54,7 +54,9 @@ def lineups(draw: st.DrawFn, first_id: int) -> list[Starter]:
         projection = draw(st.integers(low * 10, high * 10)) / 10
         active = draw(st.sampled_from((True,) * 9 + (False,)))
         player_id = first_id + offset
-        starters.append(Starter(player_id, f"P{player_id}", position, team, GAMES[team], projection, active))
+        starters.append(
+            Starter(str(player_id), f"P{player_id}", position, team, GAMES[team], projection, active)
+        )
     return starters
 
 

@@ -85,7 +85,7 @@ def test_demo_week_parses_into_five_full_matchups(demo_league, demo_box, demo_pr
             flex = next(p for p in lineup if p.slot == "FLEX")
             assert flex.position in ("RB", "WR", "TE")
             dst = next(p for p in lineup if p.slot == "D/ST")
-            assert dst.position == "D/ST" and dst.player_id < 0 and dst.name.endswith(" D/ST")
+            assert dst.position == "D/ST" and int(dst.player_id) < 0 and dst.name.endswith(" D/ST")
             # without a scoreboard the stat lines decide: the shipped week is played out
             assert all(p.points is not None for p in lineup)
         assert matchup.home_score == round(sum(p.points for p in matchup.home_lineup), 2)

@@ -74,8 +74,8 @@ def test_two_week_matchup(two_week_final, demo_league, demo_box, demo_pro_schedu
 
     one = {p.player_id: p for m in single.matchups for p in (*m.home_lineup, *m.away_lineup)}
     matchup = week.matchups[0]
-    benched_id = benched["playerId"]
-    promoted_id = promoted["playerId"]
+    benched_id = str(benched["playerId"])
+    promoted_id = str(promoted["playerId"])
     for line in (*matchup.home_lineup, *matchup.away_lineup, *week.matchups[1].home_lineup):
         if line.player_id == promoted_id:
             continue

@@ -227,7 +227,7 @@ def test_empty_actual_line_is_not_zero_points(sample, demo_league, demo_box, dem
     entries[wr_index] = entry
 
     week = parse_week(demo_league, {12: demo_box}, demo_pro_schedule, 12)
-    line = next(p for p in week.matchups[0].home_lineup if p.player_id == player["id"])
+    line = next(p for p in week.matchups[0].home_lineup if p.player_id == str(player["id"]))
     assert (line.name, line.position, line.slot, line.pro_team) == ("Torey Krug", "WR", "WR", "KC")
     assert line.projection == 11.5
     assert line.points is None

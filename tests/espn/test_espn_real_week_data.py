@@ -202,10 +202,10 @@ def test_a_player_ruled_out_at_game_time_has_no_points_not_zero():
     actual = _actual_line(sim, after, starter.player_id)
     assert actual["stats"] == {} and actual["appliedTotal"] == 0.0
     lines = {p.player_id: p for m in _week_at(sim, after).matchups for p in (*m.home_lineup, *m.away_lineup)}
-    assert lines[starter.player_id].points is None
-    assert lines[starter.player_id].projection > 0
+    assert lines[str(starter.player_id)].points is None
+    assert lines[str(starter.player_id)].projection > 0
     played = next(p for p in sim.starters(1, 1) if sim.final_points(1, p) is not None)
-    assert lines[played.player_id].points == sim.final_points(1, played)
+    assert lines[str(played.player_id)].points == sim.final_points(1, played)
 
 
 def test_players_of_a_cancelled_game_have_no_points_even_for_what_was_played():
@@ -221,7 +221,7 @@ def test_players_of_a_cancelled_game_have_no_points_even_for_what_was_played():
     week = _week_at(sim, after)
     assert week.is_final
     lines = {p.player_id: p for m in week.matchups for p in (*m.home_lineup, *m.away_lineup)}
-    assert lines[player.player_id].points is None
+    assert lines[str(player.player_id)].points is None
 
 
 def test_a_game_moved_to_another_period_scores_nothing_in_this_one():
@@ -241,6 +241,6 @@ def test_a_game_moved_to_another_period_scores_nothing_in_this_one():
     week = parse_week(league, {1: box}, nfl.pro_schedule_view(), 1, [nfl.scoreboard_view(1, after)])
     assert str(game.event_id) not in {g.game_id for g in week.pro_games}
     lines = {p.player_id: p for m in week.matchups for p in (*m.home_lineup, *m.away_lineup)}
-    assert lines[player.player_id].points is None
+    assert lines[str(player.player_id)].points is None
     others = [p for p in lines.values() if p.points is not None]
     assert others  # the rest of the box still counts

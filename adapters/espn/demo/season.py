@@ -506,17 +506,19 @@ class SeasonSim:
 
     # ------------------------------------------------------------ what owners and ESPN change
 
-    def move(self, team_id: int, period: int, player_id: int, slot: str) -> None:
+    def move(self, team_id: int, period: int, player_id: int | str, slot: str) -> None:
         """The owner moves a player to `slot` for the scoring period, from now on ("BE" benches
         him; his old slot stays empty, as ESPN allows)."""
+        player_id = int(player_id)  # as the book keeps it (text), or the simulator's number
         lineup = self.lineup(team_id, period)
         index = next(i for i, (p, _) in enumerate(lineup) if p.player_id == player_id)
         lineup[index] = (lineup[index][0], slot)
         self._edits += 1
 
-    def drop(self, team_id: int, period: int, player_id: int) -> None:
+    def drop(self, team_id: int, period: int, player_id: int | str) -> None:
         """The owner drops a player to free agency before the scoring period's games: from
         this period on he is on no roster of the league."""
+        player_id = int(player_id)  # as the book keeps it (text), or the simulator's number
         self.lineup(team_id, period)  # as it stood, so the drop only removes him
         for (team, later), lineup in self._lineups.items():
             if team == team_id and later >= period:
@@ -524,9 +526,10 @@ class SeasonSim:
         self._dropped[(team_id, player_id)] = period
         self._edits += 1
 
-    def rule_out(self, period: int, player_id: int) -> None:
+    def rule_out(self, period: int, player_id: int | str) -> None:
         """The player is inactive for his game of the scoring period, as decided at game time:
         he keeps his projection, plays no snap, and ESPN's actual line for him has no stats."""
+        player_id = int(player_id)  # as the book keeps it (text), or the simulator's number
         player = next(p for roster in self.rosters.values() for p in roster if p.player_id == player_id)
         self._weeks[(player_id, period)] = replace(self.player_week(player, period), actual=None)
         self._edits += 1
@@ -595,12 +598,13 @@ class SeasonSim:
         """Cumulative over the matchup period's scoring periods, as ESPN's `totalPoints`."""
         return round(sum(self.team_points(team_id, p, now) for p in self.matchup_periods[matchup_period]), 2)
 
-    def correct_stat(self, scoring_period: int, player_id: int, new_points: float) -> None:
+    def correct_stat(self, scoring_period: int, player_id: int | str, new_points: float) -> None:
         """A stat correction: the player's final points for the period become `new_points`.
 
         Changes the stat line ESPN serves (once the game is over), the team totals, winners and
         records, like ESPN's Tuesday/Thursday corrections do.
         """
+        player_id = int(player_id)  # as the book keeps it (text), or the simulator's number
         if not any(p.player_id == player_id for r in self.rosters.values() for p in r):
             raise KeyError(f"no player {player_id} in league {self.league_id}")
         self._corrections[(scoring_period, player_id)] = round(float(new_points), 2)
