@@ -21,6 +21,8 @@ from adapters.espn.client import EspnClient, EspnCookies
 from adapters.espn.demo.provider import DemoLeagueProvider
 from adapters.espn.demo.season_provider import DemoSeasonProvider
 from adapters.espn.provider import EspnLeagueProvider, detect_season
+from adapters.sleeper.client import SleeperClient
+from adapters.sleeper.provider import SleeperLeagueProvider
 from bot.console_admins import load_admins, save_admins
 from bot.demo import (
     DEMO_PLATFORM,
@@ -40,7 +42,7 @@ from commands.dispatch import dispatch
 from commands.format import local_time, plural
 from commands.league_settings import LeagueSettings
 from commands.outbox import OutboxLoop
-from commands.provider import LeagueDataProvider, ProviderError
+from commands.provider import SLEEPER, LeagueDataProvider, ProviderError
 from commands.recap import settled_sentence
 from commands.replies import Reply
 from commands.services.league_jobs import league_jobs
@@ -59,9 +61,13 @@ SINGLE_WEEK_OVER = (
 
 
 def provider_factory(
-    clock: Clock, espn: EspnClient | None = None, parse_executor: Executor | None = None
+    clock: Clock,
+    espn: EspnClient | None = None,
+    parse_executor: Executor | None = None,
+    sleeper: SleeperClient | None = None,
 ) -> ProviderFactory:
-    """Which data source backs a league: ESPN, the demo season, or the shipped demo week."""
+    """Which data source backs a league: ESPN, Sleeper (whose NFL games still come from ESPN),
+    the demo season, or the shipped demo week."""
 
     def provider_for(league: League) -> LeagueDataProvider:
         if league.source == WEEK_SOURCE:
@@ -75,6 +81,8 @@ def provider_factory(
             return EspnLeagueProvider(
                 espn, league.espn_league_id, league.season, cookies, clock.now, parse_executor=parse_executor
             )
+        if league.source == SLEEPER and espn is not None and sleeper is not None and league.sleeper_league_id:
+            return SleeperLeagueProvider(sleeper, espn, league.sleeper_league_id, clock.now)
         # The console (and any process started without ESPN) can only serve the demo league.
         raise ProviderError(
             "unavailable",

@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from adapters.espn.client import EspnClient
+from adapters.sleeper.client import SleeperClient
 from bot.app import open_database, provider_factory, season_detector
 from bot.heap import freeze_startup_heap
 from bot.ops_server import Health, start_ops_server
@@ -47,10 +48,23 @@ async def run_bot(settings: Settings) -> None:
         cache_ttl=e.cache_seconds,
         cache_max_bytes=int(e.cache_megabytes * 1024 * 1024),
     )
+    sl = settings.sleeper
+    sleeper = SleeperClient(
+        sl.base,
+        timeout=sl.timeout_seconds,
+        retries=sl.retries,
+        max_concurrency=sl.max_concurrency,
+        cache_ttl=sl.cache_seconds,
+        cache_max_bytes=int(sl.cache_megabytes * 1024 * 1024),
+        calls_per_minute=sl.calls_per_minute,
+    )
     # espn_api's parsing is pure Python: a process per core keeps it off the event loop's GIL.
     parse_pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1)
     services = Services(
-        db, clock, provider_factory(clock, espn, parse_pool), detect_season=season_detector(clock, espn)
+        db,
+        clock,
+        provider_factory(clock, espn, parse_pool, sleeper),
+        detect_season=season_detector(clock, espn),
     )
     stop = asyncio.Event()
     adapters: dict[str, Coroutine[Any, Any, None]] = {}
@@ -118,5 +132,6 @@ async def run_bot(settings: Settings) -> None:
             await ops.close()
         await scheduler.stop()
         await espn.aclose()
+        await sleeper.aclose()
         parse_pool.shutdown(cancel_futures=True)
         await db.dispose()

@@ -27,7 +27,7 @@ from bot.demo import DEMO_SOURCES
 from commands.context import Services
 from commands.errors import NotFound
 from commands.metrics import JOB_PASSES
-from commands.provider import ProviderError
+from commands.provider import DATA_SOURCES, ProviderError
 from commands.reference import request_reference
 from commands.services.due_jobs import MaybeDue, leagues_with_games, maybe_due
 from commands.services.league_jobs import LeagueBusy, league_jobs
@@ -143,7 +143,7 @@ class BookScheduler:
         reports: dict[int, DueReport] = {}
         unchanged: list[int] = []
         for league in leagues:
-            if league.source != "espn" and league.source not in DEMO_SOURCES:
+            if league.source not in DATA_SOURCES and league.source not in DEMO_SOURCES:
                 continue
             synced = league.last_synced_at
             sync = synced is None or now - synced >= sync_interval(weeks[league.id], now)

@@ -76,6 +76,19 @@ class EspnSettings(BaseModel):
     cache_megabytes: float = Field(default=8.0, ge=0)
 
 
+class SleeperSettings(BaseModel):
+    """How Sidebet talks to Sleeper's public API (no login). Sleeper asks every client to stay
+    under 1,000 calls a minute, so `calls_per_minute` is one limit for the whole process."""
+
+    base: str = "https://api.sleeper.app"
+    timeout_seconds: float = 10.0
+    retries: int = 3
+    max_concurrency: int = 20
+    cache_seconds: float = 30.0
+    cache_megabytes: float = Field(default=8.0, ge=0)
+    calls_per_minute: int = Field(default=900, ge=1, le=1000)
+
+
 class OpsSettings(BaseModel):
     """The operations endpoint (/metrics for Prometheus, /healthz for load balancers and
     container health checks) and this process's identity among replicas."""
@@ -112,6 +125,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     espn: EspnSettings = Field(default_factory=EspnSettings)
+    sleeper: SleeperSettings = Field(default_factory=SleeperSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
     ops: OpsSettings = Field(default_factory=OpsSettings)
 

@@ -27,6 +27,7 @@ class OptionType(StrEnum):
     TEAM = "team"  # a fantasy team of the league, by abbreviation or ESPN team id
     NUMBER = "number"  # a positive whole number that is not an id (an ESPN league id, a season)
     CHOICE = "choice"  # one of `choices`
+    DIGITS = "digits"  # a long number kept as text: a league id (Sleeper's outgrow Discord's integers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,10 @@ class Command:
             shown = "/".join(option.choices) if option.choices else option.name
             parts.append(f"<{shown}>" if option.required else f"[{shown}]")
         return " ".join(parts)
+
+
+#: The fantasy platforms `setup` can link, the first being the default.
+PLATFORMS: tuple[str, ...] = ("espn", "sleeper")
 
 
 def _id(name: str, what: str, *, autocomplete: bool = True, by_team: bool = False) -> Option:
@@ -198,9 +203,20 @@ CATALOGUE: tuple[Command, ...] = (
     # --- commissioners -----------------------------------------------------------------
     Command(
         ("setup",),
-        "Link this server to an ESPN league (cookies only for a private league).",
+        "Link this server to an ESPN or Sleeper league (cookies only for a private ESPN league).",
         (
-            Option("league", OptionType.NUMBER, "ESPN league id (the leagueId in the league's URL)"),
+            Option(
+                "platform",
+                OptionType.CHOICE,
+                "Where the league is played: espn (the default) or sleeper",
+                required=False,
+                choices=PLATFORMS,
+            ),
+            Option(
+                "league",
+                OptionType.DIGITS,
+                "League id (ESPN: leagueId in the league's URL; Sleeper: the number after /league/)",
+            ),
             Option("season", OptionType.NUMBER, "Season year; detected when left out", required=False),
             Option(
                 "espn_s2", OptionType.TEXT, "espn_s2 cookie (private leagues)", required=False, secret=True

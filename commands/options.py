@@ -147,6 +147,23 @@ def parse_number(raw: Any, option: Option) -> int:
     return value
 
 
+#: Longest league id taken: Sleeper's are 18-19 digits, ESPN's far fewer.
+MAX_ID_DIGITS = 20
+
+
+def parse_digits(raw: Any, option: Option) -> str:
+    """A league id as its digits (no sign, no leading zeros), kept as text: a Sleeper id is
+    longer than the integers Discord's options carry."""
+    text = str(raw).strip() if isinstance(raw, str | int) and not isinstance(raw, bool) else ""
+    digits = text.lstrip("0")
+    if not text.isascii() or not text.isdigit() or not digits or len(digits) > MAX_ID_DIGITS:
+        raise InvalidInput(
+            f"`{option.name}` must be a league id, digits only, like 1048291839281745920; "
+            f"'{shown(raw)}' isn't."
+        )
+    return digits
+
+
 def parse_amount(raw: Any) -> int:
     if isinstance(raw, int) and not isinstance(raw, bool):
         value: int | None = _whole_int(raw, "an adjustment")
@@ -170,6 +187,8 @@ def parse_option(option: Option, raw: Any) -> Any:
         return parse_amount(raw)
     if option.type is OptionType.NUMBER:
         return parse_number(raw, option)
+    if option.type is OptionType.DIGITS:
+        return parse_digits(raw, option)
     text = str(raw).strip()
     if not text:
         raise InvalidInput(f"`{option.name}` can't be empty.")

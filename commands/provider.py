@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol, runtime_checkable
+from typing import Final, Literal, Protocol, runtime_checkable
 
 from engine.game_lines import ProviderLines
 
 GameState = Literal["pre", "in", "post"]
 OddsPhase = Literal["open", "current", "close"]
+
+#: `League.source` of the real data sources (the demo leagues have sources of their own).
+ESPN: Final = "espn"
+SLEEPER: Final = "sleeper"
+DATA_SOURCES: Final = frozenset({ESPN, SLEEPER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +44,7 @@ class ProGame:
 class PlayerLine:
     """A player in a fantasy lineup: a starter (priced) or, in a bench list, a reserve."""
 
-    player_id: int
+    player_id: str  # ESPN's numeric id as text; Sleeper's own id (a defence's is its team, "KC")
     name: str
     position: str  # QB, RB, WR, TE, K, D/ST
     slot: str  # lineup slot, e.g. "RB", "FLEX"; "BE"/"IR" only in a bench list

@@ -24,7 +24,7 @@ from typing import Any, Protocol, TextIO
 from adapters.console.files import FileSaver
 from adapters.console.render import render
 from adapters.console.terminal import PLAIN, Terminal
-from commands.catalogue import Command, OptionType, match
+from commands.catalogue import Command, Option, OptionType, match
 from commands.context import Invocation
 from commands.replies import Reply
 
@@ -132,12 +132,18 @@ def parse_duration(text: str) -> timedelta:
 
 
 def bind_arguments(command: Command, words: list[str]) -> dict[str, Any]:
-    """Positional words onto the command's options; a trailing text option takes the rest."""
+    """Positional words onto the command's options; a trailing text option takes the rest.
+
+    An optional choice that leads a required option (`setup [espn/sleeper] <league>`) takes
+    a word only when it is one of its choices; otherwise it is left out (its default).
+    """
     args: dict[str, Any] = {}
     options = list(command.options)
     for index, option in enumerate(options):
         if not words:
             break
+        if _qualifier(options, index) and words[0].lower() not in option.choices:
+            continue
         if option.type is OptionType.TEXT and index == len(options) - 1:
             args[option.name] = " ".join(words)
             words = []
@@ -146,6 +152,15 @@ def bind_arguments(command: Command, words: list[str]) -> dict[str, Any]:
     if words:
         raise ValueError(f"Too many values for `{command.name}`. Usage: `{command.usage}`")
     return args
+
+
+def _qualifier(options: list[Option], index: int) -> bool:
+    option = options[index]
+    return (
+        option.type is OptionType.CHOICE
+        and not option.required
+        and any(later.required for later in options[index + 1 :])
+    )
 
 
 class ConsoleSession:

@@ -19,7 +19,7 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from datetime import UTC, date, datetime
 from functools import partial
@@ -31,12 +31,21 @@ from adapters.espn.parse import (
     EspnDataError,
     parse_game_lines,
     parse_league,
+    parse_pro_games,
     parse_week,
     scoring_periods_for,
 )
-from commands.provider import GameLines, LeagueData, WeekData
+from commands.provider import GameLines, LeagueData, ProGame, WeekData
 
-__all__ = ["LEAGUE_VIEWS", "WEEK_VIEWS", "EspnLeagueProvider", "detect_season", "nfl_season_of"]
+__all__ = [
+    "LEAGUE_VIEWS",
+    "WEEK_VIEWS",
+    "EspnLeagueProvider",
+    "any_kicked_off",
+    "detect_season",
+    "nfl_games",
+    "nfl_season_of",
+]
 
 #: One request for league identity, settings, status, teams and owners (members).
 LEAGUE_VIEWS: tuple[str, ...] = ("mSettings", "mTeam")
@@ -107,7 +116,7 @@ class EspnLeagueProvider:
         now = self._now()
         if now.tzinfo is None:
             raise ValueError("EspnLeagueProvider needs a clock that returns aware datetimes")
-        started = [p for p in periods if _any_kicked_off(schedule, p, now.astimezone(UTC))]
+        started = [p for p in periods if any_kicked_off(schedule, p, now.astimezone(UTC))]
         boxes_and_boards = await asyncio.gather(
             *(
                 self.client.league(
@@ -139,7 +148,7 @@ class EspnLeagueProvider:
         return tuple(games)
 
 
-def _any_kicked_off(pro_schedule: Mapping[str, Any], period: int, now: datetime) -> bool:
+def any_kicked_off(pro_schedule: Mapping[str, Any], period: int, now: datetime) -> bool:
     """Whether any NFL game of the scoring period has reached its kickoff by `now`.
 
     When the schedule is unreadable we say yes: fetching a scoreboard too many is harmless,
@@ -154,6 +163,26 @@ def _any_kicked_off(pro_schedule: Mapping[str, Any], period: int, now: datetime)
     except (KeyError, TypeError, ValueError, AttributeError):
         return True
     return False
+
+
+async def nfl_games(
+    client: EspnClient, season: int, weeks: Sequence[int], now: datetime
+) -> dict[int, tuple[ProGame, ...]]:
+    """The NFL games of each regular-season week, from ESPN's public schedule and scoreboards.
+
+    For leagues of other platforms (Sleeper), whose kickoffs, game state and finality come from
+    ESPN as an ESPN league's do; needs no cookies. A week's scoreboard is asked for only once
+    one of its games has kicked off by `now`, as for an ESPN league's week.
+    """
+    schedule = await client.pro_schedule(season)
+    started = [w for w in weeks if any_kicked_off(schedule, w, now.astimezone(UTC))]
+    boards = dict(
+        zip(started, await asyncio.gather(*(client.nfl_scoreboard(season, w) for w in started)), strict=True)
+    )
+    try:
+        return {w: parse_pro_games(schedule, (w,), [boards[w]] if w in boards else []) for w in weeks}
+    except EspnDataError as exc:
+        raise EspnError.bad_data(str(exc)) from exc
 
 
 def nfl_season_of(today: date) -> int:

@@ -1,18 +1,25 @@
-"""Linking a chat workspace to an ESPN league (`setup`), after checking ESPN answers for it.
+"""Linking a chat workspace to its fantasy league (`setup`), after checking the platform answers.
 
-The cookies of a private league are stored but never repeated: not in a reply, the audit
-log or a log line.
+ESPN and Sleeper leagues are linked the same way: a probe league row (never saved) asks the
+provider for the league, and only a complete answer creates or re-points the workspace's league.
+The cookies of a private ESPN league are stored but never repeated: not in a reply, the audit
+log or a log line. Sleeper needs no secrets.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from commands.context import Invocation, Services
 from commands.errors import CommandError
 from commands.league_settings import LeagueSettings
-from commands.provider import LeagueData
+from commands.provider import ESPN, SLEEPER, LeagueData
 from commands.services.journal import audit
 from commands.services.tenancy import find_league, get_or_create_tenant
 from storage.models import League
+
+#: The largest ESPN league id the database holds (a 64-bit column).
+MAX_ESPN_LEAGUE_ID = 2**62
 
 
 async def link_espn_league(
@@ -27,22 +34,56 @@ async def link_espn_league(
 
     A ProviderError (ESPN unreachable, the league private or unknown) leaves nothing written.
     """
+    if not 1 <= league_id <= MAX_ESPN_LEAGUE_ID:
+        raise CommandError(f"{league_id} is too long to be an ESPN league id; check the leagueId in its URL.")
     if bool(espn_s2) != bool(swid):
         raise CommandError("A private league needs both cookies, espn_s2 and SWID; you gave one.")
-    now = services.clock.now()
     if season is None:
         if services.detect_season is None:
             raise CommandError("Give the season too, e.g. `setup <league> 2026`.")
         season = await services.detect_season(league_id, espn_s2, swid)
-    probe = League(
-        source="espn",
-        espn_league_id=league_id,
-        season=season,
-        espn_s2=espn_s2,
-        espn_swid=swid,
-        settings={},
-    )
+    fields: dict[str, Any] = {
+        "source": ESPN,
+        "espn_league_id": league_id,
+        "sleeper_league_id": None,
+        "espn_s2": espn_s2,
+        "espn_swid": swid,
+    }
+    probe = League(season=season, settings={}, **fields)
     data = await services.providers(probe).fetch_league()
+    detail = {"espn_league_id": league_id, "season": data.season, "private": bool(espn_s2)}
+    await _link(services, invocation, data, fields, detail)
+    return data
+
+
+async def link_sleeper_league(services: Services, invocation: Invocation, league_id: str) -> LeagueData:
+    """Read the league from Sleeper, then create or re-point the workspace's league at it.
+
+    Sleeper gives a league a new id every season, so the season is the league's own; a
+    ProviderError (unknown id, another sport, not drafted yet, Sleeper down) writes nothing.
+    """
+    fields: dict[str, Any] = {
+        "source": SLEEPER,
+        "espn_league_id": None,
+        "sleeper_league_id": league_id,
+        "espn_s2": None,
+        "espn_swid": None,
+    }
+    probe = League(settings={}, **fields)
+    data = await services.providers(probe).fetch_league()
+    await _link(services, invocation, data, fields, {"sleeper_league_id": league_id, "season": data.season})
+    return data
+
+
+async def _link(
+    services: Services,
+    invocation: Invocation,
+    data: LeagueData,
+    fields: dict[str, Any],
+    detail: dict[str, Any],
+) -> None:
+    """Create the workspace's league, or re-point it, at the league the platform described."""
+    now = services.clock.now()
     async with services.db.write() as session:
         league = await find_league(session, invocation.platform, invocation.workspace_id)
         if league is None:
@@ -55,18 +96,12 @@ async def link_espn_league(
                 channel_id=invocation.channel_id,
             )
             session.add(league)
-        league.name, league.source = data.name[:120], "espn"
-        league.espn_league_id, league.season = league_id, data.season
-        league.espn_s2, league.espn_swid = espn_s2, swid
+        league.name, league.season = data.name[:120], data.season
+        for name, value in fields.items():
+            setattr(league, name, value)
         league.season_over, league.sync_failures, league.last_sync_error = False, 0, None
         league.channel_id = league.channel_id or invocation.channel_id
         await session.flush()
         await audit(
-            session,
-            league_id=league.id,
-            actor=invocation.user_id,
-            action="setup",
-            detail={"espn_league_id": league_id, "season": data.season, "private": bool(espn_s2)},
-            now=now,
+            session, league_id=league.id, actor=invocation.user_id, action="setup", detail=detail, now=now
         )
-    return data

@@ -1,4 +1,5 @@
-"""Commissioners linking the book to its fantasy league: setup, owners, the channel, a sync."""
+"""Commissioners linking the book to its fantasy league (ESPN or Sleeper): setup, owners, the
+channel, a sync."""
 
 from __future__ import annotations
 
@@ -8,32 +9,52 @@ from commands.context import Context, Invocation, Services
 from commands.errors import CommandError
 from commands.format import plural
 from commands.handlers.registry import handles, handles_leagueless
-from commands.provider import ProviderError
+from commands.provider import ESPN, SLEEPER, LeagueData, ProviderError
 from commands.replies import Reply, Table, Tone
 from commands.services.league_admin import set_channel
-from commands.services.league_link import link_espn_league
+from commands.services.league_link import link_espn_league, link_sleeper_league
 from commands.services.lifecycle import sync_now
 from commands.services.teams import link_owner
 
 
 @handles_leagueless("setup")
 async def setup(services: Services, invocation: Invocation, args: dict[str, Any]) -> Reply:
-    """Link the workspace to an ESPN league; the cookies are never repeated back."""
-    league_id, espn_s2 = args["league"], args.get("espn_s2")
+    """Link the workspace to an ESPN (the default) or Sleeper league; cookies are never repeated."""
+    platform, league_id = args.get("platform") or ESPN, args["league"]
+    if platform == SLEEPER:
+        if args.get("season") or args.get("espn_s2") or args.get("swid"):
+            raise CommandError(
+                "A Sleeper league needs only its id: Sleeper gives each season a league id of its "
+                "own, and its leagues are public. Run `setup sleeper <league id>`."
+            )
+        try:
+            data = await link_sleeper_league(services, invocation, league_id)
+        except ProviderError as error:
+            return _not_linked(f"Sleeper league {league_id}", error)
+        return _linked(data, "", "Sleeper owner")
+    espn_s2 = args.get("espn_s2")
     try:
         data = await link_espn_league(
-            services, invocation, league_id, args.get("season"), espn_s2, args.get("swid")
+            services, invocation, int(league_id), args.get("season"), espn_s2, args.get("swid")
         )
     except ProviderError as error:
-        retry = " Nothing is linked yet: run `setup` again in a few minutes." if error.retryable else ""
-        return Reply.error(f"Couldn't link ESPN league {league_id}: {error.user_message}{retry}")
+        return _not_linked(f"ESPN league {league_id}", error)
+    private = " with your private-league cookies (saved, never shown)" if espn_s2 else ""
+    return _linked(data, private, "ESPN owner")
+
+
+def _not_linked(what: str, error: ProviderError) -> Reply:
+    retry = " Nothing is linked yet: run `setup` again in a few minutes." if error.retryable else ""
+    return Reply.error(f"Couldn't link {what}: {error.user_message}{retry}")
+
+
+def _linked(data: LeagueData, private: str, owner_heading: str) -> Reply:
     rows = tuple((t.abbrev, t.name, t.owner_name or "") for t in data.teams)
     return Reply(
-        f"Linked {data.name} ({data.season}, {plural(len(data.teams), 'team')})"
-        + (" with your private-league cookies (saved, never shown)" if espn_s2 else "")
-        + ". Lines and results will be posted in this channel. Next: `link <member> <team>` for each "
+        f"Linked {data.name} ({data.season}, {plural(len(data.teams), 'team')}){private}. "
+        "Lines and results will be posted in this channel. Next: `link <member> <team>` for each "
         "owner, or members can `claim <team>`.",
-        tables=(Table(("Team", "Name", "ESPN owner"), rows, title="Teams"),),
+        tables=(Table(("Team", "Name", owner_heading), rows, title="Teams"),),
         tone=Tone.SUCCESS,
     )
 

@@ -1,0 +1,1 @@
+"""Sleeper leagues: the public, read-only api.sleeper.app, as a `LeagueDataProvider`."""
