@@ -86,8 +86,8 @@ def provider_factory(
         # The console (and any process started without ESPN) can only serve the demo league.
         raise ProviderError(
             "unavailable",
-            "This Sidebet has no connection to ESPN (the console plays the demo league only), "
-            "so it can't read that league. Run `sidebet run` to link a real ESPN league.",
+            "This Sidebet has no connection to ESPN or Sleeper (the console plays the demo league "
+            "only), so it can't read that league. Run `sidebet run` to link a real league.",
             retryable=False,
         )
 

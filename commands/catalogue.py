@@ -77,6 +77,18 @@ class Command:
 PLATFORMS: tuple[str, ...] = ("espn", "sleeper")
 
 
+def is_leading_choice(options: tuple[Option, ...] | list[Option], index: int) -> bool:
+    """Whether option `index` is an optional choice before a required option, like `setup`'s
+    platform: typed words bind to it only when they are one of its choices (else it is left at
+    its default), and it is the one kind of optional option a required one may follow."""
+    option = options[index]
+    return (
+        option.type is OptionType.CHOICE
+        and not option.required
+        and any(later.required for later in options[index + 1 :])
+    )
+
+
 def _id(name: str, what: str, *, autocomplete: bool = True, by_team: bool = False) -> Option:
     return Option(name, OptionType.ID, what, autocomplete=autocomplete, by_team=by_team)
 

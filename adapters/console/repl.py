@@ -24,7 +24,7 @@ from typing import Any, Protocol, TextIO
 from adapters.console.files import FileSaver
 from adapters.console.render import render
 from adapters.console.terminal import PLAIN, Terminal
-from commands.catalogue import Command, Option, OptionType, match
+from commands.catalogue import Command, OptionType, is_leading_choice, match
 from commands.context import Invocation
 from commands.replies import Reply
 
@@ -142,7 +142,7 @@ def bind_arguments(command: Command, words: list[str]) -> dict[str, Any]:
     for index, option in enumerate(options):
         if not words:
             break
-        if _qualifier(options, index) and words[0].lower() not in option.choices:
+        if is_leading_choice(options, index) and words[0].lower() not in option.choices:
             continue
         if option.type is OptionType.TEXT and index == len(options) - 1:
             args[option.name] = " ".join(words)
@@ -152,15 +152,6 @@ def bind_arguments(command: Command, words: list[str]) -> dict[str, Any]:
     if words:
         raise ValueError(f"Too many values for `{command.name}`. Usage: `{command.usage}`")
     return args
-
-
-def _qualifier(options: list[Option], index: int) -> bool:
-    option = options[index]
-    return (
-        option.type is OptionType.CHOICE
-        and not option.required
-        and any(later.required for later in options[index + 1 :])
-    )
 
 
 class ConsoleSession:

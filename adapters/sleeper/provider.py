@@ -45,14 +45,16 @@ class SleeperLeagueProvider:
         return f"SleeperLeagueProvider(league_id={self.league_id!r})"
 
     async def fetch_league(self) -> LeagueData:
-        """Name, teams with owners and records, the season's length and the current period."""
-        league, users, rosters, state = await asyncio.gather(
-            self.client.league(self.league_id),
-            self.client.users(self.league_id),
-            self.client.rosters(self.league_id),
-            self.client.state(),
-        )
+        """Name, teams with owners and records, the season's length and the current period.
+
+        The league is read and checked first: a league of another sport, or one not drafted
+        yet, is refused in its own words rather than as rosters that make no sense.
+        """
+        league = await self.client.league(self.league_id)
         check_league(self.league_id, league)
+        users, rosters, state = await asyncio.gather(
+            self.client.users(self.league_id), self.client.rosters(self.league_id), self.client.state()
+        )
         try:
             return parse_league(league, users, rosters, state)
         except SleeperDataError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands.catalogue import BY_NAME, CATALOGUE, Audience, match, slash_commands
+from commands.catalogue import BY_NAME, CATALOGUE, Audience, is_leading_choice, match, slash_commands
 from commands.handlers import HANDLERS
 
 
@@ -114,8 +114,10 @@ def test_catalogue_shape():
     }
     for command in CATALOGUE:
         optional_seen = False
-        for option in command.options:
+        for index, option in enumerate(command.options):
             assert not (optional_seen and option.required), f"{command.name}: required after optional"
+            if is_leading_choice(command.options, index):
+                continue  # `setup [espn/sleeper] <league>`: bound only when one of its choices
             optional_seen |= not option.required
 
 

@@ -86,7 +86,7 @@ async def test_setup_refusals_write_nothing(db):
             {"league": "1", "espn_s2": S2},
             "both cookies",
         ),
-        (services_for(db, clock), discord("boss", admin=True), {"league": "abc"}, "whole number"),
+        (services_for(db, clock), discord("boss", admin=True), {"league": "abc"}, "digits only"),
         (services_for(db, clock, fail=private), discord("boss", admin=True), {"league": "9"}, "is private"),
     ]
     before = await book.snapshot()

@@ -166,6 +166,7 @@ def bad_value(kind: OptionType) -> str:
         OptionType.AMOUNT: "some",
         OptionType.ID: "abc",
         OptionType.NUMBER: "-3",
+        OptionType.DIGITS: "12a",
         OptionType.CHOICE: "maybe",
         OptionType.PICK: "sideways",
         OptionType.MEMBER: "nobody",
@@ -371,6 +372,7 @@ GOOD: dict[OptionType, Any] = {
     OptionType.MEMBER: "alex",
     OptionType.TEAM: "HMH",
     OptionType.NUMBER: 2026,
+    OptionType.DIGITS: "12345",
     OptionType.WORD: "props",
     OptionType.TEXT: "because",
 }

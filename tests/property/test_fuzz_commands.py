@@ -56,6 +56,9 @@ PLAUSIBLE: dict[OptionType, st.SearchStrategy[Any]] = {
         ["margin_pct", "props", "max_stake_pct", "allowance", "nfl_games", "devig", "nope"]
     ),
     OptionType.TEXT: st.text(max_size=40),
+    OptionType.DIGITS: st.sampled_from(["1048291839281745920", "12345", "0", "0012"])
+    | st.integers(min_value=1, max_value=10**21)
+    | huge_numbers,
 }
 
 

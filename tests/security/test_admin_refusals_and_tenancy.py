@@ -19,7 +19,7 @@ from commands.dispatch import dispatch
 from commands.replies import Tone
 from storage.models import Bet, Market
 from tests.book import Book
-from tests.security.admin_commands import ADMIN_COMMANDS, as_words, sample_args
+from tests.security.admin_commands import ADMIN_CASES, ADMIN_COMMANDS, as_words, sample_args
 from tests.template_book import joined_book
 
 ID_COMMANDS = tuple(c for c in CATALOGUE if any(o.type is OptionType.ID for o in c.options))
@@ -35,10 +35,14 @@ def test_the_catalogue_has_commissioner_and_id_commands():
     assert len(ADMIN_COMMANDS) >= 10 and {"bet", "cancel", "confirm", "odds"} <= {c.name for c in ID_COMMANDS}
 
 
-@pytest.mark.parametrize("command", ADMIN_COMMANDS, ids=lambda c: c.name)
-async def test_command_layer_refuses_every_admin_command_to_a_member(book, command):
+@pytest.mark.parametrize(
+    ("command", "args"),
+    ADMIN_CASES,
+    ids=[" ".join((c.name, *map(str, a.values())))[:40] for c, a in ADMIN_CASES],
+)
+async def test_command_layer_refuses_every_admin_command_to_a_member(book, command, args):
     before = await book.snapshot()
-    reply = await book.run("alex", command.name, **sample_args(command))
+    reply = await book.run("alex", command.name, **args)
     assert reply.tone is Tone.ERROR and "commissioners only" in reply.text, reply.text
     assert await book.snapshot() == before
 
@@ -63,10 +67,10 @@ async def test_console_refuses_every_admin_command_to_a_member(book):
         user="alex",
     )
     before = await book.snapshot()
-    for command in ADMIN_COMMANDS:
+    for command, args in ADMIN_CASES:
         out.seek(0)
         out.truncate()
-        assert await session.handle(as_words(command))
+        assert await session.handle(as_words(command, args))
         assert "commissioners only" in out.getvalue(), (command.name, out.getvalue())
     assert await book.snapshot() == before
 

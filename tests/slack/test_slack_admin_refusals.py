@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from adapters.slack import modals
 from storage.models import AuditLog, LedgerEntry
-from tests.security.admin_commands import ADMIN_COMMANDS, as_words, sample_args
+from tests.security.admin_commands import ADMIN_CASES, ADMIN_COMMANDS, as_words, sample_args
 from tests.slack.driver import CHANNEL
 
 
@@ -25,8 +25,8 @@ async def _writes(services) -> tuple[int, int]:
 
 async def test_a_member_is_refused_every_admin_command_on_slack(slack, fake, services):
     before = await _writes(services)
-    for command in ADMIN_COMMANDS:
-        answer = await slack.command(as_words(command), user="U1")
+    for command, args in ADMIN_CASES:
+        answer = await slack.command(as_words(command, args), user="U1")
         assert "commissioners only" in answer.text, (command.name, answer.text)
     assert fake.calls_to("views.open") == []  # not even the secret form of `setup`
     assert await _writes(services) == before
@@ -64,9 +64,9 @@ async def test_a_forged_button_never_opens_a_commissioner_form_for_a_member(slac
 
 async def test_a_forged_form_submission_is_refused_to_a_member(slack, fake, services):
     before = await _writes(services)
-    for command in ADMIN_COMMANDS:
+    for command, args in ADMIN_CASES:
         url = fake.new_response_url()
-        pending = modals.Pending(command.name, sample_args(command), CHANNEL, url)
+        pending = modals.Pending(command.name, args, CHANNEL, url)
         view = {"callback_id": modals.CALLBACK_ID, "private_metadata": pending.dump(), "blocks": []}
         status, _ack = await slack.submit(view, {}, user="U1")
         assert status == 200
