@@ -64,6 +64,13 @@ BENCHES = (
         ("--leagues", "4", "--baseline-leagues", "2", "--latency", "0"),
         1800,
     ),
+    Bench(
+        "sleeper-sync",
+        "bench.sleeper_sync",
+        (),
+        ("--leagues", "4", "--baseline-leagues", "2", "--latency", "0"),
+        1800,
+    ),
     Bench("bets-sqlite", "bench.bet_throughput", (), ("--members", "5", "--bets", "4", "--rate", "200"), 900),
     Bench(
         "bets-postgresql",

@@ -172,14 +172,19 @@ class SleeperClient:
         )
         return await self._list(request)
 
-    async def projections(self, season: int, week: int) -> list[Any]:
-        """Every player's projected stat line for a regular-season week (shared by all leagues)."""
+    async def projections(self, season: int, week: int) -> Mapping[str, Mapping[str, Any]]:
+        """Every player's projected stat line for a regular-season week, by player id.
+
+        Shared by all leagues and indexed once per fetch: a league reads the rows of its own
+        players only (a few hundred of Sleeper's thousands), whatever the number of leagues.
+        """
         request = _Request(
             f"/projections/nfl/{season}/{week}",
             (("season_type", "regular"),),
             f"projections {season} week {week}",
         )
-        return await self._list(request, shared_ttl=PROJECTIONS_TTL)
+        index = await self._get(request, PROJECTIONS_TTL, _by_player)
+        return index
 
     async def players(self) -> Mapping[str, PlayerInfo]:
         """The NFL player directory, fetched at most once a day and shared by every league."""
@@ -193,10 +198,8 @@ class SleeperClient:
         return directory
 
     async def _fetch_players(self, request: _Request) -> Mapping[str, PlayerInfo]:
-        data, _ = await self._fetch(request)
-        if not isinstance(data, dict):
-            raise SleeperError.bad_data(f"{request.what}: expected a JSON object")
-        return {str(pid): _player_info(raw) for pid, raw in data.items() if isinstance(raw, Mapping)}
+        directory, _ = await self._fetch(request, _directory)
+        return directory
 
     # ------------------------------------------------------------------- answers and caching
 
@@ -221,7 +224,11 @@ class SleeperClient:
             return entry.data
         return None
 
-    async def _get(self, request: _Request, shared_ttl: float | None) -> Any:
+    async def _get(
+        self, request: _Request, shared_ttl: float | None, transform: Callable[[Any, str], Any] | None = None
+    ) -> Any:
+        """The answer, from the cache or fetched once for everyone asking; `transform` (for a
+        shared answer) turns the decoded JSON into what is kept, once per fetch."""
         key = (request.path, request.params)
         if shared_ttl is not None:
             hit = self._shared_hit(key)
@@ -232,7 +239,7 @@ class SleeperClient:
             if cached is not None:
                 self.cache_hits += 1
                 return cached.data
-        data, size = await self._coalesced(key, lambda: self._fetch(request))
+        data, size = await self._coalesced(key, lambda: self._fetch(request, transform))
         if shared_ttl is not None and self.cache_ttl > 0:  # cache_ttl 0: nothing live is kept
             now = self._monotonic()
             for old in [k for k, v in self._shared.items() if v.expires <= now]:
@@ -267,8 +274,11 @@ class SleeperClient:
 
     # ------------------------------------------------------------------------ HTTP and retries
 
-    async def _fetch(self, request: _Request) -> tuple[Any, int]:
-        """The decoded answer and its body's size, after retries; SleeperError otherwise."""
+    async def _fetch(
+        self, request: _Request, transform: Callable[[Any, str], Any] | None = None
+    ) -> tuple[Any, int]:
+        """The decoded answer (transformed) and its body's size, after retries; SleeperError
+        otherwise."""
         failure, status, truncated = "", None, False
         for attempt in range(self.retries + 1):
             if attempt:
@@ -299,15 +309,28 @@ class SleeperClient:
                 )
             try:
                 body = response.content
-                return await decode_json(body), len(body)
+                data = await decode_json(body)
             except ValueError as exc:
                 failure, truncated = f"invalid JSON ({exc})", True
                 continue
+            return (transform(data, request.what) if transform else data), len(body)
         what = "its answers were cut off" if truncated else "it is down or too slow"
         log.warning("Sleeper %s failed after %d attempts: %s", request.what, self.retries + 1, failure)
         raise SleeperError.unavailable(
             what, detail=f"{request.what}: {failure} after {self.retries + 1} attempts", status=status
         )
+
+
+def _directory(data: Any, what: str) -> dict[str, PlayerInfo]:
+    if not isinstance(data, dict):
+        raise SleeperError.bad_data(f"{what}: expected a JSON object")
+    return {str(pid): _player_info(raw) for pid, raw in data.items() if isinstance(raw, Mapping)}
+
+
+def _by_player(data: Any, what: str) -> dict[str, Mapping[str, Any]]:
+    if not isinstance(data, list):
+        raise SleeperError.bad_data(f"{what}: expected a JSON list, got {type(data).__name__}")
+    return {str(row["player_id"]): row for row in data if isinstance(row, Mapping) and row.get("player_id")}
 
 
 def _player_info(raw: Mapping[str, Any]) -> PlayerInfo:

@@ -123,7 +123,7 @@ class LeagueShape:
     regular_weeks: int
     periods: Mapping[int, tuple[int, ...]]  # matchup period -> NFL weeks
     scoring: Mapping[str, float]
-    reception_points: float
+    ppr_keys: tuple[str, ...]  # Sleeper's pts_* keys, the league's own reception rule first
 
 
 def _int(value: Any, what: str) -> int:
@@ -186,13 +186,14 @@ def league_shape(league: Mapping[str, Any]) -> LeagueShape:
         for k, v in (league.get("scoring_settings") or {}).items()
         if isinstance(v, int | float) and not isinstance(v, bool)
     }
+    by_ppr = min(_PPR_KEYS, key=lambda pair: abs(pair[0] - scoring.get("rec", 0.0)))
     return LeagueShape(
         season=_int(league.get("season"), "league season"),
         starting_slots=tuple(p for p in positions if p not in _NOT_STARTING),
         regular_weeks=regular,
         periods=periods,
         scoring=scoring,
-        reception_points=scoring.get("rec", 0.0),
+        ppr_keys=tuple(dict.fromkeys(key for _, key in (by_ppr, *_PPR_KEYS))),
     )
 
 
@@ -340,7 +341,7 @@ class WeekInputs:
     """One NFL week of a Sleeper league, as fetched."""
 
     matchups: Sequence[Any]
-    projections: Sequence[Any]
+    projections: Mapping[str, Any]  # player id -> Sleeper's projection row
     pro_games: Sequence[ProGame]
 
 
@@ -355,24 +356,27 @@ def projected_points(stats: Mapping[str, Any], shape: LeagueShape) -> float:
         scored = True
     if scored:
         return round(total, 2)
-    by_ppr = min(_PPR_KEYS, key=lambda pair: abs(pair[0] - shape.reception_points))
-    for _, key in (by_ppr, *_PPR_KEYS):
+    for key in shape.ppr_keys:
         value = stats.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
             return round(float(value), 2)
     return 0.0
 
 
-def _projections(rows: Iterable[Any], shape: LeagueShape) -> dict[str, tuple[float, str | None]]:
-    """player id -> (projected points, the week's injury status if the row has one)."""
+def _projections(
+    rows: Mapping[str, Any], shape: LeagueShape, players: Iterable[str]
+) -> dict[str, tuple[float, str | None]]:
+    """player id -> (projected points, the week's injury status if the row has one), for the
+    league's own players only."""
     out: dict[str, tuple[float, str | None]] = {}
-    for row in rows:
-        if not isinstance(row, Mapping) or row.get("player_id") is None:
+    for player_id in players:
+        row = rows.get(player_id)
+        if not isinstance(row, Mapping):
             continue
         stats = row.get("stats") or {}
         player = row.get("player") or {}
         injury = player.get("injury_status") if isinstance(player, Mapping) else None
-        out[str(row["player_id"])] = (
+        out[player_id] = (
             projected_points(stats if isinstance(stats, Mapping) else {}, shape),
             str(injury) if injury else None,
         )
@@ -442,7 +446,10 @@ def parse_week(
     games: dict[tuple[int, int | None], tuple[_Side, _Side | None]] = {}
     for week in periods:
         inputs = weeks[week]
-        projections = _projections(inputs.projections, shape)
+        rostered = {
+            str(p) for e in inputs.matchups if isinstance(e, Mapping) for p in (e.get("players") or ())
+        } | {str(p) for e in inputs.matchups if isinstance(e, Mapping) for p in (e.get("starters") or ())}
+        projections = _projections(inputs.projections, shape, rostered)
         state = {team: g for g in inputs.pro_games for team in (g.home, g.away)}
         pairs, _ = _week_sides(inputs.matchups, week)
         for home_entry, away_entry in pairs:

@@ -17,14 +17,19 @@ the simulator's: four teams, two rounds of two weeks each (`playoff_round_type` 
 
 Faults: `fault = "down"` (503), `"slow"` (answers after `slow_delay` s), `"truncated"` (half a
 body), `"broken"` (a 200 whose JSON is not Sleeper's shape); `fault_count` limits it to the next n
-requests, `fault_match` to paths containing it. `stamps` records `clock()` at every request (the
-rate-limit test reads it), `requests` counts them per path.
+requests, `fault_match` to paths containing it. `requests` counts requests per path; `latency`
+delays every answer (a real network's round trip). Run standalone for the bench:
+`python -m tests.fakes.sleeper_fake --leagues 1000` prints `PORT <sleeper port> <espn port>` and
+serves until killed.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import contextlib
 import json
+import sys
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -35,7 +40,8 @@ from espn_api.football.constant import PRO_TEAM_MAP
 
 from adapters.espn.demo.names import Player
 from adapters.espn.demo.stats import applied, applied_total
-from tests.fakes.espn_season import NFL_WEEKS, OWNER_HANDLES, REGULAR_SEASON, TEAM_NAMES, SeasonSim
+from tests.fakes.espn_fake import FakeEspn
+from tests.fakes.espn_season import NFL_WEEKS, OWNER_HANDLES, REGULAR_SEASON, TEAM_NAMES, NflSeason, SeasonSim
 
 Json = dict[str, Any]
 
@@ -84,18 +90,21 @@ class FakeSleeper:
         now: Callable[[], datetime] | None = None,
         *,
         slow_delay: float = 0.5,
-        clock: Callable[[], float] | None = None,
+        latency: float = 0.0,
     ) -> None:
         self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
         self.slow_delay = slow_delay
-        self.clock = clock
+        self.latency = latency
+        #: Rendered answers by (path, clock, the leagues' revisions): a sim only changes when
+        #: the clock moves or a test edits it, so an answer is rendered once per state.
+        self.cache_responses = True
+        self._rendered: dict[tuple[Any, ...], bytes] = {}
         self.leagues: dict[str, SeasonSim] = {}
         self.other_leagues: dict[str, Json] = {}  # raw league objects (another sport, pre-draft, ...)
         self.fault: str | None = None
         self.fault_count: int | None = None
         self.fault_match: str | None = None
         self.requests: Counter[str] = Counter()
-        self.stamps: list[float] = []
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -153,14 +162,21 @@ class FakeSleeper:
 
     async def _serve(self, request: web.Request, build: Callable[[], Any]) -> web.StreamResponse:
         self.requests[request.path] += 1
-        if self.clock is not None:
-            self.stamps.append(self.clock())
+        if self.latency:
+            await asyncio.sleep(self.latency)
         fault = self._take_fault(request.path)
         if fault == "down":
             return web.Response(status=503, text="<html>503 Service Temporarily Unavailable</html>")
         if fault == "slow":
             await asyncio.sleep(self.slow_delay)
-        body = json.dumps(build(), separators=(",", ":")).encode()
+        key = (request.path_qs, self.now(), sum(sim.revision for sim in self.leagues.values()))
+        body = self._rendered.get(key) if self.cache_responses else None
+        if body is None:
+            body = json.dumps(build(), separators=(",", ":")).encode()
+            if self.cache_responses:
+                if len(self._rendered) > 8192:
+                    self._rendered.clear()
+                self._rendered[key] = body
         if fault == "truncated":
             body = body[: len(body) // 2]
         if fault == "broken":
@@ -418,3 +434,44 @@ class FakeSleeper:
                         }
                     )
         return out
+
+
+async def _serve_forever(args: argparse.Namespace) -> None:
+    """Serve `--leagues` Sleeper leagues, and a fake ESPN for their NFL games, until killed."""
+    at = datetime.fromisoformat(args.at.replace("Z", "+00:00"))
+    nfl = NflSeason.for_season(args.season)
+    espn = FakeEspn(lambda: at, latency=args.latency)
+    sleeper = FakeSleeper(lambda: at, latency=args.latency)
+    for index in range(args.leagues):
+        sim = SeasonSim(args.first_id + index, args.season, 10 if index % 2 == 0 else 12, seed=index, nfl=nfl)
+        sleeper.add_league(sim)
+        if index == 0:
+            espn.add_league(sim)
+    for sim in sleeper.leagues.values():  # play each season up to `at` before timing starts
+        sleeper.rosters(sim)
+        sleeper.matchups(sim, sim.current_scoring_period(at))
+    await espn.start()
+    await sleeper.start()
+    print(f"PORT {sleeper.port} {espn.port}", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await sleeper.stop()
+        await espn.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="A fake Sleeper (and fake ESPN for NFL games) on loopback")
+    parser.add_argument("--leagues", type=int, default=200)
+    parser.add_argument("--first-id", type=int, default=100_001)
+    parser.add_argument("--season", type=int, default=2026)
+    parser.add_argument("--at", default="2026-10-04T19:00:00+00:00", help="the fakes' fixed clock (UTC)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    args = parser.parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve_forever(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -56,7 +56,7 @@ async def world():
     first = SeasonSim(7000, SEASON, 10, seed=1, nfl=nfl)
     clock = ManualClock(first.first_kickoff + timedelta(days=4))
     ticker = Ticker()
-    async with FakeEspn(now=clock.now) as espn_fake, FakeSleeper(now=clock.now, clock=ticker) as fake:
+    async with FakeEspn(now=clock.now) as espn_fake, FakeSleeper(now=clock.now) as fake:
         espn = EspnClient(espn_fake.fantasy_base, espn_fake.site_base, cache_ttl=0, retries=0)
         yield World(nfl, clock, ticker, espn_fake, fake, espn)
         await espn.aclose()

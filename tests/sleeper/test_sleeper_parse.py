@@ -85,7 +85,7 @@ def test_the_recorded_week_pairs_rosters_by_matchup_id_and_reads_their_scores():
         sample("league.json"),
         sample("rosters.json"),
         _directory(ids),
-        {1: WeekInputs(entries, [], _games())},
+        {1: WeekInputs(entries, {}, _games())},
         1,
     )
     pairs = {(m.home_team_id, m.away_team_id): (m.home_score, m.away_score) for m in week.matchups}
@@ -135,7 +135,7 @@ def _week(entries: list[dict], period: int = 1, games: list[ProGame] | None = No
     league = _league(**settings)
     weeks = league_shape(league).periods[period]
     return parse_week(
-        league, [], directory, {w: WeekInputs(entries, [], games or _games()) for w in weeks}, period
+        league, [], directory, {w: WeekInputs(entries, {}, games or _games()) for w in weeks}, period
     )
 
 
