@@ -42,7 +42,7 @@ from commands.dispatch import dispatch
 from commands.format import local_time, plural
 from commands.league_settings import LeagueSettings
 from commands.outbox import OutboxLoop
-from commands.provider import SLEEPER, LeagueDataProvider, ProviderError
+from commands.provider import ESPN, SLEEPER, LeagueDataProvider, ProviderError
 from commands.recap import settled_sentence
 from commands.replies import Reply
 from commands.services.league_jobs import league_jobs
@@ -74,7 +74,7 @@ def provider_factory(
             return DemoLeagueProvider(clock.now)
         if league.source == SEASON_SOURCE:
             return DemoSeasonProvider(clock.now)
-        if league.source == "espn" and espn is not None and league.espn_league_id and league.season:
+        if league.source == ESPN and espn is not None and league.espn_league_id and league.season:
             cookies = (
                 EspnCookies(league.espn_s2, league.espn_swid) if league.espn_s2 and league.espn_swid else None
             )
