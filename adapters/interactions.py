@@ -66,8 +66,13 @@ def missing_options(command: Command, args: Mapping[str, Any]) -> tuple[Option, 
 
 def form_options(command: Command, args: Mapping[str, Any]) -> tuple[Option, ...]:
     """What a form for `command` asks for: the required options still missing, and every
-    secret option not given (secrets are never typed where others could see them)."""
-    return tuple(o for o in command.options if (o.required or o.secret) and args.get(o.name) in (None, ""))
+    secret option not given (secrets are never typed where others could see them) that
+    applies (no ESPN cookies for `setup sleeper`)."""
+    return tuple(
+        o
+        for o in command.options
+        if (o.required or (o.secret and o.applies(args))) and args.get(o.name) in (None, "")
+    )
 
 
 def next_step(command: Command, press: Press) -> tuple[Step, tuple[Option, ...]]:

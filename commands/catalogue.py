@@ -7,8 +7,10 @@ data, and tests check each adapter exposes exactly this list.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class Audience(StrEnum):
@@ -45,6 +47,19 @@ class Option:
     # this week). Where options are typed (Slack, the console); Discord's integer field is
     # filled from autocomplete, which finds a matchup by its teams' names.
     by_team: bool = False
+    # Only meaningful when another option has one value (`setup`'s cookies: only for ESPN,
+    # the platform's default): (that option's name, the value). A form does not ask for it
+    # otherwise.
+    only_when: tuple[str, str] | None = None
+
+    def applies(self, args: Mapping[str, Any]) -> bool:
+        """Whether the option means anything beside these arguments (see `only_when`); an
+        option left out counts as its default, the first of its choices."""
+        if self.only_when is None:
+            return True
+        name, value = self.only_when
+        given = args.get(name)
+        return given in (None, "") or str(given).strip().lower() == value
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,9 +246,21 @@ CATALOGUE: tuple[Command, ...] = (
             ),
             Option("season", OptionType.NUMBER, "Season year; detected when left out", required=False),
             Option(
-                "espn_s2", OptionType.TEXT, "espn_s2 cookie (private leagues)", required=False, secret=True
+                "espn_s2",
+                OptionType.TEXT,
+                "espn_s2 cookie (private ESPN leagues)",
+                required=False,
+                secret=True,
+                only_when=("platform", "espn"),
             ),
-            Option("swid", OptionType.TEXT, "SWID cookie (private leagues)", required=False, secret=True),
+            Option(
+                "swid",
+                OptionType.TEXT,
+                "SWID cookie (private ESPN leagues)",
+                required=False,
+                secret=True,
+                only_when=("platform", "espn"),
+            ),
         ),
         audience=Audience.ADMIN,
         needs_league=False,

@@ -36,6 +36,13 @@ def test_a_form_always_asks_for_the_secret_options():
     assert step is Step.ASK_FORM and [o.name for o in asked] == ["espn_s2", "swid"]
 
 
+def test_a_sleeper_setup_is_not_asked_for_espn_cookies():
+    assert form_options(SETUP, {"platform": "sleeper", "league": "1048291839281745920"}) == ()
+    step, asked = next_step(SETUP, Press("setup", {"platform": "Sleeper", "league": "1048291839281745920"}))
+    assert step is Step.RUN and asked == ()
+    assert [o.name for o in form_options(SETUP, {"platform": "espn", "league": 1})] == ["espn_s2", "swid"]
+
+
 def test_presses_that_are_not_ours_or_not_yours_are_refused():
     assert isinstance(pressed_command(None, "U1", own_slip="/bet"), Reply)
     assert "someone else" in pressed_command(Press("bet", {}, "U2"), "U1", own_slip="/bet").text

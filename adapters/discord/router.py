@@ -181,11 +181,11 @@ class InteractionRouter:
                 Reply.error(f"`/{name}` isn't a Sidebet command (any more). `/help` lists what you can do."),
             )
             return
-        if any(o.secret for o in called.command.options):
+        known = {k: v for k, v in called.args.items() if v is not None}
+        if any(o.secret and o.applies(known) for o in called.command.options):
             # Secrets are never typed into a slash command: a modal asks for them.
             if await self._commissioner_or_refused(interaction, called.command) is None:
                 return
-            known = {k: v for k, v in called.args.items() if v is not None}
             asked = form_options(called.command, known)
             modal = build_modal(called.command, str(interaction.user.id), known, asked)
             await interaction.response.send_modal(modal)

@@ -37,8 +37,9 @@ class ParsedCommand:
 
     @property
     def secret_options(self) -> tuple[Option, ...]:
-        """Options collected in a modal instead: they must never be typed in a channel."""
-        return tuple(o for o in self.command.options if o.secret)
+        """Options collected in a modal instead: they must never be typed in a channel (and
+        only those that apply: `setup sleeper` has no ESPN cookies to ask for)."""
+        return tuple(o for o in self.command.options if o.secret and o.applies(self.args))
 
 
 def subcommands() -> tuple[str, ...]:

@@ -173,3 +173,11 @@ async def test_auto_sharded_client_serves_interactions(harness):
     cb = await harness.slash("balance")
     assert cb.type == 4 and cb.ephemeral and "credits available" in cb.data["content"]
     assert harness.fake.identifies[-1]["shard"] == [0, 1]
+
+
+async def test_setup_sleeper_runs_at_once_without_a_cookie_modal(harness):
+    boss = harness.member("boss", manage_guild=True)
+    cb = await harness.slash("admin setup", boss, platform="sleeper", league="1048291839281745920")
+    assert cb.type != 9, cb.data  # no modal: a Sleeper league has no cookies
+    text = harness.fake.original(cb) if cb.type == 5 else cb.data
+    assert "Couldn't link Sleeper league 1048291839281745920" in str(text), text

@@ -73,3 +73,14 @@ async def test_a_forged_form_submission_is_refused_to_a_member(slack, fake, serv
         answer = " ".join(str(p) for p in await fake.responses(url))
         assert "commissioners only" in answer, (command.name, answer)
     assert await _writes(services) == before
+
+
+async def test_setup_sleeper_runs_at_once_without_a_cookie_form(slack, fake, services):
+    """`/sidebet setup sleeper <id>` has no ESPN cookies to ask for: it runs straight away
+    (here without a Sleeper connection, so it says so and links nothing)."""
+    before = await _writes(services)
+    answer = await slack.command("setup sleeper 1048291839281745920", user="UADMIN")
+    assert fake.calls_to("views.open") == []
+    assert "Couldn't link Sleeper league 1048291839281745920" in answer.text, answer.text
+    assert "no connection to ESPN or Sleeper" in answer.text
+    assert await _writes(services) == before
