@@ -19,8 +19,8 @@ Faults: `fault = "down"` (503), `"slow"` (answers after `slow_delay` s), `"trunc
 body), `"broken"` (a 200 whose JSON is not Sleeper's shape); `fault_count` limits it to the next n
 requests, `fault_match` to paths containing it. `requests` counts requests per path; `latency`
 delays every answer (a real network's round trip). Run standalone for the bench:
-`python -m tests.fakes.sleeper_fake --leagues 1000` prints `PORT <sleeper port> <espn port>` and
-serves until killed.
+`python -m tests.fakes.sleeper_fake --leagues 1000` prints `PORT <port>` and serves until killed
+(the NFL games come from `python -m tests.fakes.espn_fake`).
 """
 
 from __future__ import annotations
@@ -40,8 +40,7 @@ from espn_api.football.constant import PRO_TEAM_MAP
 
 from adapters.espn.demo.names import Player
 from adapters.espn.demo.stats import applied, applied_total
-from tests.fakes.espn_fake import FakeEspn
-from tests.fakes.espn_season import NFL_WEEKS, OWNER_HANDLES, REGULAR_SEASON, TEAM_NAMES, NflSeason, SeasonSim
+from tests.fakes.espn_season import NFL_WEEKS, OWNER_HANDLES, REGULAR_SEASON, TEAM_NAMES, SeasonSim
 
 Json = dict[str, Any]
 
@@ -437,31 +436,24 @@ class FakeSleeper:
 
 
 async def _serve_forever(args: argparse.Namespace) -> None:
-    """Serve `--leagues` Sleeper leagues, and a fake ESPN for their NFL games, until killed."""
+    """Serve `--leagues` Sleeper leagues until killed (their NFL games: `tests.fakes.espn_fake`)."""
     at = datetime.fromisoformat(args.at.replace("Z", "+00:00"))
-    nfl = NflSeason.for_season(args.season)
-    espn = FakeEspn(lambda: at, latency=args.latency)
     sleeper = FakeSleeper(lambda: at, latency=args.latency)
     for index in range(args.leagues):
-        sim = SeasonSim(args.first_id + index, args.season, 10 if index % 2 == 0 else 12, seed=index, nfl=nfl)
+        sim = SeasonSim(args.first_id + index, args.season, 10 if index % 2 == 0 else 12, seed=index)
         sleeper.add_league(sim)
-        if index == 0:
-            espn.add_league(sim)
-    for sim in sleeper.leagues.values():  # play each season up to `at` before timing starts
-        sleeper.rosters(sim)
+        sleeper.rosters(sim)  # play the season up to `at` before timing starts
         sleeper.matchups(sim, sim.current_scoring_period(at))
-    await espn.start()
     await sleeper.start()
-    print(f"PORT {sleeper.port} {espn.port}", flush=True)
+    print(f"PORT {sleeper.port}", flush=True)
     try:
         await asyncio.Event().wait()
     finally:
         await sleeper.stop()
-        await espn.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="A fake Sleeper (and fake ESPN for NFL games) on loopback")
+    parser = argparse.ArgumentParser(description="A fake Sleeper on loopback")
     parser.add_argument("--leagues", type=int, default=200)
     parser.add_argument("--first-id", type=int, default=100_001)
     parser.add_argument("--season", type=int, default=2026)
