@@ -380,7 +380,7 @@ def test_columns_not_loaded_are_read_through_the_orm() -> None:
 def test_a_transient_row_without_some_columns_reads_them_as_none() -> None:
     row = Starter(player_id="7", name="Backup", position="RB", slot="RB", pro_team="NYG", projection=5.0)
     assert "kickoff" not in inspect(row).dict
-    assert priced_columns(row) == (7, "Backup", "RB", "NYG", None, 5.0, None, None)
+    assert priced_columns(row) == ("7", "Backup", "RB", "NYG", None, 5.0, None, None)
 
 
 def test_lineups_that_cannot_score_get_no_matchup_markets() -> None:

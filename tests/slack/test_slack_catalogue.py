@@ -21,6 +21,7 @@ def sample_words(command: Command) -> list[str]:
         OptionType.MEMBER: "<@U9|nine>",
         OptionType.TEAM: "HMH",
         OptionType.NUMBER: "2026",
+        OptionType.DIGITS: "1048291839281745920",
         OptionType.WORD: "margin_pct",
         OptionType.TEXT: "a long reason",
     }
