@@ -83,8 +83,8 @@ async def bet_on_the_overridden_game(services: Services, db, teams: tuple[int, i
         )
     if market is not None:
         done.add("override")
-        await place(services, "cal", market.id, "home", "override-home")
-        await place(services, "dee", market.id, "away", "override-away")
+        await place(services, "cal", market.number, "home", "override-home")
+        await place(services, "dee", market.number, "away", "override-away")
 
 
 async def correct_a_result(db, sim: SeasonSim) -> dict[int, int]:
