@@ -450,7 +450,7 @@ def _result_of(
     market: Market,
     matchups: dict[int, Matchup],
     games: dict[int, NflGame],
-    points: dict[int, dict[int, float | None]],
+    points: dict[int, dict[str, float | None]],
 ) -> engine.MatchupResult | engine.PlayerResult:
     """A settled market's result from its matchup's scores, or its NFL game's (games board)."""
     if market.game_id is not None:

@@ -7,7 +7,7 @@ data source stays in `leagues.source` ("espn" by default, "sleeper" now too); a 
 id (an 18-19 digit string) goes in the new `leagues.sleeper_league_id`.
 
 Revision ID: 0008
-Revises: 0007_league_numbers (chained after main's latest head; its id is this branch's own)
+Revises: 0009_nfl_games (chained after main's latest head; its id is this branch's own)
 Create Date: 2026-12-06 13:45:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0007_league_numbers"
+down_revision: str | None = "0009_nfl_games"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
