@@ -113,6 +113,20 @@ FROM {{rows}} WHERE bench_players.id = r.id
 _MOVE_BENCH_COLUMNS: row_sets.Columns = (("id", "bigint"), *_BENCH_FIELDS)
 
 
+@dataclass(frozen=True, slots=True)
+class _TableSql:
+    """A lineup table's set-based insert and update, with their row sources' columns."""
+
+    insert: str
+    insert_columns: row_sets.Columns
+    update: str
+    update_columns: row_sets.Columns
+
+
+_STARTER_SQL = _TableSql(_NEW_STARTERS, _NEW_STARTER_COLUMNS, _MOVE_STARTERS, _MOVE_STARTER_COLUMNS)
+_BENCH_SQL = _TableSql(_NEW_BENCH, _NEW_BENCH_COLUMNS, _MOVE_BENCH, _MOVE_BENCH_COLUMNS)
+
+
 @dataclass(slots=True)
 class _Writes:
     inserts: list[list[Any]]
@@ -231,19 +245,7 @@ async def _store_starters(
     now: datetime,
 ) -> dict[int, set[str]]:
     """Write the week's starters; returns each matchup's starters as stored afterwards."""
-    held: dict[tuple[int, str], Any] = {
-        (row.matchup_id, row.player_id): row
-        for row in await session.execute(
-            select(
-                Starter.id,
-                Starter.matchup_id,
-                Starter.player_id,
-                *(getattr(Starter, name) for name, _ in _STARTER_FIELDS),
-            )
-            .join(Matchup, Matchup.id == Starter.matchup_id)
-            .where(Matchup.week_id == week.id)
-        )
-    }
+    held = await _held(session, Starter, _STARTER_FIELDS, week)
     writes = _Writes.empty()
     kept: dict[int, set[str]] = {matchup_id: set() for matchup_id in matchup_ids.values()}
     seen: set[tuple[int, str]] = set()
@@ -284,18 +286,7 @@ async def _store_starters(
             writes.deletes.append(row.id)  # benched before his game: he leaves the lineup
         else:
             kept.setdefault(key[0], set()).add(key[1])  # locked in at his kickoff
-    if writes.deletes:
-        await session.execute(delete(Starter).where(Starter.id.in_(writes.deletes)))
-    if writes.inserts:
-        await execute(
-            row_sets.with_rows(_NEW_STARTERS, dialect, _NEW_STARTER_COLUMNS),
-            {"rows": row_sets.rows_param(writes.inserts)},
-        )
-    if writes.updates:
-        await execute(
-            row_sets.with_rows(_MOVE_STARTERS, dialect, _MOVE_STARTER_COLUMNS),
-            {"rows": row_sets.rows_param(writes.updates)},
-        )
+    await _write(session, execute, dialect, Starter, writes, _STARTER_SQL)
     return kept
 
 
@@ -310,19 +301,7 @@ async def _store_benches(
     starters: Mapping[int, set[str]],
 ) -> None:
     """Keep each matchup's bench as the provider has it now; pricing never reads it, awards do."""
-    held: dict[tuple[int, str], Any] = {
-        (row.matchup_id, row.player_id): row
-        for row in await session.execute(
-            select(
-                BenchPlayer.id,
-                BenchPlayer.matchup_id,
-                BenchPlayer.player_id,
-                *(getattr(BenchPlayer, name) for name, _ in _BENCH_FIELDS),
-            )
-            .join(Matchup, Matchup.id == BenchPlayer.matchup_id)
-            .where(Matchup.week_id == week.id)
-        )
-    }
+    held = await _held(session, BenchPlayer, _BENCH_FIELDS, week)
     writes = _Writes.empty()
     seen: set[tuple[int, str]] = set()
     for m in data.matchups:
@@ -352,15 +331,39 @@ async def _store_benches(
                 writes.updates.append(_row_values((row.id, *values)))
     shown = {matchup_ids[teams[m.home_team_id].id] for m in data.matchups if m.away_team_id is not None}
     writes.deletes = [row.id for key, row in held.items() if key not in seen and key[0] in shown]
+    await _write(session, execute, dialect, BenchPlayer, writes, _BENCH_SQL)
+
+
+async def _held(
+    session: AsyncSession, model: type[Starter] | type[BenchPlayer], fields: row_sets.Columns, week: Week
+) -> dict[tuple[int, str], Any]:
+    """The week's stored rows of `model` (starters or bench), by (matchup, player)."""
+    rows = await session.execute(
+        select(model.id, model.matchup_id, model.player_id, *(getattr(model, name) for name, _ in fields))
+        .join(Matchup, Matchup.id == model.matchup_id)
+        .where(Matchup.week_id == week.id)
+    )
+    return {(row.matchup_id, row.player_id): row for row in rows}
+
+
+async def _write(
+    session: AsyncSession,
+    execute: row_sets.Execute,
+    dialect: str,
+    model: type[Starter] | type[BenchPlayer],
+    writes: _Writes,
+    sql: _TableSql,
+) -> None:
+    """Delete, insert and update what changed: one statement each, only if there is any."""
     if writes.deletes:
-        await session.execute(delete(BenchPlayer).where(BenchPlayer.id.in_(writes.deletes)))
+        await session.execute(delete(model).where(model.id.in_(writes.deletes)))
     if writes.inserts:
         await execute(
-            row_sets.with_rows(_NEW_BENCH, dialect, _NEW_BENCH_COLUMNS),
+            row_sets.with_rows(sql.insert, dialect, sql.insert_columns),
             {"rows": row_sets.rows_param(writes.inserts)},
         )
     if writes.updates:
         await execute(
-            row_sets.with_rows(_MOVE_BENCH, dialect, _MOVE_BENCH_COLUMNS),
+            row_sets.with_rows(sql.update, dialect, sql.update_columns),
             {"rows": row_sets.rows_param(writes.updates)},
         )
