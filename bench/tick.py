@@ -300,6 +300,8 @@ async def run_tick(
             int(os.environ.get("BENCH_TOP", "25"))
         )
         summary = out.getvalue()
+        if dump := os.environ.get("BENCH_PROFILE_DUMP"):  # for pstats/snakeviz: one file per tick
+            profiler.dump_stats(f"{dump}.{int(time.time() * 1000)}")
     return Measured(wall, cpu, statements[0], synced, summary)
 
 

@@ -69,12 +69,14 @@ class Book:
         self,
         user: str,
         name: str,
+        /,
         *,
         admin: bool = False,
         interaction: str | None = None,
         workspace: str | None = None,
         **args: Any,
     ) -> Reply:
+        # `user` and `name` are positional-only: a command may have an option called `name`.
         inv = self.invocation(user, admin=admin, interaction=interaction, workspace=workspace)
         return await dispatch(self.services, inv, name, args)
 
