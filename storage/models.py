@@ -160,6 +160,9 @@ class Week(Base):
     # A digest of the snapshot (and settings) the week was last stored and priced from;
     # a sync that brings the same one has nothing to write (commands/services/weeks.py).
     synced_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # A digest of everything the week's open prices were last computed from; a sync whose
+    # inputs to pricing digest the same has no market to write (commands/services/priced_inputs.py).
+    priced_digest: Mapped[str | None] = mapped_column(String(64))
     # Stat corrections are applied until this instant after settlement.
     corrections_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The seed the week's pools were shuffled with, kept so the draw can be re-checked.

@@ -33,6 +33,7 @@ from commands.services.lineup_store import store_lineups
 from commands.services.market_store import store_plans
 from commands.services.own_matchup import flag_benched_lineups
 from commands.services.pools import draw_week_pools
+from commands.services.priced_inputs import priced_digest
 from commands.services.pricing import (
     MarketPlan,
     ProjectedTeam,
@@ -269,8 +270,7 @@ async def _open_or_reprice(
         due = week.lines_open_at is not None and now >= week.lines_open_at
         if not due or not await _previous_week_done(session, week):
             return
-        week.markets_open = True
-        result.opened.append(week.id)
+        result.opened.append(week.id)  # markets_open is set below, in the same UPDATE as the digest
     by_id = {t.id: t for t in teams.values()}
     matchups = (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
     # The week's starters in one read, every matchup's plans stored together (market_store).
@@ -287,6 +287,10 @@ async def _open_or_reprice(
         )
     ).all():
         lineups[starter.matchup_id].append(starter)
+    digest = priced_digest(matchups, lineups, by_id, league.settings or {}, k)
+    if week.id not in result.opened and week.priced_digest == digest:
+        return  # new points, perhaps, but nothing any price follows from: no market moves
+    week.priced_digest, week.markets_open = digest, True
     plans: dict[int, list[MarketPlan]] = {}
     projected: list[ProjectedTeam] = []
     for matchup in matchups:

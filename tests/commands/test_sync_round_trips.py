@@ -10,6 +10,7 @@ changed setting or calibration factor still reprices.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,22 @@ from sqlalchemy.util import await_
 
 from adapters.espn.demo.season import NflSeason, SeasonSim
 from adapters.espn.demo.season_provider import DemoSeasonProvider
+from commands.provider import PlayerLine, WeekData
 from commands.services.weeks import sync_league
 from storage.database import Database
 from storage.migrate import upgrade_to_head
-from storage.models import BenchPlayer, League, Matchup, Member, PriceHistory, Starter, Tenant, Week
+from storage.models import (
+    BenchPlayer,
+    League,
+    Market,
+    Matchup,
+    Member,
+    PriceHistory,
+    Selection,
+    Starter,
+    Tenant,
+    Week,
+)
 
 SEASON, WEEK = 2026, 5
 MEMBERS = 9
@@ -153,3 +166,91 @@ async def test_an_unchanged_snapshot_still_reprices_after_a_setting_or_a_refit(t
         assert await sync() > 0  # a refit k widens every distribution
     finally:
         await db.dispose()
+
+
+class _OneProjectionMoved(DemoSeasonProvider):
+    """The simulated snapshot, with one starter of a later game projected `extra` more."""
+
+    def __init__(self, at: datetime, sim: SeasonSim, player_id: str, extra: float) -> None:
+        super().__init__(lambda: at, sim)
+        self.player_id, self.extra = player_id, extra
+
+    async def fetch_week(self, matchup_period: int) -> WeekData:
+        data = await super().fetch_week(matchup_period)
+
+        def moved(line: PlayerLine) -> PlayerLine:
+            if line.player_id != self.player_id:
+                return line
+            return replace(line, projection=line.projection + self.extra)
+
+        return replace(
+            data,
+            matchups=tuple(
+                replace(
+                    m,
+                    home_lineup=tuple(map(moved, m.home_lineup)),
+                    away_lineup=tuple(map(moved, m.away_lineup)),
+                )
+                for m in data.matchups
+            ),
+        )
+
+
+async def test_new_points_alone_plan_no_market_and_a_moved_projection_reprices(tmp_path: Path) -> None:
+    """A game-day sync stores the points; only what prices follow from makes it price again.
+
+    Sunday's early games are live: their starters' points move every five minutes, and
+    nothing a price follows from does. Such a sync must not even read the week's markets
+    (commands/services/priced_inputs.py). A later game's starter projected higher is an
+    input to his prop: that sync reprices it, and only what moved.
+    """
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'sync.db'}")
+    statements: list[str] = []
+
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def _trace(_dbapi_connection: Any, record: Any) -> None:
+        await_(record.driver_connection.set_trace_callback(statements.append))
+
+    await upgrade_to_head(db)
+    try:
+        cold, live, later = _times()
+        sim = SeasonSim(7, SEASON, teams=10, seed=3, nfl=NflSeason.for_season(SEASON))
+        league = await _league(db, cold)
+        await _sync(db, statements, league.id, sim, cold)
+        await _sync(db, statements, league.id, sim, live)
+        points_before = await _points(db)
+        history_before = await _rows(db)
+
+        await _sync(db, statements, league.id, sim, later)
+        assert await _points(db) != points_before, "the early games' points were stored"
+        assert not [s for s in statements if "FROM markets" in s], statements
+        assert (await _rows(db))[-1] == history_before[-1]  # not one price written
+
+        async with db.read() as session:
+            player = await session.scalar(
+                select(Starter.player_id).where(Starter.kickoff > later, Starter.projection > 0).limit(1)
+            )
+            league_row = await session.get_one(League, league.id)
+        assert player is not None
+        moved = await sync_league(db, league_row, _OneProjectionMoved(later, sim, player, 6.0), later)
+        assert moved.repriced == 1  # his prop, and nothing of a matchup already locked
+        async with db.read() as session:
+            line = await session.scalar(
+                select(PriceHistory.line)
+                .join(Selection, Selection.id == PriceHistory.selection_id)
+                .join(Market, Market.id == Selection.market_id)
+                .where(Market.kind == "prop", Market.subject == player)
+                .order_by(PriceHistory.id.desc())
+                .limit(1)
+            )
+            market_line = await session.scalar(
+                select(Market.line).where(Market.kind == "prop", Market.subject == player)
+            )
+        assert line == market_line
+    finally:
+        await db.dispose()
+
+
+async def _points(db: Database) -> list[float | None]:
+    async with db.read() as session:
+        return list((await session.scalars(select(Starter.points).order_by(Starter.id))).all())
