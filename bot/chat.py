@@ -100,7 +100,9 @@ async def run_bot(settings: Settings) -> None:
             shard_count=d.shard_count,
             report_connected=health.adapter("discord"),
         )
-    scheduler = BookScheduler(services, list(adapters), owner=settings.ops.replica_id)
+    scheduler = BookScheduler(
+        services, list(adapters), owner=settings.ops.replica_id, concurrency=settings.ops.tick_concurrency
+    )
     health.scheduler = scheduler
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -100,6 +100,9 @@ class OpsSettings(BaseModel):
     replica_id: str | None = None
     # /healthz reports unhealthy when the scheduler's last tick is older than this.
     max_tick_age_seconds: float = 300.0
+    # Leagues a scheduler tick works on at once; unset: one at a time on SQLite (its writes
+    # queue anyway), 8 on PostgreSQL (each league mostly waits on round trips).
+    tick_concurrency: int | None = Field(default=None, ge=1, le=64)
 
 
 class DemoSettings(BaseModel):
