@@ -60,10 +60,12 @@ async def standings(
     `member_ids` restricts the table to those members (a pool's leaderboard); their scores
     are the same as on the whole league's table. Ties rank by balance, then by name.
     """
-    members = (await session.scalars(select(Member).where(Member.league_id == league_id))).all()
+    # A pool's table, or one member's line (balance): only their rows are read and summed,
+    # not the whole league's to throw most of it away.
+    members_query = select(Member).where(Member.league_id == league_id)
     if member_ids is not None:
-        wanted = set(member_ids)
-        members = [m for m in members if m.id in wanted]
+        members_query = members_query.where(Member.id.in_(list(member_ids)))
+    members = (await session.scalars(members_query)).all()
     net_query = (
         select(LedgerEntry.member_id, func.coalesce(func.sum(LedgerEntry.amount), 0))
         .where(LedgerEntry.league_id == league_id, LedgerEntry.kind.in_(BETTING_KINDS))
@@ -74,6 +76,9 @@ async def standings(
         .where(Bet.league_id == league_id)
         .group_by(Bet.member_id, Bet.status)
     )
+    if member_ids is not None:
+        net_query = net_query.where(LedgerEntry.member_id.in_(list(member_ids)))
+        bet_query = bet_query.where(Bet.member_id.in_(list(member_ids)))
     if week_id is not None:
         net_query = net_query.where(LedgerEntry.week_id == week_id)
         bet_query = bet_query.where(Bet.week_id == week_id)
@@ -82,7 +87,9 @@ async def standings(
         net_query = net_query.where(LedgerEntry.week_id.in_(weeks))
         bet_query = bet_query.where(Bet.week_id.in_(weeks))
     net = {member_id: total for member_id, total in (await session.execute(net_query)).all()}
-    rebought = await rebuy_totals(session, league_id, week_id, season=season, through_period=through_period)
+    rebought = await rebuy_totals(
+        session, league_id, week_id, season=season, through_period=through_period, member_ids=member_ids
+    )
     counts: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
     for member_id, status, count, staked in (await session.execute(bet_query)).all():
         counts[member_id][status] = (count, staked)
@@ -124,13 +131,17 @@ async def rebuy_totals(
     *,
     season: int | None = None,
     through_period: int | None = None,
+    member_ids: Collection[int] | None = None,
 ) -> dict[int, int]:
-    """Credits each member has rebought, in one week, one season or the league's whole history."""
+    """Credits each member (of `member_ids`, if given) has rebought, in one week, one season
+    or the league's whole history."""
     query = (
         select(LedgerEntry.member_id, func.sum(LedgerEntry.amount))
         .where(LedgerEntry.league_id == league_id, LedgerEntry.kind == "rebuy")
         .group_by(LedgerEntry.member_id)
     )
+    if member_ids is not None:
+        query = query.where(LedgerEntry.member_id.in_(list(member_ids)))
     if week_id is not None:
         query = query.where(LedgerEntry.week_id == week_id)
     elif season is not None:
@@ -184,11 +195,7 @@ async def member_balance(db: Database, league_id: int, member_id: int) -> Balanc
         member = await session.get(Member, member_id)
         assert member is not None
         week = await current_week(session, league_id)
-        mine = [
-            s
-            for s in await standings(session, league_id, week.id if week else None)
-            if s.member_id == member.id
-        ]
+        mine = await standings(session, league_id, week.id if week else None, member_ids=[member.id])
     return Balance(
         member.display_name,
         member.balance,
