@@ -28,7 +28,7 @@ from commands.catalogue import BY_NAME, Audience, Command, Option, OptionType
 from commands.context import Services
 from commands.league_settings import LeagueSettings
 from commands.replies import Button, ButtonStyle, Reply
-from commands.services.tenancy import find_league
+from commands.services.tenancy import find_league_settings
 
 QUICK_STAKES = (("10%", "10%"), ("25%", "25%"), ("All-in", "all"))
 CUSTOM_STAKE = "Custom…"
@@ -148,5 +148,5 @@ async def league_settings(services: Services, platform: str, workspace_id: str) 
     from `admins` loses the rights at once, and the cache stays the command layer's own.
     """
     async with services.db.read() as session:
-        league = await find_league(session, platform, workspace_id)
-    return None if league is None else LeagueSettings.model_validate(league.settings or {})
+        stored = await find_league_settings(session, platform, workspace_id)
+    return None if stored is None else LeagueSettings.model_validate(stored)

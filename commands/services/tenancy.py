@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Dialect
@@ -96,6 +97,27 @@ async def find_league(session: AsyncSession, platform: str, workspace_id: str) -
         .order_by(League.id)
         .limit(1)
     )
+
+
+async def find_league_settings(
+    session: AsyncSession, platform: str, workspace_id: str
+) -> dict[str, Any] | None:
+    """The settings of the workspace's league as stored ({} for none set); None without a league.
+
+    The one column alone: the chat adapters read it on every interaction to tell a
+    commissioner, and a whole League row (its lineup slots and every other column) cost
+    them more than the command a member ran.
+    """
+    row = (
+        await session.execute(
+            select(League.settings)
+            .join(Tenant, Tenant.id == League.tenant_id)
+            .where(Tenant.platform == platform, Tenant.workspace_id == workspace_id)
+            .order_by(League.id)
+            .limit(1)
+        )
+    ).first()
+    return None if row is None else (row[0] or {})
 
 
 async def get_or_create_tenant(
