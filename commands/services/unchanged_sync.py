@@ -29,7 +29,7 @@ from sqlalchemy import update
 from commands.league_settings import LeagueSettings
 from commands.provider import LeagueData, LeagueDataProvider, WeekData
 from commands.services.due_jobs import MaybeDue
-from commands.services.weeks import fingerprint
+from commands.services.weeks import fingerprint, snapshot_digest
 from storage.database import Database
 from storage.models import League, Week
 
@@ -40,8 +40,16 @@ _STAMP_CHUNK = 500
 class Prefetched:
     """A provider that answers with snapshots already fetched, and asks its own for the rest."""
 
-    def __init__(self, inner: LeagueDataProvider, league: LeagueData, weeks: dict[int, WeekData]) -> None:
+    def __init__(
+        self,
+        inner: LeagueDataProvider,
+        league: LeagueData,
+        weeks: dict[int, WeekData],
+        snapshot_digests: dict[int, bytes] | None = None,
+    ) -> None:
         self._inner, self._league, self._weeks = inner, league, weeks
+        # Each week's snapshots digested once (weeks.snapshot_digest), for the sync to reuse.
+        self.snapshot_digests = snapshot_digests or {}
 
     async def fetch_league(self) -> LeagueData:
         return self._league
@@ -85,17 +93,18 @@ async def fetch_and_compare(
     periods = {p for p in periods if p <= data.final_matchup_period}
     weeks = {p: await provider.fetch_week(p) for p in sorted(periods)}
     k = league.calibration_k or 1.0
+    digests = {p: snapshot_digest(data, snapshot) for p, snapshot in weeks.items()}
     unchanged = (
         bool(weeks)
         and (dict(data.lineup_slots) or None) == league.lineup_slots
         and all(
             (week := stored.get(p)) is not None
             and week.markets_open
-            and week.synced_fingerprint == fingerprint(data, snapshot, league.settings or {}, k)
+            and week.synced_fingerprint == fingerprint(data, snapshot, league.settings or {}, k, digests[p])
             for p, snapshot in weeks.items()
         )
     )
-    return Fetched(Prefetched(provider, data, weeks), unchanged)
+    return Fetched(Prefetched(provider, data, weeks, digests), unchanged)
 
 
 async def stamp_synced(db: Database, league_ids: Iterable[int], now: datetime) -> None:

@@ -87,8 +87,10 @@ async def sync_league(
         stored = await _stored_weeks(session, league.id, league_data.season, periods)
         # Read here, not from `league`: a caller may hold a League loaded before the last refit.
         k = await session.scalar(select(League.calibration_k).where(League.id == league.id)) or 1.0
+        # The tick's quick look (unchanged_sync) may have digested these snapshots already.
+        known: dict[int, bytes] = getattr(provider, "snapshot_digests", {})
         for data in weeks:
-            digest = fingerprint(league_data, data, league.settings or {}, k)
+            digest = fingerprint(league_data, data, league.settings or {}, k, known.get(data.matchup_period))
             week = stored.get(data.matchup_period)
             if week is not None and week.synced_fingerprint == digest and week.markets_open:
                 result.weeks.append(week.id)  # the same snapshot as last time: nothing to store
@@ -125,17 +127,29 @@ async def sync_league(
     return result
 
 
-def fingerprint(league_data: LeagueData, data: WeekData, settings: dict[str, Any], k: float) -> str:
+def snapshot_digest(league_data: LeagueData, data: WeekData) -> bytes:
+    """The provider's snapshots of a week, digested: the costly part of a fingerprint."""
+    return hashlib.blake2b(pickle.dumps((league_data, data), protocol=pickle.HIGHEST_PROTOCOL)).digest()
+
+
+def fingerprint(
+    league_data: LeagueData,
+    data: WeekData,
+    settings: dict[str, Any],
+    k: float,
+    snapshot: bytes | None = None,
+) -> str:
     """A digest of everything a week's stored rows and prices follow from.
 
     The provider's snapshots (frozen dataclasses, pickled), the league's settings and its
     calibration factor. With the same digest as the last sync, storing and repricing the
     week would write nothing: a starter's facts freeze at his kickoff and a market locks at
     its time whether or not the sync runs (lock_due), so the time passing changes nothing
-    either. Digested on every sync, so it must be cheap: pickle and BLAKE2 run in C.
+    either. Digested on every sync, so it must be cheap: pickle and BLAKE2 run in C, and
+    `snapshot` passes the snapshots' digest when the tick already took it (unchanged_sync).
     """
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(pickle.dumps((league_data, data), protocol=pickle.HIGHEST_PROTOCOL))
+    digest.update(snapshot or snapshot_digest(league_data, data))
     digest.update(json.dumps([settings, k], sort_keys=True).encode())
     return digest.hexdigest()
 

@@ -22,6 +22,7 @@ from sqlalchemy.util import await_
 from adapters.espn.demo.season import NflSeason, SeasonSim
 from adapters.espn.demo.season_provider import DemoSeasonProvider
 from commands.provider import PlayerLine, WeekData
+from commands.services import unchanged_sync, weeks
 from commands.services.weeks import sync_league
 from storage.database import Database
 from storage.migrate import upgrade_to_head
@@ -254,3 +255,45 @@ async def test_new_points_alone_plan_no_market_and_a_moved_projection_reprices(t
 async def _points(db: Database) -> list[float | None]:
     async with db.read() as session:
         return list((await session.scalars(select(Starter.points).order_by(Starter.id))).all())
+
+
+async def test_a_tick_digests_each_weeks_snapshots_once(tmp_path: Path, monkeypatch) -> None:
+    """The tick's quick look digests the snapshots; the sync that follows reuses the digest.
+
+    Pickling a week's snapshots is most of what a due sync costs when nothing moved, and a
+    changed league used to pay it twice: once in unchanged_sync, again in sync_league.
+    """
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'sync.db'}")
+    await upgrade_to_head(db)
+    try:
+        cold, live, _ = _times()
+        sim = SeasonSim(7, SEASON, teams=10, seed=3, nfl=NflSeason.for_season(SEASON))
+        league = await _league(db, cold)
+        await sync_league(db, league, DemoSeasonProvider(lambda: cold, sim), cold)
+
+        taken: list[int] = []
+        real = weeks.snapshot_digest
+
+        def counted(league_data: Any, data: Any) -> bytes:
+            taken.append(data.matchup_period)
+            return real(league_data, data)
+
+        monkeypatch.setattr(weeks, "snapshot_digest", counted)
+        monkeypatch.setattr(unchanged_sync, "snapshot_digest", counted)
+        async with db.read() as session:
+            fresh = await session.get_one(League, league.id)
+            unsettled = (await session.scalars(select(Week))).all()
+        fetched = await unchanged_sync.fetch_and_compare(
+            fresh, DemoSeasonProvider(lambda: live, sim), unsettled
+        )
+        assert not fetched.unchanged  # Sunday: points moved
+        result = await sync_league(db, fresh, fetched.provider, live)
+        assert result.stored and taken == [WEEK]  # digested once, by the quick look
+        async with db.read() as session:
+            stored = await session.scalar(select(Week.synced_fingerprint).where(Week.matchup_period == WEEK))
+        snapshot = await fetched.provider.fetch_week(WEEK)
+        assert stored == weeks.fingerprint(
+            await fetched.provider.fetch_league(), snapshot, fresh.settings or {}, fresh.calibration_k or 1.0
+        )
+    finally:
+        await db.dispose()
