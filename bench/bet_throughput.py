@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import sqlite3
 import statistics
@@ -132,6 +133,7 @@ async def warm_up(services: Services, plan: Plan) -> None:
     bot rather than its first second; the cold first request is reported on its own.
     """
     started = time.perf_counter()
+    await services.db.warm_up()  # as `sidebet run` does before it serves (PostgreSQL)
     await asyncio.gather(*(dispatch(services, invocation(s[0][0], "warm"), "balance", {}) for s in plan))
     took = (time.perf_counter() - started) * 1000
     print(f"  (warm-up: {len(plan)} first requests at once took {took:.1f} ms)")
@@ -176,6 +178,10 @@ PG_WRITES = (
 )
 
 
+class _RolledBack(Exception):
+    """Undoes the raw baseline's warm-up writes."""
+
+
 async def raw_pg(
     dsn: str, schema: str, members: int, bets: int
 ) -> tuple[Place, Callable[[], Awaitable[None]]]:
@@ -186,6 +192,19 @@ async def raw_pg(
         await conn.executemany("INSERT INTO m VALUES ($1, 1000000)", [(i,) for i in range(members)])
         await conn.executemany("INSERT INTO s VALUES ($1, 0)", [(i,) for i in range(50)])
         await conn.executemany("INSERT INTO q VALUES ($1, 'pending')", [(i,) for i in range(members * bets)])
+
+    # Warmed as the command layer's pool is (Database.warm_up): every connection open and
+    # every statement parsed and planned once on it (asyncpg keeps them) before the clock.
+    connections = [await pool.acquire() for _ in range(pool.get_max_size())]
+    for conn in connections:
+        with contextlib.suppress(_RolledBack):
+            async with conn.transaction():
+                for statement, args in zip(
+                    PG_WRITES, ((-1,), (-1,), (-1, -1, "warm"), (-1, -1), (-1,)), strict=True
+                ):
+                    await conn.execute(statement, *args)
+                raise _RolledBack
+        await pool.release(conn)
 
     async def place(m: int, b: int) -> None:
         values = params(m, b, bets)

@@ -108,6 +108,8 @@ async def run_bot(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    if warmed := await db.warm_up():  # PostgreSQL: the pool's connections, before serving
+        log.info("database pool warmed: %s connections open, the bet statement prepared on each", warmed)
     frozen = freeze_startup_heap()  # everything above lives as long as the process
     log.info("startup heap frozen: %s objects the collector will not walk again", frozen)
     tasks = [asyncio.create_task(coro, name=name) for name, coro in adapters.items()]

@@ -46,6 +46,24 @@ class CountingConnection(asyncpg.Connection):
         CALLS[f"fetchrow {query.split()[0]}"] += 1
         return await super().fetchrow(query, *args, **kwargs)
 
+    async def prepare(self, query: str, **kwargs: Any) -> Any:
+        statement = await super().prepare(query, **kwargs)
+        if query.split()[0] != "WITH":  # SQLAlchemy's own statements, prepared through here too
+            return statement
+        CALLS["prepare WITH"] += 1
+        return CountingStatement(statement, query)
+
+
+class CountingStatement:
+    """A prepared statement (the bet writer keeps one per connection), counting its runs."""
+
+    def __init__(self, statement: Any, query: str) -> None:
+        self._statement, self._query = statement, query
+
+    async def fetchrow(self, *args: Any, **kwargs: Any) -> Any:
+        CALLS[f"fetchrow {self._query.split()[0]}"] += 1
+        return await self._statement.fetchrow(*args, **kwargs)
+
 
 async def scratch_database(**kwargs: Any) -> AsyncIterator[Database]:
     async with pg_schema() as schema:
@@ -99,6 +117,7 @@ async def test_a_confirmed_bet_is_one_statement_and_one_round_trip(pg: Database)
     # What a running bot has warm: the caller's ids and the statement prepared on the
     # connection (once per connection, not per bet). The metric's market kind comes back
     # from the bet statement.
+    await pg.warm_up()  # as `sidebet run` does: every pooled connection has the bet statement
     await book.run("zoe", "balance")  # owns no team (see the owner's test below)
     slips = [
         await book.slip_number(await book.run("zoe", "bet", market=m, pick=s, stake=5)) for m, s in picks
@@ -126,6 +145,7 @@ async def test_an_owners_confirmation_reads_only_what_the_own_matchup_rule_needs
     No BEGIN or ROLLBACK around the read: a read unit needs no transaction.
     """
     book = await Book(pg).open()
+    await pg.warm_up()
     await book.run("alex", "balance")
     async with pg.read() as session:
         markets = (
