@@ -21,9 +21,22 @@ from __future__ import annotations
 
 import gc
 
+# The young generation's size before a collection, for a serving process (Python's default
+# is 700 objects). Each command allocates thousands of short-lived objects (SQLAlchemy rows
+# and states, discord.py payloads), so at 700 the collector ran young collections back to
+# back, every tenth of them an older one, every hundredth a full one, all inside whatever
+# interaction was running. Through the fake Discord at 50 interactions a second (a loaded
+# 2-core machine, 600 interactions): collections took 2.9 s in all at the default
+# (1,599 of them, the worst 412 ms) and 0.55 s at 50,000 (5, the worst 259 ms). The older
+# generations keep their default ratios, so full collections still come, only rarer.
+SERVING_THRESHOLD = 50_000
+
 
 def freeze_startup_heap() -> int:
-    """Collect what startup left behind, then freeze the rest; returns how many were frozen."""
+    """Collect what startup left behind, freeze the rest and set the serving threshold;
+    returns how many objects were frozen."""
     gc.collect()
     gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(SERVING_THRESHOLD, older, oldest)
     return gc.get_freeze_count()
