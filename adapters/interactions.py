@@ -114,6 +114,16 @@ def needs_commissioner(command: Command) -> bool:
     return command.audience is Audience.ADMIN
 
 
+def asks_who_is_commissioner(command: Command) -> bool:
+    """Whether running `command` depends on the caller being a commissioner.
+
+    Only commissioner commands and the few replies that differ for one (help) do; for any
+    other command the adapters leave `Invocation.is_admin` at False without reading the
+    league's settings, which was most of what a member's `balance` cost them.
+    """
+    return needs_commissioner(command) or command.shows_admin
+
+
 def stake_prompt(
     command: Command,
     args: Mapping[str, Any],

@@ -73,6 +73,10 @@ class Command:
     action: bool = False
     # False for the few commands that work before the workspace has a league (setup, help).
     needs_league: bool = True
+    # True where a member's reply differs for a commissioner (help lists their commands too).
+    # With `audience`, it tells the chat adapters when to find out who is a commissioner:
+    # a read of the league's settings they skip for every other member command.
+    shows_admin: bool = False
 
     @property
     def name(self) -> str:
@@ -213,6 +217,7 @@ CATALOGUE: tuple[Command, ...] = (
         "What you can do here.",
         (Option("command", OptionType.TEXT, "A command to explain", required=False),),
         needs_league=False,
+        shows_admin=True,
     ),
     # --- bet slip buttons --------------------------------------------------------------
     Command(

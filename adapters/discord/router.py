@@ -35,6 +35,7 @@ from adapters.discord.render import Outgoing, render
 from adapters.interactions import (
     Press,
     Step,
+    asks_who_is_commissioner,
     commissioners_only,
     form_options,
     needs_commissioner,
@@ -196,7 +197,10 @@ class InteractionRouter:
         self, interaction: discord.Interaction, command: Command
     ) -> bool | None:
         """Whether the user is a commissioner; None once a commissioner command was refused
-        to them (privately, saying who may run it)."""
+        to them (privately, saying who may run it). False, without asking, for a command that
+        does not depend on it (asks_who_is_commissioner)."""
+        if not asks_who_is_commissioner(command):
+            return False
         admin = await is_commissioner(self.services, interaction)
         if needs_commissioner(command) and not admin:
             await self._answer(

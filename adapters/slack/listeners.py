@@ -26,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.interactions import (
     Step,
+    asks_who_is_commissioner,
     commissioners_only,
     form_options,
     needs_commissioner,
@@ -139,10 +140,12 @@ class SlackCommands:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _invocation(self, client: AsyncWebClient, caller: Caller) -> Invocation:
+    async def _invocation(
+        self, client: AsyncWebClient, caller: Caller, *, ask_admin: bool = True
+    ) -> Invocation:
         user = await self.directory.lookup(client, caller.team_id, caller.user_id, caller.user_name)
-        is_admin = user.workspace_admin or await on_league_admin_list(
-            self.services, caller.team_id, caller.user_id
+        is_admin = user.workspace_admin or (
+            ask_admin and await on_league_admin_list(self.services, caller.team_id, caller.user_id)
         )
         return Invocation(
             platform=PLATFORM,
@@ -158,7 +161,7 @@ class SlackCommands:
         self, client: AsyncWebClient, caller: Caller, responder: Responder, command: Command
     ) -> Invocation | None:
         """The caller's invocation, or None after refusing a commissioner command to a member."""
-        invocation = await self._invocation(client, caller)
+        invocation = await self._invocation(client, caller, ask_admin=asks_who_is_commissioner(command))
         if needs_commissioner(command) and not invocation.is_admin:
             await responder.send(commissioners_only(command.name, COMMISSIONERS))
             return None

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from commands import catalogue
 from commands.catalogue import Audience, Command, Option, OptionType
@@ -205,3 +205,32 @@ async def test_bot_token_is_never_logged(harness, caplog):
     await harness.restart()
     await harness.slash("balance")
     assert TOKEN not in caplog.text
+
+
+async def test_only_what_depends_on_it_asks_whether_the_caller_is_a_commissioner(harness):
+    """A member's command costs no read of the league's settings to tell a commissioner.
+
+    Only commissioner commands and help (whose list differs for one) ask; a commissioner
+    by the league's `admins` list still sees their commands in help.
+    """
+    listed = harness.member("dana")
+    await harness.set_league(settings={"settle_delay_minutes": 0, "admins": str(listed.id)})
+    asked: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().startswith("SELECT leagues.settings"):
+            asked.append(statement)
+
+    engine = harness.services.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert "credits" in text_of((await harness.slash("balance", listed)).data)
+        assert "credits" in text_of((await harness.slash("balance", harness.member("alex"))).data)
+        assert asked == []
+        shown = text_of((await harness.slash("help", listed)).data)
+        assert "commissioner commands included" in shown and len(asked) == 1
+        assert "commissioner commands included" not in text_of(
+            (await harness.slash("help", harness.member("alex"))).data
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
