@@ -19,6 +19,8 @@ Ledger keys (UNIQUE (member_id, dedupe_key)):
   void:bet:<bet>           a commissioner's reversal of a bet already settled
   regrade:bet:<bet>:<n>    the n-th stat correction of a bet
   adjust:<interaction>     a commissioner's adjustment (one per chat interaction)
+  stake:parlay:<parlay>    a parlay's stake; settle:parlay:<parlay> what settling it paid;
+  regrade:parlay:<p>:<n>   the n-th stat correction of a parlay
 
 Slip keys (a bet carries its slip's): quote:<interaction>, requote:<expired slip>.
 Outbox post keys: a settled week's recap, settled:week:<week>; of the money commands,
@@ -46,6 +48,9 @@ LEDGER_PREFIXES = (
     "void:bet:",
     "regrade:bet:",
     "adjust:",
+    "stake:parlay:",
+    "settle:parlay:",
+    "regrade:parlay:",
 )
 """Every ledger key starts with one of these (the source scan looks for them)."""
 
@@ -85,6 +90,24 @@ def regrade(bet_id: int, correction: int) -> str:
 
 def adjust(interaction_id: str) -> str:
     return f"adjust:{interaction_id}"
+
+
+def parlay_stake(parlay_id: int) -> str:
+    return f"stake:parlay:{parlay_id}"
+
+
+def parlay_settle(parlay_id: int) -> str:
+    """What settling a parlay paid (payout or refund); exactly once per parlay."""
+    return f"settle:parlay:{parlay_id}"
+
+
+def parlay_regrade(parlay_id: int, correction: int) -> str:
+    """The `correction`-th stat correction of a parlay (1, 2, ...)."""
+    return f"regrade:parlay:{parlay_id}:{correction}"
+
+
+def parlay_quote(interaction_id: str) -> str:
+    return f"parlay:{interaction_id}"
 
 
 # Bet slip keys (UNIQUE (league_id, idempotency_key) on quotes, and on the bet placed from

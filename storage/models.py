@@ -523,3 +523,7 @@ class AppState(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# The parlay tables share this metadata (imported last: they subclass Base).
+from storage import parlay_models as parlay_models  # noqa: E402
