@@ -232,6 +232,36 @@ CATALOGUE: tuple[Command, ...] = (
         (_id("quote", "Slip number, shown on the slip"),),
         action=True,
     ),
+    # --- parlays (commands/services/parlays.py) -----------------------------------------
+    Command(
+        ("parlay", "add"),
+        "Add a selection to your parlay slip: market and pick.",
+        (
+            _id("market", "Market number from `odds` or `games`"),
+            Option(
+                "pick", OptionType.PICK, "home/away, over/under or a team abbreviation", autocomplete=True
+            ),
+        ),
+    ),
+    Command(
+        ("parlay", "remove"),
+        "Take a leg off your parlay slip.",
+        (Option("leg", OptionType.NUMBER, "Leg number, from `parlay show`"),),
+    ),
+    Command(("parlay", "show"), "Your parlay slip: its legs and combined odds."),
+    Command(("parlay", "clear"), "Empty your parlay slip."),
+    Command(
+        ("parlay", "bet"),
+        "Quote your parlay slip at a stake, to confirm.",
+        (Option("stake", OptionType.CREDITS, "Credits to stake: a whole number, 25% or all"),),
+    ),
+    Command(("parlay", "mine"), "Your parlays and their results."),
+    Command(
+        ("parlay", "confirm"),
+        "Place the parlay on a slip.",
+        (_id("slip", "Slip number, shown on the parlay slip", autocomplete=False),),
+        action=True,
+    ),
     # --- commissioners -----------------------------------------------------------------
     Command(
         ("setup",),

@@ -29,6 +29,10 @@ class LeagueSettings(BaseModel):
     liability_multiple: int = Field(
         3, ge=1, le=100, description="most the book may lose on one side, in allowances"
     )
+    parlay_max_legs: int = Field(6, ge=2, le=12, description="most legs in one parlay")
+    parlay_max_payout: int = Field(
+        25_000, ge=10, le=100_000_000, description="most one parlay may return (stake included), credits"
+    )
     quote_ttl_seconds: int = Field(60, ge=10, le=600, description="how long a bet slip holds")
     lock_mode: Literal["matchup", "week"] = Field(
         "matchup", description="lock at each matchup's first kickoff, or the week's"

@@ -33,6 +33,7 @@ from commands.services.calibration import refit_calibration
 from commands.services.due_jobs import EVERYTHING, MaybeDue
 from commands.services.journal import audit
 from commands.services.league_jobs import league_jobs
+from commands.services.parlay_settlement import regrade_parlays, settle_parlays, settle_parlays_early
 from commands.services.season import end_season_if_done, roll_over_if_new_season
 from commands.services.settlement import (
     Correction,
@@ -128,6 +129,7 @@ async def settle_due(
                 )
             if summary is None:
                 continue  # another process settled it a moment ago
+            await settle_parlays(session, week_id, now)
             # The week's recap post follows in `recap_due`, in a transaction of its own.
             # Only Discord has roles (queue_winner_role checks too).
             if any_opted_in or tenant_platform == "discord":
@@ -216,6 +218,7 @@ async def regrade_due(db: Database, league: League, now: datetime) -> list[Corre
         ).all()
         for week in weeks:
             changed = await regrade_week(session, week, now)
+            changed += await regrade_parlays(session, week.id, now)
             if not changed:
                 continue
             corrections += changed
@@ -363,6 +366,8 @@ async def run_due(
             await record_sync_failure(services.db, league, error, now)
     synced = report.sync is not None
     stored = report.sync is not None and report.sync.stored
+    if stored:
+        await settle_parlays_early(services.db, league.id, now)
     if due.locks or stored:
         report.reminders = await remind_due(services.db, league, now)
         report.locks = await lock_due(services.db, league, now)

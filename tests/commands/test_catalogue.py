@@ -95,6 +95,12 @@ def test_catalogue_shape():
         "stats",
         "history",
         "games",
+        "parlay add",
+        "parlay remove",
+        "parlay show",
+        "parlay clear",
+        "parlay bet",
+        "parlay mine",
     }
     assert admin == {
         "config show",

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from commands.handlers.member import account, betting, help, league_info, track_record
+from commands.handlers.member import account, betting, help, league_info, parlays, track_record
 
-__all__ = ["account", "betting", "help", "league_info", "track_record"]
+__all__ = ["account", "betting", "help", "league_info", "parlays", "track_record"]
