@@ -43,7 +43,7 @@ Q_g = P_g * prod f_j, its decimal odds floored to a hundredth (the house's favou
 lone leg keeps its single's exact decimal odds. The parlay's decimal odds are the exact
 product of its groups' decimals, so independent legs multiply exactly, as on any book.
 The house's edge is 1 - prod(1 / f_j): it compounds with the legs (at -110 legs:
-4.5%, 8.9%, 13.1%, 17.0%, 20.8%, 24.3% for 1..6 legs), which is what books charge and
+4.5%, 8.9%, 13.0%, 17.0%, 20.8%, 24.4% for 1..6 legs), which is what books charge and
 what makes a long parlay the long shot it is; the league's max payout caps the tail.
 
 No arbitrage: under the joint model every quote (single or parlay) is priced at a
