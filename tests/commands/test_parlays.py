@@ -23,6 +23,7 @@ the quoted American odds (decimal 1 + 100/|A| for a favourite, 1 + A/100 for an 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
@@ -79,7 +80,8 @@ async def _results(book: Book) -> dict[int, tuple[str, int | None]]:
     return {number: (status, payout) for number, status, payout in rows}
 
 
-async def test_a_scripted_week_of_parlays(db: Database) -> None:
+async def test_a_scripted_week_of_parlays(any_db: Database) -> None:
+    db = any_db
     book = await Book(db).open()
     m = book.market_number
     ml = [await m("moneyline", i) for i in range(5)]
@@ -185,3 +187,18 @@ async def test_parlay_refusals_change_nothing(db: Database) -> None:
     await book.run("boss", "config set", admin=True, setting="parlay_max_payout", value="300")
     capped = await book.run("uma", "parlay bet", stake=100)
     assert "most one parlay may return here is 300 credits. Stake 95" in capped.text, capped.text
+
+
+async def test_simultaneous_confirmations_never_overdraw(any_db: Database) -> None:
+    """Eight slips of 250 against a balance of 1,000, confirmed at once: exactly four place."""
+    book = await Book(any_db).open()
+    for kind, index, pick in (("moneyline", 1, "away"), ("total", 2, "over")):
+        await book.run("uma", "parlay add", market=await book.market_number(kind, index), pick=pick)
+    slips = [await book.slip_number(await book.run("uma", "parlay bet", stake=250)) for _ in range(8)]
+    replies = await asyncio.gather(*(book.run("uma", "parlay confirm", slip=slip) for slip in slips))
+    placed = [r for r in replies if "Parlay placed" in r.text]
+    assert len(placed) == 4, [r.text for r in replies]
+    assert all("You have 0 credits" in r.text for r in replies if r not in placed)
+    assert await book.balance("uma") == 0
+    async with any_db.read() as session:
+        assert await session.scalar(select(func.count(Parlay.id))) == 4
