@@ -97,7 +97,7 @@ QUANTITIES: dict[str, list[tuple[str, str | None]]] = {
 }
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(models, st.data())
 def test_same_matchup_parlay_matches_a_simulation_of_the_joint_model(
     model: MatchupModel, data: st.DataObject
