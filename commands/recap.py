@@ -135,6 +135,8 @@ async def recap_post(league: League, week: Week, summary: SettlementSummary, fac
         facts.season_rows, facts.scores, week.season, f"{league.name} {week.season}: season score"
     )
     cards = tuple(c for c in (bets_card(bets), awards_card(fantasy)) if c is not None)
+    if facts.best_parlay:
+        cards += (Card("Best parlay of the week", facts.best_parlay),)
     return Reply(
         text=f"{settled_sentence(week.matchup_period, summary)} Here's the recap. {SCORE_MEANING}",
         cards=cards,

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.replies import Attachment
 from commands.services.journal import audit
+from commands.services.parlay_rows import parlay_export_rows
 from storage.database import Database
 from storage.models import Bet, League, LedgerEntry, Market, Member, Selection, Week
 
@@ -134,6 +135,7 @@ async def export_league(session: AsyncSession, league_id: int, league_name: str,
         )
         for bet, market_number, market_label, pick in bet_rows
     ]
+    bets += await parlay_export_rows(session, league_id, members, weeks, _text, _time)
     bet_numbers = {bet.id: bet.number for bet, *_ in bet_rows}
     running: dict[int, int] = defaultdict(int)
     entries = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from commands.services.parlay_rows import best_parlay
 from commands.services.settlement import SettlementSummary
 from commands.services.standings import BETTING_KINDS, Standing, standings
 from engine.awards import Game, LineupEfficiency, RosterPlayer, SettledBet, TeamScore, lineup_efficiency
@@ -173,6 +174,7 @@ class RecapFacts:
     week_rows: list[Standing]
     season_rows: list[Standing]  # the season up to this week
     scores: SeasonScores
+    best_parlay: str | None = None  # commands.services.parlay_rows.best_parlay
 
 
 async def recap_facts(session: AsyncSession, league: League, week: Week) -> RecapFacts:
@@ -185,4 +187,6 @@ async def recap_facts(session: AsyncSession, league: League, week: Week) -> Reca
     period = week.matchup_period
     season_rows = await standings(session, league.id, season=week.season, through_period=period)
     scores = await season_scores(session, league.id, week.season, through_period=period)
-    return RecapFacts(games, efficiencies, bets, week_rows, season_rows, scores)
+    return RecapFacts(
+        games, efficiencies, bets, week_rows, season_rows, scores, await best_parlay(session, week.id)
+    )

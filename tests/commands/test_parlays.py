@@ -30,6 +30,7 @@ from sqlalchemy import func, select, update
 
 from commands.replies import Tone
 from commands.services.lifecycle import regrade_due
+from commands.services.parlay_rows import best_parlay
 from storage.database import Database
 from storage.models import LedgerEntry, Market, Matchup, Member, Selection, Week
 from storage.parlay_models import Parlay
@@ -132,6 +133,16 @@ async def test_a_scripted_week_of_parlays(any_db: Database) -> None:
     assert results[p4] == ("won", 314)
     assert await book.balance("uma") == 1000 - 200 + 291
     assert await book.balance("wes") == 1000 - 100 + 337
+
+    async with db.read() as session:
+        week_id = await session.scalar(select(Parlay.week_id))
+        assert week_id is not None
+        best = await best_parlay(session, week_id)
+    assert (
+        best == f"vic's 3-leg parlay #{p2} at +553 turned 100 credits into 349."
+    )  # (43/23)^3 quoted; a leg pushed
+    exported = (await book.run("boss", "export", admin=True)).files[0].data.decode("utf-8-sig")
+    assert "parlay (3 legs)" in exported and "[push]" in exported
 
     # Exactly once: running every job again moves nothing.
     before = await book.snapshot()
