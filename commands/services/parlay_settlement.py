@@ -186,14 +186,16 @@ async def settle_parlays(
 
 async def settle_parlays_early(db: Database, league_id: int, now: datetime) -> int:
     """Settle open parlays decided before their week ends (a lost leg on a finished NFL game)."""
+    open_weeks = (
+        select(Parlay.week_id)
+        .where(Parlay.league_id == league_id, Parlay.status == BetStatus.OPEN)
+        .distinct()
+    )
+    async with db.read() as session:  # most syncs find none: no write transaction for them
+        if not (await session.scalars(open_weeks)).first():
+            return 0
     async with db.write() as session:
-        weeks = (
-            await session.scalars(
-                select(Parlay.week_id)
-                .where(Parlay.league_id == league_id, Parlay.status == BetStatus.OPEN)
-                .distinct()
-            )
-        ).all()
+        weeks = (await session.scalars(open_weeks)).all()
         settled = 0
         for week_id in sorted(weeks):
             settled += (await settle_parlays(session, week_id, now)).parlays
