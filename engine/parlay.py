@@ -62,6 +62,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from statistics import NormalDist
+from types import MappingProxyType
 
 from engine.grading import Outcome
 from engine.markets import AWAY, HOME, SIDES, MarketKind
@@ -239,10 +240,15 @@ _FUNCTIONALS: Mapping[tuple[MarketKind, str | None], tuple[str, Mapping[str, int
 
 def quantity(leg: LegRequest) -> tuple[str, Mapping[str, int]]:
     """What a leg is about (its name, for messages) and its coefficients on the latents."""
-    kind = MarketKind(leg.kind)
+    return _quantity(str(leg.kind), leg.subject or None)
+
+
+@lru_cache(maxsize=4096)
+def _quantity(kind: str, subject: str | None) -> tuple[str, Mapping[str, int]]:
+    """quantity's answer, cached: a week's board asks it for the same few kinds over and over."""
     if kind == MarketKind.PROP:
-        return f"player {leg.subject}'s points", {f"p:{leg.subject}": 1}
-    found = _FUNCTIONALS.get((kind, leg.subject or None))
+        return f"player {subject}'s points", MappingProxyType({f"p:{subject}": 1})
+    found = _FUNCTIONALS.get((MarketKind(kind), subject))
     if found is None:
         raise ParlayError(f"A {kind} market cannot go in a parlay.")
     return found

@@ -209,7 +209,7 @@ async def matchup_latents(
 @dataclass(frozen=True, slots=True)
 class ParlayQuote:
     slip: ParlaySlip
-    price: pricing.ParlayPrice
+    price: pricing.ParlayPrice | None  # None for a repeated delivery of the same command
 
     @property
     def decimal(self) -> Fraction:
@@ -227,9 +227,9 @@ async def quote_parlay(ctx: Context, stake_request: StakeRequest) -> ParlayQuote
         repeated = await session.scalar(
             select(ParlaySlip).where(ParlaySlip.league_id == ctx.league.id, ParlaySlip.idempotency_key == key)
         )
+        if repeated is not None:  # the platform delivered the same command twice: the same slip
+            return ParlayQuote(repeated, None)
         legs = await _slip_legs(session, ctx.member.id)
-        if repeated is not None:  # the platform delivered the same command twice
-            return ParlayQuote(repeated, await _price(session, ctx, legs))
         if len(legs) < pricing.MIN_LEGS:
             raise InvalidInput(
                 f"A parlay needs at least {pricing.MIN_LEGS} legs; your slip has {len(legs)}. "

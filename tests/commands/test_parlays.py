@@ -189,8 +189,10 @@ async def test_parlay_refusals_change_nothing(db: Database) -> None:
         assert words in reply.text, reply.text
     assert "no parlay slip" in (await book.run("uma", "parlay confirm", slip=999)).text
     assert await book.snapshot() == before
-    quote = await book.run("uma", "parlay bet", stake=100)
+    quote = await book.run("uma", "parlay bet", stake=100, interaction="same-click")
     slip = await book.slip_number(quote)
+    again = await book.run("uma", "parlay bet", stake=100, interaction="same-click")
+    assert await book.slip_number(again) == slip  # a repeated delivery gets the same slip
     assert "no parlay slip" in (await book.run("vic", "parlay confirm", slip=slip)).text  # not theirs
     book.clock.advance(timedelta(minutes=5))
     assert "expired" in (await book.run("uma", "parlay confirm", slip=slip)).text

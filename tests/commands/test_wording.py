@@ -294,6 +294,23 @@ async def play_a_week(t: Transcript) -> None:
     await t.run(ADMIN, "export")
     await t.run(ADMIN, "calibration")
     await t.run("alex", "void market", market=ml, reason="mine")
+    # Parlays: a slip built, refused where it must be, quoted, placed (twice) and listed.
+    kinds = (("moneyline", 2), ("spread", 2), ("total", 3))
+    p_ml, p_spread, p_total = [await b.market_number(k, i) for k, i in kinds]
+    await t.run("dana", "parlay show")
+    await t.run("dana", "parlay add", market=p_ml, pick="home")
+    await t.run("dana", "parlay add", market=p_ml, pick="home")
+    await t.run("dana", "parlay bet", stake=50)
+    await t.run("dana", "parlay add", market=p_total, pick="over")
+    await t.run("dana", "parlay add", market=p_spread, pick="away")
+    await t.run("dana", "parlay remove", leg=3)
+    await t.run("dana", "parlay remove", leg=9)
+    parlay_slip = await b.slip_number(await t.run("dana", "parlay bet", stake=50))
+    await t.run("dana", "parlay confirm", slip=parlay_slip)
+    await t.run("dana", "parlay confirm", slip=parlay_slip)
+    await t.run("alex", "parlay confirm", slip=parlay_slip)
+    await t.run("dana", "parlay mine")
+    await t.run("dana", "parlay clear")
     await t.run(ADMIN, "setup", league=12345)
 
     # Past the week's last game: it settles, the recap is posted, and the book looks back.
