@@ -94,7 +94,8 @@ _UNSETTLED_FINAL_WEEKS = """
 SELECT weeks.id, weeks.matchup_period, weeks.final_at, weeks.last_kickoff,
        (SELECT tenants.platform FROM tenants WHERE tenants.id = :tenant_id),
        EXISTS (SELECT 1 FROM members WHERE members.league_id = :league_id AND members.dm_opt_in = true),
-       EXISTS (SELECT 1 FROM team_projections WHERE team_projections.week_id = weeks.id)
+       EXISTS (SELECT 1 FROM team_projections WHERE team_projections.week_id = weeks.id),
+       EXISTS (SELECT 1 FROM parlays WHERE parlays.week_id = weeks.id AND parlays.status = 'open')
 FROM weeks
 WHERE weeks.league_id = :league_id AND weeks.status != 'settled' AND weeks.final_at IS NOT NULL
 ORDER BY weeks.season, weeks.matchup_period
@@ -115,7 +116,16 @@ async def settle_due(
         execute = await row_sets.driver_executor(session)
         rows = await execute(_UNSETTLED_FINAL_WEEKS, {"league_id": league.id, "tenant_id": league.tenant_id})
         new_evidence = False
-        for week_id, period, final_at, last_kickoff, tenant_platform, any_opted_in, has_projections in rows:
+        for (
+            week_id,
+            period,
+            final_at,
+            last_kickoff,
+            tenant_platform,
+            any_opted_in,
+            has_projections,
+            parlays,
+        ) in rows:
             due = settle_time(row_sets.read_time(final_at), row_sets.read_time(last_kickoff), settings)
             if not force and (due is None or now < due):
                 continue
@@ -129,7 +139,8 @@ async def settle_due(
                 )
             if summary is None:
                 continue  # another process settled it a moment ago
-            await settle_parlays(session, week_id, now)
+            if parlays:  # asked along with the week, so a week without parlays costs no query
+                await settle_parlays(session, week_id, now)
             # The week's recap post follows in `recap_due`, in a transaction of its own.
             # Only Discord has roles (queue_winner_role checks too).
             if any_opted_in or tenant_platform == "discord":
