@@ -259,7 +259,7 @@ CATALOGUE: tuple[Command, ...] = (
     Command(
         ("parlay", "confirm"),
         "Place the parlay on a slip.",
-        (_id("slip", "Slip number, shown on the parlay slip", autocomplete=False),),
+        (_id("quote", "Slip number, shown on the parlay slip", autocomplete=False),),
         action=True,
     ),
     # --- commissioners -----------------------------------------------------------------

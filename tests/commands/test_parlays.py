@@ -57,7 +57,7 @@ async def _parlay(book: Book, user: str, legs: list[tuple[int, str]]) -> int:
         assert reply.text.startswith("Added"), reply.text
     quote = await book.run(user, "parlay bet", stake=STAKE)
     slip = await book.slip_number(quote)
-    placed = await book.run(user, "parlay confirm", slip=slip)
+    placed = await book.run(user, "parlay confirm", quote=slip)
     assert placed.tone is Tone.SUCCESS and "Parlay placed" in placed.text, placed.text
     return slip
 
@@ -187,15 +187,15 @@ async def test_parlay_refusals_change_nothing(db: Database) -> None:
     ):
         reply = await book.run("uma", "parlay bet", stake=stake)
         assert words in reply.text, reply.text
-    assert "no parlay slip" in (await book.run("uma", "parlay confirm", slip=999)).text
+    assert "no parlay slip" in (await book.run("uma", "parlay confirm", quote=999)).text
     assert await book.snapshot() == before
     quote = await book.run("uma", "parlay bet", stake=100, interaction="same-click")
     slip = await book.slip_number(quote)
     again = await book.run("uma", "parlay bet", stake=100, interaction="same-click")
     assert await book.slip_number(again) == slip  # a repeated delivery gets the same slip
-    assert "no parlay slip" in (await book.run("vic", "parlay confirm", slip=slip)).text  # not theirs
+    assert "no parlay slip" in (await book.run("vic", "parlay confirm", quote=slip)).text  # not theirs
     book.clock.advance(timedelta(minutes=5))
-    assert "expired" in (await book.run("uma", "parlay confirm", slip=slip)).text
+    assert "expired" in (await book.run("uma", "parlay confirm", quote=slip)).text
     assert await book.balance("uma") == 1000
     await book.run("boss", "config set", admin=True, setting="parlay_max_payout", value="300")
     capped = await book.run("uma", "parlay bet", stake=100)
@@ -208,7 +208,7 @@ async def test_simultaneous_confirmations_never_overdraw(any_db: Database) -> No
     for kind, index, pick in (("moneyline", 1, "away"), ("total", 2, "over")):
         await book.run("uma", "parlay add", market=await book.market_number(kind, index), pick=pick)
     slips = [await book.slip_number(await book.run("uma", "parlay bet", stake=250)) for _ in range(8)]
-    replies = await asyncio.gather(*(book.run("uma", "parlay confirm", slip=slip) for slip in slips))
+    replies = await asyncio.gather(*(book.run("uma", "parlay confirm", quote=slip) for slip in slips))
     placed = [r for r in replies if "Parlay placed" in r.text]
     assert len(placed) == 4, [r.text for r in replies]
     assert all("You have 0 credits" in r.text for r in replies if r not in placed)

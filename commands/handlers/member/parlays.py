@@ -88,14 +88,14 @@ async def parlay_bet(ctx: Context, args: dict[str, Any]) -> Reply:
     owner = ctx.invocation.user_id
     return Reply(
         cards=(card,),
-        buttons=(Button("Confirm", "parlay confirm", {"slip": slip.number}, ButtonStyle.PRIMARY, owner),),
+        buttons=(Button("Confirm", "parlay confirm", {"quote": slip.number}, ButtonStyle.PRIMARY, owner),),
         notes=(f"Type `parlay confirm {slip.number}` to place it.",),
     )
 
 
 @handles("parlay confirm")
 async def parlay_confirm(ctx: Context, args: dict[str, Any]) -> Reply:
-    placed = await parlays.confirm_parlay(ctx, args["slip"])
+    placed = await parlays.confirm_parlay(ctx, args["quote"])
     parlay = placed.parlay
     d = Fraction(parlay.odds_num, parlay.odds_den)
     head = "Already placed" if placed.already else "Parlay placed"
