@@ -4,7 +4,7 @@ A parlay is one bet on several selections; its legs keep what re-prices any subs
 them (engine.parlay), so a pushed or void leg can drop out at settlement.
 
 Revision ID: 0012_parlays
-Revises: 0008
+Revises: 0014_priced_digest
 Create Date: 2026-12-06 16:35:46.080148
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_parlays"
-down_revision: str | None = "0008"
+down_revision: str | None = "0014_priced_digest"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
