@@ -8,12 +8,15 @@ goes through.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import asyncpg
 import pytest
 
 from storage.database import Database
 from storage.placement import _PREPARED
 from tests.book import Book
+from tests.conftest import make_database
 
 
 async def _slip(book: Book) -> int:
@@ -49,11 +52,17 @@ class _Stale:
         raise asyncpg.InvalidCachedStatementError("cached statement plan is invalid")
 
 
+@pytest.fixture
+async def postgres(tmp_path) -> AsyncIterator[Database]:
+    async for database in make_database("postgres", tmp_path):
+        yield database
+
+
+@pytest.mark.postgres
 async def test_a_kept_statement_the_server_refuses_is_prepared_again_and_the_bet_placed(
-    any_db: Database,
+    postgres: Database,
 ) -> None:
-    if any_db.is_sqlite:
-        pytest.skip("the prepared bet statement is PostgreSQL's")
+    any_db = postgres  # the prepared bet statement is PostgreSQL's
     await any_db.warm_up()
     book = await Book(any_db).open()
     quote = await _slip(book)
