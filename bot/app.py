@@ -23,6 +23,10 @@ from adapters.espn.demo.season_provider import DemoSeasonProvider
 from adapters.espn.provider import EspnLeagueProvider, detect_season
 from adapters.sleeper.client import SleeperClient
 from adapters.sleeper.provider import SleeperLeagueProvider
+from adapters.yahoo.client import YahooClient, YahooGrant
+from adapters.yahoo.errors import GRANT_REVOKED, YahooError
+from adapters.yahoo.oauth import YahooTokens
+from adapters.yahoo.provider import YahooLeagueProvider
 from bot.console_admins import load_admins, save_admins
 from bot.demo import (
     DEMO_PLATFORM,
@@ -42,10 +46,11 @@ from commands.dispatch import dispatch
 from commands.format import local_time, plural
 from commands.league_settings import LeagueSettings
 from commands.outbox import OutboxLoop
-from commands.provider import ESPN, SLEEPER, LeagueDataProvider, ProviderError
+from commands.provider import ESPN, SLEEPER, YAHOO, LeagueDataProvider, ProviderError
 from commands.recap import settled_sentence
 from commands.replies import Reply
 from commands.services.league_jobs import league_jobs
+from commands.services.league_link import save_yahoo_tokens
 from commands.services.lifecycle import DueReport, run_due
 from storage.database import Database
 from storage.migrate import upgrade_to_head
@@ -65,9 +70,12 @@ def provider_factory(
     espn: EspnClient | None = None,
     parse_executor: Executor | None = None,
     sleeper: SleeperClient | None = None,
+    yahoo: YahooClient | None = None,
+    db: Database | None = None,
 ) -> ProviderFactory:
-    """Which data source backs a league: ESPN, Sleeper (whose NFL games still come from ESPN),
-    the demo season, or the shipped demo week."""
+    """Which data source backs a league: ESPN, Sleeper or Yahoo (whose NFL games still come from
+    ESPN), the demo season, or the shipped demo week. A Yahoo league's refreshed tokens are
+    stored in `db`."""
 
     def provider_for(league: League) -> LeagueDataProvider:
         if league.source == WEEK_SOURCE:
@@ -83,15 +91,41 @@ def provider_factory(
             )
         if league.source == SLEEPER and espn is not None and sleeper is not None and league.sleeper_league_id:
             return SleeperLeagueProvider(sleeper, espn, league.sleeper_league_id, clock.now)
+        if league.source == YAHOO and espn is not None and yahoo is not None and league.yahoo_league_key:
+            return _yahoo_provider(league, espn, yahoo, db, clock)
         # The console (and any process started without ESPN) can only serve the demo league.
         raise ProviderError(
             "unavailable",
-            "This Sidebet has no connection to ESPN or Sleeper (the console plays the demo league "
+            "This Sidebet has no connection to ESPN, Sleeper or Yahoo (the console plays the demo league "
             "only), so it can't read that league. Run `sidebet run` to link a real league.",
             retryable=False,
         )
 
     return provider_for
+
+
+def _yahoo_provider(
+    league: League, espn: EspnClient, yahoo: YahooClient, db: Database | None, clock: Clock
+) -> LeagueDataProvider:
+    """A Yahoo league's provider with its commissioner's grant; refreshed tokens are stored.
+
+    A grant Yahoo has revoked stays revoked until setup runs again, so a league whose last
+    sync found it so is not sent to Yahoo at all (no refresh attempt every tick)."""
+    if league.last_sync_error == GRANT_REVOKED or not league.yahoo_refresh_token:
+        raise YahooError.grant_revoked(detail="waiting for the commissioner to run setup again")
+    tokens = YahooTokens(
+        league.yahoo_access_token or "",
+        league.yahoo_refresh_token,
+        league.yahoo_token_expires_at or clock.now(),
+    )
+    league_id = league.id
+
+    async def store(fresh: YahooTokens) -> None:
+        if db is not None and league_id is not None:  # a setup probe is stored by setup itself
+            await save_yahoo_tokens(db, league_id, fresh.access_token, fresh.refresh_token, fresh.expires_at)
+
+    assert league.yahoo_league_key is not None
+    return YahooLeagueProvider(yahoo, espn, league.yahoo_league_key, YahooGrant(tokens, store), clock.now)
 
 
 def season_detector(clock: Clock, espn: EspnClient) -> SeasonDetector:

@@ -89,6 +89,30 @@ class SleeperSettings(BaseModel):
     calls_per_minute: int = Field(default=900, ge=1, le=1000)
 
 
+class YahooSettings(BaseModel):
+    """The operator's Yahoo app (developer.yahoo.com/apps), for Yahoo leagues: its client id and
+    secret (from the environment: SIDEBET_YAHOO__CLIENT_ID, SIDEBET_YAHOO__CLIENT_SECRET) and
+    where Yahoo sends a commissioner after approving: the bot's public `/yahoo/callback`, or
+    "oob" for Yahoo to show a code the commissioner pastes (no public URL needed).
+    Commissioners' grants are not here: `setup yahoo` stores them per league."""
+
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    redirect_uri: str = "oob"
+    api_base: str = "https://fantasysports.yahooapis.com/fantasy/v2"
+    auth_base: str = "https://api.login.yahoo.com/oauth2"
+    timeout_seconds: float = 10.0
+    retries: int = 3
+    max_concurrency: int = 10
+    # The first pause of every Yahoo request after Yahoo throttles (HTTP 999), doubling while
+    # it keeps throttling, up to 15 minutes.
+    throttle_seconds: float = Field(default=30.0, gt=0, le=900)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.client_id) and self.client_secret is not None
+
+
 class OpsSettings(BaseModel):
     """The operations endpoint (/metrics for Prometheus, /healthz for load balancers and
     container health checks) and this process's identity among replicas."""
@@ -129,6 +153,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     espn: EspnSettings = Field(default_factory=EspnSettings)
     sleeper: SleeperSettings = Field(default_factory=SleeperSettings)
+    yahoo: YahooSettings = Field(default_factory=YahooSettings)
     demo: DemoSettings = Field(default_factory=DemoSettings)
     ops: OpsSettings = Field(default_factory=OpsSettings)
 
@@ -153,6 +178,7 @@ class Settings(BaseSettings):
             self.slack.signing_secret,
             self.slack.app_token,
             self.slack.client_secret,
+            self.yahoo.client_secret,
         ]
         return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
 

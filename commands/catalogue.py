@@ -59,7 +59,9 @@ class Option:
             return True
         name, value = self.only_when
         given = args.get(name)
-        return given in (None, "") or str(given).strip().lower() == value
+        if given in (None, ""):
+            return value == _OPTION_DEFAULTS.get(name, value)
+        return str(given).strip().lower() == value
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,9 @@ class Command:
 
 
 #: The fantasy platforms `setup` can link, the first being the default.
-PLATFORMS: tuple[str, ...] = ("espn", "sleeper")
+PLATFORMS: tuple[str, ...] = ("espn", "sleeper", "yahoo")
+#: What an optional choice left out stands for, where another option depends on it (`only_when`).
+_OPTION_DEFAULTS: dict[str, str] = {"platform": PLATFORMS[0]}
 
 
 def is_leading_choice(options: tuple[Option, ...] | list[Option], index: int) -> bool:
@@ -265,19 +269,19 @@ CATALOGUE: tuple[Command, ...] = (
     # --- commissioners -----------------------------------------------------------------
     Command(
         ("setup",),
-        "Link this server to an ESPN or Sleeper league (cookies only for a private ESPN league).",
+        "Link this server to an ESPN, Sleeper or Yahoo league (cookies only for private ESPN ones).",
         (
             Option(
                 "platform",
                 OptionType.CHOICE,
-                "Where the league is played: espn (the default) or sleeper",
+                "Where the league is played: espn (the default), sleeper or yahoo",
                 required=False,
                 choices=PLATFORMS,
             ),
             Option(
                 "league",
                 OptionType.DIGITS,
-                "League id (ESPN: leagueId in the league's URL; Sleeper: the number after /league/)",
+                "League id (ESPN: leagueId in its URL; Sleeper: after /league/; Yahoo: after /f1/)",
             ),
             Option("season", OptionType.NUMBER, "Season year; detected when left out", required=False),
             Option(
@@ -295,6 +299,14 @@ CATALOGUE: tuple[Command, ...] = (
                 required=False,
                 secret=True,
                 only_when=("platform", "espn"),
+            ),
+            Option(
+                "code",
+                OptionType.TEXT,
+                "The code Yahoo shows after you approve access (leave empty to get the link)",
+                required=False,
+                secret=True,
+                only_when=("platform", "yahoo"),
             ),
         ),
         audience=Audience.ADMIN,

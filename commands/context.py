@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from commands.callers import CallerCache
 from commands.clock import Clock
@@ -37,6 +38,33 @@ class Invocation:
     channel_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class YahooGrantTokens:
+    """A commissioner's Yahoo grant for one league, as `setup yahoo` stores it. Secret: the repr
+    shows neither token."""
+
+    league_key: str
+    access_token: str
+    refresh_token: str
+    expires_at: datetime
+
+    def __repr__(self) -> str:
+        return f"YahooGrantTokens(league_key={self.league_key!r}, expires_at={self.expires_at!r})"
+
+
+class YahooAccess(Protocol):
+    """What `setup yahoo` needs of Yahoo's OAuth (adapters.yahoo.access wires the real one)."""
+
+    @property
+    def pastes_code(self) -> bool:
+        """True when Yahoo shows the commissioner a code to paste (no public callback URL)."""
+        ...
+
+    def consent_link(self, invocation: Invocation, league_id: str) -> str: ...
+
+    async def grant(self, code: str, league_id: str) -> YahooGrantTokens: ...
+
+
 @dataclass(slots=True)
 class Services:
     db: Database
@@ -44,6 +72,7 @@ class Services:
     providers: ProviderFactory
     callers: CallerCache = field(default_factory=CallerCache)
     detect_season: SeasonDetector | None = None
+    yahoo: YahooAccess | None = None
 
 
 @dataclass(slots=True)

@@ -19,7 +19,8 @@ OddsPhase = Literal["open", "current", "close"]
 #: `League.source` of the real data sources (the demo leagues have sources of their own).
 ESPN: Final = "espn"
 SLEEPER: Final = "sleeper"
-DATA_SOURCES: Final = frozenset({ESPN, SLEEPER})
+YAHOO: Final = "yahoo"
+DATA_SOURCES: Final = frozenset({ESPN, SLEEPER, YAHOO})
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +196,11 @@ class ProviderError(Exception):
 
     `kind` is a short stable word ("private", "cookies_expired", "not_found",
     "unavailable", "bad_data") used to decide whether to retry and when to tell the league.
-    The message never contains credentials.
+    The message never contains credentials. `notify_once`: the league is told once, when the
+    failure starts, rather than once a day (a revoked grant waits for setup, however long).
     """
+
+    notify_once: bool = False
 
     def __init__(self, kind: str, user_message: str, *, retryable: bool) -> None:
         super().__init__(user_message)

@@ -24,6 +24,7 @@ from commands.format import (
     signed_credits,
 )
 from commands.league_settings import LeagueSettings
+from commands.provider import YAHOO
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table, Tone
 from commands.services.bettor_stats import Pick
 from commands.services.board import WeekMarkets
@@ -45,6 +46,13 @@ def market_status_word(market: Market, now: datetime, settings: LeagueSettings) 
     if market.status in (MarketStatus.SETTLED, MarketStatus.VOID):
         return market.status
     return lock_phrase(market.lock_at, now, settings.tz)
+
+
+#: Said wherever a Yahoo league's lines are shown: what they are priced from.
+YAHOO_PRICING_NOTE = (
+    "Yahoo gives team projections, not player ones: lines come from each team's projection "
+    "spread by position, and player props start off."
+)
 
 
 def markets_board(
@@ -100,7 +108,8 @@ def markets_board(
     return Reply(
         text=f"Week {week.matchup_period}: {plural(len(matchups), 'matchup')}.{status_text} "
         "Use `odds <#>` (or a team's abbreviation) for every market of a matchup."
-        + (" `games` lists the week's NFL games." if settings.nfl_games else ""),
+        + (" `games` lists the week's NFL games." if settings.nfl_games else "")
+        + (f" {YAHOO_PRICING_NOTE}" if league.source == YAHOO else ""),
         tables=(table,),
         buttons=tuple(buttons),
         ephemeral=False,

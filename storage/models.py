@@ -66,11 +66,17 @@ class League(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
-    # Where the league's data comes from: "espn" (the default), "sleeper", or a demo source.
+    # Where the league's data comes from: "espn" (the default), "sleeper", "yahoo", or a demo source.
     source: Mapped[str] = mapped_column(String(16), default="espn")
     espn_league_id: Mapped[int | None] = mapped_column(BigInteger)
     # A Sleeper league's id: a string of 18-19 digits (used when source is "sleeper").
     sleeper_league_id: Mapped[str | None] = mapped_column(String(32))
+    # A Yahoo league's key ("449.l.12345", used when source is "yahoo") and the OAuth grant of
+    # the commissioner who linked it: secrets like the ESPN cookies below, never shown or logged.
+    yahoo_league_key: Mapped[str | None] = mapped_column(String(32))
+    yahoo_access_token: Mapped[str | None] = mapped_column(Text)
+    yahoo_refresh_token: Mapped[str | None] = mapped_column(Text)
+    yahoo_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     season: Mapped[int | None] = mapped_column(Integer)
     channel_id: Mapped[str | None] = mapped_column(String(64))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -63,6 +63,8 @@ class YahooGrant:
         self.on_refresh = on_refresh
         self.lock = asyncio.Lock()
         self.refreshes = 0
+        #: Set once Yahoo refused to refresh: later requests on this grant fail at once.
+        self.revoked: YahooError | None = None
 
     def __repr__(self) -> str:
         return f"YahooGrant(expires_at={self.tokens.expires_at!r})"
@@ -142,7 +144,12 @@ class YahooClient:
             "refresh_token": grant.tokens.refresh_token,
             "redirect_uri": self.app.redirect_uri,
         }
-        answer = await self._token_call(form, "refresh")
+        try:
+            answer = await self._token_call(form, "refresh")
+        except YahooError as error:
+            if error.kind == "grant_revoked":
+                grant.revoked = error
+            raise
         grant.tokens = YahooTokens.from_answer(answer, self._now(), grant.tokens.refresh_token)
         grant.refreshes += 1
         log.info("Yahoo grant refreshed; good until %s", grant.tokens.expires_at.isoformat())
@@ -151,6 +158,8 @@ class YahooClient:
 
     async def _fresh_token(self, grant: YahooGrant, *, force: bool = False, seen: str | None = None) -> str:
         async with grant.lock:
+            if grant.revoked is not None:
+                raise grant.revoked
             # Another fetch may have refreshed while this one waited for the lock.
             if (force and grant.tokens.access_token == seen) or grant.tokens.stale(self._now()):
                 await self.refresh(grant)

@@ -39,6 +39,7 @@ class YahooError(ProviderError):
     ) -> None:
         super().__init__(kind, user_message, retryable=_RETRYABLE[kind])
         self.kind: YahooErrorKind = kind
+        self.notify_once = kind == GRANT_REVOKED
         self.detail = detail
         self.status = status
 

@@ -314,7 +314,8 @@ async def remind_due(db: Database, league: League, now: datetime) -> int:
 
 
 async def record_sync_failure(db: Database, league: League, error: ProviderError, now: datetime) -> None:
-    """Count consecutive failures; once they persist, tell the league channel (once a day per kind)."""
+    """Count consecutive failures; once they persist, tell the league channel (once a day per
+    kind, or once for good for a failure only a commissioner can end, `notify_once`)."""
     async with db.write() as session:
         failures = (league.sync_failures or 0) + 1
         await session.execute(
@@ -322,7 +323,8 @@ async def record_sync_failure(db: Database, league: League, error: ProviderError
             .where(League.id == league.id)
             .values(sync_failures=failures, last_sync_error=error.kind)
         )
-        if failures >= FAILURES_BEFORE_NOTICE or not error.retryable:
+        repeat = error.notify_once and league.last_sync_error == error.kind  # already told
+        if (failures >= FAILURES_BEFORE_NOTICE or not error.retryable) and not repeat:
             await enqueue_post(
                 session,
                 league_id=league.id,

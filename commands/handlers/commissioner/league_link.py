@@ -1,5 +1,5 @@
-"""Commissioners linking the book to its fantasy league (ESPN or Sleeper): setup, owners, the
-channel, a sync."""
+"""Commissioners linking the book to its fantasy league (ESPN, Sleeper or Yahoo): setup, owners,
+the channel, a sync."""
 
 from __future__ import annotations
 
@@ -9,18 +9,24 @@ from commands.context import Context, Invocation, Services
 from commands.errors import CommandError
 from commands.format import plural
 from commands.handlers.registry import handles, handles_leagueless
-from commands.provider import ESPN, SLEEPER, LeagueData, ProviderError
+from commands.provider import ESPN, SLEEPER, YAHOO, LeagueData, ProviderError
 from commands.replies import Reply, Table, Tone
 from commands.services.league_admin import set_channel
-from commands.services.league_link import link_espn_league, link_sleeper_league
+from commands.services.league_link import link_espn_league, link_sleeper_league, link_yahoo_league
 from commands.services.lifecycle import sync_now
 from commands.services.teams import link_owner
+from commands.views import YAHOO_PRICING_NOTE
 
 
 @handles_leagueless("setup")
 async def setup(services: Services, invocation: Invocation, args: dict[str, Any]) -> Reply:
-    """Link the workspace to an ESPN (the default) or Sleeper league; cookies are never repeated."""
+    """Link the workspace to an ESPN (the default), Sleeper or Yahoo league; cookies and Yahoo's
+    codes are never repeated."""
     platform, league_id = args.get("platform") or ESPN, args["league"]
+    if platform == YAHOO:
+        return await _setup_yahoo(services, invocation, args)
+    if args.get("code"):
+        raise CommandError("Only a Yahoo league takes a code. Run `setup yahoo <league id>` for one.")
     if platform == SLEEPER:
         if args.get("season") or args.get("espn_s2") or args.get("swid"):
             raise CommandError(
@@ -41,6 +47,43 @@ async def setup(services: Services, invocation: Invocation, args: dict[str, Any]
         return _not_linked(f"ESPN league {league_id}", error)
     private = " with your private-league cookies (saved, never shown)" if espn_s2 else ""
     return _linked(data, private, "ESPN owner")
+
+
+async def _setup_yahoo(services: Services, invocation: Invocation, args: dict[str, Any]) -> Reply:
+    """No code: a private link to Yahoo's consent page. A code: exchange it, check the league
+    and link it, as for ESPN. The code and the tokens are never repeated."""
+    league_id = args["league"]
+    if args.get("season") or args.get("espn_s2") or args.get("swid"):
+        raise CommandError(
+            "A Yahoo league needs only its id (and, once you have approved access, Yahoo's code): "
+            "run `setup yahoo <league id>`."
+        )
+    if services.yahoo is None:
+        raise CommandError(
+            "This Sidebet has no Yahoo app configured, so it can't link Yahoo leagues. The bot's "
+            "operator sets SIDEBET_YAHOO__CLIENT_ID and SIDEBET_YAHOO__CLIENT_SECRET (see the README)."
+        )
+    code = args.get("code")
+    if not code:
+        url = services.yahoo.consent_link(invocation, league_id)
+        then = (
+            "Yahoo then shows a code: run `setup yahoo " + league_id + "` again and paste it in the "
+            "form (it works once, for a few minutes)."
+            if services.yahoo.pastes_code
+            else "Yahoo then sends you back to Sidebet, and the league's teams are posted in this channel."
+        )
+        return Reply(
+            f"To link Yahoo league {league_id}, open this private link and approve read access "
+            f"for Sidebet: {url}\n{then}",
+            ephemeral=True,
+        )
+    try:
+        grant = await services.yahoo.grant(code, league_id)
+        data = await link_yahoo_league(services, invocation, league_id, grant)
+    except ProviderError as error:
+        return _not_linked(f"Yahoo league {league_id}", error)
+    reply = _linked(data, " with your Yahoo approval (saved, never shown)", "Yahoo manager")
+    return Reply(reply.text + " " + YAHOO_PRICING_NOTE, tables=reply.tables, tone=reply.tone, ephemeral=True)
 
 
 def _not_linked(what: str, error: ProviderError) -> Reply:
