@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import signal
+import time
 from collections.abc import Coroutine
 from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
@@ -20,6 +21,11 @@ from typing import Any
 
 from adapters.espn.client import EspnClient
 from adapters.sleeper.client import SleeperClient
+from adapters.yahoo.access import YahooOAuthAccess
+from adapters.yahoo.callback import yahoo_callback
+from adapters.yahoo.client import YahooClient
+from adapters.yahoo.oauth import YahooApp
+from adapters.yahoo.throttle import Throttle
 from bot.app import open_database, provider_factory, season_detector
 from bot.heap import freeze_startup_heap
 from bot.ops_server import Health, start_ops_server
@@ -33,6 +39,23 @@ log = logging.getLogger(__name__)
 
 def _secret(value: Any) -> str | None:
     return value.get_secret_value() if value is not None else None
+
+
+def _yahoo_client(settings: Settings) -> YahooClient | None:
+    """The shared Yahoo client when the operator configured a Yahoo app, else None (then
+    `setup yahoo` says so)."""
+    y = settings.yahoo
+    if not y.configured or y.client_id is None or y.client_secret is None:
+        return None
+    app = YahooApp(y.client_id, y.client_secret.get_secret_value(), y.redirect_uri, y.auth_base)
+    return YahooClient(
+        app,
+        y.api_base,
+        timeout=y.timeout_seconds,
+        retries=y.retries,
+        max_concurrency=y.max_concurrency,
+        throttle=Throttle(monotonic=time.monotonic, base=y.throttle_seconds),
+    )
 
 
 async def run_bot(settings: Settings) -> None:
@@ -58,13 +81,15 @@ async def run_bot(settings: Settings) -> None:
         cache_max_bytes=int(sl.cache_megabytes * 1024 * 1024),
         calls_per_minute=sl.calls_per_minute,
     )
+    yahoo = _yahoo_client(settings)
     # espn_api's parsing is pure Python: a process per core keeps it off the event loop's GIL.
     parse_pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1)
     services = Services(
         db,
         clock,
-        provider_factory(clock, espn, parse_pool, sleeper),
+        provider_factory(clock, espn, parse_pool, sleeper, yahoo, db),
         detect_season=season_detector(clock, espn),
+        yahoo=YahooOAuthAccess(yahoo, clock.now) if yahoo is not None else None,
     )
     stop = asyncio.Event()
     adapters: dict[str, Coroutine[Any, Any, None]] = {}
@@ -116,7 +141,8 @@ async def run_bot(settings: Settings) -> None:
     scheduler.start()
     ops = None
     if settings.ops.port is not None:
-        ops = await start_ops_server(health, settings.ops.host, settings.ops.port)
+        callback = yahoo_callback(services) if yahoo is not None and not yahoo.app.pastes_code else None
+        ops = await start_ops_server(health, settings.ops.host, settings.ops.port, yahoo_callback=callback)
     log.info("Sidebet running on %s", ", ".join(adapters))
     stopped = asyncio.create_task(stop.wait(), name="stop")
     try:
@@ -137,5 +163,7 @@ async def run_bot(settings: Settings) -> None:
         await scheduler.stop()
         await espn.aclose()
         await sleeper.aclose()
+        if yahoo is not None:
+            await yahoo.aclose()
         parse_pool.shutdown(cancel_futures=True)
         await db.dispose()

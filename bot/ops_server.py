@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -114,7 +114,10 @@ async def outbox_backlog(db: Database) -> int:
     return int(count or 0)
 
 
-def build_app(health: Health) -> web.Application:
+YahooCallback = Callable[[web.Request], Awaitable[web.Response]]
+
+
+def build_app(health: Health, yahoo_callback: YahooCallback | None = None) -> web.Application:
     async def metrics(_request: web.Request) -> web.Response:
         try:
             OUTBOX_BACKLOG.set(await outbox_backlog(health.db))
@@ -129,6 +132,8 @@ def build_app(health: Health) -> web.Application:
     app = web.Application()
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/healthz", healthz)
+    if yahoo_callback is not None:  # where Yahoo sends a commissioner back (adapters/yahoo/callback.py)
+        app.router.add_get("/yahoo/callback", yahoo_callback)
     return app
 
 
@@ -141,9 +146,13 @@ class OpsServer:
         await self.runner.cleanup()
 
 
-async def start_ops_server(health: Health, host: str = "127.0.0.1", port: int = 0) -> OpsServer:
-    """Serve /metrics and /healthz on host:port (0 picks a free port) and return the bound port."""
-    runner = web.AppRunner(build_app(health), access_log=None)
+async def start_ops_server(
+    health: Health, host: str = "127.0.0.1", port: int = 0, *, yahoo_callback: YahooCallback | None = None
+) -> OpsServer:
+    """Serve /metrics and /healthz on host:port (0 picks a free port) and return the bound port;
+    with `yahoo_callback`, also Yahoo's redirect (/yahoo/callback). No access log: the
+    callback's query holds Yahoo's code."""
+    runner = web.AppRunner(build_app(health, yahoo_callback), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

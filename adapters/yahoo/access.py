@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from adapters.yahoo.client import YahooClient, YahooGrant
-from adapters.yahoo.oauth import GrantRequest, sign_state
+from adapters.yahoo.oauth import GrantRequest, read_state, sign_state
 from adapters.yahoo.provider import league_key_for
 from commands.context import Invocation, YahooGrantTokens
 
@@ -47,3 +47,7 @@ class YahooOAuthAccess:
         tokens = await self.client.exchange_code(code)
         key = await league_key_for(self.client, YahooGrant(tokens), league_id)
         return YahooGrantTokens(key, tokens.access_token, tokens.refresh_token, tokens.expires_at)
+
+    def request_for(self, state: str) -> GrantRequest | None:
+        """Who asked for the consent link `state` came with; None if forged or expired."""
+        return read_state(self.client.app, state, self._now())

@@ -77,6 +77,16 @@ async def _setup_yahoo(services: Services, invocation: Invocation, args: dict[st
             f"for Sidebet: {url}\n{then}",
             ephemeral=True,
         )
+    return await complete_yahoo_setup(services, invocation, league_id, code)
+
+
+async def complete_yahoo_setup(
+    services: Services, invocation: Invocation, league_id: str, code: str
+) -> Reply:
+    """Exchange Yahoo's code, check the league and link it; the reply lists its teams. Shared by
+    the pasted code (`setup yahoo <id>` with `code`) and Yahoo's redirect to the bot."""
+    if services.yahoo is None:
+        raise CommandError("This Sidebet has no Yahoo app configured, so it can't link Yahoo leagues.")
     try:
         grant = await services.yahoo.grant(code, league_id)
         data = await link_yahoo_league(services, invocation, league_id, grant)
