@@ -26,6 +26,10 @@ _PATTERNS = (
     re.compile(r"(SWID=)\{?[0-9A-F-]{36}\}?", re.I),
     re.compile(r"()xox[abpre]-[A-Za-z0-9-]+"),
     re.compile(r"()xapp-[A-Za-z0-9-]+"),
+    # Yahoo's OAuth: a bearer token in a header, a code in a callback URL, tokens in a JSON body.
+    re.compile(r"(Bearer )[A-Za-z0-9._~+/=-]+"),
+    re.compile(r"([?&]code=)[^&\s\"']+"),
+    re.compile(r"(\"(?:access|refresh)_token\":\s*\")[^\"]+"),
 )
 REDACTED = "[redacted]"
 

@@ -181,4 +181,4 @@ async def test_setup_in_the_console_explains_there_is_no_espn_here(console):
     c = console
     await c.say(":admin")
     reply = await c.say("setup 123456 2026")
-    assert "no connection to ESPN or Sleeper" in reply and "went wrong" not in reply
+    assert "no connection to ESPN, Sleeper or Yahoo" in reply and "went wrong" not in reply

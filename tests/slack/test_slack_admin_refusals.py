@@ -82,5 +82,5 @@ async def test_setup_sleeper_runs_at_once_without_a_cookie_form(slack, fake, ser
     answer = await slack.command("setup sleeper 1048291839281745920", user="UADMIN")
     assert fake.calls_to("views.open") == []
     assert "Couldn't link Sleeper league 1048291839281745920" in answer.text, answer.text
-    assert "no connection to ESPN or Sleeper" in answer.text
+    assert "no connection to ESPN, Sleeper or Yahoo" in answer.text
     assert await _writes(services) == before

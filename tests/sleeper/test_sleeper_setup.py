@@ -167,6 +167,7 @@ def test_discord_offers_the_platform_as_a_choice_and_takes_a_long_league_id_as_t
     assert options["platform"]["choices"] == [
         {"name": "espn", "value": "espn"},
         {"name": "sleeper", "value": "sleeper"},
+        {"name": "yahoo", "value": "yahoo"},
     ]
     assert options["league"]["type"] == STRING and options["league"]["required"]
     assert next(iter(options)) == "league"  # required options first, Discord's rule
@@ -174,7 +175,10 @@ def test_discord_offers_the_platform_as_a_choice_and_takes_a_long_league_id_as_t
 
 @settings(max_examples=200, deadline=None, database=None)
 @given(
-    words=st.lists(st.sampled_from(["sleeper", "espn", "ESPN", "12345", "2026", "x", "-1", "١٢"]), max_size=4)
+    words=st.lists(
+        st.sampled_from(["sleeper", "espn", "ESPN", "yahoo", "Yahoo", "12345", "2026", "x", "-1", "١٢"]),
+        max_size=4,
+    )
 )
 def test_typed_setup_words_never_bind_a_platform_that_is_not_one(words):
     visible = [o for o in SETUP.options if not o.secret]
@@ -183,4 +187,4 @@ def test_typed_setup_words_never_bind_a_platform_that_is_not_one(words):
         args = bind_arguments(typed, list(words))
     except ValueError:
         return
-    assert args.get("platform", "espn").lower() in ("espn", "sleeper")
+    assert args.get("platform", "espn").lower() in ("espn", "sleeper", "yahoo")
