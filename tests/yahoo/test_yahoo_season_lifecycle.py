@@ -3,7 +3,8 @@
 The simulated season the ESPN and Sleeper lifecycle tests play, served as a three-week Yahoo
 league in Yahoo's JSON, with the NFL's kickoffs and finals from the fake ESPN as in production:
 `setup yahoo <id>` gives a consent link, then links with the pasted code; lines open every
-week, markets lock at kickoff, every week is settled exactly once from Yahoo's scores; access
+week, markets lock at kickoff, every week is settled exactly once from Yahoo's scores, a stat
+correction Yahoo makes after week 1 is re-graded with its notice; access
 tokens expire every hour and are refreshed mid-season (and stored); Yahoo throttles once (999)
 and the process backs off; the commissioner revokes the grant mid-week, the league is told
 once, nothing is priced or settled meanwhile and Yahoo is not asked again, and a second
@@ -34,14 +35,47 @@ from commands.replies import Tone
 from commands.serialize import reply_from_dict
 from commands.services.lifecycle import run_due
 from commands.views import YAHOO_PRICING_NOTE
-from storage.models import Bet, League, Market, Matchup, OutboxMessage, Selection, Team, Week
+from storage.models import (
+    Bet,
+    League,
+    LedgerEntry,
+    Market,
+    Matchup,
+    OutboxMessage,
+    Selection,
+    Starter,
+    Team,
+    Week,
+)
 from tests.bot.test_espn_season_lifecycle import EASTERN, bet_on_open_week, check_locks, invocation
 from tests.fakes.espn_fake import FakeEspn
 from tests.fakes.espn_season import SeasonSim
-from tests.fakes.yahoo_fake import CLIENT_ID, CLIENT_SECRET, FakeYahoo
+from tests.fakes.yahoo_fake import CLIENT_ID, CLIENT_SECRET, FakeYahoo, yahoo_player_id
 
 WEEKS = 3
 REVOKED_IN = 2
+CORRECTED = 1
+
+
+async def correct_a_result(db, sim: SeasonSim) -> dict[int, int]:
+    """Yahoo corrects a starter of a week-1 game we bet on so that its moneyline flips; the
+    bets' payouts before, by bet id."""
+    async with db.read() as session:
+        week = await session.scalar(select(Week).where(Week.matchup_period == CORRECTED))
+        bets = (
+            await session.scalars(
+                select(Bet).join(Market, Market.id == Bet.market_id).where(Market.week_id == week.id)
+            )
+        ).all()
+        market = await session.get(Market, bets[0].market_id)
+        matchup = await session.get(Matchup, market.matchup_id)
+        starters = (await session.scalars(select(Starter).where(Starter.matchup_id == matchup.id))).all()
+    loser = matchup.away_team_id if matchup.home_score > matchup.away_score else matchup.home_team_id
+    gap = abs(matchup.home_score - matchup.away_score)
+    star = max((s for s in starters if s.team_id == loser), key=lambda s: s.points or 0)
+    sim_ids = {yahoo_player_id(p): p.player_id for roster in sim.rosters.values() for p in roster}
+    sim.correct_stat(CORRECTED, sim_ids[star.player_id], round((star.points or 0) + gap + 10, 2))
+    return {b.id: b.payout for b in bets}
 
 
 def lean_timeline(sim: SeasonSim, weeks: int) -> list[datetime]:
@@ -77,6 +111,11 @@ class VirtualTime:
 async def _league(db) -> League:
     async with db.read() as session:
         return await session.scalar(select(League))
+
+
+async def _week_status(db, period: int) -> str | None:
+    async with db.read() as session:
+        return await session.scalar(select(Week.status).where(Week.matchup_period == period))
 
 
 async def _count(db, model) -> int:
@@ -125,6 +164,7 @@ async def test_a_yahoo_season_with_a_refreshed_and_a_revoked_grant(any_db):
         revoked_at: datetime | None = None
         relinked = False
         board_seen = False
+        corrected: dict[int, int] = {}
         for instant in lean_timeline(sim, WEEKS):
             clock.set(instant)
             if instant == sim.nfl.first_kickoff(1) + timedelta(minutes=1):
@@ -149,6 +189,8 @@ async def test_a_yahoo_season_with_a_refreshed_and_a_revoked_grant(any_db):
                 errors[report.sync_error.kind] += 1
             await check_locks(db, instant)
             await bet_on_open_week(services, db, instant, betted)
+            if not corrected and (await _week_status(db, CORRECTED)) == "settled":
+                corrected = await correct_a_result(db, sim)
             if not board_seen and betted:
                 board = await dispatch(services, invocation("ann", f"board-{instant}"), "markets", {})
                 assert YAHOO_PRICING_NOTE in board.text, board.text
@@ -168,6 +210,9 @@ async def test_a_yahoo_season_with_a_refreshed_and_a_revoked_grant(any_db):
         sides = {s.id: s.side for s in (await session.scalars(select(Selection))).all()}
         matchups = {m.id: m for m in (await session.scalars(select(Matchup))).all()}
         team_of = {t.id: t.espn_team_id for t in (await session.scalars(select(Team))).all()}
+        corrections = (
+            await session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "correction"))
+        ).all()
 
     assert [(w.matchup_period, w.status) for w in weeks] == [(p, "settled") for p in range(1, WEEKS + 1)], (
         posts
@@ -182,6 +227,11 @@ async def test_a_yahoo_season_with_a_refreshed_and_a_revoked_grant(any_db):
     assert errors["grant_revoked"] >= 2 and set(errors) == {"grant_revoked"}
     assert len(sync_errors) == 1 and "setup yahoo" in reply_from_dict(sync_errors[0]).text
     assert len(betted) == WEEKS and bets and all(b.status in ("won", "lost", "push") for b in bets)
+    # The correction: one notice, one entry per re-graded bet, of exactly the difference.
+    assert corrected and posts["correction"] == 1
+    assert sorted(e.bet_id for e in corrections) == sorted(corrected)
+    for entry in corrections:
+        assert entry.amount == next(b.payout for b in bets if b.id == entry.bet_id) - corrected[entry.bet_id]
     for bet in bets:  # every moneyline graded from Yahoo's final scores, which are the sim's
         market = markets[bet.market_id]
         m = matchups[market.matchup_id]
