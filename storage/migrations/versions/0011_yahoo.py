@@ -6,7 +6,7 @@ the refresh token. The tokens are secrets like ESPN's cookies (never shown or lo
 expiry is when the access token must be refreshed.
 
 Revision ID: 0011_yahoo
-Revises: 0014_priced_digest (main's head when this branch was rebased; its id is this branch's own)
+Revises: 0012_parlays (main's head when this branch was rebased; its id is this branch's own)
 Create Date: 2026-12-06 17:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_yahoo"
-down_revision: str | None = "0014_priced_digest"
+down_revision: str | None = "0012_parlays"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
