@@ -5,6 +5,7 @@ call in with numbers and get numbers back, so every rule of the book can be test
 (and reasoned about) without a database or a chat platform. Money is always an int.
 """
 
+from engine.alternates import alternate_lines
 from engine.arbitrage import find_arbitrage
 from engine.game_lines import ProviderLines, price_game
 from engine.grading import MatchupResult, Outcome, PlayerResult, grade, payout, potential_payout
@@ -43,6 +44,14 @@ from engine.model import (
     Starter,
     build_matchup_model,
 )
+from engine.multiway import (
+    MultiwayGrade,
+    MultiwayPrice,
+    dead_heat_payout,
+    grade_multiway,
+    price_fields,
+    quote_multi_way,
+)
 from engine.odds import (
     american_to_decimal,
     format_american,
@@ -71,6 +80,8 @@ __all__ = [
     "MarketKind",
     "MatchupModel",
     "MatchupResult",
+    "MultiwayGrade",
+    "MultiwayPrice",
     "Normal",
     "Outcome",
     "PlayerResult",
@@ -80,23 +91,28 @@ __all__ = [
     "ProviderLines",
     "StakeLimits",
     "Starter",
+    "alternate_lines",
     "american_to_decimal",
     "build_matchup_model",
     "check_stake",
+    "dead_heat_payout",
     "find_arbitrage",
     "format_american",
     "gamma_median",
     "grade",
+    "grade_multiway",
     "implied_probability",
     "liability",
     "live_matchup_model",
     "payout",
     "potential_payout",
+    "price_fields",
     "price_game",
     "price_matchup",
     "price_prop",
     "probability_to_american",
     "prop_quotes",
+    "quote_multi_way",
     "quote_two_way",
     "round_half",
     "win_probability",

@@ -31,6 +31,10 @@ class MarketKind(StrEnum):
     TOTAL = "total"
     TEAM_TOTAL = "team_total"
     PROP = "prop"
+    ALT_SPREAD = "alt_spread"
+    ALT_TOTAL = "alt_total"
+    HIGH_SCORE = "high_score"
+    MVP = "mvp"
 
 
 SIDES: Mapping[MarketKind, tuple[str, str]] = MappingProxyType(
@@ -40,12 +44,32 @@ SIDES: Mapping[MarketKind, tuple[str, str]] = MappingProxyType(
         MarketKind.TOTAL: (OVER, UNDER),
         MarketKind.TEAM_TOTAL: (OVER, UNDER),
         MarketKind.PROP: (OVER, UNDER),
+        MarketKind.ALT_SPREAD: (HOME, AWAY),
+        MarketKind.ALT_TOTAL: (OVER, UNDER),
     }
 )
 """The two sides of each kind of market, in the order selections are listed."""
 
-MATCHUP_KINDS = frozenset({MarketKind.MONEYLINE, MarketKind.SPREAD, MarketKind.TOTAL, MarketKind.TEAM_TOTAL})
+MATCHUP_KINDS = frozenset(
+    {
+        MarketKind.MONEYLINE,
+        MarketKind.SPREAD,
+        MarketKind.TOTAL,
+        MarketKind.TEAM_TOTAL,
+        MarketKind.ALT_SPREAD,
+        MarketKind.ALT_TOTAL,
+    }
+)
 """Markets settled by the two team scores alone (props need the player's points)."""
+
+ALTERNATE_OF: Mapping[MarketKind, MarketKind] = MappingProxyType(
+    {MarketKind.ALT_SPREAD: MarketKind.SPREAD, MarketKind.ALT_TOTAL: MarketKind.TOTAL}
+)
+"""An alternate line is its main market at another line; its subject only tells the ladder's
+rungs apart (engine/alternates.py), so it grades exactly as the main market does."""
+
+MULTIWAY_KINDS = frozenset({MarketKind.HIGH_SCORE, MarketKind.MVP})
+"""Markets with one side per entrant (engine/multiway.py), graded with the dead-heat rule."""
 
 
 @dataclass(frozen=True, slots=True)

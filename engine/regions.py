@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from engine.markets import AWAY, HOME, SIDES, MarketKind
+from engine.markets import ALTERNATE_OF, AWAY, HOME, SIDES, MarketKind
 
 POINTS_DECIMALS = 6
 """ESPN keeps points to hundredths; six decimals hold every real score and drop float noise."""
@@ -67,6 +67,8 @@ _FUNCTIONALS: dict[tuple[MarketKind, str | None], tuple[int, int]] = {
 def winning_region(kind: MarketKind, side: str, line: float | None, subject: str | None) -> HalfPlane:
     """The winning region of a matchup selection; props are not functions of the score."""
     kind = MarketKind(kind)
+    if kind in ALTERNATE_OF:
+        kind, subject = ALTERNATE_OF[kind], None
     coefficients = _FUNCTIONALS.get((kind, subject))
     if coefficients is None:
         raise ValueError(f"no matchup market {kind} with subject {subject!r}")
