@@ -86,6 +86,12 @@ class LeagueSettings(BaseModel):
     nfl_games: bool = Field(
         False, description="also offer the week's real NFL games (moneyline, spread, total) from ESPN's odds"
     )
+    high_score: bool = Field(False, description="offer the week's high score: which team scores the most")
+    mvp: bool = Field(False, description="offer each matchup's MVP: which starter scores the most")
+    alternate_lines: bool = Field(False, description="offer a ladder of alternate spreads and totals")
+    popular_picks: bool = Field(
+        False, description="show on the boards each side's share of the league's bets (count and credits)"
+    )
     devig: Literal["multiplicative", "shin", "power"] = Field(
         "shin", description="how the sportsbooks' own margin is taken out of NFL game prices"
     )

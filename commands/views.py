@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import engine
+from commands import multiway_views
 from commands.format import (
     credits,
     duration,
@@ -99,6 +100,11 @@ def markets_board(
         rows=tuple(rows),
         title=f"{league.name} - week {week.matchup_period} lines",
     )
+    extra = [multiway_views.multiway_table(m, lines, settings, now) for m in lines.week_level]
+    if settings.popular_picks:
+        shown = [m for by_kind in markets.values() for m in by_kind.values()] + lines.week_level
+        popular = multiway_views.popular_table(shown, lines)
+        extra += [popular] if popular is not None else []
     status_text = {
         WeekStatus.OPEN: "",
         WeekStatus.LOCKED: " All markets are locked.",
@@ -110,7 +116,7 @@ def markets_board(
         "Use `odds <#>` (or a team's abbreviation) for every market of a matchup."
         + (" `games` lists the week's NFL games." if settings.nfl_games else "")
         + (f" {YAHOO_PRICING_NOTE}" if league.source == YAHOO else ""),
-        tables=(table,),
+        tables=(table, *extra),
         buttons=tuple(buttons),
         ephemeral=False,
     )
@@ -120,10 +126,28 @@ def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, 
     teams, markets, selections = lines.teams, lines.markets, lines.selections
     home, away = teams[matchup.home_team_id], teams[matchup.away_team_id]
     by_kind = markets.get(matchup.id, {})
-    order = {"moneyline": 0, "spread": 1, "total": 2, "team_total": 3, "prop": 4}
+    order = {
+        "moneyline": 0,
+        "spread": 1,
+        "alt_spread": 1,
+        "total": 2,
+        "alt_total": 2,
+        "team_total": 3,
+        "prop": 4,
+    }
     game_rows: list[tuple[str, str, str, str, str]] = []
     prop_rows: list[tuple[str, str, str, str, str]] = []
-    board_order = sorted(by_kind.values(), key=lambda m: (order[m.kind], m.number))
+    multiway = [m for m in by_kind.values() if multiway_views.is_multiway(m)]
+    board_order = sorted(
+        (m for m in by_kind.values() if not multiway_views.is_multiway(m)),
+        # alternates after their main line, by line
+        key=lambda m: (
+            order[m.kind],
+            m.kind.startswith("alt_"),
+            (m.line or 0.0) * m.kind.startswith("alt_"),
+            m.number,
+        ),
+    )
     for market in board_order:
         sides = selections[market.id]
         picks = ("home", "away") if "home" in sides else ("over", "under")
@@ -165,6 +189,10 @@ def odds_detail(settings: LeagueSettings, matchup: Matchup, lines: WeekMarkets, 
     tables = [Table(columns, tuple(game_rows), title=f"{home.name} vs {away.name}")]
     if prop_rows:
         tables.append(Table(columns, tuple(prop_rows), title="Player props (fantasy points)"))
+    tables += [multiway_views.multiway_table(m, lines, settings, now) for m in multiway]
+    if settings.popular_picks:
+        popular = multiway_views.popular_table((*board_order, *multiway), lines)
+        tables += [popular] if popular is not None else []
     return Reply(
         text=f"Matchup #{matchup_number(lines.matchups, matchup)}: "
         f"{home.name} ({home.abbrev}) vs {away.name} ({away.abbrev}). "

@@ -20,6 +20,7 @@ from engine.margin import (
     quote_two_way,
 )
 from engine.markets import (
+    ALTERNATE_OF,
     AWAY,
     HOME,
     OVER,
@@ -61,6 +62,7 @@ from engine.odds import (
 from engine.regions import HalfPlane, winning_region
 
 __all__ = [
+    "ALTERNATE_OF",
     "AWAY",
     "DEFAULT_CORRELATIONS",
     "DEFAULT_MARGIN",

@@ -322,7 +322,8 @@ class GameOdds(Base):
 
 
 class Market(Base):
-    """A fantasy matchup's market (matchup_id) or an NFL game's (game_id): exactly one is set."""
+    """A fantasy matchup's market (matchup_id) or an NFL game's (game_id): exactly one is set,
+    except for the week's high score, which is about every team and belongs to the week."""
 
     __tablename__ = "markets"
     __table_args__ = (
@@ -338,7 +339,21 @@ class Market(Base):
         ),
         Index("ix_markets_league_number", "league_id", "number", unique=True),
         UniqueConstraint("game_id", "kind", "subject"),
-        CheckConstraint("(matchup_id IS NULL) != (game_id IS NULL)", name="one_parent"),
+        # The week's high score belongs to the week alone (migration 0013_multiway).
+        CheckConstraint(
+            "((matchup_id IS NULL) != (game_id IS NULL))"
+            " OR (matchup_id IS NULL AND game_id IS NULL AND kind = 'high_score')",
+            name="one_parent",
+        ),
+        Index(
+            "ix_markets_week_level",
+            "week_id",
+            "kind",
+            "subject",
+            unique=True,
+            sqlite_where=text("matchup_id IS NULL AND game_id IS NULL"),
+            postgresql_where=text("matchup_id IS NULL AND game_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

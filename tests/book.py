@@ -165,7 +165,7 @@ class Book:
 BOOKS_SQL = (
     "SELECT league_id, member_id, kind, amount, bet_id, dedupe_key FROM ledger ORDER BY id",
     "SELECT b.id, b.league_id, b.member_id, b.selection_id, b.stake, b.odds, b.status, b.payout, "
-    "b.shortfall, b.liability, m.status, w.status FROM bets b "
+    "b.shortfall, b.liability, m.status, w.status, m.kind FROM bets b "
     "JOIN markets m ON m.id = b.market_id JOIN weeks w ON w.id = b.week_id",
     "SELECT id, liability FROM selections",
     "SELECT id, league_id, balance FROM members",
@@ -187,6 +187,7 @@ class BetRow(NamedTuple):
     liability: int
     market_status: str
     week_status: str
+    market_kind: str = ""
 
 
 def books_faults(
@@ -301,6 +302,14 @@ def _entry_faults(kind: str, amount: int, bet_id: int | None, key: str) -> list[
     return faults
 
 
+def _dead_heats(bet: BetRow) -> list[int]:
+    """What a multi-way win returns in a dead heat of 2, 3, ... entrants."""
+    return [
+        engine.dead_heat_payout(bet.stake, bet.odds, engine.MultiwayGrade(engine.Outcome.WON, k))
+        for k in range(2, 40)
+    ]
+
+
 def _state_faults(bet: BetRow, where: str, keys_held: set[str]) -> list[str]:
     """What the bet's state says against the entries it has and the market and week it is on."""
     market, week = bet.market_status, bet.week_status
@@ -319,6 +328,9 @@ def _state_faults(bet: BetRow, where: str, keys_held: set[str]) -> list[str]:
             faults.append(f"{where}: entries {sorted(keys_held)}, payout {bet.payout}")
     else:  # graded: won, lost, push
         worth = engine.payout(bet.stake, bet.odds, engine.Outcome(bet.status))
+        if bet.status == "won" and bet.market_kind in ("high_score", "mvp") and bet.payout != worth:
+            # a dead heat: a winner's return split among the k tied for the top
+            worth = next((w for w in _dead_heats(bet) if w == bet.payout), worth)
         if bet.payout != worth:
             faults.append(f"{where}: payout {bet.payout}, its grade is worth {worth}")
         if cancelled in keys_held or reversed_ in keys_held:

@@ -23,6 +23,7 @@ from commands.context import Context
 from commands.errors import CommandError, Conflict, InvalidInput, NotAllowed
 from commands.format import credits, local_time
 from commands.options import StakeRequest
+from commands.services import multiway
 from commands.services.numbered import find_bet, find_market, find_slip, no_slip
 from commands.services.own_matchup import check_own_matchup
 from commands.services.pricing import pulled
@@ -147,8 +148,10 @@ async def resolve_pick(session: AsyncSession, market: Market, pick: str) -> Sele
         s.side: s
         for s in (await session.scalars(select(Selection).where(Selection.market_id == market.id))).all()
     }
+    if market.kind in multiway.MULTIWAY:  # a team's or a player's name picks the entrant
+        return selections[multiway.multiway_side(selections, market.number, pick)]
     side = PICK_ALIASES.get(pick, pick)
-    if side not in selections and market.kind in ("moneyline", "spread"):
+    if side not in selections and market.kind in ("moneyline", "spread", "alt_spread"):
         side = await _side_named(session, market, pick) or side
     if side not in selections:
         choices = " or ".join(

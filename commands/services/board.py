@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.services.numbered import find_matchup
+from commands.services.popular_picks import pick_shares
 from commands.services.pricing import pulled
 from commands.services.tenancy import current_week
 from storage.database import Database
@@ -31,6 +32,10 @@ class WeekMarkets:
     selections: dict[int, dict[str, Selection]] = field(default_factory=dict)
     # prop market id -> the fantasy team whose roster holds the player
     owners: dict[int, int] = field(default_factory=dict)
+    # the week's own markets (the high score), still offered
+    week_level: list[Market] = field(default_factory=list)
+    # selection id -> its bets' (count, credits staked), when the league shows popular picks
+    picks: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 async def prop_owners(session: AsyncSession, markets: Iterable[Market]) -> dict[int, int]:
@@ -70,7 +75,10 @@ async def selections_by_market(
     return selections
 
 
-async def week_markets(session: AsyncSession, week: Week, now: datetime) -> WeekMarkets:
+async def week_markets(
+    session: AsyncSession, week: Week, now: datetime, *, popular: bool = False
+) -> WeekMarkets:
+    """The week's board; `popular` also reads each side's share of the bets (one query more)."""
     matchups = list(
         (await session.scalars(select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id))).all()
     )
@@ -82,19 +90,26 @@ async def week_markets(session: AsyncSession, week: Week, now: datetime) -> Week
     # selections set-based (market_store), behind any ORM object loaded before.
     fresh = {"populate_existing": True}
     # The fantasy board: the NFL games board (commands/services/game_board.py) is its own.
+    # The week's own markets (matchup and game both NULL: the high score) come in the same read.
     query = (
         select(Market)
-        .where(Market.week_id == week.id, Market.matchup_id.is_not(None))
+        .where(Market.week_id == week.id, or_(Market.matchup_id.is_not(None), Market.game_id.is_(None)))
         .execution_options(**fresh)
     )
+    week_level: list[Market] = []
     for market in (await session.scalars(query)).all():
-        if market.matchup_id is not None and not pulled(market, now):  # pulled: off the board until its lock
+        if pulled(market, now):  # pulled: off the board until its lock
+            continue
+        if market.matchup_id is not None:
             markets[market.matchup_id][(market.kind, market.subject)] = market
-    selections = await selections_by_market(
-        session, [m.id for by_kind in markets.values() for m in by_kind.values()]
-    )
+        else:
+            week_level.append(market)
     shown = [m for by_kind in markets.values() for m in by_kind.values()]
-    return WeekMarkets(matchups, teams, markets, selections, await prop_owners(session, shown))
+    selections = await selections_by_market(session, [m.id for m in (*shown, *week_level)])
+    picks = await pick_shares(session, [m.id for m in (*shown, *week_level)]) if popular else {}
+    return WeekMarkets(
+        matchups, teams, markets, selections, await prop_owners(session, shown), week_level, picks
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +118,18 @@ class Board:
     lines: WeekMarkets  # empty while the week's lines are not open yet
 
 
-async def current_board(db: Database, league_id: int, now: datetime) -> Board | None:
+async def current_board(
+    db: Database, league_id: int, now: datetime, *, popular: bool = False
+) -> Board | None:
     """The newest week and, once its lines are open, its markets; None before the first sync."""
     async with db.read() as session:
         week = await current_week(session, league_id)
         if week is None:
             return None
-        return Board(week, await week_markets(session, week, now) if week.markets_open else WeekMarkets())
+        lines = (
+            await week_markets(session, week, now, popular=popular) if week.markets_open else WeekMarkets()
+        )
+        return Board(week, lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +139,7 @@ class MatchupBoard:
 
 
 async def matchup_board(
-    db: Database, league_id: int, matchup: int | str, now: datetime
+    db: Database, league_id: int, matchup: int | str, now: datetime, *, popular: bool = False
 ) -> MatchupBoard | None:
     """One matchup of the league's current week with the week's markets; None if there is no
     such matchup.
@@ -150,4 +170,4 @@ async def matchup_board(
                 )
         if found is None:
             return None
-        return MatchupBoard(found, await week_markets(session, week, now))
+        return MatchupBoard(found, await week_markets(session, week, now, popular=popular))

@@ -39,7 +39,7 @@ INSERT INTO markets (league_id, number, week_id, matchup_id, game_id, kind, subj
 SELECT :league_id, r.number, :week_id, r.matchup_id, r.game_id, r.kind, r.subject, r.label, r.line, 'open',
        r.lock_at
 FROM {rows}
-RETURNING id, COALESCE(matchup_id, game_id), kind, subject
+RETURNING id, COALESCE(matchup_id, game_id, week_id), kind, subject
 """
 _NEW_MARKET_COLUMNS: row_sets.Columns = (
     ("number", "bigint"),
@@ -101,8 +101,9 @@ _HISTORY_COLUMNS: row_sets.Columns = (
 )
 
 
-Parent = Literal["matchup", "game"]
-"""What a market belongs to: a fantasy matchup, or a real NFL game of the games board."""
+Parent = Literal["matchup", "game", "week"]
+"""What a market belongs to: a fantasy matchup, a real NFL game of the games board, or the
+week itself (the week's high score, which is about every team: keyed by the week's id)."""
 
 
 @dataclass(slots=True)
@@ -157,8 +158,8 @@ async def _stored_markets(
     session: AsyncSession, week_id: int, parent_ids: Any, parent: Parent
 ) -> dict[int, dict[tuple[str, str], _Stored]]:
     wanted = set(parent_ids)
-    column = Market.game_id if parent == "game" else Market.matchup_id
-    rows = await session.execute(
+    column = {"game": Market.game_id, "matchup": Market.matchup_id, "week": Market.week_id}[parent]
+    query = (
         select(
             Market.id,
             column,
@@ -177,6 +178,9 @@ async def _stored_markets(
         .outerjoin(Selection, Selection.market_id == Market.id)
         .where(Market.week_id == week_id)
     )
+    if parent == "week":
+        query = query.where(Market.matchup_id.is_(None), Market.game_id.is_(None))
+    rows = await session.execute(query)
     by_parent: dict[int, dict[tuple[str, str], _Stored]] = {}
     for (
         m_id,
@@ -266,7 +270,7 @@ async def _write(
         new_rows = [
             (
                 first + i,
-                None if parent == "game" else parent_id,
+                parent_id if parent == "matchup" else None,
                 parent_id if parent == "game" else None,
                 plan.kind,
                 plan.subject,

@@ -47,6 +47,9 @@ async def check_own_matchup(
     Returns the owner's lineup snapshot when the pick is on their own matchup and allowed,
     None when it is not their matchup (or they own no team).
     """
+    if team_id is not None and market.kind == "high_score":  # every team's: the owner's too
+        _check_high_score(settings, team_id, selection)
+        return None
     if team_id is None or market.matchup_id is None:  # no team, or an NFL game's market
         return None
     matchup = await session.get(Matchup, market.matchup_id)
@@ -57,7 +60,7 @@ async def check_own_matchup(
         name = await _team_name(session, team_id)
         raise NotAllowed(f"You own {name}, and this league doesn't let owners bet on their own matchup.")
     if settings.own_matchup == "not_against":
-        subject = await _subject_side(session, market, matchup)
+        subject = await _subject_side(session, market, matchup, selection)
         if pick_is_against(market.kind, selection.side, subject, own_side):
             name = await _team_name(session, team_id)
             raise NotAllowed(
@@ -73,15 +76,31 @@ async def _team_name(session: AsyncSession, team_id: int) -> str:
     return team.name if team is not None else "your team"
 
 
-async def _subject_side(session: AsyncSession, market: Market, matchup: Matchup) -> TeamSide | None:
-    """Whose team a team total or player prop is about."""
+def _check_high_score(settings: LeagueSettings, team_id: int, selection: Selection) -> None:
+    """The week's high score is every owner's own market: under `no_bets` an owner may not bet
+    on it, under `not_against` only on their own team (any other pick pays when they score less).
+    """
+    if settings.own_matchup == "no_bets":
+        raise NotAllowed(
+            "You own a team, and this league doesn't let owners bet on markets their team is in."
+        )
+    if settings.own_matchup == "not_against" and selection.side != str(team_id):
+        raise NotAllowed(
+            "You own a team, and this league doesn't let owners bet against it: "
+            "on the high score you may back your own team only."
+        )
+
+
+async def _subject_side(
+    session: AsyncSession, market: Market, matchup: Matchup, selection: Selection
+) -> TeamSide | None:
+    """Whose team a team total or player prop is about (an MVP: the picked player's)."""
     if market.kind == "team_total":
         return "home" if market.subject == "home" else "away"
-    if market.kind == "prop" and market.subject:
+    player = selection.side if market.kind == "mvp" else market.subject
+    if market.kind in ("prop", "mvp") and player:
         team_id = await session.scalar(
-            select(Starter.team_id).where(
-                Starter.matchup_id == matchup.id, Starter.player_id == market.subject
-            )
+            select(Starter.team_id).where(Starter.matchup_id == matchup.id, Starter.player_id == player)
         )
         if team_id is not None:
             return "home" if team_id == matchup.home_team_id else "away"

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import engine
 from commands.format import half_points, handicap
 from commands.league_settings import LeagueSettings
+from commands.services import multiway
 from storage import row_sets
 from storage.models import Market, Starter, Team
 from storage.statuses import MarketStatus
@@ -116,6 +117,11 @@ def _labels(market: engine.PricedMarket, names: _Names) -> tuple[str, dict[str, 
     """A matchup market's label and its sides' labels, by side (props: see _prop_plan)."""
     kind, line = market.kind, market.line
     matchup = f"{names.home_abbrev} vs {names.away_abbrev}"
+    if kind in engine.ALTERNATE_OF:  # a rung of the ladder reads as its main market, at its line
+        label, sides = _labels(
+            engine.PricedMarket(engine.ALTERNATE_OF[kind], None, line, market.selections), names
+        )
+        return f"{label} (alternate {half_points(line or 0.0)})", sides
     if kind is engine.MarketKind.MONEYLINE:
         return f"{matchup} moneyline", {"home": names.home, "away": names.away}
     assert line is not None
@@ -171,14 +177,43 @@ def plan_markets(
     if adjustments != (0.0, 0.0):
         model = model.shifted(*adjustments)
     priced = engine.price_matchup(model, margin=margin)
+    if settings.alternate_lines:  # checked for arbitrage together with the main lines
+        priced += engine.alternate_lines(model, margin)
     problems = engine.find_arbitrage(priced, model)
     if problems:
         raise RuntimeError(f"refusing to publish prices with arbitrage: {problems}")
     names = _Names.of(home, away)
     plans = [_plan(m, names, matchup_lock) for m in priced]
+    if settings.mvp:
+        plans += _mvp_plans(starters, names, settings, matchup_lock)
     if settings.props:
         plans += _prop_plans(rows, starters, settings, matchup_lock)
     return plans
+
+
+def _mvp_plans(
+    starters: Sequence[engine.Starter], names: _Names, settings: LeagueSettings, lock_at: datetime
+) -> list[MarketPlan]:
+    """The matchup's MVP (which starter scores the most), locked with the matchup's markets."""
+    entries = multiway.mvp_entries(starters)
+    quotes = multiway.quote_field(entries, settings, gamma=True)
+    if quotes is None:
+        return []
+    label = f"{names.home_abbrev} vs {names.away_abbrev} MVP (most fantasy points)"
+    sides = tuple(SelectionPlan(*row) for row in multiway.priced_selections(entries, quotes))
+    return [MarketPlan(multiway.MVP, "", label, None, lock_at, sides)]
+
+
+def plan_high_score(
+    teams: Sequence[tuple[int, str, engine.Normal]], settings: LeagueSettings, period: int, lock_at: datetime
+) -> list[MarketPlan]:
+    """The week's high score over every team (id, name, projected score as priced)."""
+    entries = multiway.high_score_entries(teams)
+    quotes = multiway.quote_field(entries, settings, gamma=False)
+    if quotes is None:
+        return []
+    sides = tuple(SelectionPlan(*row) for row in multiway.priced_selections(entries, quotes))
+    return [MarketPlan(multiway.HIGH_SCORE, "", multiway.high_score_label(period), None, lock_at, sides)]
 
 
 def plan_props(

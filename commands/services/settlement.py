@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, func, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import engine
+from commands.services.multiway import MULTIWAY, multiway_scores, settle_multiway
 from storage import keys, row_sets
 from storage.ledger import Clawback, Credit, post_clawback, post_credits, post_entry
 from storage.models import BenchPlayer, Bet, LedgerEntry, Market, Matchup, NflGame, Selection, Starter, Week
@@ -200,7 +201,8 @@ async def settle_week(
             if any(bet.kind == engine.MarketKind.PROP for bet in bets)
             else {}
         )
-        marks, credits = _grade(week_id, league_id, bets, points, summary)
+        fields = await multiway_scores(session, list({b.market_id for b in bets if b.kind in MULTIWAY}))
+        marks, credits = _grade(week_id, league_id, bets, points, summary, fields)
         await execute(
             row_sets.with_rows(_MARK_BETS, dialect, _MARK_COLUMNS),
             {"rows": row_sets.rows_param(marks), "now": now},
@@ -216,8 +218,13 @@ def _grade(
     bets: Sequence[OpenBet],
     points: dict[int, dict[str, float | None]],
     summary: SettlementSummary,
+    fields: dict[int, dict[str, float | None]] | None = None,
 ) -> tuple[list[tuple[int, str, int]], list[Credit]]:
-    """Each bet's outcome and payout (the marks) and the credits they pay."""
+    """Each bet's outcome and payout (the marks) and the credits they pay.
+
+    A multi-way bet (high score, MVP) is graded from its market's `fields` (every entrant's
+    score) under the dead-heat rule (commands/services/multiway.py).
+    """
     # Many bets share a selection and line, and many a stake and price: grade and price each
     # combination once.
     grades: dict[tuple[int, str, float | None], engine.Outcome] = {}
@@ -226,25 +233,12 @@ def _grade(
     credits: list[Credit] = []
     won = engine.Outcome.WON
     for bet in bets:
-        graded = (bet.market_id, bet.side, bet.line)
-        outcome = grades.get(graded)
-        if outcome is None:
-            result = market_result(
-                bet.kind,
-                bet.subject,
-                bet.home_score,
-                bet.away_score,
-                points.get(bet.matchup_id or 0, {}),
-                bool(bet.completed),
-            )
-            outcome = grades[graded] = engine.grade(
-                engine.MarketKind(bet.kind), bet.side, bet.line, bet.subject or None, result
-            )
         stake = bet.stake
-        priced = (stake, bet.odds, outcome)
-        amount = payouts.get(priced)
-        if amount is None:
-            amount = payouts[priced] = engine.payout(*priced)
+        if bet.kind in MULTIWAY:
+            scores = (fields or {}).get(bet.market_id, {})
+            outcome, amount = settle_multiway(bet.kind, bet.side, stake, bet.odds, scores)
+        else:
+            outcome, amount = _two_way(bet, points, grades, payouts)
         bet_id = bet.id
         marks.append((bet_id, outcome.value, amount))
         if amount:
@@ -265,6 +259,34 @@ def _grade(
         summary.paid += amount
     summary.bets += len(marks)
     return marks, credits
+
+
+def _two_way(
+    bet: OpenBet,
+    points: dict[int, dict[str, float | None]],
+    grades: dict[tuple[int, str, float | None], engine.Outcome],
+    payouts: dict[tuple[int, int, engine.Outcome], int],
+) -> tuple[engine.Outcome, int]:
+    """A two-way bet's outcome and payout, each combination graded and priced once."""
+    graded = (bet.market_id, bet.side, bet.line)
+    outcome = grades.get(graded)
+    if outcome is None:
+        result = market_result(
+            bet.kind,
+            bet.subject,
+            bet.home_score,
+            bet.away_score,
+            points.get(bet.matchup_id or 0, {}),
+            bool(bet.completed),
+        )
+        outcome = grades[graded] = engine.grade(
+            engine.MarketKind(bet.kind), bet.side, bet.line, bet.subject or None, result
+        )
+    priced = (bet.stake, bet.odds, outcome)
+    amount = payouts.get(priced)
+    if amount is None:
+        amount = payouts[priced] = engine.payout(*priced)
+    return outcome, amount
 
 
 # What a commissioner's void may move out of: an open bet, or one already graded.
@@ -421,7 +443,12 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
         if any(market.game_id is not None for market in markets)
         else {}
     )
-    results = {market.id: _result_of(market, matchups, games, points) for market in markets}
+    results = {
+        market.id: _result_of(market, matchups, games, points)
+        for market in markets
+        if market.kind not in MULTIWAY
+    }
+    fields = await multiway_scores(session, [market.id for market in markets if market.kind in MULTIWAY])
     by_id = {market.id: market for market in markets}
     sides = {
         s.id: s
@@ -432,14 +459,19 @@ async def regrade_week(session: AsyncSession, week: Week, now: datetime) -> list
         if bet.status == BetStatus.VOID and bet.void_reason is not None:
             continue  # voided by a commissioner, not by the scores
         market, selection = by_id[bet.market_id], sides[bet.selection_id]
-        outcome = engine.grade(
-            engine.MarketKind(market.kind),
-            selection.side,
-            bet.line,
-            market.subject or None,
-            results[market.id],
-        )
-        amount = engine.payout(bet.stake, bet.odds, outcome)
+        if market.kind in MULTIWAY:
+            outcome, amount = settle_multiway(
+                market.kind, selection.side, bet.stake, bet.odds, fields[market.id]
+            )
+        else:
+            outcome = engine.grade(
+                engine.MarketKind(market.kind),
+                selection.side,
+                bet.line,
+                market.subject or None,
+                results[market.id],
+            )
+            amount = engine.payout(bet.stake, bet.odds, outcome)
         if outcome.value == bet.status and amount == bet.payout:
             continue
         corrections.append(await _correct(session, bet, selection.label, outcome, amount, now))

@@ -29,6 +29,7 @@ from commands.provider import LeagueData, LeagueDataProvider, WeekData
 from commands.services.board import week_markets
 from commands.services.economy import open_bankrolls
 from commands.services.game_board import fetch_lines, sync_games
+from commands.services.high_score import store_high_score
 from commands.services.lineup_store import store_lineups
 from commands.services.market_store import store_plans
 from commands.services.own_matchup import flag_benched_lineups
@@ -42,6 +43,7 @@ from commands.services.pricing import (
     plan_props,
     record_projections,
 )
+from engine import Normal
 from storage.database import Database
 from storage.models import League, Market, Matchup, Member, NflGame, Starter, Team, Week
 from storage.statuses import MarketStatus, WeekStatus
@@ -307,6 +309,7 @@ async def _open_or_reprice(
     week.priced_digest, week.markets_open = digest, True
     plans: dict[int, list[MarketPlan]] = {}
     projected: list[ProjectedTeam] = []
+    field: list[tuple[int, str, Normal]] = []  # every team's score as priced: the high score's
     for matchup in matchups:
         starters = lineups[matchup.id]
         home, away = by_id[matchup.home_team_id], by_id[matchup.away_team_id]
@@ -334,14 +337,36 @@ async def _open_or_reprice(
         before_lock = now < matchup.lock_at
         projected.append(ProjectedTeam(home.id, model.home, before_lock))
         projected.append(ProjectedTeam(away.id, model.away, before_lock))
+        if settings.high_score:
+            shifted = model.shifted(matchup.home_adjustment, matchup.away_adjustment)
+            field += [
+                (home.id, f"{home.name} ({home.abbrev})", shifted.home),
+                (away.id, f"{away.name} ({away.abbrev})", shifted.away),
+            ]
     await record_projections(session, week_id=week.id, teams=projected, calibration=k, now=now)
     changed = await store_plans(session, league_id=league.id, week_id=week.id, plans=plans, now=now)
+    if settings.high_score:
+        changed += await store_high_score(
+            session,
+            league_id=league.id,
+            week=week,
+            settings=settings,
+            matchups=matchups,
+            field=field,
+            now=now,
+        )
     result.repriced += changed
     if week.id in result.opened:
         members = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
         await open_bankrolls(session, league, week, members, settings, now)
         await draw_week_pools(session, week, [m.id for m in members], settings.pool_size)
-        reply = lines_up_post(league, settings, week, await week_markets(session, week, now), now)
+        reply = lines_up_post(
+            league,
+            settings,
+            week,
+            await week_markets(session, week, now, popular=settings.popular_picks),
+            now,
+        )
         await enqueue_post(
             session, league_id=league.id, kind="lines_up", dedupe_key=board_key(week.id), reply=reply, now=now
         )
@@ -353,7 +378,9 @@ async def refresh_board(
     session: AsyncSession, league: League, settings: LeagueSettings, week: Week, now: datetime
 ) -> None:
     """Edit the week's posted lines board in place, as a sportsbook's odds page updates."""
-    reply = lines_up_post(league, settings, week, await week_markets(session, week, now), now)
+    reply = lines_up_post(
+        league, settings, week, await week_markets(session, week, now, popular=settings.popular_picks), now
+    )
     await revise_post(session, league_id=league.id, dedupe_key=board_key(week.id), reply=reply)
 
 

@@ -22,7 +22,7 @@ from storage.statuses import BetStatus
 
 @handles("markets")
 async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
-    board = await current_board(ctx.db, ctx.league.id, ctx.now)
+    board = await current_board(ctx.db, ctx.league.id, ctx.now, popular=ctx.settings.popular_picks)
     if board is None:
         return Reply("No lines yet: the week's markets appear once the league's data is synced.")
     return markets_board(ctx.league, ctx.settings, board.week, board.lines, ctx.now)
@@ -31,7 +31,7 @@ async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
 @handles("odds")
 async def odds_(ctx: Context, args: dict[str, Any]) -> Reply:
     wanted = args["matchup"]
-    board = await matchup_board(ctx.db, ctx.league.id, wanted, ctx.now)
+    board = await matchup_board(ctx.db, ctx.league.id, wanted, ctx.now, popular=ctx.settings.popular_picks)
     if board is None and isinstance(wanted, str):
         games = await games_board(ctx.db, ctx.league.id, ctx.now, team=wanted)
         if games is not None and games.games:
