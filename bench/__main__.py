@@ -47,6 +47,7 @@ BENCHES = (
     Bench("settlement", "bench.settlement", (), ("--leagues", "10", "--bets-per-league", "5"), 3600),
     Bench("pricing", "bench.pricing", (), ("--leagues", "2"), 3600),
     Bench("parlays", "bench.parlays", (), ("--leagues", "2"), 3600),
+    Bench("multiway", "bench.multiway", (), ("--leagues", "3", "--baseline-leagues", "2"), 1800),
     Bench("tick", "bench.tick", (), ("--leagues", "6", "--distinct", "2"), 3600),
     Bench("tick-10k", "bench.tick", ("--leagues", "10000"), ("--leagues", "8", "--distinct", "2"), 7200),
     Bench(

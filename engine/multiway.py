@@ -37,6 +37,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -44,7 +45,7 @@ from scipy.special import gammainc, gammaincinv, gammaln, ndtr
 
 from engine.grading import Outcome
 from engine.margin import PROBABILITY_CAP, PROBABILITY_FLOOR, check_margin
-from engine.odds import american_to_decimal, probability_to_american
+from engine.odds import ODDS_STEP, american_to_decimal, probability_to_american
 from engine.regions import exact_points
 
 QUADRATURE_TOLERANCE = 1e-7
@@ -68,9 +69,12 @@ _CHUNK_CELLS = 4_000_000
 Array = NDArray[np.float64]
 
 
-@dataclass(frozen=True, slots=True)
-class MultiwayPrice:
-    """One entrant of a multi-way market: its fair probability and the price offered."""
+class MultiwayPrice(NamedTuple):
+    """One entrant of a multi-way market: its fair probability and the price offered.
+
+    A named tuple, not a frozen dataclass: a week prices a million of them, and a frozen
+    dataclass pays a setattr call per field to be built.
+    """
 
     side: str
     fair_p: float
@@ -201,8 +205,8 @@ def simulate_max_probabilities(
     """Brute force: the share of seeded simulated weeks each entrant tops, and the error bound.
 
     `draw` holds the means (one row per market); give `sds` for normal entrants or `cvs`
-    for gamma ones. The bound is 4 standard errors, sqrt(p(1-p)/samples) with p floored at
-    1/samples: outside it a correct price lands about once in 16,000 checks.
+    for gamma ones. The bound is 4 standard errors, sqrt(p(1-p)/samples) with p kept within
+    [1/samples, 1 - 1/samples]: outside it a correct price lands about once in 16,000 checks.
     """
     rng = np.random.default_rng(seed)
     means = np.atleast_2d(np.asarray(draw, dtype=np.float64))
@@ -217,7 +221,7 @@ def simulate_max_probabilities(
         raise ValueError("give sds (normal entrants) or cvs (gamma entrants)")
     winners = scores.argmax(axis=1)
     shares = np.stack([(winners == i).mean(axis=1) for i in range(means.shape[1])], axis=1)
-    floor = np.maximum(shares, 1.0 / samples)
+    floor = np.clip(shares, 1.0 / samples, 1.0 - 1.0 / samples)
     return shares, 4.0 * np.sqrt(floor * (1.0 - floor) / samples)
 
 
@@ -316,9 +320,50 @@ def price_fields(
         means = np.array([[e[1] for e in fields[i]] for i in indices], dtype=np.float64)
         spreads = np.array([[e[2] for e in fields[i]] for i in indices], dtype=np.float64)
         probabilities, _ = integrate(means, spreads)
-        for row, index in zip(probabilities.tolist(), indices, strict=True):
-            sides = [e[0] for e in fields[index]]
-            result[index] = quote_multi_way(sides, _exactly_one(row), margin)
+        rows = [_exactly_one(row) for row in probabilities.tolist()]
+        # quote_multi_way's prices for every side of the batch at once (american_many)
+        quoted = np.maximum(np.array(rows) * (1.0 + margin), PROBABILITY_FLOOR)
+        # (a side above the cap is not offered: its odds, at the cap, are never shown)
+        capped = american_many(np.minimum(quoted, PROBABILITY_CAP).ravel()).reshape(quoted.shape)
+        prices = cast(list[list[int]], capped.tolist())
+        offered: list[list[bool]] = (quoted <= PROBABILITY_CAP).tolist()
+        for row, row_prices, offers, index in zip(rows, prices, offered, indices, strict=True):
+            result[index] = tuple(
+                MultiwayPrice(entrant[0], p, price if offer else None)
+                for entrant, p, price, offer in zip(fields[index], row, row_prices, offers, strict=True)
+            )
+    return result
+
+
+_CLEAR_OF_A_STEP = 1e-6
+_NOISE_PROBABILITY = 1e-12
+
+
+def american_many(quoted: Array) -> NDArray[np.int64]:
+    """engine.odds.probability_to_american for an array of quoted probabilities, the same ints.
+
+    The same float expressions in the same order, the same flooring to ODDS_STEP and the same
+    house-favour check (implied probabilities as one exact-integer division, which IEEE
+    rounds exactly as float(Fraction) does). A value within a millionth of a step of a
+    multiple, where the scalar rounds away float noise first, is handed to the scalar itself.
+    tests/engine/test_engine_multiway.py compares both on many probabilities.
+    """
+    q = np.asarray(quoted, dtype=np.float64)
+    if not np.all((q > 0.0) & (q < 1.0)):
+        raise ValueError("quoted probabilities must be strictly between 0 and 1")
+    favourite = q >= 0.5
+    exact = np.where(favourite, -100.0 * q / np.where(favourite, 1.0 - q, 1.0), 100.0 * (1.0 - q) / q)
+    steps = exact / ODDS_STEP
+    whole = np.floor(steps)
+    american = ODDS_STEP * whole
+    size = np.abs(american)
+    implied = np.where(american < 0, size, 100.0) / (size + 100.0)
+    american = np.where(implied < q - _NOISE_PROBABILITY, american - ODDS_STEP, american)
+    result = american.astype(np.int64)
+    fraction = steps - whole
+    near = ~((np.abs(exact) < 1e9) & (fraction > _CLEAR_OF_A_STEP) & (fraction < 1.0 - _CLEAR_OF_A_STEP))
+    for i in np.flatnonzero(near):
+        result[i] = probability_to_american(float(q[i]))
     return result
 
 

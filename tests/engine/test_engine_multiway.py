@@ -244,3 +244,22 @@ def test_an_alternate_grades_as_its_main_market_does() -> None:
     assert grade(MarketKind.ALT_SPREAD, "home", 6.5, "6.5", result) is Outcome.WON
     assert grade(MarketKind.ALT_SPREAD, "away", 10.0, "10", result) is Outcome.PUSH
     assert grade(MarketKind.ALT_TOTAL, "under", 240.5, "240.5", result) is Outcome.WON
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(0.0001, 0.9999), min_size=1, max_size=50))
+def test_batch_odds_are_the_scalar_odds(quoted: list[float]) -> None:
+    from engine.multiway import american_many
+    from engine.odds import probability_to_american
+
+    edges = [110 / 210, 0.5, 0.01, 0.99, 1 / 3, 2 / 3, 0.2, 0.8]
+    values = np.array(quoted + edges)
+    assert american_many(values).tolist() == [probability_to_american(float(q)) for q in values]
+
+
+def test_batch_prices_are_quote_multi_way_prices() -> None:
+    field = [("a", 100.0, 20.0), ("b", 95.0, 22.0), ("c", 120.0, 30.0), ("d", 60.0, 5.0)]
+    (batch,) = price_fields([field], DEFAULT_MARGIN, gamma=False)
+    assert batch is not None
+    one = quote_multi_way([e[0] for e in field], [q.fair_p for q in batch], DEFAULT_MARGIN)
+    assert batch == one

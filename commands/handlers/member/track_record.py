@@ -20,6 +20,10 @@ KIND_NAMES = {
     "total": "Total",
     "team_total": "Team total",
     "prop": "Player prop",
+    "alt_spread": "Alternate spread",
+    "alt_total": "Alternate total",
+    "mvp": "Matchup MVP",
+    "high_score": "Week high score",
 }
 
 
