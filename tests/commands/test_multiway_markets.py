@@ -151,3 +151,14 @@ async def test_multiway_and_alternate_bets_settle_once_with_a_dead_heat_and_regr
         decimal = (1 + bet.odds / 100) if bet.odds > 0 else (1 + 100 / -bet.odds)
         assert bet.payout == int(bet.stake * decimal / 2) or abs(bet.payout - bet.stake * decimal / 2) < 1
     assert await book.money_faults() == []
+
+    # History, stats, the leaderboard and the export all cover the new kinds.
+    for user, command in (("alex", "mybets"), ("alex", "history"), ("casey", "stats"), ("alex", "leaderboard")):
+        reply = await book.run(user, command)
+        assert reply.tone is not Tone.ERROR and "went wrong" not in reply.text, (command, reply.text)
+    history = await book.run("alex", "history")
+    assert any("high score" in cell for t in history.tables for row in t.rows for cell in row)
+    stats = await book.run("casey", "stats")
+    assert "went wrong" not in stats.text
+    export = await book.run("admin", "export", admin=True)
+    assert export.files and b"high score" in b"".join(f.data for f in export.files)

@@ -263,3 +263,13 @@ def test_batch_prices_are_quote_multi_way_prices() -> None:
     assert batch is not None
     one = quote_multi_way([e[0] for e in field], [q.fair_p for q in batch], DEFAULT_MARGIN)
     assert batch == one
+
+
+def test_own_matchup_rules_cover_the_new_kinds() -> None:
+    from engine.ownership import pick_is_against
+
+    assert pick_is_against("alt_spread", "away", None, "home")
+    assert not pick_is_against("alt_spread", "home", None, "home")
+    assert not pick_is_against("alt_total", "under", None, "home")
+    assert pick_is_against("mvp", "12345", "away", "home")  # the other team's player
+    assert not pick_is_against("mvp", "12345", "home", "home")
