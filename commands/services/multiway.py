@@ -136,7 +136,7 @@ async def _team_scores(session: AsyncSession, weeks: set[int]) -> dict[int, dict
                 Matchup.away_team_id,
                 Matchup.home_score,
                 Matchup.away_score,
-            ).where(Matchup.week_id.in_(weeks))
+            ).where(Matchup.week_id.in_(sorted(weeks)))
         ):
             week = scores.setdefault(week_id, {})
             week[str(home)], week[str(away)] = home_score, away_score
@@ -149,7 +149,7 @@ async def _player_points(session: AsyncSession, matchups: set[int]) -> dict[int,
         rosters = union_all(
             *(
                 select(table.c.matchup_id, table.c.player_id, table.c.points).where(
-                    table.c.matchup_id.in_(matchups)
+                    table.c.matchup_id.in_(sorted(matchups))
                 )
                 for table in (Starter.__table__, BenchPlayer.__table__)
             )

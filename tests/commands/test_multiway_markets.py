@@ -87,8 +87,9 @@ async def test_the_boards_show_the_high_score_mvp_alternates_and_popular_picks(d
     assert any("(alternate" in row[1] for t in odds.tables for row in t.rows)
 
 
-async def test_a_bad_pick_is_refused_and_changes_nothing(db):
-    book = await multiway_book(db, "high_score", "mvp")
+async def test_a_bad_pick_is_refused_and_changes_nothing(any_db):
+    """On PostgreSQL too: the week-level market passes its CHECK and partial unique index."""
+    book = await multiway_book(any_db, "high_score", "mvp")
     (high,) = await markets_of(book, "high_score")
     await book.run("alex", "balance")
     before = await book.snapshot()
