@@ -38,6 +38,7 @@ from engine.multiway import (
     simulate_max_probabilities,
 )
 
+SAMPLES = 20_000
 MARGINS = st.sampled_from([0.0, 0.02, DEFAULT_MARGIN, 0.1])
 TEAM_MEANS = st.floats(40.0, 160.0)
 TEAM_SDS = st.floats(2.0, 40.0)
@@ -72,18 +73,30 @@ def test_fair_probabilities_sum_to_one_and_the_raw_integral_nearly_does(
         assert raw_error.max() < QUADRATURE_TOLERANCE
 
 
-@settings(max_examples=12, deadline=None)
+# Derandomized: a statistical check with a 4-standard-error bound fails by chance about
+# once in 16,000 comparisons, so its examples (and seeds) are fixed rather than new each run.
+@settings(max_examples=12, deadline=None, derandomize=True, database=None)
 @given(team_fields(), player_fields(), st.integers(0, 2**32 - 1))
 def test_priced_probabilities_match_a_brute_force_simulation(
     teams: tuple[np.ndarray, np.ndarray], players: tuple[np.ndarray, np.ndarray], seed: int
 ) -> None:
-    """Within the simulation's stated bound (4 standard errors) for every entrant."""
-    integrated, _ = normal_max_probabilities(*teams)
-    simulated, bound = simulate_max_probabilities(teams[0], seed=seed, samples=20_000, sds=teams[1])
-    assert np.all(np.abs(integrated - simulated) <= bound)
-    integrated, _ = gamma_max_probabilities(*players)
-    simulated, bound = simulate_max_probabilities(players[0], seed=seed, samples=20_000, cvs=players[1])
-    assert np.all(np.abs(integrated - simulated) <= bound)
+    """Within the simulation's stated bound, 4 standard errors, for every entrant.
+
+    The standard error is taken at the larger of the two probabilities (the simulation's own
+    share understates it for a rare entrant that happened not to win a draw).
+    """
+    for integrated, (simulated, bound) in (
+        (
+            normal_max_probabilities(*teams)[0],
+            simulate_max_probabilities(teams[0], seed=seed, samples=SAMPLES, sds=teams[1]),
+        ),
+        (
+            gamma_max_probabilities(*players)[0],
+            simulate_max_probabilities(players[0], seed=seed, samples=SAMPLES, cvs=players[1]),
+        ),
+    ):
+        p = np.clip(np.maximum(integrated, simulated), 1 / SAMPLES, 1 - 1 / SAMPLES)
+        assert np.all(np.abs(integrated - simulated) <= np.maximum(bound, 4 * np.sqrt(p * (1 - p) / SAMPLES)))
 
 
 def test_the_integration_is_exact_to_its_stated_tolerance_against_adaptive_quadrature() -> None:
