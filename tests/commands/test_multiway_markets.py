@@ -154,7 +154,12 @@ async def test_multiway_and_alternate_bets_settle_once_with_a_dead_heat_and_regr
     assert await book.money_faults() == []
 
     # History, stats, the leaderboard and the export all cover the new kinds.
-    for user, command in (("alex", "mybets"), ("alex", "history"), ("casey", "stats"), ("alex", "leaderboard")):
+    for user, command in (
+        ("alex", "mybets"),
+        ("alex", "history"),
+        ("casey", "stats"),
+        ("alex", "leaderboard"),
+    ):
         reply = await book.run(user, command)
         assert reply.tone is not Tone.ERROR and "went wrong" not in reply.text, (command, reply.text)
     history = await book.run("alex", "history")
