@@ -7,7 +7,7 @@ market with neither parent when its kind is `high_score`, and such markets are u
 matchup markets and need no change (an alternate's subject is its line).
 
 Revision ID: 0013_multiway
-Revises: 0014_priced_digest (chained after main's latest head at rebase)
+Revises: 0011_yahoo (chained after main's latest head at rebase)
 Create Date: 2026-12-06 17:00:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_multiway"
-down_revision: str | None = "0014_priced_digest"
+down_revision: str | None = "0011_yahoo"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
