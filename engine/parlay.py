@@ -246,11 +246,31 @@ def quantity(leg: LegRequest) -> tuple[str, Mapping[str, int]]:
     return _quantity(str(leg.kind), leg.subject or None)
 
 
+# An alternate line is about the same quantity as its main line (its subject is its line):
+# its threshold comes from its own fair probability, as every leg's does.
+_ALTERNATES: Mapping[MarketKind, MarketKind] = MappingProxyType(
+    {MarketKind.ALT_SPREAD: MarketKind.SPREAD, MarketKind.ALT_TOTAL: MarketKind.TOTAL}
+)
+MULTIWAY_REFUSAL = (
+    "A market with a side for every team or player (the week's high score, a matchup's MVP) "
+    "can't go in a parlay: a parlay's legs are two-sided markets."
+)
+
+
+def kind_refusal(kind: str) -> str | None:
+    """Why a market of this kind can never be a parlay leg; None if it can be one."""
+    return MULTIWAY_REFUSAL if kind in (MarketKind.HIGH_SCORE, MarketKind.MVP) else None
+
+
 @lru_cache(maxsize=4096)
 def _quantity(kind: str, subject: str | None) -> tuple[str, Mapping[str, int]]:
     """quantity's answer, cached: a week's board asks it for the same few kinds over and over."""
     if kind == MarketKind.PROP:
         return f"player {subject}'s points", MappingProxyType({f"p:{subject}": 1})
+    if (refusal := kind_refusal(kind)) is not None:
+        raise ParlayError(refusal)
+    if (main := _ALTERNATES.get(MarketKind(kind))) is not None:
+        return _FUNCTIONALS[(main, None)]
     found = _FUNCTIONALS.get((MarketKind(kind), subject))
     if found is None:
         raise ParlayError(f"A {kind} market cannot go in a parlay.")

@@ -88,6 +88,8 @@ async def add_leg(ctx: Context, market_number: int, pick: str) -> SlipView:
     """Put a selection on the member's slip; refuse what could never go in a parlay."""
     async with ctx.db.write() as session:
         market = await find_market(session, ctx.league.id, market_number)
+        if (refusal := pricing.kind_refusal(market.kind)) is not None:
+            raise Conflict(refusal)
         selection = await resolve_pick(session, market, pick)
         refusal = await side_refusal(
             session,

@@ -168,3 +168,35 @@ async def test_multiway_and_alternate_bets_settle_once_with_a_dead_heat_and_regr
     assert "went wrong" not in stats.text
     export = await book.run("admin", "export", admin=True)
     assert export.files and b"high score" in b"".join(f.data for f in export.files)
+
+
+async def test_alternate_lines_go_in_parlays_and_multiway_markets_are_refused_with_a_reason(db):
+    """An alternate line is a leg like its main line; a market with a side per team is not one.
+
+    An alternate spread is about the matchup's margin, as the main spread is: alone with
+    another matchup's leg it is priced (the legs are independent), beside its own
+    matchup's spread it is refused as the same quantity. The week's high score and a
+    matchup's MVP are refused when added, in words, and the slip is left as it was.
+    """
+    book = await multiway_book(db, "high_score", "mvp", "alternate_lines")
+    alt = (await markets_of(book, "alt_spread"))[0]
+    other = next(m for m in await markets_of(book, "moneyline") if m.matchup_id != alt.matchup_id)
+    same = next(m for m in await markets_of(book, "spread") if m.matchup_id == alt.matchup_id)
+    for market, pick in ((alt, "home"), (other, "home")):
+        added = await book.run("zoe", "parlay add", market=market.number, pick=pick)
+        assert added.text.startswith("Added"), added.text
+    shown = await book.run("zoe", "parlay show")
+    assert shown.tone is not Tone.ERROR and "can't" not in shown.text, shown.text
+
+    (high,) = await markets_of(book, "high_score")
+    mvp = (await markets_of(book, "mvp"))[0]
+    before = await book.snapshot()
+    for market in (high, mvp):
+        side = (await sides_of(book, market))[0].side
+        refused = await book.run("zoe", "parlay add", market=market.number, pick=side)
+        assert refused.tone is Tone.ERROR and "can't go in a parlay" in refused.text, refused.text
+    assert await book.snapshot() == before
+
+    added = await book.run("zoe", "parlay add", market=same.number, pick="away")
+    shown = await book.run("zoe", "parlay show")
+    assert "both about the margin" in added.text + shown.text, (added.text, shown.text)
