@@ -136,16 +136,24 @@ class EspnLeagueProvider:
         return await _parse(self._executor, parse_week, league, boxes, schedule, matchup_period, boards)
 
     async def fetch_game_lines(self, scoring_periods: tuple[int, ...]) -> tuple[GameLines, ...]:
-        """The NFL games of the scoring periods with every sportsbook's odds (the games board).
+        """The NFL games of the scoring periods with every sportsbook's odds (the games board)."""
+        return await nfl_game_lines(self.client, self.season, scoring_periods, self._executor)
 
-        Unlike fetch_week, the scoreboard is read before kickoff too: that is when the lines
-        are. Every league asks for the same scoreboards, which the shared client caches.
-        """
-        boards = await asyncio.gather(*(self.client.nfl_scoreboard(self.season, p) for p in scoring_periods))
-        games: list[GameLines] = []
-        for board in boards:
-            games.extend(await _parse(self._executor, parse_game_lines, board))
-        return tuple(games)
+
+async def nfl_game_lines(
+    client: EspnClient, season: int, scoring_periods: Sequence[int], executor: Executor | None = None
+) -> tuple[GameLines, ...]:
+    """The NFL games of the scoring periods with every sportsbook's odds, from ESPN's public
+    scoreboard: the games board of a league on any platform (no cookies needed).
+
+    Unlike a week's snapshot, the scoreboard is read before kickoff too: that is when the
+    lines are. Every league asks for the same scoreboards, which the shared client caches.
+    """
+    boards = await asyncio.gather(*(client.nfl_scoreboard(season, p) for p in scoring_periods))
+    games: list[GameLines] = []
+    for board in boards:
+        games.extend(await _parse(executor, parse_game_lines, board))
+    return tuple(games)
 
 
 def any_kicked_off(pro_schedule: Mapping[str, Any], period: int, now: datetime) -> bool:

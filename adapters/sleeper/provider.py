@@ -19,11 +19,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from adapters.espn.client import EspnClient
-from adapters.espn.provider import nfl_games
+from adapters.espn.provider import nfl_game_lines, nfl_games, nfl_season_of
 from adapters.sleeper.client import SleeperClient
 from adapters.sleeper.errors import SleeperError
 from adapters.sleeper.parse import SleeperDataError, WeekInputs, league_shape, parse_league, parse_week
-from commands.provider import LeagueData, WeekData
+from commands.provider import GameLines, LeagueData, WeekData
 
 __all__ = ["SleeperLeagueProvider", "check_league"]
 
@@ -40,6 +40,7 @@ class SleeperLeagueProvider:
         self.espn = espn
         self.league_id = league_id
         self._now = now
+        self._season: int | None = None  # of the last week read: the games board's season
 
     def __repr__(self) -> str:
         return f"SleeperLeagueProvider(league_id={self.league_id!r})"
@@ -69,6 +70,7 @@ class SleeperLeagueProvider:
         except SleeperDataError as exc:
             raise SleeperError.bad_data(str(exc)) from exc
         weeks = shape.periods.get(matchup_period)
+        self._season = shape.season
         if weeks is None:
             raise SleeperError.bad_data(f"league {self.league_id} has no matchup period {matchup_period}")
         now = self._now()
@@ -87,6 +89,13 @@ class SleeperLeagueProvider:
             return parse_week(league, rosters, players, inputs, matchup_period)
         except SleeperDataError as exc:
             raise SleeperError.bad_data(str(exc)) from exc
+
+    async def fetch_game_lines(self, scoring_periods: tuple[int, ...]) -> tuple[GameLines, ...]:
+        """The NFL games of the scoring periods with their sportsbooks' odds (the games board),
+        from ESPN's public scoreboard as an ESPN league's are: the season the last week read
+        was in, else the NFL season of today."""
+        season = self._season or nfl_season_of(self._now().date())
+        return await nfl_game_lines(self.espn, season, scoring_periods)
 
 
 def check_league(league_id: str, league: dict[str, object]) -> None:

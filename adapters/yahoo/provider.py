@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from adapters.espn.client import EspnClient
-from adapters.espn.provider import nfl_games
+from adapters.espn.provider import nfl_game_lines, nfl_games, nfl_season_of
 from adapters.yahoo.client import YahooClient, YahooGrant
 from adapters.yahoo.errors import YahooError
 from adapters.yahoo.parse import (
@@ -31,7 +31,7 @@ from adapters.yahoo.parse import (
     parse_week,
     scoreboard_teams,
 )
-from commands.provider import LeagueData, WeekData
+from commands.provider import GameLines, LeagueData, WeekData
 
 __all__ = ["YahooLeagueProvider", "league_key_for"]
 
@@ -61,6 +61,7 @@ class YahooLeagueProvider:
         self.league_key = league_key
         self.grant = grant
         self._now = now
+        self._season: int | None = None  # of the last week read: the games board's season
 
     def __repr__(self) -> str:  # the grant's tokens stay out
         return f"YahooLeagueProvider(league_key={self.league_key!r})"
@@ -86,6 +87,7 @@ class YahooLeagueProvider:
             if not 1 <= matchup_period <= shape.final_period:
                 raise YahooDataError(f"league {self.league_key} has no matchup period {matchup_period}")
             week = shape.week_of(matchup_period)
+            self._season = shape.season
             scoreboard, games = await asyncio.gather(
                 self.client.scoreboard(self.league_key, week, self.grant),
                 nfl_games(self.espn, shape.season, (week,), now),
@@ -96,3 +98,10 @@ class YahooLeagueProvider:
             return parse_week(shape, matchup_period, scoreboard, rosters, games[week])
         except YahooDataError as exc:
             raise YahooError.bad_data(str(exc)) from exc
+
+    async def fetch_game_lines(self, scoring_periods: tuple[int, ...]) -> tuple[GameLines, ...]:
+        """The NFL games of the scoring periods with their sportsbooks' odds (the games board),
+        from ESPN's public scoreboard as an ESPN league's are: the season the last week read
+        was in, else the NFL season of today."""
+        season = self._season or nfl_season_of(self._now().date())
+        return await nfl_game_lines(self.espn, season, scoring_periods)

@@ -42,6 +42,7 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.espn.demo.odds import with_odds
 from tests.fakes.espn_season import NflSeason, SeasonSim
 
 Fault = str | None  # "down" | "slow" | "truncated" | "unauthorized" | None
@@ -91,8 +92,12 @@ class FakeEspn:
         slow_delay: float = 0.5,
         auth_style: str = "401",
         cache_responses: bool = True,
+        odds: bool = False,
     ) -> None:
         self.now: Callable[[], datetime] = now or (lambda: datetime.now(UTC))
+        # Sportsbooks' lines on the scoreboard's games, as ESPN's real scoreboard carries them
+        # (the demo sportsbook's, adapters/espn/demo/odds.py): the NFL games board reads them.
+        self.odds = odds
         self.latency = latency
         self.slow_delay = slow_delay
         self.auth_style = auth_style
@@ -353,7 +358,7 @@ class FakeEspn:
             board = nfl.scoreboard_view(week, now)
             if season_type != "2":
                 board["events"] = []
-            return board
+            return with_odds(board, now) if self.odds else board
 
         key = ("scoreboard", season, season_type, week, now, id(nfl), nfl.revision)
         return await self._serve(request, build, key)

@@ -3,6 +3,8 @@ adapter reads it (console and Slack words, Discord options); ESPN stays the defa
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,7 +37,7 @@ def boss(workspace: str = "guild-9") -> Invocation:
 async def world(db):
     sim = SeasonSim(882010, 2026, teams=12, seed=4)
     clock = ManualClock(sim.preseason)
-    async with FakeEspn(now=clock.now) as espn_fake, FakeSleeper(now=clock.now) as fake:
+    async with FakeEspn(now=clock.now, odds=True) as espn_fake, FakeSleeper(now=clock.now) as fake:
         espn_fake.add_league(sim)
         league_id = fake.add_league(sim)
         espn = EspnClient(espn_fake.fantasy_base, espn_fake.site_base, cache_ttl=0, retries=0)
@@ -46,7 +48,7 @@ async def world(db):
             provider_factory(clock, espn, None, sleeper),
             detect_season=season_detector(clock, espn),
         )
-        yield services, fake, league_id
+        yield services, fake, league_id, sim
         await sleeper.aclose()
         await espn.aclose()
 
@@ -60,7 +62,7 @@ async def writes(services: Services) -> tuple[int, int]:
 
 
 async def test_setup_sleeper_names_the_league_and_lists_teams_with_owners(world):
-    services, _fake, league_id = world
+    services, _fake, league_id, _sim = world
     reply = await dispatch(services, boss(), "setup", {"platform": "sleeper", "league": league_id})
     assert reply.tone is Tone.SUCCESS, reply.text
     assert reply.text.startswith("Linked Sim League 882010 (2026, 12 teams)")
@@ -102,7 +104,7 @@ async def test_setup_sleeper_names_the_league_and_lists_teams_with_owners(world)
     ids=["unknown", "another-sport", "not-drafted", "down", "slow", "truncated", "broken"],
 )
 async def test_setup_sleeper_refusals_are_plain_and_write_nothing(world, change, fragment, retry):
-    services, fake, league_id = world
+    services, fake, league_id, _sim = world
     target = change(fake, league_id)
     before = await writes(services)
     reply = await dispatch(services, boss(), "setup", {"platform": "sleeper", "league": target})
@@ -128,7 +130,7 @@ def _fault(fake: FakeSleeper, league_id: str, fault: str, match: str | None = No
 
 
 async def test_setup_sleeper_takes_no_season_or_cookies(world):
-    services, _fake, league_id = world
+    services, _fake, league_id, _sim = world
     for extra in ({"season": 2026}, {"espn_s2": "s2", "swid": "{x}"}):
         reply = await dispatch(
             services, boss(), "setup", {"platform": "sleeper", "league": league_id, **extra}
@@ -188,3 +190,26 @@ def test_typed_setup_words_never_bind_a_platform_that_is_not_one(words):
     except ValueError:
         return
     assert args.get("platform", "espn").lower() in ("espn", "sleeper", "yahoo")
+
+
+async def test_a_sleeper_league_gets_the_nfl_games_board(world):
+    """The games board is read from ESPN's public scoreboard, whatever the league's platform.
+
+    A commissioner turns it on; after the week's lines open, `games` lists that week's NFL
+    games with prices, as for an ESPN league.
+    """
+    services, _fake, league_id, sim = world
+    assert (
+        await dispatch(services, boss(), "setup", {"platform": "sleeper", "league": league_id})
+    ).tone is Tone.SUCCESS
+    on = await dispatch(services, boss(), "config set", {"setting": "nfl_games", "value": "on"})
+    assert on.tone is Tone.SUCCESS, on.text
+    clock = services.clock
+    assert isinstance(clock, ManualClock)
+    first = sim.nfl.first_kickoff(1)
+    clock.advance(first - timedelta(hours=6) - clock.now())  # the week's lines are open by now
+    synced = await dispatch(services, boss(), "sync", {})
+    assert synced.tone is Tone.SUCCESS, synced.text
+    games = await dispatch(services, boss(), "games", {})
+    assert games.tone is not Tone.ERROR, games.text
+    assert games.tables and len(games.tables[0].rows) >= 10, games.text

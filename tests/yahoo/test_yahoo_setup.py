@@ -43,7 +43,7 @@ def boss() -> Invocation:
 async def world(db):
     sim = SeasonSim(771003, 2026, teams=10, seed=5)
     clock = ManualClock(sim.first_kickoff - timedelta(days=2))
-    async with FakeEspn(now=clock.now) as espn_fake, FakeYahoo(now=clock.now) as fake:
+    async with FakeEspn(now=clock.now, odds=True) as espn_fake, FakeYahoo(now=clock.now) as fake:
         espn_fake.add_league(sim)
         league_id = fake.add_league(sim)
         espn = EspnClient(espn_fake.fantasy_base, espn_fake.site_base, cache_ttl=0, retries=0)
@@ -149,3 +149,22 @@ def test_every_adapter_asks_for_the_code_in_a_private_form_only():
     visible = tuple(o for o in SETUP.options if not o.secret)
     typed = type(SETUP)(SETUP.path, SETUP.summary, visible, SETUP.audience)
     assert bind_arguments(typed, ["yahoo", "12345"]) == {"platform": "yahoo", "league": "12345"}
+
+
+async def test_a_yahoo_league_gets_the_nfl_games_board(world, db):
+    """The games board comes from ESPN's public scoreboard, as for ESPN and Sleeper leagues."""
+    services_for, fake, league_id = world
+    services = services_for()
+    linked = await dispatch(
+        services, boss(), "setup", {"platform": "yahoo", "league": league_id, "code": fake.issue_code()}
+    )
+    assert linked.tone is Tone.SUCCESS, linked.text
+    on = await dispatch(services, boss(), "config set", {"setting": "nfl_games", "value": "on"})
+    assert on.tone is Tone.SUCCESS, on.text
+    clock = services.clock
+    assert isinstance(clock, ManualClock)
+    clock.advance(timedelta(days=2) - timedelta(hours=6))  # the week's lines are open by now
+    synced = await dispatch(services, boss(), "sync", {})
+    assert synced.tone is Tone.SUCCESS, synced.text
+    games = await dispatch(services, boss(), "games", {})
+    assert games.tables and len(games.tables[0].rows) >= 10, games.text
