@@ -600,10 +600,7 @@ def reprice(legs: Sequence[PricedLeg]) -> ParlayPrice:
     fair = 1.0
     decimal = Fraction(1)
     joint: dict[str, float] = {}
-    by_event: dict[str, list[PricedLeg]] = {}
-    for leg in legs:
-        by_event.setdefault(leg.event, []).append(leg)
-    for event, members in by_event.items():
+    for event, members in _by_event_priced(legs).items():
         p, d = group_decimal(members)
         joint[event] = p
         fair *= p
@@ -665,3 +662,27 @@ def decimal_to_display(decimal: Fraction) -> str:
     if value >= 2.0:
         return f"+{math.floor(100.0 * (value - 1.0))}"
     return f"-{math.ceil(100.0 / (value - 1.0))}"
+
+
+def closing_fair_p(legs: Sequence[PricedLeg], closing: Sequence[float]) -> float:
+    """P(every leg wins) at the legs' closing fair probabilities: a parlay's CLV needs it.
+
+    Each leg keeps its stored loading (the matchup's correlations, which a lock does not
+    change) and moves its threshold to its closing probability, so legs of one matchup are
+    priced jointly exactly as when quoted and legs of different events multiply. A leg that
+    closed certain to win drops out; one that closed certain to lose makes the whole 0.
+    """
+    moved: list[PricedLeg] = []
+    for leg, p in zip(legs, closing, strict=True):
+        if p <= 0.0:
+            return 0.0
+        if p < 1.0:
+            moved.append(PricedLeg(leg.request, leg.loading, _STANDARD.inv_cdf(1.0 - p)))
+    return math.prod(joint_probability(group) for group in _by_event_priced(moved).values())
+
+
+def _by_event_priced(legs: Iterable[PricedLeg]) -> dict[str, list[PricedLeg]]:
+    groups: dict[str, list[PricedLeg]] = {}
+    for leg in legs:
+        groups.setdefault(leg.event, []).append(leg)
+    return groups

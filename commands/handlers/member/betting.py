@@ -8,6 +8,7 @@ from commands.context import Context
 from commands.errors import NotFound
 from commands.format import credits, odds, signed_credits
 from commands.game_views import game_detail, games_reply
+from commands.handlers.member.parlays import open_parlays_table
 from commands.handlers.registry import handles
 from commands.options import StakeRequest
 from commands.replies import Reply, Table, Tone
@@ -96,8 +97,8 @@ async def discard(ctx: Context, args: dict[str, Any]) -> Reply:
 
 @handles("mybets")
 async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
-    rows = await open_and_recent_bets(ctx.db, ctx.member.id)
-    if not rows:
+    rows, open_parlays = await open_and_recent_bets(ctx.db, ctx.member.id)
+    if not rows and not open_parlays:
         return Reply("You have no bets yet. `markets` shows what's on offer.")
     table_rows = []
     for bet_row, pick in rows:
@@ -115,16 +116,19 @@ async def mybets(ctx: Context, args: dict[str, Any]) -> Reply:
                 result,
             )
         )
-    return Reply(
-        tables=(
+    tables = []
+    if table_rows:
+        tables.append(
             Table(
                 ("Bet", "Pick", "Odds", "Stake", "Status", "Result"),
                 tuple(table_rows),
                 title="Your bets",
                 numeric=(3,),
-            ),
+            )
         )
-    )
+    if open_parlays:
+        tables.append(open_parlays_table(open_parlays))
+    return Reply(tables=tuple(tables))
 
 
 @handles("cancel")

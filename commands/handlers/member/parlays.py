@@ -15,6 +15,19 @@ from commands.handlers.registry import handles
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table, Tone
 from commands.services import parlays
 from engine.parlay import decimal_to_display, potential_payout
+from storage.parlay_models import Parlay
+
+
+def open_parlays_table(rows: list[tuple[Parlay, str]]) -> Table:
+    """`mybets`' second table: each open parlay, its legs in short form and what it pays."""
+    table = []
+    for p, legs in rows:
+        d = Fraction(p.odds_num, p.odds_den)
+        pays = f"pays {potential_payout(p.stake, d):,}"
+        table.append((str(p.number), legs, decimal_to_display(d), f"{p.stake:,}", pays))
+    return Table(
+        ("Parlay", "Legs", "Odds", "Stake", "Result"), tuple(table), title="Your open parlays", numeric=(3,)
+    )
 
 
 def _legs_table(view: parlays.SlipView) -> Table:

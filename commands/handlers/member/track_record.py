@@ -11,7 +11,8 @@ from commands.handlers.registry import handles
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table
 from commands.services.bettor_stats import HistoryPage, history_page, stats_of
 from commands.views import pick_text
-from engine.bettor_stats import BettorStats
+from engine.bettor_stats import PARLAY, BettorStats
+from engine.parlay import decimal_to_display
 from storage.statuses import BetStatus
 
 KIND_NAMES = {
@@ -24,6 +25,7 @@ KIND_NAMES = {
     "alt_total": "Alternate total",
     "mvp": "Matchup MVP",
     "high_score": "Week high score",
+    PARLAY: "Parlay",
 }
 
 
@@ -62,6 +64,8 @@ def stats_reply(name: str, s: BettorStats) -> Reply:
                 f"{percent(s.clv_overall.value)} over {plural(s.clv_overall.bets, 'bet')}",
             )
         )
+    if s.parlays or s.leg_clv is not None or PARLAY in s.clv_by_kind:
+        fields.append(Field("Parlays", _parlay_line(s)))
     tables: tuple[Table, ...] = ()
     if s.clv_by_kind:
         rows = tuple(
@@ -83,6 +87,17 @@ def stats_reply(name: str, s: BettorStats) -> Reply:
     )
 
 
+def _parlay_line(s: BettorStats) -> str:
+    """How much of the record was parlays, and their legs' CLV (each leg at its single's price).
+
+    Said only to members who bet parlays, so everyone else's reply is unchanged.
+    """
+    said = f"{s.parlays} of the {plural(s.settled, 'settled bet')} in the record and ROI"
+    if s.leg_clv is not None:
+        said += f"; legs' CLV {percent(s.leg_clv.value)} over {plural(s.leg_clv.bets, 'leg')}"
+    return said
+
+
 @handles("history")
 async def history(ctx: Context, args: dict[str, Any]) -> Reply:
     page = args.get("page") or 1
@@ -101,8 +116,8 @@ def history_reply(found: HistoryPage, owner_id: str) -> Reply:
         (
             f"#{r.number}",
             str(r.week),
-            pick_text(r.pick),
-            odds(r.odds),
+            pick_text(r.pick) if r.pick is not None else r.legs,
+            decimal_to_display(r.decimal) if r.decimal is not None else odds(r.odds),
             f"{r.stake:,}",
             r.status,
             "refunded"
