@@ -218,12 +218,14 @@ async def regrade_parlays(session: AsyncSession, week_id: int, now: datetime) ->
         graded = pricing.grade_parlay(
             parlay.stake, Fraction(parlay.odds_num, parlay.odds_den), priced_legs(legs), leg_outcomes
         )
-        if graded.outcome is None or (
-            graded.outcome.value == parlay.status and graded.payout == parlay.payout
-        ):
+        # Each leg's grade follows the scores even when the parlay's result stands (a
+        # corrected leg of a lost parlay): `history` and the export show the legs' grades.
+        if graded.outcome is None:
             continue
         for leg, outcome in zip(legs, leg_outcomes, strict=True):
             leg.outcome = None if outcome is None else outcome.value
+        if graded.outcome.value == parlay.status and graded.payout == parlay.payout:
+            continue
         held = int(
             await session.scalar(
                 select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
