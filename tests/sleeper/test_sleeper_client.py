@@ -21,24 +21,9 @@ from commands.clock import ManualClock
 from tests.fakes.espn_fake import FakeEspn
 from tests.fakes.espn_season import NflSeason, SeasonSim
 from tests.fakes.sleeper_fake import FakeSleeper
+from tests.virtual_time import Ticker
 
 SEASON = 2026
-
-
-class Ticker:
-    """A monotonic clock that only moves when something sleeps on it."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.t += seconds
-        await asyncio.sleep(0)
 
 
 class World(NamedTuple):

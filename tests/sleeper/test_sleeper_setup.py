@@ -25,6 +25,7 @@ from storage.models import AuditLog, League, Team
 from tests.fakes.espn_fake import FakeEspn
 from tests.fakes.espn_season import SeasonSim
 from tests.fakes.sleeper_fake import FakeSleeper
+from tests.virtual_time import Ticker
 
 SETUP = BY_NAME["setup"]
 
@@ -41,7 +42,10 @@ async def world(db):
         espn_fake.add_league(sim)
         league_id = fake.add_league(sim)
         espn = EspnClient(espn_fake.fantasy_base, espn_fake.site_base, cache_ttl=0, retries=0)
-        sleeper = SleeperClient(fake.base, cache_ttl=0, retries=1, backoff=0.0, timeout=0.2)
+        ticker = Ticker()  # the rate limit's clock: no test waits in real time
+        sleeper = SleeperClient(
+            fake.base, cache_ttl=0, retries=1, backoff=0.0, timeout=0.2, monotonic=ticker, sleep=ticker.sleep
+        )
         services = Services(
             db,
             clock,
