@@ -50,7 +50,7 @@ MOST_UNCHANGED = 8
 # Opening the book: the above, plus numbering the new markets (one bump of the league's
 # counter, storage/numbering.py) and creating each market kind, every member's allowance,
 # pools and the board post; and the teams, inserted one by one but once a season.
-MOST_OPENING = 36
+MOST_OPENING = 37  # and the week's UPDATE of its priced digest (commands/services/priced_inputs.py)
 
 
 def _times() -> tuple[datetime, datetime, datetime]:
