@@ -31,6 +31,7 @@ from pathlib import Path
 from bench.espn_sync import AT, FIRST_ID, SEASON
 from bench.espn_sync import start_fake as start_espn
 from bench.report import Row, emit
+from tests.virtual_time import Ticker
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 900
@@ -69,20 +70,6 @@ def league_id(index: int) -> str:
     return str(10**18 + FIRST_ID + index)
 
 
-class VirtualClock:
-    """The rate limit's clock: it moves only when the limiter waits, by what it waits."""
-
-    def __init__(self) -> None:
-        self.t = 0.0
-
-    def __call__(self) -> float:
-        return self.t
-
-    async def sleep(self, seconds: float) -> None:
-        self.t += seconds
-        await asyncio.sleep(0)
-
-
 async def sync_async(
     sleeper_port: int, espn_port: int, leagues: int, concurrency: int
 ) -> tuple[float, int, int, float, int]:
@@ -92,7 +79,7 @@ async def sync_async(
     from adapters.sleeper.provider import SleeperLeagueProvider
     from adapters.sleeper.rate_limit import RateLimit
 
-    virtual = VirtualClock()
+    virtual = Ticker()  # the rate limit's clock: it moves only when the limiter waits
     limit = RateLimit(LIMIT, 60.0, monotonic=virtual, sleep=virtual.sleep)
     sent: list[float] = []
     acquire = limit.acquire
