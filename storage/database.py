@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_
 
+from storage.inline_sqlite import InlineSqlite
 from storage.placement import PostgresPlacer, SqliteGroupPlacer
 from storage.row_reader import SqliteRowReader
 
@@ -64,6 +65,10 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if connect_args:
             kwargs["connect_args"] = connect_args
+        if self.is_sqlite:
+            # Statements run on the loop's thread, not aiosqlite's (storage/inline_sqlite.py).
+            path = Path(str(self.url.database))
+            kwargs["async_creator"] = lambda: InlineSqlite(path, busy_timeout_ms)
         if not self.is_sqlite:
             # At most 2 * pool_size connections, as before, but all of them kept once opened:
             # with pool_size idle slots and as many overflow connections, every burst beyond
@@ -72,7 +77,7 @@ class Database:
             kwargs |= {"pool_size": 2 * pool_size, "max_overflow": 0}
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
-            _configure_sqlite(self.engine, busy_timeout_ms)
+            _configure_sqlite(self.engine)
         else:
             _ping_idle_connections(self.engine, IDLE_PING_SECONDS)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -184,23 +189,12 @@ def _ping_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
                 raise DisconnectionError("a pooled connection failed its ping") from exc
 
 
-def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
-    """WAL for concurrent readers, a busy timeout for other processes, FKs enforced.
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    """Write units take SQLite's write lock when they begin.
 
-    The driver's own transaction handling is switched off and SQLAlchemy emits BEGIN
-    itself (the recipe in SQLAlchemy's SQLite docs), so that a transaction's reads and
-    writes share one snapshot and SAVEPOINTs work.
+    Each connection is opened by InlineSqlite (storage/inline_sqlite.py: WAL, the busy
+    timeout, foreign keys, and no transactions of the driver's own).
     """
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -209,8 +203,8 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         # A write unit takes the write lock up front (IMMEDIATE): a deferred transaction
         # that reads and then writes while another process holds the lock fails at once
         # with "database is locked" (SQLite runs no busy handler for that upgrade), whereas
-        # BEGIN IMMEDIATE waits out busy_timeout, so several processes on one file queue.
-        # Sent to aiosqlite directly: one hand-off to its thread instead of the adapter's
-        # cursor, execute and close (every write transaction pays this).
+        # BEGIN IMMEDIATE waits out busy_timeout, so several processes on one file queue
+        # (asynchronously: see InlineSqlite). Sent to the driver directly: one call instead
+        # of the adapter's cursor, execute and close (every write transaction pays this).
         if not conn.get_execution_options().get("sidebet_read_only"):
             await_(conn.connection.driver_connection.execute_fetchall("BEGIN IMMEDIATE"))

@@ -56,6 +56,7 @@ from storage.bet_rules import (
     first_failed,
     render,
 )
+from storage.inline_sqlite import open_sqlite
 from storage.ledger import BALANCE_MOVE, LEDGER_INSERT
 from storage.types import UTCDateTime
 
@@ -381,7 +382,7 @@ class SqliteGroupPlacer:
     def __init__(self, path: Path, write_lock: asyncio.Lock, busy_timeout_ms: int) -> None:
         self._path = path
         self._lock = write_lock
-        self._busy_timeout = busy_timeout_ms / 1000
+        self._busy_timeout_ms = busy_timeout_ms
         self._queue: asyncio.Queue[tuple[PlaceRequest, asyncio.Future[Placement]]] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._conn: sqlite3.Connection | None = None
@@ -419,13 +420,7 @@ class SqliteGroupPlacer:
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            conn = sqlite3.connect(
-                self._path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
-            )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            self._conn = conn
+            self._conn = open_sqlite(self._path, self._busy_timeout_ms)
         return self._conn
 
     def _commit_batch(self, requests: list[PlaceRequest]) -> list[Placement | Exception]:

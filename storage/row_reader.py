@@ -3,8 +3,8 @@
 Every command reads who is calling fresh (commands/callers.py keeps ids only). Through a
 SQLAlchemy session that read cost more CPU than the rest of a bet confirmation (about a
 millisecond: a pool checkout, three or four hand-offs to the driver's thread, the ORM's
-loading), which capped confirmations at a few hundred a second. Here it is one hand-off
-on a long-lived aiosqlite connection in autocommit mode: each SELECT sees what was
+loading), which capped confirmations at a few hundred a second. Here it is one call on a
+long-lived connection in autocommit mode (storage/inline_sqlite.py): each SELECT sees what was
 committed when it ran (WAL), exactly as a read session would. The rows are converted by
 the columns' own types and handed back as detached ORM objects, as if a query had
 loaded them in a session since closed.
@@ -17,11 +17,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import aiosqlite
 from sqlalchemy import inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import make_transient_to_detached
 
+from storage.inline_sqlite import InlineSqlite
 from storage.models import Base
 
 M = TypeVar("M", bound=Base)
@@ -53,12 +53,12 @@ class ModelRows:
 
 
 class SqliteRowReader:
-    """One aiosqlite connection for hot single-row reads, opened on first use."""
+    """One connection for hot single-row reads, opened on first use."""
 
     def __init__(self, path: Path, busy_timeout_ms: int) -> None:
         self._path = path
-        self._busy_timeout = busy_timeout_ms / 1000
-        self._conn: aiosqlite.Connection | None = None
+        self._busy_timeout_ms = busy_timeout_ms
+        self._conn: InlineSqlite | None = None
         self._opening = asyncio.Lock()
 
     async def fetchone(self, sql: str, params: dict[str, Any]) -> Sequence[Any] | None:
@@ -66,12 +66,10 @@ class SqliteRowReader:
         rows = await conn.execute_fetchall(sql, params)
         return next(iter(rows), None)
 
-    async def _open(self) -> aiosqlite.Connection:
+    async def _open(self) -> InlineSqlite:
         async with self._opening:
             if self._conn is None:
-                self._conn = await aiosqlite.connect(
-                    self._path, timeout=self._busy_timeout, isolation_level=None
-                )
+                self._conn = await InlineSqlite(self._path, self._busy_timeout_ms)
             return self._conn
 
     async def close(self) -> None:
