@@ -7,7 +7,12 @@ and to the final response (the post on the response_url). The baseline, in the s
 is the same bolt app, signature checks and server with a trivial `/sidebet` handler
 (ack, then respond "ok"), so the difference is what Sidebet's own work costs.
 
-    .venv/bin/python -m bench.slack_commands [--commands 2000] [--concurrency 32]
+Two loads. Open loop at `--rate` commands a second (50, as the Discord bench): commands
+arrive whether or not earlier ones were answered, as members' do, so its latency is what a
+member waits; the targets are read there. Closed loop with `--concurrency` always in flight:
+throughput, where latency is mostly each command queueing behind the others.
+
+    .venv/bin/python -m bench.slack_commands [--commands 2000] [--rate 50] [--concurrency 32]
 """
 
 from __future__ import annotations
@@ -46,9 +51,36 @@ class Timings:
         self.final: list[float] = []
 
 
+async def _one(
+    http: aiohttp.ClientSession,
+    url: str,
+    fake: FakeSlack,
+    timings: Timings,
+    index: int,
+    text: str,
+    users: int,
+) -> None:
+    """One signed slash command: times its ack and the final post on its response_url."""
+    response_url = fake.new_response_url()
+    body = req.form_body(
+        req.slash_command(text, team=TEAM, user=f"U{index % users}", channel="C1", response_url=response_url)
+    )
+    start = time.perf_counter()
+    async with http.post(url, data=body.encode(), headers=req.signed_headers(SECRET, body)) as resp:
+        await resp.read()
+        assert resp.status == 200
+    timings.ack.append(time.perf_counter() - start)
+    await fake.responses(response_url)
+    timings.final.append(time.perf_counter() - start)
+
+
 async def drive(
     port: int, fake: FakeSlack, texts: list[str], users: int, concurrency: int
 ) -> tuple[Timings, float]:
+    """Closed loop: `concurrency` commands always in flight, each sent when one is answered.
+
+    This measures throughput; its latency is mostly queueing (in-flight / rate).
+    """
     timings = Timings()
     url = f"http://127.0.0.1:{port}/slack/events"
     queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
@@ -60,24 +92,29 @@ async def drive(
         async def worker() -> None:
             while not queue.empty():
                 index, text = queue.get_nowait()
-                response_url = fake.new_response_url()
-                body = req.form_body(
-                    req.slash_command(
-                        text, team=TEAM, user=f"U{index % users}", channel="C1", response_url=response_url
-                    )
-                )
-                start = time.perf_counter()
-                async with http.post(
-                    url, data=body.encode(), headers=req.signed_headers(SECRET, body)
-                ) as resp:
-                    await resp.read()
-                    assert resp.status == 200
-                timings.ack.append(time.perf_counter() - start)
-                await fake.responses(response_url)
-                timings.final.append(time.perf_counter() - start)
+                await _one(http, url, fake, timings, index, text, users)
 
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return timings, time.perf_counter() - began
+
+
+async def drive_open(
+    port: int, fake: FakeSlack, texts: list[str], users: int, rate: float
+) -> tuple[Timings, float]:
+    """Open loop: commands arrive at `rate` a second whether or not earlier ones were answered,
+    as members' commands do; this is the latency a member sees at that load."""
+    timings = Timings()
+    url = f"http://127.0.0.1:{port}/slack/events"
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        began = time.perf_counter()
+        tasks = []
+        for n, text in enumerate(texts):
+            delay = began + n / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(_one(http, url, fake, timings, n, text, users)))
+        await asyncio.gather(*tasks)
         return timings, time.perf_counter() - began
 
 
@@ -96,11 +133,15 @@ def report(name: str, timings: Timings, elapsed: float) -> tuple[float, Timings]
     return n / elapsed, timings
 
 
-def figures(rate: float, timings: Timings) -> str:
+def latencies(timings: Timings) -> str:
     return (
-        f"{rate:,.0f}/s, ack p99 {pct(timings.ack, 0.99):.1f} ms, "
+        f"ack p99 {pct(timings.ack, 0.99):.1f} ms, "
         f"reply p50 {pct(timings.final, 0.5):.1f} ms, p99 {pct(timings.final, 0.99):.1f} ms"
     )
+
+
+def figures(rate: float, timings: Timings) -> str:
+    return f"{rate:,.0f}/s, {latencies(timings)}"
 
 
 async def baseline_app(fake: FakeSlack) -> AsyncApp:
@@ -119,7 +160,24 @@ async def baseline_app(fake: FakeSlack) -> AsyncApp:
     return app
 
 
-async def main(commands: int, concurrency: int, users: int) -> None:
+# Each open-loop run sends this mix, in turn, `--commands` times in all; baselines first and last.
+OPEN_LOOP: tuple[tuple[str, list[str]], ...] = (
+    ("baseline: trivial bolt handler", ["balance"]),
+    ("sidebet balance", ["balance"]),
+    ("sidebet markets (public board)", ["markets"]),
+    ("sidebet bet 1 home 10 (slip)", ["bet 1 home 10"]),
+    ("sidebet mixed (balance, markets, odds, bet)", ["balance", "markets", "odds 1", "bet 1 home 10"]),
+    ("baseline again (same run, last)", ["balance"]),
+)
+CLOSED_LOOP: tuple[tuple[str, str], ...] = (
+    ("baseline: trivial bolt handler", "balance"),
+    ("sidebet balance", "balance"),
+    ("sidebet bet 1 home 10 (slip)", "bet 1 home 10"),
+    ("baseline again (same run, last)", "balance"),
+)
+
+
+async def main(commands: int, concurrency: int, users: int, rate: float) -> None:
     fake = await FakeSlack(bot_tokens={TOKEN: TEAM}).start()
     # The fake keeps every post; the bench only needs to know each one arrived.
     with tempfile.TemporaryDirectory() as tmp:
@@ -136,38 +194,54 @@ async def main(commands: int, concurrency: int, users: int) -> None:
         base_server = await start_http(base_bot, "127.0.0.1", 0)
         freeze_startup_heap()  # as `sidebet run` does once it is built, before it serves
 
-        print(f"{commands} signed slash commands, {concurrency} in flight, {users} members, SQLite, loopback")
-        results: dict[str, tuple[float, Timings]] = {}
+        print(f"{commands} signed slash commands, {users} members, SQLite, loopback")
         warm = ["balance"] * users
         await drive(server.port, fake, warm, users, concurrency)  # members join, users.info cached
         await drive(base_server.port, fake, warm, users, concurrency)
-        for label, texts in (
-            ("baseline: trivial bolt handler", ["balance"] * commands),
-            ("sidebet balance", ["balance"] * commands),
-            ("sidebet markets (public board)", ["markets"] * commands),
-            ("sidebet bet 1 home 10 (slip)", ["bet 1 home 10"] * commands),
-            ("baseline again (same run, last)", ["balance"] * commands),
-        ):
+        print(f"open loop at {rate:g}/s (what a member waits at that load):")
+        opened: dict[str, tuple[float, Timings]] = {}
+        for label, mix in OPEN_LOOP:
             port = base_server.port if label.startswith("baseline") else server.port
-            timings, elapsed = await drive(port, fake, texts, users, concurrency)
+            texts = (mix * commands)[:commands]
+            timings, elapsed = await drive_open(port, fake, texts, users, rate)
             await bot.commands.idle()
-            results[label] = report(label, timings, elapsed)
+            opened[label] = report(label, timings, elapsed)
+        print(f"closed loop, {concurrency} in flight (throughput; latency there is queueing):")
+        closed: dict[str, tuple[float, Timings]] = {}
+        for label, text in CLOSED_LOOP:
+            port = base_server.port if label.startswith("baseline") else server.port
+            timings, elapsed = await drive(port, fake, [text] * commands, users, concurrency)
+            await bot.commands.idle()
+            closed[label] = report(label, timings, elapsed)
         await bot.commands.close()
         await server.close()
         await base_server.close()
         await db.dispose()
     await fake.close()
-    base_rate, base_timings = results["baseline: trivial bolt handler"]
-    for label in ("sidebet balance", "sidebet bet 1 home 10 (slip)"):
-        rate, timings = results[label]
+    base_open = opened["baseline: trivial bolt handler"][1]
+    for label, _ in OPEN_LOOP[1:-1]:
+        timings = opened[label][1]
         emit(
             Row(
-                f"Slack signed slash command `{label.removeprefix('sidebet ')}`, {concurrency} in flight "
+                f"Slack signed slash command `{label.removeprefix('sidebet ')}` at {rate:g}/s, open loop "
                 "(fake Slack)",
-                figures(rate, timings),
-                f"trivial bolt handler: {figures(base_rate, base_timings)}",
+                latencies(timings),
+                f"trivial bolt handler at {rate:g}/s: {latencies(base_open)}",
                 "ack p99 well under Slack's 3 s deadline; final reply p99 <= 100 ms",
                 pct(timings.ack, 0.99) < 3000 and pct(timings.final, 0.99) <= 100,
+            )
+        )
+    base_rate, base_closed = closed["baseline: trivial bolt handler"]
+    for label, _ in CLOSED_LOOP[1:-1]:
+        got, timings = closed[label]
+        emit(
+            Row(
+                f"Slack signed slash command `{label.removeprefix('sidebet ')}`, {concurrency} in flight, "
+                "closed loop (fake Slack)",
+                figures(got, timings),
+                f"trivial bolt handler: {figures(base_rate, base_closed)}",
+                "throughput; latency here is queueing (in flight / rate)",
+                None,
             )
         )
 
@@ -177,5 +251,6 @@ if __name__ == "__main__":
     parser.add_argument("--commands", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--rate", type=float, default=50.0, help="commands per second in the open loop")
     args = parser.parse_args()
-    asyncio.run(main(args.commands, args.concurrency, args.users))
+    asyncio.run(main(args.commands, args.concurrency, args.users, args.rate))

@@ -76,9 +76,14 @@ async def selections_by_market(
 
 
 async def week_markets(
-    session: AsyncSession, week: Week, now: datetime, *, popular: bool = False
+    session: AsyncSession, week: Week, now: datetime, *, popular: bool = False, matchup_id: int | None = None
 ) -> WeekMarkets:
-    """The week's board; `popular` also reads each side's share of the bets (one query more)."""
+    """The week's board; `popular` also reads each side's share of the bets (one query more).
+
+    With `matchup_id`, only that matchup's markets (what `odds` shows): the whole board's
+    markets, sides and prop owners are hundreds of ORM rows, a matchup's a tenth of them.
+    The week's matchups and teams are read either way (a matchup's number is its place).
+    """
     matchups = list(
         (await session.scalars(select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id))).all()
     )
@@ -91,11 +96,12 @@ async def week_markets(
     fresh = {"populate_existing": True}
     # The fantasy board: the NFL games board (commands/services/game_board.py) is its own.
     # The week's own markets (matchup and game both NULL: the high score) come in the same read.
-    query = (
-        select(Market)
-        .where(Market.week_id == week.id, or_(Market.matchup_id.is_not(None), Market.game_id.is_(None)))
-        .execution_options(**fresh)
+    offered = (
+        Market.matchup_id == matchup_id
+        if matchup_id is not None
+        else or_(Market.matchup_id.is_not(None), Market.game_id.is_(None))
     )
+    query = select(Market).where(Market.week_id == week.id, offered).execution_options(**fresh)
     week_level: list[Market] = []
     for market in (await session.scalars(query)).all():
         if pulled(market, now):  # pulled: off the board until its lock
@@ -170,4 +176,6 @@ async def matchup_board(
                 )
         if found is None:
             return None
-        return MatchupBoard(found, await week_markets(session, week, now, popular=popular))
+        return MatchupBoard(
+            found, await week_markets(session, week, now, popular=popular, matchup_id=found.id)
+        )
