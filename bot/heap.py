@@ -25,11 +25,13 @@ import gc
 # is 700 objects). Each command allocates thousands of short-lived objects (SQLAlchemy rows
 # and states, discord.py payloads), so at 700 the collector ran young collections back to
 # back, every tenth of them an older one, every hundredth a full one, all inside whatever
-# interaction was running. Through the fake Discord at 50 interactions a second (a loaded
-# 2-core machine, 600 interactions): collections took 2.9 s in all at the default
-# (1,599 of them, the worst 412 ms) and 0.55 s at 50,000 (5, the worst 259 ms). The older
+# interaction was running: through the fake Discord at 50 interactions a second (a loaded
+# 2-core machine, 600 interactions), 2.9 s in all (1,599 collections, the worst 412 ms).
+# Too large a young generation is a tail of its own, since one collection walks all of it:
+# at 50,000 each took 22-62 ms (1,500 interactions, a quiet machine), a whole interaction's
+# budget at once; at 10,000, 5-9 ms (one older collection: 24-26 ms). The older
 # generations keep their default ratios, so full collections still come, only rarer.
-SERVING_THRESHOLD = 50_000
+SERVING_THRESHOLD = 10_000
 
 
 def freeze_startup_heap() -> int:

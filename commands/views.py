@@ -28,13 +28,11 @@ from commands.league_settings import LeagueSettings
 from commands.provider import YAHOO
 from commands.replies import Button, ButtonStyle, Card, Field, Reply, Table, Tone
 from commands.services.bettor_stats import Pick
-from commands.services.board import WeekMarkets
+from commands.services.board import MATCHUP_KINDS, WeekMarkets
 from commands.services.numbered import matchup_number
 from commands.services.standings import Standing
 from storage.models import League, Market, Matchup, Quote, Selection, Team, Week
 from storage.statuses import MarketStatus, WeekStatus
-
-MATCHUP_KINDS = ("moneyline", "spread", "total")
 
 #: What a score counts, said wherever one is shown: the leaderboards, the recap, the chart.
 SCORE_MEANING = (

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.services.numbered import find_matchup
@@ -20,6 +20,9 @@ from commands.services.pricing import pulled
 from commands.services.tenancy import current_week
 from storage.database import Database
 from storage.models import BenchPlayer, Market, Matchup, Selection, Starter, Team, Week
+
+# A matchup's main lines, in the markets board's columns: all that board shows of a matchup.
+MATCHUP_KINDS = ("moneyline", "spread", "total")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +79,21 @@ async def selections_by_market(
 
 
 async def week_markets(
-    session: AsyncSession, week: Week, now: datetime, *, popular: bool = False, matchup_id: int | None = None
+    session: AsyncSession,
+    week: Week,
+    now: datetime,
+    *,
+    popular: bool = False,
+    matchup_id: int | None = None,
+    main_lines: bool = False,
 ) -> WeekMarkets:
     """The week's board; `popular` also reads each side's share of the bets (one query more).
 
     With `matchup_id`, only that matchup's markets (what `odds` shows): the whole board's
     markets, sides and prop owners are hundreds of ORM rows, a matchup's a tenth of them.
     The week's matchups and teams are read either way (a matchup's number is its place).
+    With `main_lines`, each matchup's MATCHUP_KINDS and the week's own markets only (what the
+    `markets` board shows): props, team totals and alternates are most of a week's markets.
     """
     matchups = list(
         (await session.scalars(select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id))).all()
@@ -101,6 +112,8 @@ async def week_markets(
         if matchup_id is not None
         else or_(Market.matchup_id.is_not(None), Market.game_id.is_(None))
     )
+    if main_lines:
+        offered = and_(offered, or_(Market.matchup_id.is_(None), Market.kind.in_(MATCHUP_KINDS)))
     query = select(Market).where(Market.week_id == week.id, offered).execution_options(**fresh)
     week_level: list[Market] = []
     for market in (await session.scalars(query)).all():
@@ -125,15 +138,19 @@ class Board:
 
 
 async def current_board(
-    db: Database, league_id: int, now: datetime, *, popular: bool = False
+    db: Database, league_id: int, now: datetime, *, popular: bool = False, main_lines: bool = False
 ) -> Board | None:
-    """The newest week and, once its lines are open, its markets; None before the first sync."""
+    """The newest week and, once its lines are open, its markets; None before the first sync.
+
+    `main_lines` as in week_markets."""
     async with db.read() as session:
         week = await current_week(session, league_id)
         if week is None:
             return None
         lines = (
-            await week_markets(session, week, now, popular=popular) if week.markets_open else WeekMarkets()
+            await week_markets(session, week, now, popular=popular, main_lines=main_lines)
+            if week.markets_open
+            else WeekMarkets()
         )
         return Board(week, lines)
 
