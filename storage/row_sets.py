@@ -1,4 +1,4 @@
-"""Hot-path statements: many rows as one parameter, one driver hand-off per statement.
+"""Hot-path statements: many rows as one parameter, one driver call per statement.
 
 Settling a league writes one row per bet, and a scheduler pass settles 10,000 leagues in
 turn. Two costs dominated, neither of them SQLite's own work:
@@ -8,10 +8,11 @@ turn. Two costs dominated, neither of them SQLite's own work:
   unpacks (`json_each` on SQLite, `jsonb_array_elements` on PostgreSQL), so a league's
   hundreds of row writes are one statement with one parameter, as in the set-based
   baseline of bench/settlement.py, while grading stays in Python.
-- Through SQLAlchemy's aiosqlite adapter every statement is three or four hand-offs to
-  the driver's thread (cursor, execute, fetch, close). `driver_executor` sends a
-  statement to aiosqlite in one (`execute_fetchall`), on the session's own connection and
-  so inside its transaction. On PostgreSQL it is plain SQLAlchemy `text()`.
+- Through SQLAlchemy's aiosqlite adapter every statement is three or four driver calls
+  (cursor, execute, fetch, close) and a result wrapped by SQLAlchemy. `driver_executor`
+  sends a statement to the driver in one (`execute_fetchall`; storage/inline_sqlite.py),
+  on the session's own connection and so inside its transaction. On PostgreSQL it is
+  plain SQLAlchemy `text()`.
 
 Statements are SQL text with `:name` parameters, which both sqlite3 and SQLAlchemy accept.
 """

@@ -109,7 +109,7 @@ async def settle_due(
     settings = LeagueSettings.model_validate(league.settings or {})
     done: list[SettlementSummary] = []
     async with db.write() as session:
-        # Every statement costs a round trip to the driver's thread, and 10,000 leagues
+        # Every statement has a fixed cost (a round trip on PostgreSQL), and 10,000 leagues
         # settle in one pass: the weeks are read as plain rows (storage.row_sets), and the
         # two questions that decide whether the DM and winner-role hooks have anything to
         # do ride along instead of each hook asking (and finding nothing) once per week.

@@ -77,7 +77,7 @@ async def _week_points(session: AsyncSession, matchup_ids: list[int]) -> dict[in
 
 
 # The hot path of a scheduler pass, which settles every league in turn: plain SQL sent
-# through storage.row_sets.driver_executor (one driver hand-off per statement on SQLite),
+# through storage.row_sets.driver_executor (one driver call per statement on SQLite),
 # and every per-bet write as one statement over a JSON row set.
 #
 # The lock order every money path that moves bets out of a state shares (settling,
