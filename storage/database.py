@@ -32,7 +32,7 @@ from sqlalchemy.util import await_
 
 from storage.inline_sqlite import InlineSqlite
 from storage.placement import PostgresPlacer, SqliteGroupPlacer
-from storage.row_reader import SqliteRowReader
+from storage.row_reader import PostgresRowReader, SqliteRowReader
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # A pooled server connection unused for longer than this is pinged before it is handed out.
@@ -94,10 +94,10 @@ class Database:
         )
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self._placer: SqliteGroupPlacer | PostgresPlacer | None = None
-        self.row_reader: SqliteRowReader | None = (
-            SqliteRowReader(Path(self.url.database), busy_timeout_ms)
-            if self.is_sqlite and self.url.database and self.url.database != ":memory:"
-            else None
+        self.row_reader: SqliteRowReader | PostgresRowReader = (
+            SqliteRowReader(Path(str(self.url.database)), busy_timeout_ms)
+            if self.is_sqlite
+            else PostgresRowReader(self.engine)
         )
 
     @property
@@ -154,8 +154,7 @@ class Database:
     async def dispose(self) -> None:
         if isinstance(self._placer, SqliteGroupPlacer):
             await self._placer.close()
-        if self.row_reader is not None:
-            await self.row_reader.close()
+        await self.row_reader.close()
         await self.engine.dispose()
 
 

@@ -47,24 +47,13 @@ async def find_caller(session: AsyncSession, invocation: Invocation) -> tuple[Le
     return (row[0], row[1]) if row is not None else (None, None)
 
 
-_CALLER_BY_IDS = (
-    select(League, Member)
-    .join(Member, Member.league_id == League.id)
-    .where(League.id == bindparam("league_id"), Member.id == bindparam("member_id"))
-)
-
-
 async def load_caller(db: Database, league_id: int, member_id: int) -> tuple[League, Member] | None:
     """The caller's league and membership rows by id, as they are now, in one query.
 
-    On SQLite through the database's own row reader (storage/row_reader.py): the same
-    committed rows, at a fraction of a session's cost.
+    Through the database's own row reader (storage/row_reader.py): the same committed rows,
+    at a fraction of a session's cost.
     """
     params = {"league_id": league_id, "member_id": member_id}
-    if db.row_reader is None:
-        async with db.read() as session:
-            row = (await session.execute(_CALLER_BY_IDS, params)).first()
-        return (row[0], row[1]) if row is not None else None
     leagues, members, sql = _caller_reader(db.engine.dialect)
     raw = await db.row_reader.fetchone(sql, params)
     if raw is None:

@@ -1,4 +1,4 @@
-"""The SQLite row reader hands back the caller's rows exactly as a session would load them."""
+"""The row reader (SQLite, PostgreSQL) gives the caller's rows exactly as a session would load them."""
 
 from __future__ import annotations
 
