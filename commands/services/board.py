@@ -137,21 +137,22 @@ class Board:
     lines: WeekMarkets  # empty while the week's lines are not open yet
 
 
-async def current_board(
-    db: Database, league_id: int, now: datetime, *, popular: bool = False, main_lines: bool = False
-) -> Board | None:
-    """The newest week and, once its lines are open, its markets; None before the first sync.
+async def board_lines(session: AsyncSession, week: Week, now: datetime, *, popular: bool) -> WeekMarkets:
+    """What the markets board shows (the `markets` command, the lines-up post and its edits):
+    each matchup's main lines and the week's own markets, or every market when the league
+    shows popular picks, which cover them all."""
+    return await week_markets(session, week, now, popular=popular, main_lines=not popular)
 
-    `main_lines` as in week_markets."""
+
+async def current_board(
+    db: Database, league_id: int, now: datetime, *, popular: bool = False
+) -> Board | None:
+    """The newest week and, once its lines are open, its markets board; None before the first sync."""
     async with db.read() as session:
         week = await current_week(session, league_id)
         if week is None:
             return None
-        lines = (
-            await week_markets(session, week, now, popular=popular, main_lines=main_lines)
-            if week.markets_open
-            else WeekMarkets()
-        )
+        lines = await board_lines(session, week, now, popular=popular) if week.markets_open else WeekMarkets()
         return Board(week, lines)
 
 

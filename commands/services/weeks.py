@@ -26,7 +26,7 @@ from commands.league_settings import LeagueSettings
 from commands.outbox import enqueue_post, revise_post
 from commands.posts import lines_up_post
 from commands.provider import LeagueData, LeagueDataProvider, WeekData
-from commands.services.board import week_markets
+from commands.services.board import board_lines
 from commands.services.economy import open_bankrolls
 from commands.services.game_board import fetch_lines, sync_games
 from commands.services.high_score import store_high_score
@@ -367,7 +367,7 @@ async def _open_or_reprice(
             league,
             settings,
             week,
-            await week_markets(session, week, now, popular=settings.popular_picks),
+            await board_lines(session, week, now, popular=settings.popular_picks),
             now,
         )
         await enqueue_post(
@@ -382,7 +382,7 @@ async def refresh_board(
 ) -> None:
     """Edit the week's posted lines board in place, as a sportsbook's odds page updates."""
     reply = lines_up_post(
-        league, settings, week, await week_markets(session, week, now, popular=settings.popular_picks), now
+        league, settings, week, await board_lines(session, week, now, popular=settings.popular_picks), now
     )
     await revise_post(session, league_id=league.id, dedupe_key=board_key(week.id), reply=reply)
 

@@ -1,6 +1,7 @@
 """`markets` and `odds` read only what they show, and show exactly what the whole board would.
 
-`markets` shows each matchup's main lines (and the week's own markets), `odds` one matchup;
+`markets` (and the lines-up post, the same board) shows each matchup's main lines and the
+week's own markets, `odds` one matchup;
 reading the whole week for either was most of their cost. Each reply here is compared with
 the one rendered from the whole week's board, with every multi-way setting off and on.
 """
@@ -25,7 +26,7 @@ async def test_the_narrow_reads_render_what_the_whole_board_renders(db, settings
     config = LeagueSettings.model_validate(league.settings or {})
     now = book.clock.now()
 
-    narrow = await current_board(db, book.league_id, now, main_lines=True)
+    narrow = await current_board(db, book.league_id, now)  # no popular picks: the main lines
     assert narrow is not None
     async with db.read() as session:
         whole = await week_markets(session, narrow.week, now)

@@ -23,9 +23,7 @@ from storage.statuses import BetStatus
 
 @handles("markets")
 async def markets(ctx: Context, args: dict[str, Any]) -> Reply:
-    # The board shows each matchup's main lines; popular picks cover every market on offer.
-    popular = ctx.settings.popular_picks
-    board = await current_board(ctx.db, ctx.league.id, ctx.now, popular=popular, main_lines=not popular)
+    board = await current_board(ctx.db, ctx.league.id, ctx.now, popular=ctx.settings.popular_picks)
     if board is None:
         return Reply("No lines yet: the week's markets appear once the league's data is synced.")
     return markets_board(ctx.league, ctx.settings, board.week, board.lines, ctx.now)
