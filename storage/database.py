@@ -69,7 +69,7 @@ class Database:
             # Statements run on the loop's thread, not aiosqlite's (storage/inline_sqlite.py).
             path = Path(str(self.url.database))
             kwargs["async_creator"] = lambda: InlineSqlite(path, busy_timeout_ms)
-        if not self.is_sqlite:
+        else:
             # At most 2 * pool_size connections, as before, but all of them kept once opened:
             # with pool_size idle slots and as many overflow connections, every burst beyond
             # pool_size opened connections that were closed again on return (1.6 ms of CPU
@@ -191,8 +191,8 @@ def _ping_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
 def _configure_sqlite(engine: AsyncEngine) -> None:
     """Write units take SQLite's write lock when they begin.
 
-    Each connection is opened by InlineSqlite (storage/inline_sqlite.py: WAL, the busy
-    timeout, foreign keys, and no transactions of the driver's own).
+    Each connection is opened by InlineSqlite (storage/inline_sqlite.py: WAL, foreign keys,
+    no transactions of the driver's own, and busy waits in asyncio rather than in SQLite).
     """
 
     @event.listens_for(engine.sync_engine, "begin")

@@ -43,7 +43,7 @@ import asyncpg
 from sqlalchemy import bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from storage import keys
+from storage import kept_statements, keys
 from storage.bet_rules import (
     BALANCE_RULE,
     CLAIM_RULES,
@@ -315,14 +315,7 @@ class PostgresPlacer:
 
     async def prepare(self, conn: AsyncConnection) -> asyncpg.prepared_stmt.PreparedStatement:
         """The bet statement prepared on this pooled connection (once; kept while it lives)."""
-        raw = await conn.get_raw_connection()
-        prepared = raw.info.get(_PREPARED)
-        if prepared is None:
-            driver = raw.driver_connection
-            if driver is None:
-                raise RuntimeError("the pooled connection has no asyncpg connection")
-            prepared = raw.info[_PREPARED] = await driver.prepare(PG_PLACE)
-        return cast(asyncpg.prepared_stmt.PreparedStatement, prepared)
+        return await kept_statements.kept(conn, _PREPARED, PG_PLACE)
 
     async def place(self, request: PlaceRequest) -> Placement:
         snapshot = None if request.lineup_snapshot is None else json.dumps(request.lineup_snapshot)
@@ -338,13 +331,7 @@ class PostgresPlacer:
         )
         async with self._engine.connect() as conn:
             try:
-                try:
-                    row = await (await self.prepare(conn)).fetchrow(*args)
-                except asyncpg.InvalidCachedStatementError:
-                    # The schema changed under the kept statement (a migration while the
-                    # process ran): nothing ran; prepare it again, once.
-                    (await conn.get_raw_connection()).info.pop(_PREPARED, None)
-                    row = await (await self.prepare(conn)).fetchrow(*args)
+                row = await kept_statements.fetchrow(conn, _PREPARED, PG_PLACE, args)
             except asyncpg.PostgresError as exc:
                 if exc.sqlstate == REFUSED_SQLSTATE and exc.detail in REFUSALS:
                     raise PlaceRefused(cast(Refusal, exc.detail)) from None

@@ -24,13 +24,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import asyncpg
 from sqlalchemy import Float, inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.types import TypeEngine
 
+from storage import kept_statements
 from storage.inline_sqlite import InlineSqlite
 from storage.models import Base
 
@@ -107,7 +107,7 @@ class SqliteRowReader:
             self._conn = None
 
 
-_PREPARED_READS = "sidebet_prepared_reads"  # a pooled connection's info: sql -> prepared statement
+_KEPT_READ = "sidebet_read:"  # + the statement: its key in a pooled connection's info
 _NAMED = re.compile(r":([a-z_]+)")
 
 
@@ -137,29 +137,11 @@ class PostgresRowReader:
 
     async def fetchone(self, sql: str, params: dict[str, Any]) -> Sequence[Any] | None:
         numbered, names = self._numbering(sql)
-        args = [params[name] for name in names]
         async with self._engine.connect() as conn:
-            raw = await conn.get_raw_connection()
-            prepared: dict[str, Any] = raw.info.setdefault(_PREPARED_READS, {})
-            try:
-                row = await (await _prepared(raw, prepared, numbered)).fetchrow(*args)
-            except asyncpg.InvalidCachedStatementError:
-                # The schema changed under the kept statement (a migration while the
-                # process ran): nothing ran; prepare it again, once.
-                prepared.pop(numbered, None)
-                row = await (await _prepared(raw, prepared, numbered)).fetchrow(*args)
+            row = await kept_statements.fetchrow(
+                conn, _KEPT_READ + numbered, numbered, [params[name] for name in names]
+            )
         return None if row is None else tuple(row)
 
     async def close(self) -> None:
         """Nothing of its own to close: its statements live and die with the pool's connections."""
-
-
-async def _prepared(raw: Any, prepared: dict[str, Any], sql: str) -> asyncpg.prepared_stmt.PreparedStatement:
-    """`sql` prepared on this pooled connection: once, then kept in `prepared` (its info)."""
-    statement = prepared.get(sql)
-    if statement is None:
-        driver = raw.driver_connection
-        if driver is None:
-            raise RuntimeError("the pooled connection has no asyncpg connection")
-        statement = prepared[sql] = await driver.prepare(sql)
-    return statement
