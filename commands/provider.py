@@ -7,9 +7,10 @@ Keeping the boundary this small is what lets another data source plug in later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Final, Literal, Protocol, runtime_checkable
+from typing import Any, Final, Literal, Protocol, TypeVar, runtime_checkable
 
 from engine.game_lines import ProviderLines
 
@@ -22,7 +23,28 @@ SLEEPER: Final = "sleeper"
 YAHOO: Final = "yahoo"
 DATA_SOURCES: Final = frozenset({ESPN, SLEEPER, YAHOO})
 
+_Snapshot = TypeVar("_Snapshot")
 
+
+def _state_in_c(cls: type[_Snapshot]) -> type[_Snapshot]:
+    """Give a slotted snapshot class a pickled state gathered by one C call.
+
+    Every sync digests the snapshots it fetched by pickling them (weeks.snapshot_digest),
+    a few hundred objects a league on every game-day tick. A slotted dataclass's own
+    `__getstate__` calls `dataclasses.fields()` on every object: more than half of the
+    digest's cost. The same values, gathered by one `attrgetter`, load again through the
+    dataclass's own `__setstate__`.
+    """
+    gather = operator.attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def __getstate__(self: Any) -> tuple[Any, ...]:
+        return gather(self)
+
+    cls.__getstate__ = __getstate__  # type: ignore[method-assign]
+    return cls
+
+
+@_state_in_c
 @dataclass(frozen=True, slots=True)
 class ProGame:
     """One NFL game of a scoring period; kickoff drives locks, state drives finality.
@@ -41,6 +63,7 @@ class ProGame:
     cancelled: bool = False  # called off for good: it left the period, its players' props are void
 
 
+@_state_in_c
 @dataclass(frozen=True, slots=True)
 class PlayerLine:
     """A player in a fantasy lineup: a starter (priced) or, in a bench list, a reserve."""
@@ -59,6 +82,7 @@ class PlayerLine:
     eligible_slots: tuple[str, ...] = ()
 
 
+@_state_in_c
 @dataclass(frozen=True, slots=True)
 class TeamInfo:
     team_id: int  # ESPN team id
@@ -73,6 +97,7 @@ class TeamInfo:
     points_against: float = 0.0
 
 
+@_state_in_c
 @dataclass(frozen=True, slots=True)
 class MatchupData:
     home_team_id: int
@@ -93,6 +118,7 @@ class MatchupData:
     away_adjustment: float = 0.0
 
 
+@_state_in_c
 @dataclass(frozen=True, slots=True)
 class WeekData:
     season: int
@@ -108,6 +134,7 @@ class WeekData:
         return bool(self.pro_games) and all(g.state == "post" for g in self.pro_games)
 
 
+@_state_in_c
 @dataclass(frozen=True, slots=True)
 class LeagueData:
     league_id: int

@@ -249,6 +249,11 @@ async def regrade_due(db: Database, league: League, now: datetime) -> list[Corre
     return corrections
 
 
+def _reminder_key(week_id: int, lock_at: datetime) -> str:
+    """One reminder per lock time of a week, whichever tick or replica asks for it."""
+    return f"reminder:week:{week_id}:{lock_at:%Y%m%dT%H%M%S}"
+
+
 async def remind_due(db: Database, league: League, now: datetime) -> int:
     """Post "locking soon" once per lock time, `lock_reminder_minutes` before it.
 
@@ -262,40 +267,44 @@ async def remind_due(db: Database, league: League, now: datetime) -> int:
     if settings.lock_reminder_minutes == 0 or league.paused:
         return 0
     window = timedelta(minutes=settings.lock_reminder_minutes)
+    in_window = (
+        Week.league_id == league.id,
+        Week.markets_open,
+        Market.status == MarketStatus.OPEN,
+        Market.matchup_id.is_not(None),  # the fantasy board's; NFL games lock unannounced
+        Market.lock_at > now,
+        Market.lock_at <= now + window,
+    )
     # Read first: most ticks have nothing to remind of, and need not take the write lock.
     async with db.read() as session:
-        rows = (
-            await session.execute(
-                select(Market)
-                .join(Week, Week.id == Market.week_id)
-                .where(
-                    Week.league_id == league.id,
-                    Week.markets_open,
-                    Market.status == MarketStatus.OPEN,
-                    Market.matchup_id.is_not(None),  # the fantasy board's; NFL games lock unannounced
-                    Market.lock_at > now,
-                    Market.lock_at <= now + window,
+        # The lock times alone, first: on a game day every tick inside a window finds its
+        # reminder already queued, and need not load the markets it would name.
+        lock_times = await session.execute(
+            select(Market.week_id, Market.lock_at)
+            .join(Week, Week.id == Market.week_id)
+            .where(*in_window)
+            .distinct()
+        )
+        keys = {_reminder_key(week_id, lock_at) for week_id, lock_at in lock_times}
+        if keys:
+            queued = await session.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.league_id == league.id, OutboxMessage.dedupe_key.in_(list(keys))
                 )
-                .order_by(Market.lock_at, Market.id)
             )
-        ).scalars()
-        groups: dict[str, list[Market]] = {}
-        for market in rows:
-            groups.setdefault(f"reminder:week:{market.week_id}:{market.lock_at:%Y%m%dT%H%M%S}", []).append(
-                market
-            )
-        if groups:
-            queued = (
-                await session.scalars(
-                    select(OutboxMessage.dedupe_key).where(
-                        OutboxMessage.league_id == league.id, OutboxMessage.dedupe_key.in_(list(groups))
-                    )
-                )
-            ).all()
-            for key in queued:
-                groups.pop(key, None)
-        if not groups:
+            keys.difference_update(queued)
+        if not keys:
             return 0
+        groups: dict[str, list[Market]] = {}
+        for market in await session.scalars(
+            select(Market)
+            .join(Week, Week.id == Market.week_id)
+            .where(*in_window)
+            .order_by(Market.lock_at, Market.id)
+        ):
+            key = _reminder_key(market.week_id, market.lock_at)
+            if key in keys:
+                groups.setdefault(key, []).append(market)
         teams = {t.id: t for t in (await session.scalars(select(Team).where(Team.league_id == league.id)))}
         matchup_ids = {m.matchup_id for markets in groups.values() for m in markets}
         matchups = {
@@ -359,11 +368,12 @@ async def run_due(
     season's end a league only re-reads ESPN while stat corrections can still come, and
     otherwise just watches for its next season. `due` (the scheduler's read of what may
     be due, commands/services/due_jobs.py) skips jobs that certainly have nothing to do;
-    a sync that stored something may have made locks due (new markets, moved kickoffs),
-    and one that saw a week go final its settlement; one that found every snapshot
-    unchanged made nothing due. Stat corrections only ever arrive with a sync, so the
-    scheduler looks for them after one (also an unchanged one: a pass that stored a
-    correction and died before re-grading leaves it to the next sync).
+    a sync that wrote markets may have made locks and reminders due (new markets, moved
+    kickoffs), and one that saw a week go final its settlement; one that stored only new
+    points, or found every snapshot unchanged, made neither due. Stat corrections only
+    ever arrive with a sync, so the scheduler looks for them after one (also an unchanged
+    one: a pass that stored a correction and died before re-grading leaves it to the next
+    sync).
     """
     now = services.clock.now()
     report = DueReport(sync=None)
@@ -381,7 +391,7 @@ async def run_due(
     stored = report.sync is not None and report.sync.stored
     if stored:
         await settle_parlays_early(services.db, league.id, now)
-    if due.locks or stored:
+    if due.locks or (report.sync is not None and report.sync.priced):
         report.reminders = await remind_due(services.db, league, now)
         report.locks = await lock_due(services.db, league, now)
     if due.settle or (report.sync is not None and report.sync.went_final):

@@ -61,6 +61,11 @@ class SyncResult:
     # Whether any week was stored: False when every snapshot was the same as last time,
     # so the sync changed nothing and nothing new can have become due through it.
     stored: bool = False
+    # Whether any week's markets were planned and written again (opened, repriced, lock
+    # times moved, NFL game lines synced). Only such a sync can have made a lock or a
+    # reminder due before the scheduler's own reading of lock times (due_jobs) shows it;
+    # a game-day sync that stored new points and nothing prices follow leaves them be.
+    priced: bool = False
 
     @property
     def created(self) -> bool:
@@ -104,6 +109,7 @@ async def sync_league(
                 week.synced_fingerprint = digest if week.markets_open else None
             if data.matchup_period in game_lines:
                 # NFL game lines move on their own, whatever the fantasy snapshot did
+                result.priced = True
                 moved = await sync_games(
                     session,
                     league_id=league.id,
@@ -310,6 +316,7 @@ async def _open_or_reprice(
     if week.id not in result.opened and week.priced_digest == digest:
         return  # new points, perhaps, but nothing any price follows from: no market moves
     week.priced_digest = digest
+    result.priced = True
     plans: dict[int, list[MarketPlan]] = {}
     projected: list[ProjectedTeam] = []
     field: list[tuple[int, str, Normal]] = []  # every team's score as priced: the high score's

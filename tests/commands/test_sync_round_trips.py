@@ -21,8 +21,12 @@ from sqlalchemy.util import await_
 
 from adapters.espn.demo.season import NflSeason, SeasonSim
 from adapters.espn.demo.season_provider import DemoSeasonProvider
+from commands.clock import ManualClock
+from commands.context import Services
 from commands.provider import PlayerLine, WeekData
 from commands.services import unchanged_sync, weeks
+from commands.services.due_jobs import MaybeDue
+from commands.services.lifecycle import DueReport, run_due
 from commands.services.weeks import sync_league
 from storage.database import Database
 from storage.migrate import upgrade_to_head
@@ -248,6 +252,54 @@ async def test_new_points_alone_plan_no_market_and_a_moved_projection_reprices(t
                 select(Market.line).where(Market.kind == "prop", Market.subject == player)
             )
         assert line == market_line
+    finally:
+        await db.dispose()
+
+
+async def test_a_pass_that_stored_points_alone_looks_for_no_lock_and_one_that_repriced_does(
+    tmp_path: Path,
+) -> None:
+    """New points cannot make a lock or a reminder due; a moved projection's reprice can.
+
+    The scheduler's reading of lock times (due_jobs) said nothing locks soon. A game-day
+    pass whose sync stored only new points then has no market to look at: on a Sunday that
+    is every league's pass, every five minutes. A sync that wrote markets may have moved a
+    lock time, so that pass looks, as it did before.
+    """
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'sync.db'}")
+    statements: list[str] = []
+
+    @event.listens_for(db.engine.sync_engine, "connect")
+    def _trace(_dbapi_connection: Any, record: Any) -> None:
+        await_(record.driver_connection.set_trace_callback(statements.append))
+
+    await upgrade_to_head(db)
+    try:
+        cold, live, later = _times()
+        sim = SeasonSim(7, SEASON, teams=10, seed=3, nfl=NflSeason.for_season(SEASON))
+        league = await _league(db, cold)
+        await _sync(db, statements, league.id, sim, cold)
+        await _sync(db, statements, league.id, sim, live)
+        nothing_due = MaybeDue(locks=False, settle=False, recap=False, corrections=False)
+
+        async def pass_with(provider: DemoSeasonProvider) -> DueReport:
+            async with db.read() as session:
+                row = await session.get_one(League, league.id)
+            statements.clear()
+            return await run_due(Services(db, ManualClock(later), lambda _: provider), row, due=nothing_due)
+
+        points = await pass_with(DemoSeasonProvider(lambda: later, sim))
+        assert points.sync is not None and points.sync.stored and not points.sync.priced
+        assert not [s for s in statements if "FROM markets" in s], statements
+
+        async with db.read() as session:
+            player = await session.scalar(
+                select(Starter.player_id).where(Starter.kickoff > later, Starter.projection > 0).limit(1)
+            )
+        assert player is not None
+        repriced = await pass_with(_OneProjectionMoved(later, sim, player, 6.0))
+        assert repriced.sync is not None and repriced.sync.priced
+        assert [s for s in statements if "FROM markets" in s and "lock_at <=" in s], statements
     finally:
         await db.dispose()
 
