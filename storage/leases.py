@@ -13,8 +13,9 @@ import os
 import secrets
 import socket
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, or_
+from sqlalchemy import bindparam, delete, or_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.database import Database
@@ -35,17 +36,29 @@ def process_owner() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-async def claim(db: Database, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
-    """Take (or renew) the lease `name` until now + ttl; False if another owner holds it."""
-    insert = postgresql.insert if not db.is_sqlite else sqlite.insert
-    statement = insert(JobLease).values(name=name, owner=owner, expires_at=now + ttl)
-    upsert = statement.on_conflict_do_update(
+def _claim(insert: Any) -> Any:
+    """The lease's upsert for one dialect, built once: a tick claims a lease per league,
+    and building the statement cost more than running it."""
+    statement = insert(JobLease).values(
+        name=bindparam("name"), owner=bindparam("owner"), expires_at=bindparam("expires_at")
+    )
+    return statement.on_conflict_do_update(
         index_elements=[JobLease.name],
         set_={"owner": statement.excluded.owner, "expires_at": statement.excluded.expires_at},
-        where=or_(JobLease.expires_at <= now, JobLease.owner == owner),
+        where=or_(JobLease.expires_at <= bindparam("now"), JobLease.owner == bindparam("owner")),
     ).returning(JobLease.owner)
+
+
+_CLAIM = {"postgresql": _claim(postgresql.insert), "sqlite": _claim(sqlite.insert)}
+_RELEASE = delete(JobLease).where(JobLease.name == bindparam("name"), JobLease.owner == bindparam("owner"))
+
+
+async def claim(db: Database, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
+    """Take (or renew) the lease `name` until now + ttl; False if another owner holds it."""
+    params = {"name": name, "owner": owner, "expires_at": now + ttl, "now": now}
     async with db.write() as session:
-        won = (await session.execute(upsert)).scalar_one_or_none()
+        connection = await session.connection()
+        won = (await connection.execute(_CLAIM[connection.dialect.name], params)).scalar_one_or_none()
     return won == owner
 
 
@@ -57,4 +70,4 @@ async def release(db: Database, name: str, owner: str, now: datetime) -> None:
     with `claim`.
     """
     async with db.write() as session:
-        await session.execute(delete(JobLease).where(JobLease.name == name, JobLease.owner == owner))
+        await (await session.connection()).execute(_RELEASE, {"name": name, "owner": owner})

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from commands.context import Services
 from commands.errors import Conflict, NotFound
+from commands.services.tenancy import load_league
 from storage import leases
 from storage.models import League
 
@@ -51,8 +52,7 @@ async def league_jobs(
     if not await leases.claim(db, name, owner, services.clock.now(), ttl):
         raise LeagueBusy(busy_message(command))
     try:
-        async with db.read() as session:
-            league = await session.get(League, league_id)
+        league = await load_league(db, league_id)
         if league is None:
             raise NotFound("There's no Sidebet league here any more.")
         yield league

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
@@ -181,20 +181,8 @@ async def store_lineups(
     dialect = session.get_bind().dialect.name
 
     # Matchups: one read, then at most one insert and one update.
-    stored = {
-        row.home_team_id: row
-        for row in await session.execute(
-            select(
-                Matchup.id,
-                Matchup.home_team_id,
-                Matchup.lock_at,
-                Matchup.home_score,
-                Matchup.away_score,
-                Matchup.home_adjustment,
-                Matchup.away_adjustment,
-            ).where(Matchup.week_id == week.id)
-        )
-    }
+    statements = await session.connection()
+    stored = {row.home_team_id: row for row in await statements.execute(_HELD_MATCHUPS, {"week_id": week.id})}
     lineups: dict[int, list[tuple[Team, PlayerLine]]] = {}
     new_matchups: list[list[Any]] = []
     moved_matchups: list[list[Any]] = []
@@ -245,7 +233,7 @@ async def _store_starters(
     now: datetime,
 ) -> dict[int, set[str]]:
     """Write the week's starters; returns each matchup's starters as stored afterwards."""
-    held = await _held(session, Starter, _STARTER_FIELDS, week)
+    held = await _held(session, Starter, week)
     writes = _Writes.empty()
     kept: dict[int, set[str]] = {matchup_id: set() for matchup_id in matchup_ids.values()}
     seen: set[tuple[int, str]] = set()
@@ -301,7 +289,7 @@ async def _store_benches(
     starters: Mapping[int, set[str]],
 ) -> None:
     """Keep each matchup's bench as the provider has it now; pricing never reads it, awards do."""
-    held = await _held(session, BenchPlayer, _BENCH_FIELDS, week)
+    held = await _held(session, BenchPlayer, week)
     writes = _Writes.empty()
     seen: set[tuple[int, str]] = set()
     for m in data.matchups:
@@ -334,15 +322,34 @@ async def _store_benches(
     await _write(session, execute, dialect, BenchPlayer, writes, _BENCH_SQL)
 
 
-async def _held(
-    session: AsyncSession, model: type[Starter] | type[BenchPlayer], fields: row_sets.Columns, week: Week
-) -> dict[tuple[int, str], Any]:
-    """The week's stored rows of `model` (starters or bench), by (matchup, player)."""
-    rows = await session.execute(
+def _held_rows(model: type[Starter] | type[BenchPlayer], fields: row_sets.Columns) -> Any:
+    return (
         select(model.id, model.matchup_id, model.player_id, *(getattr(model, name) for name, _ in fields))
         .join(Matchup, Matchup.id == model.matchup_id)
-        .where(Matchup.week_id == week.id)
+        .where(Matchup.week_id == bindparam("week_id"))
     )
+
+
+# Every sync reads these, every league every five minutes on a game day: built once, and
+# run on the session's connection, where building each and passing it through the ORM's
+# layer cost more than SQLite took to answer it.
+_HELD_MATCHUPS = select(
+    Matchup.id,
+    Matchup.home_team_id,
+    Matchup.lock_at,
+    Matchup.home_score,
+    Matchup.away_score,
+    Matchup.home_adjustment,
+    Matchup.away_adjustment,
+).where(Matchup.week_id == bindparam("week_id"))
+_HELD = {Starter: _held_rows(Starter, _STARTER_FIELDS), BenchPlayer: _held_rows(BenchPlayer, _BENCH_FIELDS)}
+
+
+async def _held(
+    session: AsyncSession, model: type[Starter] | type[BenchPlayer], week: Week
+) -> dict[tuple[int, str], Any]:
+    """The week's stored rows of `model` (starters or bench), by (matchup, player)."""
+    rows = await (await session.connection()).execute(_HELD[model], {"week_id": week.id})
     return {(row.matchup_id, row.player_id): row for row in rows}
 
 

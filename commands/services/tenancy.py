@@ -78,6 +78,29 @@ def _caller_reader(dialect: Dialect) -> tuple[ModelRows, ModelRows, str]:
     return _CALLER_READERS[dialect.name]
 
 
+async def load_league(db: Database, league_id: int) -> League | None:
+    """The league row by id as it is now, through the row reader as `load_caller` reads.
+
+    Every league's pass of the scheduler's tick reads its row once it holds the lease
+    (league_jobs): through a read session of its own that was a pool checkout, a
+    transaction and the ORM's loading, for one row.
+    """
+    leagues, sql = _league_reader(db.engine.dialect)
+    raw = await db.row_reader.fetchone(sql, {"league_id": league_id})
+    return None if raw is None else leagues.build(raw)
+
+
+_LEAGUE_READERS: dict[str, tuple[ModelRows, str]] = {}
+
+
+def _league_reader(dialect: Dialect) -> tuple[ModelRows, str]:
+    if dialect.name not in _LEAGUE_READERS:
+        leagues = ModelRows(League, dialect)
+        sql = f"SELECT {leagues.select_list('leagues')} FROM leagues WHERE leagues.id = :league_id"
+        _LEAGUE_READERS[dialect.name] = (leagues, sql)
+    return _LEAGUE_READERS[dialect.name]
+
+
 async def find_league(session: AsyncSession, platform: str, workspace_id: str) -> League | None:
     return await session.scalar(
         select(League)

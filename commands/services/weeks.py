@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
@@ -34,7 +34,7 @@ from commands.services.lineup_store import store_lineups
 from commands.services.market_store import store_plans
 from commands.services.own_matchup import flag_benched_lineups
 from commands.services.pools import draw_week_pools
-from commands.services.priced_inputs import priced_digest
+from commands.services.priced_inputs import LINEUP_ORDER, priced_digest, priced_lineup, stored_priced_digest
 from commands.services.pricing import (
     MarketPlan,
     ProjectedTeam,
@@ -92,8 +92,9 @@ async def sync_league(
     async with db.write() as session:
         teams = await _upsert_teams(session, league.id, league_data)
         stored = await _stored_weeks(session, league.id, league_data.season, periods)
+        statements = await session.connection()  # the hot statements below skip the ORM's layer
         # Read here, not from `league`: a caller may hold a League loaded before the last refit.
-        k = await session.scalar(select(League.calibration_k).where(League.id == league.id)) or 1.0
+        k = (await statements.execute(_CALIBRATION, {"league_id": league.id})).scalar() or 1.0
         # The tick's quick look (unchanged_sync) may have digested these snapshots already.
         known: dict[int, bytes] = getattr(provider, "snapshot_digests", {})
         for data in weeks:
@@ -122,17 +123,41 @@ async def sync_league(
                 result.stored = result.stored or moved > 0
             if week.status != WeekStatus.SETTLED:
                 await flag_benched_lineups(session, league, week, now)
-        await session.execute(
-            update(League)
-            .where(League.id == league.id)
-            .values(
-                last_synced_at=now,
-                sync_failures=0,
-                last_sync_error=None,
-                lineup_slots=dict(league_data.lineup_slots) or None,
-            )
+        await statements.execute(
+            _STAMP_SYNCED,
+            {"league_id": league.id, "now": now, "lineup_slots": dict(league_data.lineup_slots) or None},
         )
     return result
+
+
+# A game-day tick runs these for every league every five minutes. Built once, and run on the
+# session's connection: building a statement and passing it through the session's ORM layer
+# cost several times what SQLite took to run it.
+_CALIBRATION = select(League.calibration_k).where(League.id == bindparam("league_id"))
+_STAMP_SYNCED = (
+    update(League)
+    .where(League.id == bindparam("league_id"))
+    .values(
+        last_synced_at=bindparam("now"),
+        sync_failures=0,
+        last_sync_error=None,
+        lineup_slots=bindparam("lineup_slots", type_=League.lineup_slots.type),
+    )
+)
+_STORED_WEEKS = select(Week).where(
+    Week.league_id == bindparam("league_id"),
+    Week.season == bindparam("season"),
+    Week.matchup_period.in_(bindparam("periods", expanding=True)),
+)
+_TEAMS = select(Team).where(Team.league_id == bindparam("league_id"))
+_PENDING_PERIODS = select(
+    Week.matchup_period,
+    and_(Week.status != WeekStatus.SETTLED, exists().where(NflGame.week_id == Week.id)),
+).where(
+    Week.league_id == bindparam("league_id"),
+    Week.season == bindparam("season"),
+    or_(Week.status != WeekStatus.SETTLED, Week.corrections_close_at > bindparam("now")),
+)
 
 
 def snapshot_digest(league_data: LeagueData, data: WeekData) -> bytes:
@@ -167,9 +192,7 @@ async def _stored_weeks(
 ) -> dict[int, Week]:
     """The league's stored weeks of `periods`, by matchup period, in one read."""
     rows = await session.scalars(
-        select(Week).where(
-            Week.league_id == league_id, Week.season == season, Week.matchup_period.in_(periods)
-        )
+        _STORED_WEEKS, {"league_id": league_id, "season": season, "periods": periods}
     )
     return {week.matchup_period: week for week in rows}
 
@@ -188,26 +211,16 @@ async def periods_to_sync(db: Database, league: League, data: LeagueData, now: d
     periods: set[int] = set()
     if 1 <= data.current_matchup_period <= data.final_matchup_period:
         periods.add(data.current_matchup_period)
-    has_games = exists().where(NflGame.week_id == Week.id)
     async with db.read() as session:
-        pending = (
-            await session.execute(
-                select(Week.matchup_period, and_(Week.status != WeekStatus.SETTLED, has_games)).where(
-                    Week.league_id == league.id,
-                    Week.season == data.season,
-                    or_(Week.status != WeekStatus.SETTLED, Week.corrections_close_at > now),
-                )
-            )
-        ).all()
+        statements = await session.connection()
+        params = {"league_id": league.id, "season": data.season, "now": now}
+        pending = (await statements.execute(_PENDING_PERIODS, params)).all()
     periods.update(p for p, _ in pending if p <= data.final_matchup_period)
     return Periods(sorted(periods), any(games for _, games in pending))
 
 
 async def _upsert_teams(session: AsyncSession, league_id: int, league_data: LeagueData) -> dict[int, Team]:
-    existing = {
-        t.espn_team_id: t
-        for t in (await session.scalars(select(Team).where(Team.league_id == league_id))).all()
-    }
+    existing = {t.espn_team_id: t for t in (await session.scalars(_TEAMS, {"league_id": league_id})).all()}
     for info in league_data.teams:
         team = existing.get(info.team_id)
         if team is None:
@@ -297,6 +310,11 @@ async def _open_or_reprice(
         week.markets_open = True
         result.opened.append(week.id)
     by_id = {t.id: t for t in teams.values()}
+    opened = week.id in result.opened
+    if not opened:
+        digest = await stored_priced_digest(session, week.id, by_id, league.settings or {}, k)
+        if week.priced_digest == digest:
+            return  # new points, perhaps, but nothing any price follows from: no market moves
     matchups = (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
     # The week's starters in one read, every matchup's plans stored together (market_store).
     # Each lineup in player order on both back ends: a team's mean and variance are float
@@ -304,17 +322,13 @@ async def _open_or_reprice(
     lineups: dict[int, list[Starter]] = {m.id: [] for m in matchups}
     for starter in (
         await session.scalars(
-            select(Starter)
-            .join(Matchup)
-            .where(Matchup.week_id == week.id)
-            # ESPN's numeric ids in number order, as when they were stored as numbers.
-            .order_by(Starter.matchup_id, func.length(Starter.player_id), Starter.player_id)
+            select(Starter).join(Matchup).where(Matchup.week_id == week.id).order_by(*LINEUP_ORDER)
         )
     ).all():
         lineups[starter.matchup_id].append(starter)
-    digest = priced_digest(matchups, lineups, by_id, league.settings or {}, k)
-    if week.id not in result.opened and week.priced_digest == digest:
-        return  # new points, perhaps, but nothing any price follows from: no market moves
+    if opened:
+        lineup_inputs = {matchup_id: priced_lineup(starters) for matchup_id, starters in lineups.items()}
+        digest = priced_digest(matchups, lineup_inputs, by_id, league.settings or {}, k)
     week.priced_digest = digest
     result.priced = True
     plans: dict[int, list[MarketPlan]] = {}

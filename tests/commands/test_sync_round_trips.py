@@ -27,6 +27,7 @@ from commands.provider import PlayerLine, WeekData
 from commands.services import unchanged_sync, weeks
 from commands.services.due_jobs import MaybeDue
 from commands.services.lifecycle import DueReport, run_due
+from commands.services.priced_inputs import stored_priced_digest
 from commands.services.weeks import sync_league
 from storage.database import Database
 from storage.migrate import upgrade_to_head
@@ -39,6 +40,7 @@ from storage.models import (
     PriceHistory,
     Selection,
     Starter,
+    Team,
     Tenant,
     Week,
 )
@@ -300,6 +302,27 @@ async def test_a_pass_that_stored_points_alone_looks_for_no_lock_and_one_that_re
         repriced = await pass_with(_OneProjectionMoved(later, sim, player, 6.0))
         assert repriced.sync is not None and repriced.sync.priced
         assert [s for s in statements if "FROM markets" in s and "lock_at <=" in s], statements
+    finally:
+        await db.dispose()
+
+
+async def test_the_opened_weeks_digest_is_the_one_its_stored_columns_give(tmp_path: Path) -> None:
+    """Opening a week digests its loaded rows; every later sync digests the stored columns
+    alone (priced_inputs.stored_priced_digest). Were the two ever to differ, the first
+    game-day sync after the lines open would plan every market again for nothing."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'sync.db'}")
+    await upgrade_to_head(db)
+    try:
+        cold, _, _ = _times()
+        sim = SeasonSim(7, SEASON, teams=12, seed=5, nfl=NflSeason.for_season(SEASON))
+        league = await _league(db, cold)
+        await _sync(db, [], league.id, sim, cold)
+        async with db.write() as session:
+            week = await session.scalar(select(Week).where(Week.markets_open))
+            assert week is not None and week.priced_digest is not None
+            teams = {t.id: t for t in await session.scalars(select(Team))}
+            stored = await stored_priced_digest(session, week.id, teams, {}, 1.0)
+        assert stored == week.priced_digest
     finally:
         await db.dispose()
 
