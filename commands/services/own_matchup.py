@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.errors import NotAllowed
@@ -154,17 +154,12 @@ async def flag_benched_lineups(
     session: AsyncSession, league: League, week: Week, now: datetime
 ) -> list[Benched]:
     """Tell the commissioner about each open own-matchup bet whose owner benched projected points."""
-    rows = (
-        await session.execute(
-            select(Bet, Member.display_name, Selection.label)
-            .join(Member, Member.id == Bet.member_id)
-            .join(Selection, Selection.id == Bet.selection_id)
-            .where(Bet.week_id == week.id, Bet.status == BetStatus.OPEN, Bet.lineup_snapshot.is_not(None))
-        )
-    ).all()
+    # Every sync of a week asks, and almost every one finds no such bet: the columns alone,
+    # on the session's connection, by a statement built once (see _OWN_MATCHUP_BETS).
+    rows = (await (await session.connection()).execute(_OWN_MATCHUP_BETS, {"week_id": week.id})).all()
     flagged: list[Benched] = []
-    for bet, member_name, label in rows:
-        snapshot = bet.lineup_snapshot or {}
+    for bet_id, bet_number, stake, lineup_snapshot, member_name, label in rows:
+        snapshot = lineup_snapshot or {}
         current = list(
             (
                 await session.scalars(
@@ -180,11 +175,11 @@ async def flag_benched_lineups(
         removed, projected_now = change
         team = await session.get(Team, snapshot["team_id"])
         benched = Benched(
-            bet_number=bet.number,
+            bet_number=bet_number,
             member=member_name,
             team=team.name if team is not None else "their team",
             label=label,
-            stake=bet.stake,
+            stake=stake,
             removed=removed,
             projected_then=snapshot["projection"],
             projected_now=projected_now,
@@ -193,7 +188,7 @@ async def flag_benched_lineups(
             session,
             league_id=league.id,
             kind="lineup_flag",
-            dedupe_key=f"lineup_flag:bet:{bet.id}",
+            dedupe_key=f"lineup_flag:bet:{bet_id}",
             reply=_flag_post(benched, week),
             now=now,
         )
@@ -204,7 +199,7 @@ async def flag_benched_lineups(
                 actor=FLAG_ACTOR,
                 action="own_matchup.benched",
                 detail={
-                    "bet": bet.id,
+                    "bet": bet_id,
                     "member": member_name,
                     "removed": list(removed),
                     "projected_then": benched.projected_then,
@@ -214,6 +209,16 @@ async def flag_benched_lineups(
             )
             flagged.append(benched)
     return flagged
+
+
+_OWN_MATCHUP_BETS = (
+    select(Bet.id, Bet.number, Bet.stake, Bet.lineup_snapshot, Member.display_name, Selection.label)
+    .join(Member, Member.id == Bet.member_id)
+    .join(Selection, Selection.id == Bet.selection_id)
+    .where(
+        Bet.week_id == bindparam("week_id"), Bet.status == BetStatus.OPEN, Bet.lineup_snapshot.is_not(None)
+    )
+)
 
 
 def _flag_post(b: Benched, week: Week) -> Reply:

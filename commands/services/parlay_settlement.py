@@ -184,6 +184,9 @@ async def settle_parlays(
     return summary
 
 
+_ANY_OPEN_PARLAY = "SELECT 1 FROM parlays WHERE league_id = :league_id AND status = :status LIMIT 1"
+
+
 async def settle_parlays_early(db: Database, league_id: int, now: datetime) -> int:
     """Settle open parlays decided before their week ends (a lost leg on a finished NFL game)."""
     open_weeks = (
@@ -191,9 +194,10 @@ async def settle_parlays_early(db: Database, league_id: int, now: datetime) -> i
         .where(Parlay.league_id == league_id, Parlay.status == BetStatus.OPEN)
         .distinct()
     )
-    async with db.read() as session:  # most syncs find none: no write transaction for them
-        if not (await session.scalars(open_weeks)).first():
-            return 0
+    # Most syncs find none: one read on the row reader (no session, no write transaction).
+    params = {"league_id": league_id, "status": BetStatus.OPEN.value}
+    if await db.row_reader.fetchone(_ANY_OPEN_PARLAY, params) is None:
+        return 0
     async with db.write() as session:
         weeks = (await session.scalars(open_weeks)).all()
         settled = 0
