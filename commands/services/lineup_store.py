@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, select
@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
 from commands.provider import PlayerLine, ProGame, WeekData
+from commands.services.priced_inputs import PricedLineup, PricedMatchup
 from storage import row_sets
 from storage.models import BenchPlayer, Matchup, Starter, Team, Week
 
@@ -154,6 +155,36 @@ def first_game_by_team(games: tuple[ProGame, ...]) -> dict[str, ProGame]:
     return by_team
 
 
+@dataclass(frozen=True, slots=True)
+class StoredLineups:
+    """The week's matchups and lineups as the sync left them, as the priced digest reads them
+    (commands/services/priced_inputs.py): every matchup of the week, and each one's
+    starters in player order."""
+
+    matchups: list[PricedMatchup]
+    lineups: dict[int, PricedLineup]
+
+
+def _priced(player_id: str, values: Sequence[Any]) -> tuple[int, tuple[Any, ...]]:
+    """A starter's team and PRICED_COLUMNS from his stored values (in `_Starter` order)."""
+    team_id, name, position, _, pro_team, injury_status, projection, _, game_id, kickoff = values[:10]
+    return team_id, (
+        player_id,
+        name,
+        position,
+        pro_team,
+        game_id,
+        float(projection),
+        injury_status,
+        kickoff.astimezone(UTC) if kickoff is not None else None,
+    )
+
+
+def _in_player_order(starters: list[tuple[str, tuple[int, tuple[Any, ...]]]]) -> PricedLineup:
+    # Numeric ids in number order, as pricing reads a lineup (weeks.LINEUP_ORDER).
+    return [priced for _, priced in sorted(starters, key=lambda s: (len(s[0]), s[0]))]
+
+
 def _slots(eligible: Sequence[str] | None) -> list[str] | None:
     return list(eligible) if eligible else None
 
@@ -170,10 +201,11 @@ async def store_lineups(
     teams: Mapping[int, Team],
     data: WeekData,
     now: datetime,
-) -> None:
+) -> StoredLineups:
     """Store every matchup of `data` (a bye has nothing to bet on), with lineups and benches.
 
     `teams` maps the provider's team ids (as `data` names them) to the league's teams.
+    Returns the week's matchups and lineups as stored now, for the priced digest.
     """
     games = first_game_by_team(data.pro_games)
     played = [m for m in data.matchups if m.away_team_id is not None]
@@ -186,6 +218,8 @@ async def store_lineups(
     lineups: dict[int, list[tuple[Team, PlayerLine]]] = {}
     new_matchups: list[list[Any]] = []
     moved_matchups: list[list[Any]] = []
+    # Each shown matchup's priced values by its home team, and the week's other matchups as stored.
+    shown: dict[int, tuple[datetime, float, float, int, int]] = {}
     for m in played:
         assert m.away_team_id is not None
         home, away = teams[m.home_team_id], teams[m.away_team_id]
@@ -197,8 +231,10 @@ async def store_lineups(
         held = stored.get(home.id)
         if held is None:
             new_matchups.append(_row_values((home.id, away.id, *scores, lock_at)))
+            shown[home.id] = (lock_at, m.home_adjustment, m.away_adjustment, home.id, away.id)
             continue
         lock = lock_at if now < held.lock_at else held.lock_at
+        shown[home.id] = (lock, m.home_adjustment, m.away_adjustment, home.id, away.id)
         if (held.home_score, held.away_score, held.home_adjustment, held.away_adjustment, held.lock_at) != (
             *scores,
             lock,
@@ -217,8 +253,28 @@ async def store_lineups(
             {"rows": row_sets.rows_param(moved_matchups)},
         )
 
-    starters = await _store_starters(session, execute, dialect, week, matchup_ids, lineups, games, data, now)
+    starters, priced = await _store_starters(
+        session, execute, dialect, week, matchup_ids, lineups, games, data, now
+    )
     await _store_benches(session, execute, dialect, week, matchup_ids, data, teams, starters)
+    matchups = [
+        PricedMatchup(
+            matchup_ids[home_id], lock.astimezone(UTC), float(home_adj), float(away_adj), home_id, away_id
+        )
+        for home_id, (lock, home_adj, away_adj, _, away_id) in shown.items()
+    ] + [
+        PricedMatchup(
+            row.id,
+            row.lock_at.astimezone(UTC),
+            row.home_adjustment,
+            row.away_adjustment,
+            row.home_team_id,
+            row.away_team_id,
+        )
+        for home_id, row in stored.items()
+        if home_id not in shown
+    ]
+    return StoredLineups(matchups, {m.id: _in_player_order(priced.get(m.id, [])) for m in matchups})
 
 
 async def _store_starters(
@@ -231,11 +287,13 @@ async def _store_starters(
     games: Mapping[str, ProGame],
     data: WeekData,
     now: datetime,
-) -> dict[int, set[str]]:
-    """Write the week's starters; returns each matchup's starters as stored afterwards."""
+) -> tuple[dict[int, set[str]], dict[int, list[tuple[str, tuple[int, tuple[Any, ...]]]]]]:
+    """Write the week's starters; returns each matchup's starters as stored afterwards: their
+    ids by matchup, and every starter of the week (shown or not) as the priced digest reads him."""
     held = await _held(session, Starter, week)
     writes = _Writes.empty()
     kept: dict[int, set[str]] = {matchup_id: set() for matchup_id in matchup_ids.values()}
+    priced: dict[int, list[tuple[str, tuple[int, tuple[Any, ...]]]]] = {}
     seen: set[tuple[int, str]] = set()
     for home_team_id, lineup in lineups.items():
         matchup_id = matchup_ids[home_team_id]
@@ -263,19 +321,23 @@ async def _store_starters(
                 game_id, kickoff, slots = row.game_id, row.kickoff, row.eligible_slots
             state = _state_of(game_id, data.pro_games) if game_id else None
             values = (*facts, player.points, game_id, kickoff, state, slots)
+            priced.setdefault(matchup_id, []).append((player.player_id, _priced(player.player_id, values)))
             if row is None:
                 writes.inserts.append(_row_values((matchup_id, player.player_id, *values)))
             elif tuple(row[3:]) != values:
                 writes.updates.append(_row_values((row.id, *values)))
     for key, row in held.items():
-        if key in seen or key[0] not in kept:
-            continue  # still in the lineup, or a matchup this snapshot does not show
-        if row.kickoff is None or now < row.kickoff:
+        if key in seen:
+            continue  # still in the lineup
+        if key[0] in kept and (row.kickoff is None or now < row.kickoff):
             writes.deletes.append(row.id)  # benched before his game: he leaves the lineup
-        else:
-            kept.setdefault(key[0], set()).add(key[1])  # locked in at his kickoff
+            continue
+        if key[0] in kept:
+            kept[key[0]].add(key[1])  # locked in at his kickoff
+        # Locked in, or of a matchup this snapshot does not show: he stays as stored.
+        priced.setdefault(key[0], []).append((key[1], _priced(key[1], tuple(row[3:]))))
     await _write(session, execute, dialect, Starter, writes, _STARTER_SQL)
-    return kept
+    return kept, priced
 
 
 async def _store_benches(
@@ -336,6 +398,7 @@ def _held_rows(model: type[Starter] | type[BenchPlayer], fields: row_sets.Column
 _HELD_MATCHUPS = select(
     Matchup.id,
     Matchup.home_team_id,
+    Matchup.away_team_id,
     Matchup.lock_at,
     Matchup.home_score,
     Matchup.away_score,

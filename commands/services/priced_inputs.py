@@ -11,41 +11,33 @@ Time passing is not an input: a market whose lock has passed is locked by the lo
 and left alone by repricing alike, so a plan made later differs from the stored one only
 in markets that repricing would not touch (see market_store._compare).
 
-The digest is taken from the rows pricing reads, after the sync stored the snapshot, so
-that whatever reaches pricing reaches the digest, whichever command or provider wrote it.
+The digest is taken from the week's matchups and lineups as the sync left them
+(lineup_store.store_lineups returns them): the values it wrote, and the stored values of
+what it kept. Every value of a starter that pricing reads is one of PRICED_COLUMNS, so
+whatever reaches pricing reaches the digest, and no sync has to read the week's rows
+again to learn that new points are all that moved.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from commands.services.pricing import PRICED_COLUMNS, priced_columns
-from storage.models import Matchup, Starter, Team
+from storage.models import Team
 
 
-class PricedMatchup(Protocol):
-    """What the digest reads of a matchup: a Matchup row, or the columns read below."""
+class PricedMatchup(NamedTuple):
+    """What the digest reads of a matchup, as the sync stored it."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def lock_at(self) -> datetime: ...
-    @property
-    def home_adjustment(self) -> float: ...
-    @property
-    def away_adjustment(self) -> float: ...
-    @property
-    def home_team_id(self) -> int: ...
-    @property
-    def away_team_id(self) -> int: ...
+    id: int
+    lock_at: datetime
+    home_adjustment: float
+    away_adjustment: float
+    home_team_id: int
+    away_team_id: int
 
 
 #: A lineup as the digest reads it: each starter's team and PRICED_COLUMNS, in lineup order.
@@ -77,54 +69,10 @@ def priced_digest(
             )
         )
     digest = hashlib.blake2b(digest_size=16)
-    # Plain tuples of numbers, strings and datetimes: pickled in C, a week in well under a ms.
-    digest.update(pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL))
+    # Plain tuples of numbers, strings and datetimes, written out by repr() (in C, a week in
+    # well under a ms): by their values alone. Pickle would also write which of them are one
+    # object (a game's kickoff shared by its starters as the sync built them), and the same
+    # lineup built another way would digest differently.
+    digest.update(repr(inputs).encode())
     digest.update(json.dumps([settings, calibration], sort_keys=True, default=str).encode())
     return digest.hexdigest()
-
-
-def priced_lineup(starters: Sequence[Starter]) -> PricedLineup:
-    """A lineup of loaded Starter rows as the digest reads it."""
-    return [(s.team_id, priced_columns(s)) for s in starters]
-
-
-#: Each lineup in player order on both back ends (ESPN's numeric ids in number order, as
-#: when they were stored as numbers): the order pricing reads, and sums, a lineup in.
-LINEUP_ORDER = (Starter.matchup_id, func.length(Starter.player_id), Starter.player_id)
-
-_MATCHUPS = select(
-    Matchup.id,
-    Matchup.lock_at,
-    Matchup.home_adjustment,
-    Matchup.away_adjustment,
-    Matchup.home_team_id,
-    Matchup.away_team_id,
-).where(Matchup.week_id == bindparam("week_id"))
-_STARTERS = (
-    select(Starter.matchup_id, Starter.team_id, *(getattr(Starter, name) for name in PRICED_COLUMNS))
-    .join(Matchup, Matchup.id == Starter.matchup_id)
-    .where(Matchup.week_id == bindparam("week_id"))
-    .order_by(*LINEUP_ORDER)
-)
-
-
-async def stored_priced_digest(
-    session: AsyncSession,
-    week_id: int,
-    teams: Mapping[int, Team],
-    settings: Mapping[str, Any],
-    calibration: float,
-) -> str:
-    """The digest of the week's stored rows, read as plain columns.
-
-    A game-day sync stores new points, and points are no input: this tells it so without
-    loading the week's matchups and starters as ORM objects (a hundred and more a league,
-    every five minutes), which only planning the markets again needs. The same column
-    values as the loaded rows hold, so the same digest.
-    """
-    statements = await session.connection()
-    matchups = (await statements.execute(_MATCHUPS, {"week_id": week_id})).all()
-    lineups: dict[int, list[tuple[int, tuple[Any, ...]]]] = {m.id: [] for m in matchups}
-    for row in await statements.execute(_STARTERS, {"week_id": week_id}):
-        lineups[row[0]].append((row[1], tuple(row[2:])))
-    return priced_digest(matchups, lineups, teams, settings, calibration)

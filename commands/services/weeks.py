@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
@@ -30,11 +30,11 @@ from commands.services.board import board_lines
 from commands.services.economy import open_bankrolls
 from commands.services.game_board import fetch_lines, sync_games
 from commands.services.high_score import store_high_score
-from commands.services.lineup_store import store_lineups
+from commands.services.lineup_store import StoredLineups, store_lineups
 from commands.services.market_store import store_plans
 from commands.services.own_matchup import flag_benched_lineups
 from commands.services.pools import draw_week_pools
-from commands.services.priced_inputs import LINEUP_ORDER, priced_digest, priced_lineup, stored_priced_digest
+from commands.services.priced_inputs import priced_digest
 from commands.services.pricing import (
     MarketPlan,
     ProjectedTeam,
@@ -104,8 +104,8 @@ async def sync_league(
                 result.weeks.append(week.id)  # the same snapshot as last time: nothing to store
             else:
                 result.stored = True
-                week = await _store_week(session, league, settings, teams, data, week, now, result)
-                await _open_or_reprice(session, league, settings, teams, week, k, now, result)
+                week, lineups = await _store_week(session, league, settings, teams, data, week, now, result)
+                await _open_or_reprice(session, league, settings, teams, week, lineups, k, now, result)
                 # Only once the book is open: until then the same snapshot may still have to open it.
                 week.synced_fingerprint = digest if week.markets_open else None
             if data.matchup_period in game_lines:
@@ -243,7 +243,7 @@ async def _store_week(
     week: Week | None,
     now: datetime,
     result: SyncResult,
-) -> Week:
+) -> tuple[Week, StoredLineups]:
     kickoffs = sorted(g.kickoff for g in data.pro_games)
     if week is None:
         week = Week(
@@ -264,14 +264,14 @@ async def _store_week(
         week.first_kickoff, week.last_kickoff = kickoffs[0], kickoffs[-1]
         week.lines_open_at = settings.weekly("lines_open").last_before(kickoffs[0], settings.tz)
     await session.flush()
-    await store_lineups(session, settings, week, teams, data, now)
+    lineups = await store_lineups(session, settings, week, teams, data, now)
     if data.is_final and week.final_at is None:
         week.final_at = now
         if week.status != WeekStatus.SETTLED:
             week.status = WeekStatus.FINAL
         result.went_final.append(week.id)
     result.weeks.append(week.id)
-    return week
+    return week, lineups
 
 
 async def _previous_week_done(session: AsyncSession, week: Week) -> bool:
@@ -294,6 +294,7 @@ async def _open_or_reprice(
     settings: LeagueSettings,
     teams: dict[int, Team],
     week: Week,
+    stored: StoredLineups,
     k: float,
     now: datetime,
     result: SyncResult,
@@ -310,11 +311,9 @@ async def _open_or_reprice(
         week.markets_open = True
         result.opened.append(week.id)
     by_id = {t.id: t for t in teams.values()}
-    opened = week.id in result.opened
-    if not opened:
-        digest = await stored_priced_digest(session, week.id, by_id, league.settings or {}, k)
-        if week.priced_digest == digest:
-            return  # new points, perhaps, but nothing any price follows from: no market moves
+    digest = priced_digest(stored.matchups, stored.lineups, by_id, league.settings or {}, k)
+    if week.id not in result.opened and week.priced_digest == digest:
+        return  # new points, perhaps, but nothing any price follows from: no market moves
     matchups = (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
     # The week's starters in one read, every matchup's plans stored together (market_store).
     # Each lineup in player order on both back ends: a team's mean and variance are float
@@ -322,13 +321,14 @@ async def _open_or_reprice(
     lineups: dict[int, list[Starter]] = {m.id: [] for m in matchups}
     for starter in (
         await session.scalars(
-            select(Starter).join(Matchup).where(Matchup.week_id == week.id).order_by(*LINEUP_ORDER)
+            select(Starter)
+            .join(Matchup)
+            .where(Matchup.week_id == week.id)
+            # ESPN's numeric ids in number order, as when they were stored as numbers.
+            .order_by(Starter.matchup_id, func.length(Starter.player_id), Starter.player_id)
         )
     ).all():
         lineups[starter.matchup_id].append(starter)
-    if opened:
-        lineup_inputs = {matchup_id: priced_lineup(starters) for matchup_id, starters in lineups.items()}
-        digest = priced_digest(matchups, lineup_inputs, by_id, league.settings or {}, k)
     week.priced_digest = digest
     result.priced = True
     plans: dict[int, list[MarketPlan]] = {}

@@ -27,7 +27,8 @@ from commands.provider import PlayerLine, WeekData
 from commands.services import unchanged_sync, weeks
 from commands.services.due_jobs import MaybeDue
 from commands.services.lifecycle import DueReport, run_due
-from commands.services.priced_inputs import stored_priced_digest
+from commands.services.priced_inputs import PricedMatchup, priced_digest
+from commands.services.pricing import priced_columns
 from commands.services.weeks import sync_league
 from storage.database import Database
 from storage.migrate import upgrade_to_head
@@ -306,25 +307,64 @@ async def test_a_pass_that_stored_points_alone_looks_for_no_lock_and_one_that_re
         await db.dispose()
 
 
-async def test_the_opened_weeks_digest_is_the_one_its_stored_columns_give(tmp_path: Path) -> None:
-    """Opening a week digests its loaded rows; every later sync digests the stored columns
-    alone (priced_inputs.stored_priced_digest). Were the two ever to differ, the first
-    game-day sync after the lines open would plan every market again for nothing."""
+async def test_the_priced_digest_is_the_one_the_stored_rows_give(tmp_path: Path) -> None:
+    """A sync digests the week's lineups as it stored them (lineup_store.StoredLineups),
+    without reading them back. That digest must be the one the stored rows give as pricing
+    reads them: were they to differ, a change pricing follows could go unpriced, or every
+    sync plan every market again for nothing. Checked when the book opens, on a game day,
+    and after a later game's starter was projected higher."""
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'sync.db'}")
     await upgrade_to_head(db)
     try:
-        cold, _, _ = _times()
+        cold, live, later = _times()
         sim = SeasonSim(7, SEASON, teams=12, seed=5, nfl=NflSeason.for_season(SEASON))
         league = await _league(db, cold)
-        await _sync(db, [], league.id, sim, cold)
-        async with db.write() as session:
-            week = await session.scalar(select(Week).where(Week.markets_open))
-            assert week is not None and week.priced_digest is not None
-            teams = {t.id: t for t in await session.scalars(select(Team))}
-            stored = await stored_priced_digest(session, week.id, teams, {}, 1.0)
-        assert stored == week.priced_digest
+        for at in (cold, live):
+            await _sync(db, [], league.id, sim, at)
+            assert await _stored_and_read_digests_agree(db)
+        async with db.read() as session:
+            player = await session.scalar(
+                select(Starter.player_id).where(Starter.kickoff > later, Starter.projection > 0).limit(1)
+            )
+            league_row = await session.get_one(League, league.id)
+        assert player is not None
+        moved = await sync_league(db, league_row, _OneProjectionMoved(later, sim, player, 6.0), later)
+        assert moved.repriced == 1
+        assert await _stored_and_read_digests_agree(db)
     finally:
         await db.dispose()
+
+
+async def _stored_and_read_digests_agree(db: Database) -> bool:
+    """The open week's stored digest against one taken from its rows, read as pricing reads them."""
+    async with db.read() as session:
+        week = await session.scalar(select(Week).where(Week.markets_open))
+        assert week is not None and week.priced_digest is not None
+        league = await session.get_one(League, week.league_id)
+        teams = {t.id: t for t in await session.scalars(select(Team))}
+        matchups = (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
+        lineups: dict[int, list[tuple[int, tuple[Any, ...]]]] = {m.id: [] for m in matchups}
+        starters = await session.scalars(
+            select(Starter)
+            .join(Matchup)
+            .where(Matchup.week_id == week.id)
+            .order_by(Starter.matchup_id, func.length(Starter.player_id), Starter.player_id)
+        )
+        for starter in starters:
+            lineups[starter.matchup_id].append((starter.team_id, priced_columns(starter)))
+    read = priced_digest(
+        [
+            PricedMatchup(
+                m.id, m.lock_at, m.home_adjustment, m.away_adjustment, m.home_team_id, m.away_team_id
+            )
+            for m in matchups
+        ],
+        lineups,
+        teams,
+        league.settings or {},
+        league.calibration_k or 1.0,
+    )
+    return read == week.priced_digest
 
 
 async def _points(db: Database) -> list[float | None]:
