@@ -113,6 +113,16 @@ FROM {{rows}} WHERE bench_players.id = r.id
 """
 _MOVE_BENCH_COLUMNS: row_sets.Columns = (("id", "bigint"), *_BENCH_FIELDS)
 
+# A game-day sync's usual change: new points (and game states) and nothing else. Those rows
+# are written by their few columns alone, not every column of the row: less to encode, to
+# unpack and to write, for most of a Sunday's rows.
+_SCORE_STARTERS = """
+UPDATE starters SET points = r.points, game_state = r.game_state FROM {rows} WHERE starters.id = r.id
+"""
+_SCORE_STARTER_COLUMNS: row_sets.Columns = (("id", "bigint"), ("points", "double"), ("game_state", "text"))
+_SCORE_BENCH = "UPDATE bench_players SET points = r.points FROM {rows} WHERE bench_players.id = r.id"
+_SCORE_BENCH_COLUMNS: row_sets.Columns = (("id", "bigint"), ("points", "double"))
+
 
 @dataclass(frozen=True, slots=True)
 class _TableSql:
@@ -122,10 +132,21 @@ class _TableSql:
     insert_columns: row_sets.Columns
     update: str
     update_columns: row_sets.Columns
+    score: str
+    score_columns: row_sets.Columns
 
 
-_STARTER_SQL = _TableSql(_NEW_STARTERS, _NEW_STARTER_COLUMNS, _MOVE_STARTERS, _MOVE_STARTER_COLUMNS)
-_BENCH_SQL = _TableSql(_NEW_BENCH, _NEW_BENCH_COLUMNS, _MOVE_BENCH, _MOVE_BENCH_COLUMNS)
+_STARTER_SQL = _TableSql(
+    _NEW_STARTERS,
+    _NEW_STARTER_COLUMNS,
+    _MOVE_STARTERS,
+    _MOVE_STARTER_COLUMNS,
+    _SCORE_STARTERS,
+    _SCORE_STARTER_COLUMNS,
+)
+_BENCH_SQL = _TableSql(
+    _NEW_BENCH, _NEW_BENCH_COLUMNS, _MOVE_BENCH, _MOVE_BENCH_COLUMNS, _SCORE_BENCH, _SCORE_BENCH_COLUMNS
+)
 
 
 @dataclass(slots=True)
@@ -133,10 +154,11 @@ class _Writes:
     inserts: list[list[Any]]
     updates: list[list[Any]]
     deletes: list[int]
+    scores: list[tuple[Any, ...]]  # rows whose points (and game state) alone moved
 
     @classmethod
     def empty(cls) -> _Writes:
-        return cls([], [], [])
+        return cls([], [], [], [])
 
 
 def _state_of(game_id: str, games: tuple[ProGame, ...]) -> str | None:
@@ -324,7 +346,14 @@ async def _store_starters(
             priced.setdefault(matchup_id, []).append((player.player_id, _priced(player.player_id, values)))
             if row is None:
                 writes.inserts.append(_row_values((matchup_id, player.player_id, *values)))
-            elif tuple(row[3:]) != values:
+                continue
+            stored = tuple(row[3:])
+            if stored == values:
+                continue
+            # Facts (to the player's points) the same, and his game and slots: a score update.
+            if stored[:7] == values[:7] and stored[8:10] == values[8:10] and stored[11] == values[11]:
+                writes.scores.append((row.id, player.points, state))
+            else:
                 writes.updates.append(_row_values((row.id, *values)))
     for key, row in held.items():
         if key in seen:
@@ -377,8 +406,12 @@ async def _store_benches(
             row = held.get(key)
             if row is None:
                 writes.inserts.append(_row_values((matchup_id, player.player_id, *values)))
-            elif tuple(row[3:]) != values:
+                continue
+            stored = tuple(row[3:])
+            if stored[:6] != values[:6]:
                 writes.updates.append(_row_values((row.id, *values)))
+            elif stored[6] != values[6]:
+                writes.scores.append((row.id, player.points))
     shown = {matchup_ids[teams[m.home_team_id].id] for m in data.matchups if m.away_team_id is not None}
     writes.deletes = [row.id for key, row in held.items() if key not in seen and key[0] in shown]
     await _write(session, execute, dialect, BenchPlayer, writes, _BENCH_SQL)
@@ -425,6 +458,11 @@ async def _write(
     sql: _TableSql,
 ) -> None:
     """Delete, insert and update what changed: one statement each, only if there is any."""
+    if writes.scores:
+        await execute(
+            row_sets.with_rows(sql.score, dialect, sql.score_columns),
+            {"rows": row_sets.rows_param(writes.scores)},
+        )
     if writes.deletes:
         await session.execute(delete(model).where(model.id.in_(writes.deletes)))
     if writes.inserts:

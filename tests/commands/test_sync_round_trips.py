@@ -24,7 +24,7 @@ from adapters.espn.demo.season_provider import DemoSeasonProvider
 from commands.clock import ManualClock
 from commands.context import Services
 from commands.provider import PlayerLine, WeekData
-from commands.services import unchanged_sync, weeks
+from commands.services import lineup_store, unchanged_sync, weeks
 from commands.services.due_jobs import MaybeDue
 from commands.services.lifecycle import DueReport, run_due
 from commands.services.priced_inputs import PricedMatchup, priced_digest
@@ -231,6 +231,7 @@ async def test_new_points_alone_plan_no_market_and_a_moved_projection_reprices(t
 
         await _sync(db, statements, league.id, sim, later)
         assert await _points(db) != points_before, "the early games' points were stored"
+        assert await _stored_scores(db) == await _shown_scores(sim, later), "and every one as shown"
         assert not [s for s in statements if "FROM markets" in s], statements
         assert (await _rows(db))[-1] == history_before[-1]  # not one price written
 
@@ -365,6 +366,37 @@ async def _stored_and_read_digests_agree(db: Database) -> bool:
         league.calibration_k or 1.0,
     )
     return read == week.priced_digest
+
+
+Scores = dict[tuple[str, str], tuple[float | None, str | None]]
+
+
+async def _stored_scores(db: Database) -> Scores:
+    """Each stored player's points and game state (starters, then the bench: no game state)."""
+    async with db.read() as session:
+        starters = await session.execute(select(Starter.player_id, Starter.points, Starter.game_state))
+        bench = await session.execute(select(BenchPlayer.player_id, BenchPlayer.points))
+        return {("starter", p): (points, state) for p, points, state in starters} | {
+            ("bench", p): (points, None) for p, points in bench
+        }
+
+
+async def _shown_scores(
+    sim: SeasonSim, at: datetime
+) -> dict[tuple[str, str], tuple[float | None, str | None]]:
+    """The same, from the snapshot at `at` (its game states as lineup_store reads them)."""
+    provider = DemoSeasonProvider(lambda: at, sim)
+    data = await provider.fetch_week((await provider.fetch_league()).current_matchup_period)
+    games = lineup_store.first_game_by_team(data.pro_games)
+    shown: Scores = {}
+    for m in data.matchups:
+        for player in (*m.home_lineup, *m.away_lineup):
+            game = games.get(player.pro_team)
+            state = lineup_store._state_of(game.game_id, data.pro_games) if game else None
+            shown["starter", player.player_id] = (player.points, state)
+        for player in (*m.home_bench, *m.away_bench):
+            shown["bench", player.player_id] = (player.points, None)
+    return shown
 
 
 async def _points(db: Database) -> list[float | None]:
