@@ -31,7 +31,7 @@ from commands.metrics import JOB_PASSES
 from commands.provider import DATA_SOURCES, ProviderError
 from commands.reference import request_reference
 from commands.services.due_jobs import MaybeDue, leagues_with_games, maybe_due
-from commands.services.league_jobs import LeagueBusy, league_jobs
+from commands.services.league_jobs import league_jobs
 from commands.services.lifecycle import DueReport, run_due
 from commands.services.unchanged_sync import (
     Fetched,
@@ -53,6 +53,10 @@ LEASE_TTL = leases.LEAGUE_LEASE_TTL
 # Leagues a tick works on at once on PostgreSQL (the pool holds 20 connections by default).
 TICK_CONCURRENCY = 8
 league_lease = leases.league_lease
+# Leagues whose leases a tick claims, and gives back, in one statement each way. A lease is
+# then held from its batch's claim to the batch's end: about half a second on SQLite at 32
+# (bench.tick), where a commissioner's `sync` meanwhile hears "busy, try again".
+LEASE_BATCH = 32
 
 
 def sync_interval(weeks: Sequence[Week], now: datetime) -> timedelta:
@@ -151,20 +155,29 @@ class BookScheduler:
             with_games = await leagues_with_games(session)
         reports: dict[int, DueReport] = {}
         unchanged: list[int] = []
+        # The leagues of a batch that need a pass under their lease, with what the look fetched.
+        passes: dict[int, Prefetched | None] = {}
 
-        async def work_on(league: League, sync: bool) -> None:
+        async def look(league: League, sync: bool) -> None:
+            """The quick look, without the lease: an unchanged league is done here."""
+            if not (sync and may_be_unchanged(league, due[league.id], league.id in with_games)):
+                passes[league.id] = None
+                return
             with request_reference(prefix="job-"):
-                provider: Prefetched | None = None
-                if sync and may_be_unchanged(league, due[league.id], league.id in with_games):
-                    fetched = await self._fetch(league, weeks[league.id])
-                    if fetched is not None and fetched.unchanged:
-                        unchanged.append(league.id)  # stamped below, with all the others
-                        reports[league.id] = DueReport(sync=None, unchanged=True)
-                        return
-                    provider = fetched.provider if fetched is not None else None
-                report = await self._run_league(league.id, weeks[league.id], due[league.id], provider)
+                fetched = await self._fetch(league, weeks[league.id])
+            if fetched is not None and fetched.unchanged:
+                unchanged.append(league.id)  # stamped below, with all the others
+                reports[league.id] = DueReport(sync=None, unchanged=True)
+                return
+            passes[league.id] = fetched.provider if fetched is not None else None
+
+        async def work_on(league_id: int) -> None:
+            with request_reference(prefix="job-"):
+                report = await self._run_league(
+                    league_id, weeks[league_id], due[league_id], passes[league_id]
+                )
             if report is not None:
-                reports[league.id] = report
+                reports[league_id] = report
 
         todo: list[tuple[League, bool]] = []
         for league in leagues:
@@ -174,7 +187,21 @@ class BookScheduler:
             sync = synced is None or now - synced >= sync_interval(weeks[league.id], now)
             if sync or due[league.id]:  # else nothing can be due: not even its lease is taken
                 todo.append((league, sync))
-        await run_bounded([partial(work_on, league, sync) for league, sync in todo], self.concurrency)
+        for start in range(0, len(todo), LEASE_BATCH):
+            batch = todo[start : start + LEASE_BATCH]
+            passes.clear()
+            await run_bounded([partial(look, league, sync) for league, sync in batch], self.concurrency)
+            ids = [league.id for league, _ in batch if league.id in passes]
+            won = await self._claim(ids)
+            try:
+                for league_id in ids:
+                    if league_lease(league_id) not in won:
+                        log.debug("league %s is being worked on by another process", league_id)
+                        JOB_PASSES.labels("skipped").inc()
+                passes_won = [league_id for league_id in ids if league_lease(league_id) in won]
+                await run_bounded([partial(work_on, league_id) for league_id in passes_won], self.concurrency)
+            finally:
+                await self._release(won)
         await stamp_synced(self.services.db, unchanged, now)
         JOB_PASSES.labels("unchanged").inc(len(unchanged))
         return reports
@@ -192,21 +219,42 @@ class BookScheduler:
             log.exception("the quick look at league %s failed; its full pass follows", league.id)
             return None
 
-    async def _run_league(
-        self, league_id: int, weeks: Sequence[Week], due: MaybeDue, provider: Prefetched | None = None
-    ) -> DueReport | None:
-        """The league's jobs, if this process wins its lease; None if another holds it or they failed."""
+    async def _claim(self, league_ids: Sequence[int]) -> set[str]:
+        """The leases of `league_ids` this process wins, in one statement; none if that failed
+        (the batch's leagues wait for the next tick)."""
+        names = [league_lease(league_id) for league_id in league_ids]
         try:
-            async with league_jobs(self.services, league_id, owner=self.owner, ttl=self.lease_ttl) as league:
+            return await leases.claim_all(
+                self.services.db, names, self.owner, self.services.clock.now(), self.lease_ttl
+            )
+        except Exception:
+            log.exception("could not claim the leases of %s leagues; the next tick retries", len(names))
+            JOB_PASSES.labels("failed").inc(len(names))
+            return set()
+
+    async def _release(self, names: set[str]) -> None:
+        try:
+            await leases.release_all(self.services.db, names, self.owner)
+        except Exception:
+            log.exception("could not release the leases of %s leagues; they will expire", len(names))
+
+    async def _run_league(
+        self,
+        league_id: int,
+        weeks: Sequence[Week],
+        due: MaybeDue,
+        provider: Prefetched | None = None,
+    ) -> DueReport | None:
+        """The league's jobs, under the lease this tick claimed for it; None if they failed."""
+        try:
+            async with league_jobs(
+                self.services, league_id, owner=self.owner, ttl=self.lease_ttl, leased=True
+            ) as league:
                 now, synced = self.services.clock.now(), league.last_synced_at
                 sync = synced is None or now - synced >= sync_interval(weeks, now)
                 report = await run_due(self.services, league, sync=sync, due=due, provider=provider)
         except NotFound:
             return None  # deleted since the tick listed it
-        except LeagueBusy:
-            log.debug("league %s is being worked on by another process", league_id)
-            JOB_PASSES.labels("skipped").inc()
-            return None
         except Exception:
             log.exception("jobs failed for league %s; the next tick retries", league_id)
             JOB_PASSES.labels("failed").inc()

@@ -12,12 +12,14 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, or_
 from sqlalchemy.dialects import postgresql, sqlite
 
+from storage import row_sets
 from storage.database import Database
 from storage.models import JobLease
 
@@ -71,3 +73,53 @@ async def release(db: Database, name: str, owner: str, now: datetime) -> None:
     """
     async with db.write() as session:
         await (await session.connection()).execute(_RELEASE, {"name": name, "owner": owner})
+
+
+# A scheduler tick claims the leases of a batch of leagues at once (bot/scheduler.py): one
+# statement each way for the batch. Claiming and releasing a lease per league was two write
+# transactions a league, more than a game-day league's whole sync wrote otherwise.
+_CLAIM_ALL = """
+INSERT INTO job_leases (name, owner, expires_at)
+SELECT r.name, :owner, :expires_at FROM {rows} WHERE true
+ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+WHERE job_leases.expires_at <= :now OR job_leases.owner = excluded.owner
+RETURNING name, owner
+"""
+_RELEASE_ALL = "DELETE FROM job_leases WHERE owner = :owner AND name IN (SELECT r.name FROM {rows})"
+_NAMES: row_sets.Columns = (("name", "text"),)
+
+
+async def claim_all(
+    db: Database, names: Sequence[str], owner: str, now: datetime, ttl: timedelta
+) -> set[str]:
+    """Take (or renew) each lease of `names` that no other owner holds, as `claim` does each
+    one, in one statement; returns the names won."""
+    if not names:
+        return set()
+    async with db.write() as session:
+        execute = await row_sets.driver_executor(session)
+        dialect = session.get_bind().dialect.name
+        rows = await execute(
+            row_sets.with_rows(_CLAIM_ALL, dialect, _NAMES),
+            {
+                "rows": row_sets.rows_param([name] for name in names),
+                "owner": owner,
+                "expires_at": now + ttl,
+                "now": now,
+            },
+        )
+    return {name for name, holder in rows if holder == owner}
+
+
+async def release_all(db: Database, names: Iterable[str], owner: str) -> None:
+    """Give up each lease of `names` still ours, in one statement (see `release`)."""
+    names = list(names)
+    if not names:
+        return
+    async with db.write() as session:
+        execute = await row_sets.driver_executor(session)
+        dialect = session.get_bind().dialect.name
+        await execute(
+            row_sets.with_rows(_RELEASE_ALL, dialect, _NAMES),
+            {"rows": row_sets.rows_param([name] for name in names), "owner": owner},
+        )

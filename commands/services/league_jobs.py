@@ -40,16 +40,20 @@ async def league_jobs(
     command: str = "sync",
     owner: str | None = None,
     ttl: timedelta = leases.LEAGUE_LEASE_TTL,
+    leased: bool = False,
 ) -> AsyncIterator[League]:
     """Hold the league's job lease and yield the league read under it.
 
     Raises LeagueBusy (its message names `command`) if another holder has the lease, and
     NotFound if the league is gone. The lease is released on the way out, whatever
     happened; if even that fails, it lapses after `ttl`.
+
+    `leased`: the caller has claimed the lease already and releases it itself (the
+    scheduler claims a batch of leagues' leases in one statement, leases.claim_all).
     """
     db = services.db
     name, owner = leases.league_lease(league_id), owner or leases.process_owner()
-    if not await leases.claim(db, name, owner, services.clock.now(), ttl):
+    if not leased and not await leases.claim(db, name, owner, services.clock.now(), ttl):
         raise LeagueBusy(busy_message(command))
     try:
         league = await load_league(db, league_id)
@@ -57,7 +61,8 @@ async def league_jobs(
             raise NotFound("There's no Sidebet league here any more.")
         yield league
     finally:
-        try:
-            await leases.release(db, name, owner, services.clock.now())
-        except Exception:
-            log.exception("could not release the jobs of league %s; the lease will expire", league_id)
+        if not leased:
+            try:
+                await leases.release(db, name, owner, services.clock.now())
+            except Exception:
+                log.exception("could not release the jobs of league %s; the lease will expire", league_id)

@@ -17,7 +17,7 @@ from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.util import await_
 
 from bot.scheduler import BookScheduler
-from storage import keys
+from storage import keys, leases
 from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import JobLease, League, Market, OutboxMessage, Week
@@ -161,5 +161,34 @@ async def test_an_unchanged_due_sync_is_only_stamped_and_a_changed_one_fetched_o
         assert not report.unchanged and report.sync is not None and report.sync.repriced > 0
         assert fetches == ["league", "week 12"]
         assert await book.money_faults() == []
+    finally:
+        await db.dispose()
+
+
+async def test_a_league_another_process_works_on_is_left_to_it(tmp_path: Path) -> None:
+    """The tick claims its batch's leases in one statement (leases.claim_all): a league whose
+    lease another process holds gets no pass from this one, and keeps that holder's lease;
+    once it is given back, the next tick runs the league's jobs."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'held.db'}")
+    await upgrade_to_head(db)
+    try:
+        book = await Book(db).open()
+        scheduler = BookScheduler(book.services, ["console"], owner="this process")
+        name = leases.league_lease(book.league_id)
+        book.clock.advance(timedelta(hours=1))  # a sync is due
+        await book.run("admin", "config set", admin=True, setting="margin_pct", value="8")  # and changed
+        assert await leases.claim(db, name, "another process", book.clock.now(), timedelta(minutes=10))
+        reports = await scheduler.tick()
+        assert book.league_id not in reports
+        async with db.read() as session:
+            assert (
+                await session.scalar(select(JobLease.owner).where(JobLease.name == name)) == "another process"
+            )
+
+        await leases.release(db, name, "another process", book.clock.now())
+        reports = await scheduler.tick()
+        report = reports[book.league_id]
+        assert report.sync is not None and report.sync.repriced > 0
+        assert await _count(book, JobLease) == 0
     finally:
         await db.dispose()
