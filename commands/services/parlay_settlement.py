@@ -189,15 +189,15 @@ _ANY_OPEN_PARLAY = "SELECT 1 FROM parlays WHERE league_id = :league_id AND statu
 
 async def settle_parlays_early(db: Database, league_id: int, now: datetime) -> int:
     """Settle open parlays decided before their week ends (a lost leg on a finished NFL game)."""
+    # Most syncs find none: one read on the row reader (no session, no write transaction).
+    params = {"league_id": league_id, "status": BetStatus.OPEN.value}
+    if await db.row_reader.fetchone(_ANY_OPEN_PARLAY, params) is None:
+        return 0
     open_weeks = (
         select(Parlay.week_id)
         .where(Parlay.league_id == league_id, Parlay.status == BetStatus.OPEN)
         .distinct()
     )
-    # Most syncs find none: one read on the row reader (no session, no write transaction).
-    params = {"league_id": league_id, "status": BetStatus.OPEN.value}
-    if await db.row_reader.fetchone(_ANY_OPEN_PARLAY, params) is None:
-        return 0
     async with db.write() as session:
         weeks = (await session.scalars(open_weeks)).all()
         settled = 0
