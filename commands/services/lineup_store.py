@@ -21,13 +21,17 @@ The rules are those a real lineup follows during a week:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Text, bindparam, delete, select, type_coerce
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import TypeDecorator
 
 from commands.league_settings import LeagueSettings
 from commands.provider import PlayerLine, ProGame, WeekData
@@ -161,11 +165,13 @@ class _Writes:
         return cls([], [], [], [])
 
 
-def _state_of(game_id: str, games: tuple[ProGame, ...]) -> str | None:
-    """A starter's game state over the matchup period: in a two-week matchup he is done
+def game_states(games: tuple[ProGame, ...]) -> dict[str, str]:
+    """Each game's state over the matchup period: in a two-week matchup a starter is done
     only when his last game is over, and live while any of his games is on."""
-    states = {g.state for g in games if g.game_id == game_id}
-    return next(iter(states)) if len(states) == 1 else ("in" if states else None)
+    states: dict[str, set[str]] = {}
+    for game in games:
+        states.setdefault(game.game_id, set()).add(game.state)
+    return {game_id: next(iter(s)) if len(s) == 1 else "in" for game_id, s in states.items()}
 
 
 def first_game_by_team(games: tuple[ProGame, ...]) -> dict[str, ProGame]:
@@ -313,6 +319,7 @@ async def _store_starters(
     """Write the week's starters; returns each matchup's starters as stored afterwards: their
     ids by matchup, and every starter of the week (shown or not) as the priced digest reads him."""
     held = await _held(session, Starter, week)
+    states = game_states(data.pro_games)
     writes = _Writes.empty()
     kept: dict[int, set[str]] = {matchup_id: set() for matchup_id in matchup_ids.values()}
     priced: dict[int, list[tuple[str, tuple[int, tuple[Any, ...]]]]] = {}
@@ -341,7 +348,7 @@ async def _store_starters(
             else:
                 facts = tuple(row[3:10])
                 game_id, kickoff, slots = row.game_id, row.kickoff, row.eligible_slots
-            state = _state_of(game_id, data.pro_games) if game_id else None
+            state = states.get(game_id) if game_id else None
             values = (*facts, player.points, game_id, kickoff, state, slots)
             priced.setdefault(matchup_id, []).append((player.player_id, _priced(player.player_id, values)))
             if row is None:
@@ -417,9 +424,39 @@ async def _store_benches(
     await _write(session, execute, dialect, BenchPlayer, writes, _BENCH_SQL)
 
 
+class _SlotsRead(TypeDecorator[list[str]]):
+    """A stored list of lineup slots, decoded once per distinct text.
+
+    A week's two hundred starters and reserves repeat a handful of lists (["RB", "FLEX"]),
+    and decoding each row's JSON again was a tenth of a game-day sync's reads.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[str] | None:
+        if value is None or isinstance(value, list):
+            return value
+        return _decoded_slots(value)
+
+
+@lru_cache(maxsize=1024)
+def _decoded_slots(text: str) -> list[str] | None:
+    # Shared by the rows that hold it: compared and written again, never changed in place.
+    slots: list[str] | None = json.loads(text)
+    return slots
+
+
+def _held_column(model: type[Starter] | type[BenchPlayer], name: str) -> Any:
+    column = getattr(model, name)
+    return type_coerce(column, _SlotsRead()).label(name) if name == "eligible_slots" else column
+
+
 def _held_rows(model: type[Starter] | type[BenchPlayer], fields: row_sets.Columns) -> Any:
     return (
-        select(model.id, model.matchup_id, model.player_id, *(getattr(model, name) for name, _ in fields))
+        select(
+            model.id, model.matchup_id, model.player_id, *(_held_column(model, name) for name, _ in fields)
+        )
         .join(Matchup, Matchup.id == model.matchup_id)
         .where(Matchup.week_id == bindparam("week_id"))
     )

@@ -388,11 +388,12 @@ async def _shown_scores(
     provider = DemoSeasonProvider(lambda: at, sim)
     data = await provider.fetch_week((await provider.fetch_league()).current_matchup_period)
     games = lineup_store.first_game_by_team(data.pro_games)
+    states = lineup_store.game_states(data.pro_games)
     shown: Scores = {}
     for m in data.matchups:
         for player in (*m.home_lineup, *m.away_lineup):
             game = games.get(player.pro_team)
-            state = lineup_store._state_of(game.game_id, data.pro_games) if game else None
+            state = states[game.game_id] if game else None
             shown["starter", player.player_id] = (player.points, state)
         for player in (*m.home_bench, *m.away_bench):
             shown["bench", player.player_id] = (player.points, None)
