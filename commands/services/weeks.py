@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import pickle
 from collections import Counter
 from dataclasses import dataclass, field
@@ -227,11 +228,27 @@ async def _upsert_teams(session: AsyncSession, league_id: int, league_data: Leag
             team = Team(league_id=league_id, espn_team_id=info.team_id)
             session.add(team)
             existing[info.team_id] = team
-        team.name, team.abbrev, team.owner_name = info.name, info.abbrev, info.owner_name
-        team.wins, team.losses, team.ties = info.wins, info.losses, info.ties
-        team.points_for, team.points_against = info.points_for, info.points_against
+        values = (
+            info.name,
+            info.abbrev,
+            info.owner_name,
+            info.wins,
+            info.losses,
+            info.ties,
+            info.points_for,
+            info.points_against,
+        )
+        if _team_values(team) != values:  # most syncs: none moved, and setting each costs events
+            team.name, team.abbrev, team.owner_name = info.name, info.abbrev, info.owner_name
+            team.wins, team.losses, team.ties = info.wins, info.losses, info.ties
+            team.points_for, team.points_against = info.points_for, info.points_against
     await session.flush()
     return existing
+
+
+_team_values = operator.attrgetter(
+    "name", "abbrev", "owner_name", "wins", "losses", "ties", "points_for", "points_against"
+)
 
 
 async def _store_week(
