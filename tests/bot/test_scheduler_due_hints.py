@@ -13,8 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, event, func, select, update
-from sqlalchemy.util import await_
+from sqlalchemy import delete, func, select, update
 
 from bot.scheduler import BookScheduler
 from storage import keys, leases
@@ -23,6 +22,7 @@ from storage.migrate import upgrade_to_head
 from storage.models import JobLease, League, Market, OutboxMessage, Week
 from storage.statuses import MarketStatus, WeekStatus
 from tests.book import Book
+from tests.statement_trace import trace_statements
 
 
 async def _tick_without_sync(book: Book, scheduler: BookScheduler) -> dict[int, Any]:
@@ -38,11 +38,7 @@ async def _count(book: Book, model: Any, *where: Any) -> int:
 
 async def test_every_job_happens_on_time_from_the_hints_alone(tmp_path: Path) -> None:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'hints.db'}")
-    statements: list[str] = []
-
-    @event.listens_for(db.engine.sync_engine, "connect")
-    def _trace(_dbapi_connection: Any, record: Any) -> None:
-        await_(record.driver_connection.set_trace_callback(statements.append))
+    statements = trace_statements(db)
 
     await upgrade_to_head(db)
     try:
@@ -112,11 +108,7 @@ async def test_every_job_happens_on_time_from_the_hints_alone(tmp_path: Path) ->
 
 async def test_an_unchanged_due_sync_is_only_stamped_and_a_changed_one_fetched_once(tmp_path: Path) -> None:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'unchanged.db'}")
-    statements: list[str] = []
-
-    @event.listens_for(db.engine.sync_engine, "connect")
-    def _trace(_dbapi_connection: Any, record: Any) -> None:
-        await_(record.driver_connection.set_trace_callback(statements.append))
+    statements = trace_statements(db)
 
     await upgrade_to_head(db)
     try:

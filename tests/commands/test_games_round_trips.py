@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, select
-from sqlalchemy.util import await_
+from sqlalchemy import func, select
 
 from adapters.espn.demo.season import NflSeason, SeasonSim
 from adapters.espn.demo.season_provider import DemoSeasonProvider
@@ -20,6 +19,7 @@ from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import League, Market, NflGame
 from tests.commands.test_sync_round_trips import SEASON, _league, _times
+from tests.statement_trace import trace_statements
 
 
 class FewGames(DemoSeasonProvider):
@@ -35,11 +35,7 @@ class FewGames(DemoSeasonProvider):
 
 async def _sync_counts(tmp_path: Path, keep: int) -> tuple[int, int, int]:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / f'games-{keep}.db'}")
-    statements: list[str] = []
-
-    @event.listens_for(db.engine.sync_engine, "connect")
-    def _trace(_dbapi_connection: Any, record: Any) -> None:
-        await_(record.driver_connection.set_trace_callback(statements.append))
+    statements = trace_statements(db)
 
     await upgrade_to_head(db)
     try:

@@ -15,10 +15,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import event, func, select
-from sqlalchemy.util import await_
+from sqlalchemy import func, select
 
 from bench.settlement import NOW, seed
 from commands.services.lifecycle import settle_due
@@ -26,6 +24,7 @@ from commands.services.settlement import regrade_week
 from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import League, Market, Week
+from tests.statement_trace import trace_statements
 
 # BEGIN, the weeks (with the hooks' checks), close (and on PostgreSQL lock) the markets, the
 # open bets with their markets; then mark bets, release the sides' liability, insert
@@ -44,11 +43,7 @@ async def traced_bench_league(path: Path, leagues: int) -> AsyncIterator[tuple[D
     await db.dispose()
     seed(path, leagues=leagues, bets_per_league=40)
     db = Database(f"sqlite+aiosqlite:///{path}")
-    statements: list[str] = []
-
-    @event.listens_for(db.engine.sync_engine, "connect")
-    def _trace(_dbapi_connection: Any, record: Any) -> None:
-        await_(record.driver_connection.set_trace_callback(statements.append))
+    statements = trace_statements(db)
 
     try:
         yield db, statements

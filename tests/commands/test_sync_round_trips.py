@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select, update
-from sqlalchemy.util import await_
+from sqlalchemy import func, select, update
 
 from adapters.espn.demo.season import NflSeason, SeasonSim
 from adapters.espn.demo.season_provider import DemoSeasonProvider
@@ -45,6 +44,7 @@ from storage.models import (
     Tenant,
     Week,
 )
+from tests.statement_trace import trace_statements
 
 SEASON, WEEK = 2026, 5
 MEMBERS = 9
@@ -115,11 +115,7 @@ async def _rows(db: Database) -> tuple[int, ...]:
 @pytest.mark.parametrize("teams", [10, 12])
 async def test_a_sync_is_the_same_few_statements_whatever_the_league_size(tmp_path: Path, teams: int) -> None:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'sync.db'}")
-    statements: list[str] = []
-
-    @event.listens_for(db.engine.sync_engine, "connect")  # before the first connection opens
-    def _trace(_dbapi_connection: Any, record: Any) -> None:
-        await_(record.driver_connection.set_trace_callback(statements.append))
+    statements = trace_statements(db)
 
     await upgrade_to_head(db)
     try:
@@ -213,11 +209,7 @@ async def test_new_points_alone_plan_no_market_and_a_moved_projection_reprices(t
     input to his prop: that sync reprices it, and only what moved.
     """
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'sync.db'}")
-    statements: list[str] = []
-
-    @event.listens_for(db.engine.sync_engine, "connect")
-    def _trace(_dbapi_connection: Any, record: Any) -> None:
-        await_(record.driver_connection.set_trace_callback(statements.append))
+    statements = trace_statements(db)
 
     await upgrade_to_head(db)
     try:
@@ -271,11 +263,7 @@ async def test_a_pass_that_stored_points_alone_looks_for_no_lock_and_one_that_re
     lock time, so that pass looks, as it did before.
     """
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'sync.db'}")
-    statements: list[str] = []
-
-    @event.listens_for(db.engine.sync_engine, "connect")
-    def _trace(_dbapi_connection: Any, record: Any) -> None:
-        await_(record.driver_connection.set_trace_callback(statements.append))
+    statements = trace_statements(db)
 
     await upgrade_to_head(db)
     try:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import delete, event, select
-from sqlalchemy.util import await_
+from sqlalchemy import delete, select
 
 from commands.services.market_store import store_plans
 from commands.services.pricing import MarketPlan, SelectionPlan
@@ -21,6 +19,7 @@ from storage.database import Database
 from storage.migrate import upgrade_to_head
 from storage.models import Market, PriceHistory, Selection, Week
 from tests.book import Book
+from tests.statement_trace import trace_statements
 
 # The read of the week's markets, then one statement per kind of write at most: pull,
 # insert markets, insert selections, move markets, move selections, price history.
@@ -80,11 +79,7 @@ async def _count(book: Book, statements: list[str], week: Week, plans: dict[int,
 async def test_a_week_is_stored_in_the_same_few_statements_whatever_its_markets(tmp_path: Path) -> None:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'tick.db'}")
     await upgrade_to_head(db)
-    statements: list[str] = []
-
-    @event.listens_for(db.engine.sync_engine, "connect")
-    def _trace(_dbapi_connection: Any, record: Any) -> None:
-        await_(record.driver_connection.set_trace_callback(statements.append))
+    statements = trace_statements(db)
 
     try:
         book = await Book(db).open()
