@@ -194,12 +194,14 @@ class BookScheduler:
             ids = [league.id for league, _ in batch if league.id in passes]
             won = await self._claim(ids)
             try:
+                jobs = []
                 for league_id in ids:
-                    if league_lease(league_id) not in won:
+                    if league_lease(league_id) in won:
+                        jobs.append(partial(work_on, league_id))
+                    else:
                         log.debug("league %s is being worked on by another process", league_id)
                         JOB_PASSES.labels("skipped").inc()
-                passes_won = [league_id for league_id in ids if league_lease(league_id) in won]
-                await run_bounded([partial(work_on, league_id) for league_id in passes_won], self.concurrency)
+                await run_bounded(jobs, self.concurrency)
             finally:
                 await self._release(won)
         await stamp_synced(self.services.db, unchanged, now)

@@ -209,7 +209,8 @@ def _priced(player_id: str, values: Sequence[Any]) -> tuple[int, tuple[Any, ...]
 
 
 def _in_player_order(starters: list[tuple[str, tuple[int, tuple[Any, ...]]]]) -> PricedLineup:
-    # Numeric ids in number order, as pricing reads a lineup (weeks.LINEUP_ORDER).
+    # One fixed order whatever order the snapshot and the stored rows came in: numeric ids in
+    # number order, the order in which pricing reads a lineup (weeks._open_or_reprice).
     return [priced for _, priced in sorted(starters, key=lambda s: (len(s[0]), s[0]))]
 
 
@@ -247,7 +248,7 @@ async def store_lineups(
     new_matchups: list[list[Any]] = []
     moved_matchups: list[list[Any]] = []
     # Each shown matchup's priced values by its home team, and the week's other matchups as stored.
-    shown: dict[int, tuple[datetime, float, float, int, int]] = {}
+    shown: dict[int, tuple[datetime, float, float, int]] = {}
     for m in played:
         assert m.away_team_id is not None
         home, away = teams[m.home_team_id], teams[m.away_team_id]
@@ -259,10 +260,10 @@ async def store_lineups(
         held = stored.get(home.id)
         if held is None:
             new_matchups.append(_row_values((home.id, away.id, *scores, lock_at)))
-            shown[home.id] = (lock_at, m.home_adjustment, m.away_adjustment, home.id, away.id)
+            shown[home.id] = (lock_at, m.home_adjustment, m.away_adjustment, away.id)
             continue
         lock = lock_at if now < held.lock_at else held.lock_at
-        shown[home.id] = (lock, m.home_adjustment, m.away_adjustment, home.id, away.id)
+        shown[home.id] = (lock, m.home_adjustment, m.away_adjustment, away.id)
         if (held.home_score, held.away_score, held.home_adjustment, held.away_adjustment, held.lock_at) != (
             *scores,
             lock,
@@ -289,7 +290,7 @@ async def store_lineups(
         PricedMatchup(
             matchup_ids[home_id], lock.astimezone(UTC), float(home_adj), float(away_adj), home_id, away_id
         )
-        for home_id, (lock, home_adj, away_adj, _, away_id) in shown.items()
+        for home_id, (lock, home_adj, away_adj, away_id) in shown.items()
     ] + [
         PricedMatchup(
             row.id,
