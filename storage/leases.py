@@ -14,14 +14,9 @@ import secrets
 import socket
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import bindparam, delete, or_
-from sqlalchemy.dialects import postgresql, sqlite
 
 from storage import row_sets
 from storage.database import Database
-from storage.models import JobLease
 
 # Longer than any league's jobs take (an ESPN sync retries for well under a minute); if the
 # holder crashes, another process takes the league over after this long.
@@ -38,30 +33,9 @@ def process_owner() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-def _claim(insert: Any) -> Any:
-    """The lease's upsert for one dialect, built once: a tick claims a lease per league,
-    and building the statement cost more than running it."""
-    statement = insert(JobLease).values(
-        name=bindparam("name"), owner=bindparam("owner"), expires_at=bindparam("expires_at")
-    )
-    return statement.on_conflict_do_update(
-        index_elements=[JobLease.name],
-        set_={"owner": statement.excluded.owner, "expires_at": statement.excluded.expires_at},
-        where=or_(JobLease.expires_at <= bindparam("now"), JobLease.owner == bindparam("owner")),
-    ).returning(JobLease.owner)
-
-
-_CLAIM = {"postgresql": _claim(postgresql.insert), "sqlite": _claim(sqlite.insert)}
-_RELEASE = delete(JobLease).where(JobLease.name == bindparam("name"), JobLease.owner == bindparam("owner"))
-
-
 async def claim(db: Database, name: str, owner: str, now: datetime, ttl: timedelta) -> bool:
     """Take (or renew) the lease `name` until now + ttl; False if another owner holds it."""
-    params = {"name": name, "owner": owner, "expires_at": now + ttl, "now": now}
-    async with db.write() as session:
-        connection = await session.connection()
-        won = (await connection.execute(_CLAIM[connection.dialect.name], params)).scalar_one_or_none()
-    return won == owner
+    return name in await claim_all(db, [name], owner, now, ttl)
 
 
 async def release(db: Database, name: str, owner: str, now: datetime) -> None:
@@ -71,13 +45,12 @@ async def release(db: Database, name: str, owner: str, now: datetime) -> None:
     `settle`) leaves the database exactly as it was. `now` is kept for callers' symmetry
     with `claim`.
     """
-    async with db.write() as session:
-        await (await session.connection()).execute(_RELEASE, {"name": name, "owner": owner})
+    await release_all(db, [name], owner)
 
 
-# A scheduler tick claims the leases of a batch of leagues at once (bot/scheduler.py): one
-# statement each way for the batch. Claiming and releasing a lease per league was two write
-# transactions a league, more than a game-day league's whole sync wrote otherwise.
+# One statement each way for any number of leases: a scheduler tick claims a batch of
+# leagues' leases at once (bot/scheduler.py), where claiming and releasing a lease per league
+# was two write transactions a league, more than a game-day league's whole sync wrote.
 _CLAIM_ALL = """
 INSERT INTO job_leases (name, owner, expires_at)
 SELECT r.name, :owner, :expires_at FROM {rows} WHERE true
@@ -92,8 +65,8 @@ _NAMES: row_sets.Columns = (("name", "text"),)
 async def claim_all(
     db: Database, names: Sequence[str], owner: str, now: datetime, ttl: timedelta
 ) -> set[str]:
-    """Take (or renew) each lease of `names` that no other owner holds, as `claim` does each
-    one, in one statement; returns the names won."""
+    """Take (or renew) each lease of `names` that is free, expired or already ours, in one
+    statement; returns the names won."""
     if not names:
         return set()
     async with db.write() as session:
@@ -112,7 +85,7 @@ async def claim_all(
 
 
 async def release_all(db: Database, names: Iterable[str], owner: str) -> None:
-    """Give up each lease of `names` still ours, in one statement (see `release`)."""
+    """Give up each lease of `names` still ours, in one statement."""
     names = list(names)
     if not names:
         return
