@@ -28,7 +28,7 @@ import engine
 from bench.pricing import week
 from bench.report import Row, emit
 from commands.services.multiway import mvp_entries
-from commands.services.pricing import matchup_model, to_engine_starter
+from commands.services.pricing import matchup_model, priced_columns, to_engine_starter
 from engine.multiway import Entrant, simulate_max_probabilities
 
 SAMPLES = 20_000
@@ -43,7 +43,9 @@ def fields(leagues: int) -> tuple[list[list[Entrant]], list[list[Entrant]]]:
     for start in range(0, len(matchups), 5):
         league: list[Entrant] = []
         for home, away, home_starters, away_starters in matchups[start : start + 5]:
-            model = matchup_model(home_starters, away_starters)
+            model = matchup_model(
+                [priced_columns(s) for s in home_starters], [priced_columns(s) for s in away_starters]
+            )
             league += [
                 (str(home.id), model.home.mean, model.home.sd),
                 (str(away.id), model.away.mean, model.away.sd),

@@ -32,7 +32,7 @@ from scipy.special import gammainc, gammaincc
 
 from bench.report import Row, emit
 from commands.league_settings import LeagueSettings
-from commands.services.pricing import plan_markets
+from commands.services.pricing import plan_markets, priced_columns
 from engine.model import POSITION_CV
 from storage.models import Starter, Team
 
@@ -84,7 +84,9 @@ def product(matchups: list[Matchup]) -> tuple[float, int]:
     markets = 0
     started = time.perf_counter()
     for home, away, home_starters, away_starters in matchups:
-        markets += len(plan_markets(home, away, home_starters, away_starters, settings, KICKOFF))
+        home_rows = [priced_columns(s) for s in home_starters]  # timed: pricing used to read the rows
+        away_rows = [priced_columns(s) for s in away_starters]
+        markets += len(plan_markets(home, away, home_rows, away_rows, settings, KICKOFF))
     return time.perf_counter() - started, markets
 
 

@@ -28,7 +28,8 @@ from datetime import timedelta
 
 from bench.pricing import KICKOFF, Matchup, week
 from commands.league_settings import LeagueSettings
-from commands.services.pricing import MarketPlan, matchup_model, plan_markets
+from commands.services.pricing import MarketPlan, PricedRow, matchup_model, plan_markets, priced_columns
+from storage.models import Team
 
 STATUSES = (None, None, None, "ACTIVE", "QUESTIONABLE", "OUT", "DOUBTFUL_OUT", "INJURY_RESERVE", "IR")
 SETTINGS = (
@@ -61,12 +62,23 @@ def edge_week(leagues: int) -> list[Matchup]:
     return matchups
 
 
+def priced(matchups: list[Matchup]) -> Iterator[tuple[Team, Team, list[PricedRow], list[PricedRow]]]:
+    """Each matchup with its lineups as pricing takes them."""
+    for home, away, home_starters, away_starters in matchups:
+        yield (
+            home,
+            away,
+            [priced_columns(s) for s in home_starters],
+            [priced_columns(s) for s in away_starters],
+        )
+
+
 def plans(leagues: int) -> Iterator[tuple[str, list[MarketPlan]]]:
     """Every plan of both inputs, tagged with what priced it."""
     default = LeagueSettings()
-    for home, away, home_rows, away_rows in week(leagues):
+    for home, away, home_rows, away_rows in priced(week(leagues)):
         yield "bench", plan_markets(home, away, home_rows, away_rows, default, KICKOFF)
-    for n, (home, away, home_rows, away_rows) in enumerate(edge_week(max(leagues // 10, 1))):
+    for n, (home, away, home_rows, away_rows) in enumerate(priced(edge_week(max(leagues // 10, 1)))):
         settings = SETTINGS[n % len(SETTINGS)]
         k = CALIBRATIONS[n % 3]
         lock = KICKOFF + timedelta(minutes=n % 90)

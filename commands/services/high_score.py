@@ -17,8 +17,9 @@ import engine
 from commands.league_settings import LeagueSettings
 from commands.services.market_store import store_plans
 from commands.services.multiway import lock_of
+from commands.services.priced_inputs import PricedMatchup
 from commands.services.pricing import plan_high_score
-from storage.models import Matchup, Week
+from storage.models import Week
 
 
 async def store_high_score(
@@ -27,7 +28,7 @@ async def store_high_score(
     league_id: int,
     week: Week,
     settings: LeagueSettings,
-    matchups: Sequence[Matchup],
+    matchups: Sequence[PricedMatchup],
     field: Sequence[tuple[int, str, engine.Normal]],
     now: datetime,
 ) -> int:

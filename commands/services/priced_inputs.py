@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from commands.services.pricing import PricedRow
 from storage.models import Team
 
 
@@ -40,8 +41,9 @@ class PricedMatchup(NamedTuple):
     away_team_id: int
 
 
-#: A lineup as the digest reads it: each starter's team and PRICED_COLUMNS, in lineup order.
-PricedLineup = Sequence[tuple[int, tuple[Any, ...]]]
+#: A lineup as the digest and pricing read it: each starter's team and PricedRow, in
+#: lineup order.
+PricedLineup = Sequence[tuple[int, PricedRow]]
 
 
 def priced_digest(

@@ -8,7 +8,7 @@ value can be shown later.
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -67,11 +67,19 @@ PRICED_COLUMNS = (
 )
 """The columns of a starter row that pricing reads."""
 
+PricedRow = tuple[Any, ...]
+"""A starter as pricing reads him: his PRICED_COLUMNS values, in that order. Plain values,
+so the sync prices from the rows it has just written without reading them back
+(lineup_store.StoredLineups) and callers holding ORM rows pass `priced_columns(row)`."""
+
+kickoff_of: Callable[[PricedRow], datetime | None] = operator.itemgetter(PRICED_COLUMNS.index("kickoff"))
+"""A PricedRow's kickoff: his game's, None without one."""
+
 _loaded_columns = operator.itemgetter(*PRICED_COLUMNS)
 _column_attributes = operator.attrgetter(*PRICED_COLUMNS)
 
 
-def priced_columns(row: Starter) -> tuple[Any, ...]:
+def priced_columns(row: Starter) -> PricedRow:
     """A starter row's PRICED_COLUMNS values, in that order.
 
     Taken from the dict in which SQLAlchemy keeps an instance's loaded column values
@@ -92,7 +100,7 @@ def to_engine_starter(row: Starter) -> engine.Starter:
     return _engine_starter(priced_columns(row))
 
 
-def _engine_starter(columns: tuple[Any, ...]) -> engine.Starter:
+def _engine_starter(columns: PricedRow) -> engine.Starter:
     player_id, name, position, pro_team, game_id, projection, injury_status, _ = columns
     plays = game_id is not None and (injury_status or "ACTIVE") not in INACTIVE_STATUSES
     # Positional, in engine.Starter's field order: (player_id, name, position, pro_team,
@@ -138,11 +146,11 @@ def _labels(market: engine.PricedMarket, names: _Names) -> tuple[str, dict[str, 
 
 
 def matchup_model(
-    home_starters: Sequence[Starter], away_starters: Sequence[Starter], calibration: float = 1.0
+    home_rows: Sequence[PricedRow], away_rows: Sequence[PricedRow], calibration: float = 1.0
 ) -> engine.MatchupModel:
     return engine.build_matchup_model(
-        [to_engine_starter(s) for s in home_starters],
-        [to_engine_starter(s) for s in away_starters],
+        [_engine_starter(row) for row in home_rows],
+        [_engine_starter(row) for row in away_rows],
         k=calibration,
     )
 
@@ -150,8 +158,8 @@ def matchup_model(
 def plan_markets(
     home: Team,
     away: Team,
-    home_starters: Sequence[Starter],
-    away_starters: Sequence[Starter],
+    home_rows: Sequence[PricedRow],
+    away_rows: Sequence[PricedRow],
     settings: LeagueSettings,
     matchup_lock: datetime,
     calibration: float = 1.0,
@@ -165,14 +173,14 @@ def plan_markets(
     score includes them, so the matchup's markets are priced on the model moved by them
     (props are about players and do not move). A market whose result is already certain
     is not offered (engine.price_matchup).
-    A week reprices every matchup of every league, so each ORM row is read once up front
-    and everything after works on plain values.
+    The lineups are plain values (PricedRow), in lineup order: a team's mean and variance
+    are float sums, and their order decides the last bits of every price.
     """
-    rows = [priced_columns(row) for row in (*home_starters, *away_starters)]
+    rows = [*home_rows, *away_rows]
     starters = [_engine_starter(columns) for columns in rows]
     margin = settings.margin
     if model is None:
-        split = len(home_starters)
+        split = len(home_rows)
         model = engine.build_matchup_model(starters[:split], starters[split:], k=calibration)
     if adjustments != (0.0, 0.0):
         model = model.shifted(*adjustments)
@@ -217,8 +225,8 @@ def plan_high_score(
 
 
 def plan_props(
-    home_starters: Sequence[Starter],
-    away_starters: Sequence[Starter],
+    home_rows: Sequence[PricedRow],
+    away_rows: Sequence[PricedRow],
     settings: LeagueSettings,
     matchup_lock: datetime,
 ) -> list[MarketPlan]:
@@ -226,12 +234,12 @@ def plan_props(
     once the matchup's own markets have locked and later games' props have not."""
     if not settings.props:
         return []
-    rows = [priced_columns(row) for row in (*home_starters, *away_starters)]
+    rows = [*home_rows, *away_rows]
     return _prop_plans(rows, [_engine_starter(columns) for columns in rows], settings, matchup_lock)
 
 
 def _prop_plans(
-    rows: Sequence[tuple[Any, ...]],
+    rows: Sequence[PricedRow],
     starters: Sequence[engine.Starter],
     settings: LeagueSettings,
     matchup_lock: datetime,
@@ -244,7 +252,7 @@ def _prop_plans(
     ):
         if quote is None:
             continue
-        kickoff = row[-1]
+        kickoff = kickoff_of(row)
         if kickoff is not None:
             plans.append(_prop_plan(quote, starter, kickoff if lock_each_game else matchup_lock))
     return plans

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
@@ -39,6 +39,7 @@ from commands.services.priced_inputs import priced_digest
 from commands.services.pricing import (
     MarketPlan,
     ProjectedTeam,
+    kickoff_of,
     matchup_model,
     plan_markets,
     plan_props,
@@ -46,7 +47,7 @@ from commands.services.pricing import (
 )
 from engine import Normal
 from storage.database import Database
-from storage.models import League, Market, Matchup, Member, NflGame, Starter, Team, Week
+from storage.models import League, Market, Member, NflGame, Team, Week
 from storage.statuses import MarketStatus, WeekStatus
 
 
@@ -291,18 +292,22 @@ async def _store_week(
     return week, lineups
 
 
-async def _previous_week_done(session: AsyncSession, week: Week) -> bool:
-    previous = await session.scalar(
-        select(Week.status)
-        .where(
-            Week.league_id == week.league_id,
-            Week.season == week.season,
-            Week.matchup_period < week.matchup_period,
-            Week.status != WeekStatus.SETTLED,
-        )
-        .limit(1)
+_MEMBERS = select(Member).where(Member.league_id == bindparam("league_id"))
+_EARLIER_UNSETTLED = (
+    select(Week.status)
+    .where(
+        Week.league_id == bindparam("league_id"),
+        Week.season == bindparam("season"),
+        Week.matchup_period < bindparam("period"),
+        Week.status != WeekStatus.SETTLED,
     )
-    return previous is None
+    .limit(1)
+)
+
+
+async def _previous_week_done(session: AsyncSession, week: Week) -> bool:
+    params = {"league_id": week.league_id, "season": week.season, "period": week.matchup_period}
+    return await session.scalar(_EARLIER_UNSETTLED, params) is None
 
 
 async def _open_or_reprice(
@@ -331,44 +336,34 @@ async def _open_or_reprice(
     digest = priced_digest(stored.matchups, stored.lineups, by_id, league.settings or {}, k)
     if week.id not in result.opened and week.priced_digest == digest:
         return  # new points, perhaps, but nothing any price follows from: no market moves
-    matchups = (await session.scalars(select(Matchup).where(Matchup.week_id == week.id))).all()
-    # The week's starters in one read, every matchup's plans stored together (market_store).
-    # Each lineup in player order on both back ends: a team's mean and variance are float
-    # sums, and their order decides the last bits of every price.
-    lineups: dict[int, list[Starter]] = {m.id: [] for m in matchups}
-    for starter in (
-        await session.scalars(
-            select(Starter)
-            .join(Matchup)
-            .where(Matchup.week_id == week.id)
-            # ESPN's numeric ids in number order, as when they were stored as numbers.
-            .order_by(Starter.matchup_id, func.length(Starter.player_id), Starter.player_id)
-        )
-    ).all():
-        lineups[starter.matchup_id].append(starter)
+    # Priced from the matchups and lineups the sync has just stored (in player order, as
+    # pricing reads a lineup), not from the rows read back: the digest above was taken from
+    # these same values, so what is priced is what was digested.
+    matchups = sorted(stored.matchups, key=lambda m: m.id)
     week.priced_digest = digest
     result.priced = True
     plans: dict[int, list[MarketPlan]] = {}
     projected: list[ProjectedTeam] = []
     field: list[tuple[int, str, Normal]] = []  # every team's score as priced: the high score's
     for matchup in matchups:
-        starters = lineups[matchup.id]
+        lineup = stored.lineups[matchup.id]
         home, away = by_id[matchup.home_team_id], by_id[matchup.away_team_id]
-        home_starters = [s for s in starters if s.team_id == home.id]
-        away_starters = [s for s in starters if s.team_id == away.id]
+        home_rows = [row for team_id, row in lineup if team_id == home.id]
+        away_rows = [row for team_id, row in lineup if team_id == away.id]
         if now >= matchup.lock_at and week.id not in result.opened:
             # The matchup's own markets are locked, but props of later games are still on the
             # board: they follow the lineup (a benched player's prop is pulled) until their kickoff.
-            if any(s.kickoff is not None and now < s.kickoff for s in starters):
-                props = plan_props(home_starters, away_starters, settings, matchup.lock_at)
+            kickoffs = (kickoff_of(row) for _, row in lineup)
+            if any(kickoff is not None and now < kickoff for kickoff in kickoffs):
+                props = plan_props(home_rows, away_rows, settings, matchup.lock_at)
                 plans[matchup.id] = [plan for plan in props if now < plan.lock_at]
             continue
-        model = matchup_model(home_starters, away_starters, k)
+        model = matchup_model(home_rows, away_rows, k)
         plans[matchup.id] = plan_markets(
             home,
             away,
-            home_starters,
-            away_starters,
+            home_rows,
+            away_rows,
             settings,
             matchup.lock_at,
             calibration=k,
@@ -398,7 +393,7 @@ async def _open_or_reprice(
         )
     result.repriced += changed
     if week.id in result.opened:
-        members = (await session.scalars(select(Member).where(Member.league_id == league.id))).all()
+        members = (await session.scalars(_MEMBERS, {"league_id": league.id})).all()
         await open_bankrolls(session, league, week, members, settings, now)
         await draw_week_pools(session, week, [m.id for m in members], settings.pool_size)
         reply = lines_up_post(
@@ -425,6 +420,17 @@ async def refresh_board(
     await revise_post(session, league_id=league.id, dedupe_key=board_key(week.id), reply=reply)
 
 
+_ANY_LOCK_DUE = (
+    select(Market.id)
+    .where(
+        Market.league_id == bindparam("league_id"),
+        Market.status == MarketStatus.OPEN,
+        Market.lock_at <= bindparam("now"),
+    )
+    .limit(1)
+)
+
+
 async def lock_due(db: Database, league: League, now: datetime) -> Counter[datetime]:
     """Mark every market whose lock time has passed as locked; returns how many changed, by
     their lock time (a pass that runs late, after an outage or a jump of the demo clock,
@@ -437,11 +443,7 @@ async def lock_due(db: Database, league: League, now: datetime) -> Counter[datet
     # Read first (the partial index on open markets' lock times answers it): most passes
     # have nothing to lock and need not take the write lock.
     async with db.read() as session:
-        due = await session.scalar(
-            select(Market.id)
-            .where(Market.league_id == league.id, Market.status == MarketStatus.OPEN, Market.lock_at <= now)
-            .limit(1)
-        )
+        due = await session.scalar(_ANY_LOCK_DUE, {"league_id": league.id, "now": now})
     if due is None:
         return Counter()
     async with db.write() as session:

@@ -19,6 +19,7 @@ from commands.league_settings import LeagueSettings
 from commands.services.pricing import (
     PRICED_COLUMNS,
     MarketPlan,
+    PricedRow,
     SelectionPlan,
     matchup_model,
     plan_markets,
@@ -57,7 +58,7 @@ def teams() -> tuple[Team, Team]:
     return Team(id=1, name="Gridiron Gang", abbrev="GG"), Team(id=2, name="Waiver Wire", abbrev="WW")
 
 
-def lineups() -> tuple[list[Starter], list[Starter]]:
+def starter_rows() -> tuple[list[Starter], list[Starter]]:
     home = [
         row(11, "Joe Burrow", "QB", "CIN", 21.4, "g1"),
         row(12, "Ja'Marr Chase", "WR", "CIN", 16.8, "g1"),
@@ -72,6 +73,12 @@ def lineups() -> tuple[list[Starter], list[Starter]]:
         row(24, "Some Rookie", "FLEX", "NYJ", 4.6, "g6", None),
     ]
     return home, away
+
+
+def lineups() -> tuple[list[PricedRow], list[PricedRow]]:
+    """The lineups as pricing takes them: each starter's PRICED_COLUMNS values."""
+    home, away = starter_rows()
+    return [priced_columns(r) for r in home], [priced_columns(r) for r in away]
 
 
 DEFAULT_PLANS = [
@@ -362,7 +369,7 @@ def test_columns_not_loaded_are_read_through_the_orm() -> None:
     engine = create_engine("sqlite://")
     Base.metadata.create_all(engine, tables=[Starter.__table__])
     home, away = teams()
-    home_rows, away_rows = lineups()
+    home_rows, away_rows = starter_rows()
     for n, row in enumerate((*home_rows, *away_rows)):
         row.matchup_id, row.team_id = 1, 1 if n < len(home_rows) else 2
     with Session(engine) as session:
@@ -373,7 +380,9 @@ def test_columns_not_loaded_are_read_through_the_orm() -> None:
             tuple(getattr(row, column) for column in PRICED_COLUMNS) for row in home_rows
         ]
         session.expire_all()
-        plans = plan_markets(home, away, home_rows, away_rows, LeagueSettings(), LOCK)
+        home_priced = [priced_columns(row) for row in home_rows]
+        away_priced = [priced_columns(row) for row in away_rows]
+        plans = plan_markets(home, away, home_priced, away_priced, LeagueSettings(), LOCK)
     assert plans == DEFAULT_PLANS
 
 
@@ -387,8 +396,9 @@ def test_lineups_that_cannot_score_get_no_matchup_markets() -> None:
     """Two empty or all-OUT lineups: 0-0 is certain, so nothing is offered (it used to price
     the home moneyline at fair 0.0 and the away at 1.0, though 0-0 refunds a moneyline)."""
     home, away = teams()
-    out = [row(31, "Hurt Guy", "RB", "NYG", 14.0, "g7", status="OUT")]
-    for home_rows, away_rows in (([], []), (out, []), (out, [row(41, "Bye Guy", "WR", "MIA", 9.0, None)])):
+    out = [priced_columns(row(31, "Hurt Guy", "RB", "NYG", 14.0, "g7", status="OUT"))]
+    bye = [priced_columns(row(41, "Bye Guy", "WR", "MIA", 9.0, None))]
+    for home_rows, away_rows in (([], []), (out, []), (out, bye)):
         assert plan_markets(home, away, home_rows, away_rows, LeagueSettings(), LOCK) == []
     # one side that cannot score: the other's markets stand, its own team total goes
     plans = plan_markets(home, away, out, lineups()[1], LeagueSettings(props=False), LOCK)
