@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import Update, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import League
@@ -27,6 +27,21 @@ class Counter(StrEnum):
     BETS = "last_bet_number"  # slips, and the bets placed from them
 
 
+def _bump(counter: Counter) -> Update:
+    column = getattr(League, counter.value)
+    return (
+        update(League)
+        .where(League.id == bindparam("league"))
+        .values({column: column + bindparam("count")})
+        .returning(column)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# Built once: every slip, bet and week of markets bumps a counter.
+_BUMPS = {counter: _bump(counter) for counter in Counter}
+
+
 async def reserve(session: AsyncSession, league_id: int, counter: Counter, count: int = 1) -> int:
     """The first of `count` consecutive numbers no other row of the league has or will get.
 
@@ -35,14 +50,7 @@ async def reserve(session: AsyncSession, league_id: int, counter: Counter, count
     """
     if count < 1:
         raise ValueError(f"reserve at least one number, not {count}")
-    column = getattr(League, counter.value)
-    last = await session.scalar(
-        update(League)
-        .where(League.id == league_id)
-        .values({column: column + count})
-        .returning(column)
-        .execution_options(synchronize_session=False)
-    )
+    last = await session.scalar(_BUMPS[counter], {"league": league_id, "count": count})
     if last is None:
         raise LookupError(f"no league {league_id} to number rows in")
     return int(last) - count + 1

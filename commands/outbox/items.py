@@ -30,6 +30,16 @@ ROLE_KIND = "winner_role"
 DIRECT_KINDS = (DM_KIND, ROLE_KIND)
 
 
+# The one way in, built once per back end (posts are queued by every tick that opens,
+# reminds, locks or settles): the row's values are bound per call.
+_QUEUE_ONCE = {
+    "postgresql": postgresql.insert(OutboxMessage).on_conflict_do_nothing(
+        index_elements=["league_id", "dedupe_key"]
+    ),
+    "sqlite": sqlite.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["league_id", "dedupe_key"]),
+}
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -40,20 +50,17 @@ async def enqueue(
     now: datetime,
 ) -> bool:
     """Queue one item once: True if queued, False if the dedupe key already had one."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    result = await session.execute(
-        insert(OutboxMessage)
-        .values(
-            league_id=league_id,
-            kind=kind,
-            dedupe_key=dedupe_key,
-            payload=payload,
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["league_id", "dedupe_key"])
-    )
+    row = {
+        "league_id": league_id,
+        "kind": kind,
+        "dedupe_key": dedupe_key,
+        "payload": payload,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "created_at": now,
+    }
+    statements = await session.connection()  # Core: one row, no ORM bulk-insert machinery
+    result = await statements.execute(_QUEUE_ONCE[statements.dialect.name], row)
     return rows_changed(result) == 1
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.services.numbered import find_matchup
@@ -23,6 +23,38 @@ from storage.models import BenchPlayer, Market, Matchup, Selection, Starter, Tea
 
 # A matchup's main lines, in the markets board's columns: all that board shows of a matchup.
 MATCHUP_KINDS = ("moneyline", "spread", "total")
+
+# Every board read is built once, with its values bound per call: a board is read by every
+# `markets` and `odds` and by the tick's lines-up post and board edits, and building the
+# statement again each time cost about as much as running it on SQLite.
+# Re-read, not taken from the session's identity map: the tick writes markets and
+# selections set-based (market_store), behind any ORM object loaded before.
+_FRESH = {"populate_existing": True}
+_WEEK_MATCHUPS = select(Matchup).where(Matchup.week_id == bindparam("week_id")).order_by(Matchup.id)
+_LEAGUE_TEAMS = select(Team).where(Team.league_id == bindparam("league_id"))
+_SIDES = (
+    select(Selection)
+    .where(Selection.market_id.in_(bindparam("ids", expanding=True)))
+    .execution_options(**_FRESH)
+)
+# The fantasy board: the NFL games board (commands/services/game_board.py) is its own. The
+# week's own markets (matchup and game both NULL: the high score) come in the same read.
+_FANTASY = or_(Market.matchup_id.is_not(None), Market.game_id.is_(None))
+_ONE_MATCHUP = Market.matchup_id == bindparam("matchup_id")
+_MAIN_LINES = or_(Market.matchup_id.is_(None), Market.kind.in_(MATCHUP_KINDS))
+
+
+def _board_markets(offered: ColumnElement[bool]) -> Select[Market]:
+    return select(Market).where(Market.week_id == bindparam("week_id"), offered).execution_options(**_FRESH)
+
+
+# (one matchup, main lines only) -> the markets read
+_BOARD_MARKETS = {
+    (False, False): _board_markets(_FANTASY),
+    (False, True): _board_markets(and_(_FANTASY, _MAIN_LINES)),
+    (True, False): _board_markets(_ONE_MATCHUP),
+    (True, True): _board_markets(and_(_ONE_MATCHUP, _MAIN_LINES)),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +102,7 @@ async def selections_by_market(
     ids = list(market_ids)
     selections: dict[int, dict[str, Selection]] = defaultdict(dict)
     if ids:
-        sides = (
-            select(Selection).where(Selection.market_id.in_(ids)).execution_options(populate_existing=True)
-        )
-        for s in (await session.scalars(sides)).all():
+        for s in (await session.scalars(_SIDES, {"ids": ids})).all():
             selections[s.market_id][s.side] = s
     return selections
 
@@ -95,28 +124,13 @@ async def week_markets(
     With `main_lines`, each matchup's MATCHUP_KINDS and the week's own markets only (what the
     `markets` board shows): props, team totals and alternates are most of a week's markets.
     """
-    matchups = list(
-        (await session.scalars(select(Matchup).where(Matchup.week_id == week.id).order_by(Matchup.id))).all()
-    )
-    teams = {
-        t.id: t for t in (await session.scalars(select(Team).where(Team.league_id == week.league_id))).all()
-    }
+    matchups = list((await session.scalars(_WEEK_MATCHUPS, {"week_id": week.id})).all())
+    teams = {t.id: t for t in (await session.scalars(_LEAGUE_TEAMS, {"league_id": week.league_id})).all()}
     markets: dict[int, dict[tuple[str, str], Market]] = defaultdict(dict)
-    # Re-read, not taken from the session's identity map: the tick writes markets and
-    # selections set-based (market_store), behind any ORM object loaded before.
-    fresh = {"populate_existing": True}
-    # The fantasy board: the NFL games board (commands/services/game_board.py) is its own.
-    # The week's own markets (matchup and game both NULL: the high score) come in the same read.
-    offered = (
-        Market.matchup_id == matchup_id
-        if matchup_id is not None
-        else or_(Market.matchup_id.is_not(None), Market.game_id.is_(None))
-    )
-    if main_lines:
-        offered = and_(offered, or_(Market.matchup_id.is_(None), Market.kind.in_(MATCHUP_KINDS)))
-    query = select(Market).where(Market.week_id == week.id, offered).execution_options(**fresh)
+    query = _BOARD_MARKETS[matchup_id is not None, main_lines]
+    params = {"week_id": week.id, "matchup_id": matchup_id}
     week_level: list[Market] = []
-    for market in (await session.scalars(query)).all():
+    for market in (await session.scalars(query, params)).all():
         if pulled(market, now):  # pulled: off the board until its lock
             continue
         if market.matchup_id is not None:

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from commands.context import Services
 from commands.errors import Conflict
@@ -249,6 +249,27 @@ async def regrade_due(db: Database, league: League, now: datetime) -> list[Corre
     return corrections
 
 
+# The markets a reminder names: open fantasy-board markets locking inside the window (NFL
+# games lock unannounced). Built once, as every tick of every league asks.
+_IN_WINDOW = (
+    Week.league_id == bindparam("league_id"),
+    Week.markets_open,
+    Market.status == MarketStatus.OPEN,
+    Market.matchup_id.is_not(None),
+    Market.lock_at > bindparam("now"),
+    Market.lock_at <= bindparam("until"),
+)
+_LOCK_TIMES_IN_WINDOW = (
+    select(Market.week_id, Market.lock_at).join(Week, Week.id == Market.week_id).where(*_IN_WINDOW).distinct()
+)
+_MARKETS_IN_WINDOW = (
+    select(Market)
+    .join(Week, Week.id == Market.week_id)
+    .where(*_IN_WINDOW)
+    .order_by(Market.lock_at, Market.id)
+)
+
+
 def _reminder_key(week_id: int, lock_at: datetime) -> str:
     """One reminder per lock time of a week, whichever tick or replica asks for it."""
     return f"reminder:week:{week_id}:{lock_at:%Y%m%dT%H%M%S}"
@@ -266,25 +287,16 @@ async def remind_due(db: Database, league: League, now: datetime) -> int:
     settings = LeagueSettings.model_validate(league.settings or {})
     if settings.lock_reminder_minutes == 0 or league.paused:
         return 0
-    window = timedelta(minutes=settings.lock_reminder_minutes)
-    in_window = (
-        Week.league_id == league.id,
-        Week.markets_open,
-        Market.status == MarketStatus.OPEN,
-        Market.matchup_id.is_not(None),  # the fantasy board's; NFL games lock unannounced
-        Market.lock_at > now,
-        Market.lock_at <= now + window,
-    )
+    window = {
+        "league_id": league.id,
+        "now": now,
+        "until": now + timedelta(minutes=settings.lock_reminder_minutes),
+    }
     # Read first: most ticks have nothing to remind of, and need not take the write lock.
     async with db.read() as session:
         # The lock times alone, first: on a game day every tick inside a window finds its
         # reminder already queued, and need not load the markets it would name.
-        lock_times = await session.execute(
-            select(Market.week_id, Market.lock_at)
-            .join(Week, Week.id == Market.week_id)
-            .where(*in_window)
-            .distinct()
-        )
+        lock_times = await session.execute(_LOCK_TIMES_IN_WINDOW, window)
         keys = {_reminder_key(week_id, lock_at) for week_id, lock_at in lock_times}
         if keys:
             queued = await session.scalars(
@@ -296,12 +308,7 @@ async def remind_due(db: Database, league: League, now: datetime) -> int:
         if not keys:
             return 0
         groups: dict[str, list[Market]] = {}
-        for market in await session.scalars(
-            select(Market)
-            .join(Week, Week.id == Market.week_id)
-            .where(*in_window)
-            .order_by(Market.lock_at, Market.id)
-        ):
+        for market in await session.scalars(_MARKETS_IN_WINDOW, window):
             key = _reminder_key(market.week_id, market.lock_at)
             if key in keys:
                 groups.setdefault(key, []).append(market)

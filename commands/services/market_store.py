@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.services.pricing import MarketPlan
@@ -154,11 +154,8 @@ async def store_plans(
     return writes.changed
 
 
-async def _stored_markets(
-    session: AsyncSession, week_id: int, parent_ids: Any, parent: Parent
-) -> dict[int, dict[tuple[str, str], _Stored]]:
-    wanted = set(parent_ids)
-    column = {"game": Market.game_id, "matchup": Market.matchup_id, "week": Market.week_id}[parent]
+def _stored_query(column: Any, *, week_level: bool = False) -> Select[Any]:
+    """A week's markets of one kind of parent, each with its sides (built once, see _STORED)."""
     query = (
         select(
             Market.id,
@@ -176,11 +173,25 @@ async def _stored_markets(
             Selection.label,
         )
         .outerjoin(Selection, Selection.market_id == Market.id)
-        .where(Market.week_id == week_id)
+        .where(Market.week_id == bindparam("week_id"))
     )
-    if parent == "week":
-        query = query.where(Market.matchup_id.is_(None), Market.game_id.is_(None))
-    rows = await session.execute(query)
+    return query.where(Market.matchup_id.is_(None), Market.game_id.is_(None)) if week_level else query
+
+
+# Built once: every reprice of every league reads its week's markets, and building the
+# statement cost a third of running it.
+_STORED: dict[Parent, Select[Any]] = {
+    "game": _stored_query(Market.game_id),
+    "matchup": _stored_query(Market.matchup_id),
+    "week": _stored_query(Market.week_id, week_level=True),
+}
+
+
+async def _stored_markets(
+    session: AsyncSession, week_id: int, parent_ids: Any, parent: Parent
+) -> dict[int, dict[tuple[str, str], _Stored]]:
+    wanted = set(parent_ids)
+    rows = await session.execute(_STORED[parent], {"week_id": week_id})
     by_parent: dict[int, dict[tuple[str, str], _Stored]] = {}
     for (
         m_id,
