@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_
 
+from storage.hot_pool import HotPool
 from storage.inline_sqlite import InlineSqlite
 from storage.placement import PostgresPlacer, SqliteGroupPlacer
 from storage.row_reader import PostgresRowReader, SqliteRowReader
@@ -94,10 +95,17 @@ class Database:
         )
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self._placer: SqliteGroupPlacer | PostgresPlacer | None = None
+        # PostgreSQL: the connections the caller's read and the bet run on (storage/hot_pool.py),
+        # pool_size of them beside SQLAlchemy's 2 * pool_size.
+        self.hot = (
+            None
+            if self.is_sqlite
+            else HotPool(self.engine.dialect, self.url, connect_args, pool_size, IDLE_PING_SECONDS)
+        )
         self.row_reader: SqliteRowReader | PostgresRowReader = (
             SqliteRowReader(Path(str(self.url.database)), busy_timeout_ms)
-            if self.is_sqlite
-            else PostgresRowReader(self.engine)
+            if self.hot is None
+            else PostgresRowReader(self.hot)
         )
 
     @property
@@ -110,7 +118,8 @@ class Database:
                     Path(self.url.database), self._write_lock, self.busy_timeout_ms
                 )
             else:
-                self._placer = PostgresPlacer(self.engine)
+                assert self.hot is not None
+                self._placer = PostgresPlacer(self.hot)
         return self._placer
 
     @asynccontextmanager
@@ -133,28 +142,30 @@ class Database:
             yield session
 
     async def warm_up(self) -> int:
-        """Open every pooled PostgreSQL connection and prepare the bet statement on each;
-        returns how many. Nothing to do on SQLite.
+        """Open every pooled PostgreSQL connection, the bet statement prepared on each of the
+        hot pool's; returns how many were opened. Nothing to do on SQLite.
 
-        A process serves from a pool of kept connections (see __init__). Opened lazily, the
+        A process serves from pools of kept connections (see __init__). Opened lazily, the
         first busy moment after a start opened them all at once, each also preparing the
         bet statement before its first bet, and those bets were the slowest of the day.
-        `sidebet run` warms the pool once before it serves, as it freezes its heap.
+        `sidebet run` warms the pools once before it serves, as it freezes its heap.
         """
-        if self.is_sqlite:
+        if self.hot is None:
             return 0
         placer = self.placer
         assert isinstance(placer, PostgresPlacer)
         slots = int(self.engine.pool.size())  # type: ignore[attr-defined]
         async with contextlib.AsyncExitStack() as held:  # all at once: each its own connection
-            connections = [await held.enter_async_context(self.engine.connect()) for _ in range(slots)]
-            await asyncio.gather(*(placer.prepare(conn) for conn in connections))
-        return slots
+            for _ in range(slots):
+                await held.enter_async_context(self.engine.connect())
+        return slots + await placer.warm()
 
     async def dispose(self) -> None:
         if isinstance(self._placer, SqliteGroupPlacer):
             await self._placer.close()
         await self.row_reader.close()
+        if self.hot is not None:
+            await self.hot.close()
         await self.engine.dispose()
 
 

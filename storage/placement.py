@@ -41,9 +41,9 @@ from typing import Any, cast
 
 import asyncpg
 from sqlalchemy import bindparam, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import kept_statements, keys
+from storage import keys
 from storage.bet_rules import (
     BALANCE_RULE,
     CLAIM_RULES,
@@ -56,6 +56,7 @@ from storage.bet_rules import (
     first_failed,
     render,
 )
+from storage.hot_pool import HotPool
 from storage.inline_sqlite import open_sqlite
 from storage.ledger import BALANCE_MOVE, LEDGER_INSERT
 from storage.types import UTCDateTime
@@ -244,7 +245,6 @@ _PG = {
     "share": " FOR KEY SHARE",
     "team_id": "$7",
 }
-_PREPARED = "sidebet_place_statement"  # the key of the prepared bet statement in a connection's info
 
 PG_PLACE = f"""
 WITH claim AS (
@@ -297,25 +297,29 @@ REFUSED_SQLSTATE = "SB001"
 class PostgresPlacer:
     """One statement per bet on PostgreSQL, its own transaction (see PG_PLACE).
 
-    The connection comes from SQLAlchemy's pool (checkout checks, reset and disposal as for
-    any other work), but the statement goes to asyncpg directly, outside any transaction.
-    It is one fixed statement with plain parameters, so SQLAlchemy's compilation cache,
-    execution context and result wrapping, which were two fifths of the Python calls a
-    whole confirmation made, buy nothing here; BEGIN and COMMIT would be two more round
-    trips than the bet itself.
+    The statement goes to asyncpg directly, outside any transaction, on a connection of the
+    pool kept for the hot statements (storage/hot_pool.py). It is one fixed statement with
+    plain parameters, so SQLAlchemy's compilation cache, execution context and result
+    wrapping, which were two fifths of the Python calls a whole confirmation made, buy
+    nothing here; BEGIN and COMMIT would be two more round trips than the bet itself.
 
-    The statement is prepared once per pooled connection and kept with it (the pool's
-    per-connection `info`), so `Database.warm_up` can prepare it on every connection before
-    the bot serves: otherwise the first bets of a busy minute each waited for a new
-    connection to parse and plan it, all at once, and made the latency's tail.
+    The statement is prepared once per connection, and `warm` prepares it on every
+    connection before the bot serves (Database.warm_up): otherwise the first bets of a
+    busy minute each waited for a new connection to parse and plan it, all at once, and
+    made the latency's tail.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+    def __init__(self, hot: HotPool) -> None:
+        self._hot = hot
 
-    async def prepare(self, conn: AsyncConnection) -> asyncpg.prepared_stmt.PreparedStatement:
-        """The bet statement prepared on this pooled connection (once; kept while it lives)."""
-        return await kept_statements.kept(conn, _PREPARED, PG_PLACE)
+    async def warm(self) -> int:
+        """Every connection of the hot pool open with the bet statement prepared; how many.
+
+        Prepared by running it for slip 0, which no slip has (ids start at 1): the claim
+        finds nothing, so nothing is written and nothing raised (the refusal is a value).
+        """
+        now = datetime.now(UTC).replace(tzinfo=None)
+        return await self._hot.warm(PG_PLACE, 0, 0, 0, now, 0, None, 0)
 
     async def place(self, request: PlaceRequest) -> Placement:
         snapshot = None if request.lineup_snapshot is None else json.dumps(request.lineup_snapshot)
@@ -329,16 +333,15 @@ class PostgresPlacer:
             snapshot,
             request.team_id or 0,
         )
-        async with self._engine.connect() as conn:
-            try:
-                row = await kept_statements.fetchrow(conn, _PREPARED, PG_PLACE, args)
-            except asyncpg.PostgresError as exc:
-                if exc.sqlstate == REFUSED_SQLSTATE and exc.detail in REFUSALS:
-                    raise PlaceRefused(cast(Refusal, exc.detail)) from None
-                if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
-                    # Nothing was kept; the slip as it now stands explains it.
-                    raise PlaceRefused("not_pending") from None
-                raise
+        try:
+            row = await self._hot.fetchrow(PG_PLACE, *args)
+        except asyncpg.PostgresError as exc:
+            if exc.sqlstate == REFUSED_SQLSTATE and exc.detail in REFUSALS:
+                raise PlaceRefused(cast(Refusal, exc.detail)) from None
+            if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
+                # Nothing was kept; the slip as it now stands explains it.
+                raise PlaceRefused("not_pending") from None
+            raise
         stake, odds, market_id, label, kind, bet_id, number, balance, claim_refusal, _ = row
         if claim_refusal is not None:  # the claim refused, before anything was written
             raise PlaceRefused(claim_refusal)

@@ -9,9 +9,9 @@ committed when it ran (WAL), exactly as a read session would. The rows are conve
 the columns' own types and handed back as detached ORM objects, as if a query had
 loaded them in a session since closed.
 
-On PostgreSQL the same read is one prepared statement sent to asyncpg directly on a pooled
-connection (PostgresRowReader), kept prepared with that connection as the bet statement is
-(storage/placement.py): through a session it was a pool checkout, SQLAlchemy's compile
+On PostgreSQL the same read is one statement sent to asyncpg directly, on a connection of
+the pool the bet statement also runs on (PostgresRowReader, storage/hot_pool.py), prepared
+once per connection: through a session it was a pool checkout, SQLAlchemy's compile
 cache lookup, execution context and ORM loading around one round trip, about half of
 what a whole bet confirmation cost there.
 """
@@ -26,11 +26,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Float, inspect
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.types import TypeEngine
 
-from storage import kept_statements
+from storage.hot_pool import HotPool
 from storage.inline_sqlite import InlineSqlite
 from storage.models import Base
 
@@ -107,7 +106,6 @@ class SqliteRowReader:
             self._conn = None
 
 
-_KEPT_READ = "sidebet_read:"  # + the statement: its key in a pooled connection's info
 _NAMED = re.compile(r":([a-z_]+)")
 
 
@@ -119,8 +117,8 @@ class PostgresRowReader:
     committed when the statement ran).
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+    def __init__(self, hot: HotPool) -> None:
+        self._hot = hot
         self._numbered: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def _numbering(self, sql: str) -> tuple[str, tuple[str, ...]]:
@@ -137,11 +135,8 @@ class PostgresRowReader:
 
     async def fetchone(self, sql: str, params: dict[str, Any]) -> Sequence[Any] | None:
         numbered, names = self._numbering(sql)
-        async with self._engine.connect() as conn:
-            row = await kept_statements.fetchrow(
-                conn, _KEPT_READ + numbered, numbered, [params[name] for name in names]
-            )
+        row = await self._hot.fetchrow(numbered, *[params[name] for name in names])
         return None if row is None else tuple(row)
 
     async def close(self) -> None:
-        """Nothing of its own to close: its statements live and die with the pool's connections."""
+        """Nothing of its own to close: the hot pool is the database's (Database.dispose)."""

@@ -34,8 +34,10 @@ CALLS: Counter[str] = Counter()
 class CountingConnection(asyncpg.Connection):
     """asyncpg's connection, counting what the bot sends it besides SQLAlchemy's cursor.
 
-    `execute` is how asyncpg sends BEGIN, COMMIT and ROLLBACK; `fetchrow` is both the
-    ping (";") and how the bet writer runs its statement ("WITH claim AS ...").
+    `execute` is how asyncpg sends BEGIN, COMMIT and ROLLBACK; `fetchrow` is the ping (";"),
+    the row reader's statement ("SELECT ...") and the bet's ("WITH claim AS ..."), both
+    prepared once per connection by asyncpg's statement cache. SQLAlchemy's cursor runs
+    its statements with `fetch`, which passes through uncounted.
     """
 
     async def execute(self, query: str, *args: Any, **kwargs: Any) -> str:
@@ -45,28 +47,6 @@ class CountingConnection(asyncpg.Connection):
     async def fetchrow(self, query: str, *args: Any, **kwargs: Any) -> Any:
         CALLS[f"fetchrow {query.split()[0]}"] += 1
         return await super().fetchrow(query, *args, **kwargs)
-
-    async def prepare(self, query: str, **kwargs: Any) -> Any:
-        statement = await super().prepare(query, **kwargs)
-        if query.split()[0] == "WITH":
-            CALLS["prepare WITH"] += 1
-        return CountingStatement(statement, query)
-
-
-class CountingStatement:
-    """A prepared statement, counting its `fetchrow` runs: the bet writer's and the row
-    reader's (each kept prepared per connection). SQLAlchemy's cursor runs its own
-    prepared statements with `fetch`, which passes through uncounted."""
-
-    def __init__(self, statement: Any, query: str) -> None:
-        self._statement, self._query = statement, query
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._statement, name)
-
-    async def fetchrow(self, *args: Any, **kwargs: Any) -> Any:
-        CALLS[f"fetchrow {self._query.split()[0]}"] += 1
-        return await self._statement.fetchrow(*args, **kwargs)
 
 
 async def scratch_database(**kwargs: Any) -> AsyncIterator[Database]:

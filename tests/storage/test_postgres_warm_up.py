@@ -1,22 +1,48 @@
-"""A PostgreSQL process warms its pool before it serves, and a bet never waits for a prepare.
+"""A PostgreSQL process warms its pools before it serves, and a bet never waits for a prepare.
 
-`Database.warm_up` opens every pooled connection and prepares the bet statement on each
-(storage/placement.py keeps it with the connection). A statement the server no longer
-accepts (the schema changed under a running process) is prepared again, once, and the bet
-goes through.
+`Database.warm_up` opens every pooled connection, SQLAlchemy's and the hot pool's (the
+caller's read and the bet, storage/hot_pool.py), and prepares the bet statement on each
+of the latter. A bet then opens no connection. A migration that changes what the bet
+statement returns, under a running process, does not fail the next bet: the statement
+is prepared again and the bet goes through.
 """
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
+from sqlalchemy import text
 
 from storage.database import Database
-from storage.placement import _PREPARED
+from storage.migrate import upgrade_to_head
 from tests.book import Book
-from tests.conftest import make_database
+from tests.conftest import PG_URL, pg_schema
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+async def named() -> AsyncIterator[tuple[Database, str]]:
+    """A database whose connections carry a name of their own, to be counted on the server."""
+    name = f"sidebet-warm-{uuid.uuid4().hex[:10]}"
+    async with pg_schema() as schema:
+        db = Database(
+            PG_URL, connect_args={"server_settings": {"search_path": schema, "application_name": name}}
+        )
+        try:
+            await upgrade_to_head(db)
+            yield db, name
+        finally:
+            await db.dispose()
+
+
+async def _open_connections(db: Database, name: str) -> int:
+    async with db.read() as session:
+        query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
+        return int(await session.scalar(query, {"name": name}) or 0)  # this read on one of them
 
 
 async def _slip(book: Book) -> int:
@@ -24,56 +50,54 @@ async def _slip(book: Book) -> int:
     return await book.slip_number(await book.run("finn", "bet", market=market, pick="home", stake=10))
 
 
-async def test_warm_up_opens_every_pooled_connection_with_the_bet_statement_prepared(
-    any_db: Database,
+async def test_warm_up_opens_every_connection_with_the_bet_statement_prepared(
+    named: tuple[Database, str],
 ) -> None:
-    if any_db.is_sqlite:
-        assert await any_db.warm_up() == 0  # nothing to warm: bets go through one SQLite writer
-        return
-    warmed = await any_db.warm_up()
-    pool = any_db.engine.pool
-    assert warmed == pool.size() and pool.checkedin() == warmed  # type: ignore[attr-defined]
-    async with any_db.engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        assert raw.info.get(_PREPARED) is not None
-    book = await Book(any_db).open()
+    db, name = named
+    book = await Book(db).open()
     quote = await _slip(book)
+    await db.dispose()  # start from nothing open, as a process does
+    warmed = await db.warm_up()
+    assert db.hot is not None
+    assert warmed == db.engine.pool.size() + db.hot.size  # type: ignore[attr-defined]
+    assert await _open_connections(db, name) == warmed
+    async with contextlib.AsyncExitStack() as stack:  # every hot connection at once
+        for _ in range(db.hot.size):
+            conn = await stack.enter_async_context(db.hot.connection())
+            prepared = await conn.fetchval(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%WITH claim AS%'"
+                " AND statement NOT LIKE '%pg_prepared_statements%'"  # this query's own
+            )
+            assert prepared == 1
     assert (await book.run("finn", "confirm", quote=quote)).text.startswith("Bet placed")
-    assert pool.size() == warmed  # type: ignore[attr-defined]  # no connection opened to bet
+    assert await _open_connections(db, name) == warmed  # no connection opened to bet
 
 
-class _Stale:
-    """A kept statement the server refuses, as after a migration under a running process."""
-
-    calls = 0
-
-    async def fetchrow(self, *args: object) -> None:
-        _Stale.calls += 1
-        raise asyncpg.InvalidCachedStatementError("cached statement plan is invalid")
-
-
-@pytest.fixture
-async def postgres(tmp_path) -> AsyncIterator[Database]:
-    async for database in make_database("postgres", tmp_path):
-        yield database
+async def test_warming_writes_nothing(named: tuple[Database, str]) -> None:
+    db, _ = named
+    await Book(db).open()
+    counts = (
+        "SELECT (SELECT count(*) FROM bets), (SELECT count(*) FROM ledger),"
+        " (SELECT sum(balance) FROM members)"
+    )
+    async with db.read() as session:
+        before = (await session.execute(text(counts))).one()
+    await db.warm_up()
+    async with db.read() as session:
+        assert (await session.execute(text(counts))).one() == before
 
 
-@pytest.mark.postgres
-async def test_a_kept_statement_the_server_refuses_is_prepared_again_and_the_bet_placed(
-    postgres: Database,
+async def test_a_migration_that_changes_what_the_bet_returns_does_not_fail_the_next_bet(
+    named: tuple[Database, str],
 ) -> None:
-    any_db = postgres  # the prepared bet statement is PostgreSQL's
-    await any_db.warm_up()
-    book = await Book(any_db).open()
-    quote = await _slip(book)
-    slots = any_db.engine.pool.size()  # type: ignore[attr-defined]
-    held = []  # every pooled connection holds a stale statement
-    for _ in range(slots):
-        conn = await any_db.engine.connect()
-        (await conn.get_raw_connection()).info[_PREPARED] = _Stale()
-        held.append(conn)
-    for conn in held:
-        await conn.close()
-    reply = await book.run("finn", "confirm", quote=quote)
-    assert reply.text.startswith("Bet placed"), reply.text
-    assert _Stale.calls == 1
+    db, _ = named
+    await db.warm_up()
+    book = await Book(db).open()
+    assert (await book.run("finn", "confirm", quote=await _slip(book))).text.startswith("Bet placed")
+    # The bet statement returns the side's label: its type changes under the prepared
+    # statements ("cached plan must not change result type" on their next run).
+    async with db.write() as session:
+        await session.execute(text("ALTER TABLE selections ALTER COLUMN label TYPE varchar(200)"))
+    for _ in range(3):  # whichever hot connections the bets land on
+        reply = await book.run("finn", "confirm", quote=await _slip(book))
+        assert reply.text.startswith("Bet placed"), reply.text
