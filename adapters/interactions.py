@@ -159,4 +159,4 @@ async def league_settings(services: Services, platform: str, workspace_id: str) 
     """
     async with services.db.read() as session:
         stored = await find_league_settings(session, platform, workspace_id)
-    return None if stored is None else LeagueSettings.model_validate(stored)
+    return None if stored is None else LeagueSettings.of(stored)

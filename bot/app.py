@@ -196,12 +196,12 @@ async def build_console(settings: Settings, stdin: TextIO, stdout: TextIO) -> Co
     outbox = OutboxLoop(db, clock, channel)
     guide = DemoGuide(db, league.id) if league.source == SEASON_SOURCE else None
     where: list[str] = []
-    zone = LeagueSettings.model_validate(league.settings or {}).tz
+    zone = LeagueSettings.of(league.settings).tz
 
     async def tz() -> ZoneInfo:
         async with db.read() as session:
             fresh = await session.get_one(League, league.id)
-        return LeagueSettings.model_validate(fresh.settings or {}).tz
+        return LeagueSettings.of(fresh.settings).tz
 
     async def due() -> DueReport:
         async with league_jobs(services, league.id, command=":advance") as fresh:

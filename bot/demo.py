@@ -168,7 +168,7 @@ class DemoGuide:
             return await session.get_one(League, self.league_id)
 
     async def _settings(self) -> LeagueSettings:
-        return LeagueSettings.model_validate((await self._league()).settings or {})
+        return LeagueSettings.of((await self._league()).settings)
 
     async def moments(self) -> list[Moment]:
         return season_moments(self.timeline, await self._settings())
@@ -211,7 +211,7 @@ class DemoGuide:
     async def where(self, now: datetime) -> list[str]:
         """Where the season is: which week, what is open, what happens next."""
         league = await self._league()
-        settings = LeagueSettings.model_validate(league.settings or {})
+        settings = LeagueSettings.of(league.settings)
         tz, timeline = settings.tz, self.timeline
         async with self.db.read() as session:
             week = await session.scalar(

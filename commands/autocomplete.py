@@ -65,7 +65,7 @@ async def suggest(
         league, member = await find_caller(session, invocation)
         if league is None:
             return []
-        settings = LeagueSettings.model_validate(league.settings or {})
+        settings = LeagueSettings.of(league.settings)
         now = services.clock.now()
         choices: list[Choice] = []
         if found.type is OptionType.WORD and option == "setting":

@@ -60,7 +60,7 @@ async def _run(services: Services, invocation: Invocation, command: Command, raw
     if not command.needs_league:
         return await LEAGUELESS_HANDLERS[command.name](services, invocation, args)
     league, member = await _caller(services, invocation)
-    settings = LeagueSettings.model_validate(league.settings or {})
+    settings = LeagueSettings.of(league.settings)
     now = services.clock.now()
     if member is None:
         member = await ensure_member(services.db, league, invocation, settings, now)

@@ -46,7 +46,7 @@ EVERYTHING = MaybeDue()
 
 
 def _window(league: League) -> timedelta:
-    settings = LeagueSettings.model_validate(league.settings or {})
+    settings = LeagueSettings.of(league.settings)
     return timedelta(minutes=0 if league.paused else settings.lock_reminder_minutes)
 
 

@@ -41,7 +41,7 @@ async def change_setting(
         ).first()
         if row is None:
             raise NotFound("There's no Sidebet league here any more.")
-        current = LeagueSettings.model_validate(row.settings or {})
+        current = LeagueSettings.of(row.settings)
         updated = update_setting(current, name, raw)  # refuses before anything is written
         before, after = getattr(current, name), getattr(updated, name)
         await session.execute(

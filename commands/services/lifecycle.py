@@ -106,7 +106,7 @@ async def settle_due(
     db: Database, league: League, now: datetime, *, force: bool = False
 ) -> list[SettlementSummary]:
     """Settle every final week whose settle time has come (or now, if forced), oldest first."""
-    settings = LeagueSettings.model_validate(league.settings or {})
+    settings = LeagueSettings.of(league.settings)
     done: list[SettlementSummary] = []
     async with db.write() as session:
         # Every statement has a fixed cost (a round trip on PostgreSQL), and 10,000 leagues
@@ -170,7 +170,7 @@ async def recap_due(db: Database, league: League, now: datetime) -> int:
     job here, so a crash between settling and this leaves the recap to the next pass, and
     two processes racing on it queue one post (the dedupe key).
     """
-    settings = LeagueSettings.model_validate(league.settings or {})
+    settings = LeagueSettings.of(league.settings)
     async with db.read() as session:
         settled = (
             await session.scalars(
@@ -284,7 +284,7 @@ async def remind_due(db: Database, league: League, now: datetime) -> int:
     that comes only after the lock skips it: a reminder for something already closed is
     noise.
     """
-    settings = LeagueSettings.model_validate(league.settings or {})
+    settings = LeagueSettings.of(league.settings)
     if settings.lock_reminder_minutes == 0 or league.paused:
         return 0
     window = {

@@ -44,7 +44,7 @@ async def end_season_if_done(db: Database, league: League, sync: SyncResult, now
         if final is None:
             return False
         await session.execute(update(League).where(League.id == league.id).values(season_over=True))
-        if not LeagueSettings.model_validate(league.settings or {}).final_standings:
+        if not LeagueSettings.of(league.settings).final_standings:
             return True
         reply = await season_over_post(
             league,

@@ -75,7 +75,7 @@ def may_be_unchanged(league: League, due: MaybeDue, with_games: bool) -> bool:
     """Whether a due sync of `league` could be finished without its lease (see above)."""
     if due or league.season_over or league.sync_failures or league.last_sync_error or with_games:
         return False
-    return not LeagueSettings.model_validate(league.settings or {}).nfl_games
+    return not LeagueSettings.of(league.settings).nfl_games
 
 
 async def fetch_and_compare(

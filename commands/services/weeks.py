@@ -85,7 +85,7 @@ async def sync_league(
     to_sync = await periods_to_sync(db, league, league_data, now)
     periods = to_sync.periods
     weeks = [await provider.fetch_week(period) for period in periods]
-    settings = LeagueSettings.model_validate(league.settings or {})
+    settings = LeagueSettings.of(league.settings)
     # The games board's lines: while the league offers NFL games, and while bets on them wait
     game_lines = await fetch_lines(provider, weeks) if settings.nfl_games or to_sync.games_pending else {}
     result = SyncResult(
@@ -439,7 +439,7 @@ async def lock_due(db: Database, league: League, now: datetime) -> Counter[datet
     Bets check the lock time themselves, so this is bookkeeping for displays (and the
     board edit), not the guard.
     """
-    settings = LeagueSettings.model_validate(league.settings or {})
+    settings = LeagueSettings.of(league.settings)
     # Read first (the partial index on open markets' lock times answers it): most passes
     # have nothing to lock and need not take the write lock.
     async with db.read() as session:
