@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, or_, select, update
+from sqlalchemy import and_, bindparam, exists, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
@@ -223,33 +223,27 @@ async def periods_to_sync(db: Database, league: League, data: LeagueData, now: d
 
 async def _upsert_teams(session: AsyncSession, league_id: int, league_data: LeagueData) -> dict[int, Team]:
     existing = {t.espn_team_id: t for t in (await session.scalars(_TEAMS, {"league_id": league_id})).all()}
+    new = [
+        {"league_id": league_id, "espn_team_id": info.team_id}
+        | dict(zip(_TEAM_COLUMNS, _team_values(info), strict=True))
+        for info in league_data.teams
+        if info.team_id not in existing
+    ]
+    if new:  # a league's first sync: its teams in one statement, not a flush per team
+        for team in await session.scalars(insert(Team).returning(Team), new):
+            existing[team.espn_team_id] = team
     for info in league_data.teams:
-        team = existing.get(info.team_id)
-        if team is None:
-            team = Team(league_id=league_id, espn_team_id=info.team_id)
-            session.add(team)
-            existing[info.team_id] = team
-        values = (
-            info.name,
-            info.abbrev,
-            info.owner_name,
-            info.wins,
-            info.losses,
-            info.ties,
-            info.points_for,
-            info.points_against,
-        )
+        team, values = existing[info.team_id], _team_values(info)
         if _team_values(team) != values:  # most syncs: none moved, and setting each costs events
-            team.name, team.abbrev, team.owner_name = info.name, info.abbrev, info.owner_name
-            team.wins, team.losses, team.ties = info.wins, info.losses, info.ties
-            team.points_for, team.points_against = info.points_for, info.points_against
+            for column, value in zip(_TEAM_COLUMNS, values, strict=True):
+                setattr(team, column, value)
     await session.flush()
     return existing
 
 
-_team_values = operator.attrgetter(
-    "name", "abbrev", "owner_name", "wins", "losses", "ties", "points_for", "points_against"
-)
+# What a sync keeps of each fantasy team, by the same names on ESPN's team and on the row.
+_TEAM_COLUMNS = ("name", "abbrev", "owner_name", "wins", "losses", "ties", "points_for", "points_against")
+_team_values = operator.attrgetter(*_TEAM_COLUMNS)
 
 
 async def _store_week(
