@@ -59,17 +59,22 @@ class HotPool:
         self.size = size
         self._idle_seconds = idle_seconds
         self._pool: asyncpg.Pool | None = None
+        # The first bets of a process arrive together: one of them opens the pool, the
+        # others wait for it (two pools would leave one's connections open for good).
+        self._opening = asyncio.Lock()
 
     async def _opened(self) -> asyncpg.Pool:
         if self._pool is None:
-            self._pool = await asyncpg.create_pool(
-                min_size=0,
-                max_size=self.size,
-                max_inactive_connection_lifetime=self._idle_seconds,
-                init=_json_codecs,
-                reset=_nothing_to_reset,
-                **self._connect,
-            )
+            async with self._opening:
+                if self._pool is None:
+                    self._pool = await asyncpg.create_pool(
+                        min_size=0,
+                        max_size=self.size,
+                        max_inactive_connection_lifetime=self._idle_seconds,
+                        init=_json_codecs,
+                        reset=_nothing_to_reset,
+                        **self._connect,
+                    )
         return self._pool
 
     @asynccontextmanager

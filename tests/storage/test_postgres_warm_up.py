@@ -9,13 +9,17 @@ is prepared again and the bet goes through.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
+import asyncpg
 import pytest
 from sqlalchemy import text
 
+from commands.replies import Tone
 from storage.database import Database
 from storage.migrate import upgrade_to_head
 from tests.book import Book
@@ -101,3 +105,39 @@ async def test_a_migration_that_changes_what_the_bet_returns_does_not_fail_the_n
     for _ in range(3):  # whichever hot connections the bets land on
         reply = await book.run("finn", "confirm", quote=await _slip(book))
         assert reply.text.startswith("Bet placed"), reply.text
+
+
+async def test_the_first_bets_arriving_together_open_one_pool(
+    named: tuple[Database, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold process's first callers all find the hot pool unopened; one pool must serve
+    them all, or the others' connections stay open after the database is closed. Opening a
+    pool is made to take a turn of the loop (as connecting does when it has to), so the
+    callers really do overlap."""
+    opened = []
+    create_pool = asyncpg.create_pool
+
+    async def slow_create_pool(*args: Any, **kwargs: Any) -> asyncpg.Pool:
+        await asyncio.sleep(0.01)
+        opened.append(1)
+        return await create_pool(*args, **kwargs)
+
+    monkeypatch.setattr(asyncpg, "create_pool", slow_create_pool)
+    db, name = named
+    book = await Book(db).open()
+    await book.run("finn", "balance")  # finn's ids known: his next commands read through the pool
+    await db.dispose()
+    opened.clear()
+    replies = await asyncio.gather(*(book.run("finn", "balance") for _ in range(20)))
+    assert all(reply.tone is not Tone.ERROR for reply in replies)
+    assert len(opened) == 1
+    assert db.hot is not None
+    await db.hot.close()
+    await db.engine.dispose()
+    probe = Database(PG_URL)
+    try:
+        async with probe.read() as session:
+            query = text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name")
+            assert await session.scalar(query, {"name": name}) == 0
+    finally:
+        await probe.dispose()
