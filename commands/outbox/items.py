@@ -33,10 +33,8 @@ DIRECT_KINDS = (DM_KIND, ROLE_KIND)
 # The one way in, built once per back end (posts are queued by every tick that opens,
 # reminds, locks or settles): the row's values are bound per call.
 _QUEUE_ONCE = {
-    "postgresql": postgresql.insert(OutboxMessage).on_conflict_do_nothing(
-        index_elements=["league_id", "dedupe_key"]
-    ),
-    "sqlite": sqlite.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["league_id", "dedupe_key"]),
+    name: dialect.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["league_id", "dedupe_key"])
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 
 
