@@ -290,6 +290,8 @@ FROM (SELECT 1) AS one LEFT JOIN claim ON true LEFT JOIN take ON true
      LEFT JOIN markets ON markets.id = take.market_id LEFT JOIN bet ON true LEFT JOIN debit ON true
 """
 
+# The instant the warm-up's bet for no slip is dated (see PostgresPlacer.warm).
+_NO_SLIP_INSTANT = datetime(2000, 1, 1)
 # The error sidebet_refuse_bet raises; its detail is the refusal.
 REFUSED_SQLSTATE = "SB001"
 
@@ -316,10 +318,10 @@ class PostgresPlacer:
         """Every connection of the hot pool open with the bet statement prepared; how many.
 
         Prepared by running it for slip 0, which no slip has (ids start at 1): the claim
-        finds nothing, so nothing is written and nothing raised (the refusal is a value).
+        finds nothing, so nothing is written and nothing raised (the refusal is a value),
+        whatever instant it is given (a fixed one: no clock is read for it).
         """
-        now = datetime.now(UTC).replace(tzinfo=None)
-        return await self._hot.warm(PG_PLACE, 0, 0, 0, now, 0, None, 0)
+        return await self._hot.warm(PG_PLACE, 0, 0, 0, _NO_SLIP_INSTANT, 0, None, 0)
 
     async def place(self, request: PlaceRequest) -> Placement:
         snapshot = None if request.lineup_snapshot is None else json.dumps(request.lineup_snapshot)
