@@ -103,7 +103,7 @@ class Database:
             else HotPool(self.engine.dialect, self.url, connect_args, pool_size, IDLE_PING_SECONDS)
         )
         self.row_reader: SqliteRowReader | PostgresRowReader = (
-            SqliteRowReader(Path(str(self.url.database)), busy_timeout_ms)
+            SqliteRowReader(Path(str(self.url.database)), busy_timeout_ms, self.engine.dialect)
             if self.hot is None
             else PostgresRowReader(self.hot)
         )

@@ -56,6 +56,7 @@ class HotPool:
         for key in _SQLALCHEMY_ONLY:
             kwargs.pop(key, None)
         self._connect = {**kwargs, **(connect_args or {})}
+        self.dialect = dialect
         self.size = size
         self._idle_seconds = idle_seconds
         self._pool: asyncpg.Pool | None = None
@@ -86,6 +87,11 @@ class HotPool:
         """`sql` run on a pooled connection (prepared there once), its first row or None."""
         async with (await self._opened()).acquire() as conn:
             return await conn.fetchrow(sql, *args)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Any]:
+        """`sql` run on a pooled connection (prepared there once), every row."""
+        async with (await self._opened()).acquire() as conn:
+            return list(await conn.fetch(sql, *args))
 
     async def warm(self, sql: str, *args: Any) -> int:
         """Open every connection and run `sql` once on each, all at once, so each has it

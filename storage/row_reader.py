@@ -32,6 +32,7 @@ from sqlalchemy.types import TypeEngine
 from storage.hot_pool import HotPool
 from storage.inline_sqlite import InlineSqlite
 from storage.models import Base
+from storage.row_sets import column_params
 
 M = TypeVar("M", bound=Base)
 
@@ -81,18 +82,25 @@ _FLOAT8 = 701
 
 
 class SqliteRowReader:
-    """One connection for hot single-row reads, opened on first use."""
+    """One connection for hot reads, opened on first use.
 
-    def __init__(self, path: Path, busy_timeout_ms: int) -> None:
+    Parameters are `:name`; an instant among them is bound as its column stores it
+    (row_sets.column_params), so it compares with stored instants exactly as the ORM's do.
+    """
+
+    def __init__(self, path: Path, busy_timeout_ms: int, dialect: Dialect) -> None:
         self._path = path
         self._busy_timeout_ms = busy_timeout_ms
+        self._dialect = dialect
         self._conn: InlineSqlite | None = None
         self._opening = asyncio.Lock()
 
     async def fetchone(self, sql: str, params: dict[str, Any]) -> Sequence[Any] | None:
+        return next(iter(await self.fetchall(sql, params)), None)
+
+    async def fetchall(self, sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
         conn = self._conn or await self._open()
-        rows = await conn.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+        return list(await conn.execute_fetchall(sql, column_params(params, self._dialect)))
 
     async def _open(self) -> InlineSqlite:
         async with self._opening:
@@ -135,8 +143,16 @@ class PostgresRowReader:
 
     async def fetchone(self, sql: str, params: dict[str, Any]) -> Sequence[Any] | None:
         numbered, names = self._numbering(sql)
-        row = await self._hot.fetchrow(numbered, *[params[name] for name in names])
+        row = await self._hot.fetchrow(numbered, *self._args(params, names))
         return None if row is None else tuple(row)
+
+    async def fetchall(self, sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        numbered, names = self._numbering(sql)
+        return [tuple(row) for row in await self._hot.fetch(numbered, *self._args(params, names))]
+
+    def _args(self, params: dict[str, Any], names: tuple[str, ...]) -> list[Any]:
+        bound = column_params(params, self._hot.dialect)
+        return [bound[name] for name in names]
 
     async def close(self) -> None:
         """Nothing of its own to close: the hot pool is the database's (Database.dispose)."""

@@ -106,6 +106,13 @@ def _time_processor(dialect: Dialect) -> Callable[[datetime], Any]:
     return processor
 
 
+def column_params(params: Mapping[str, object], dialect: Dialect) -> dict[str, object]:
+    """`params` with each instant as the UTCDateTime columns store it on `dialect`, so a
+    statement sent past SQLAlchemy compares instants as the ORM's own statements do."""
+    to_column = _time_processor(dialect)
+    return {k: to_column(v) if isinstance(v, datetime) else v for k, v in params.items()}
+
+
 async def driver_executor(session: AsyncSession) -> Execute:
     """An `execute(sql, params) -> rows` on the session's connection, in its transaction.
 
@@ -114,10 +121,9 @@ async def driver_executor(session: AsyncSession) -> Execute:
     """
     connection = await session.connection()  # begins the session's transaction if needed
     dialect = connection.dialect
-    to_column = _time_processor(dialect)
 
     def bind(params: Mapping[str, object]) -> dict[str, object]:
-        return {k: to_column(v) if isinstance(v, datetime) else v for k, v in params.items()}
+        return column_params(params, dialect)
 
     if dialect.name == "sqlite":
         raw = await connection.get_raw_connection()

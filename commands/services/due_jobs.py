@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
 from storage import keys
+from storage.database import Database
 from storage.models import League, Market, NflGame, OutboxMessage, Week
 from storage.statuses import MarketStatus, WeekStatus
 
@@ -48,6 +49,24 @@ EVERYTHING = MaybeDue()
 def _window(league: League) -> timedelta:
     settings = LeagueSettings.of(league.settings)
     return timedelta(minutes=0 if league.paused else settings.lock_reminder_minutes)
+
+
+_LOCKS_SOON = (
+    "SELECT 1 FROM markets WHERE league_id = :league_id"
+    f" AND status = '{MarketStatus.OPEN.value}' AND lock_at <= :until LIMIT 1"
+)
+
+
+async def locks_soon(db: Database, league: League, now: datetime) -> bool:
+    """`MaybeDue.locks` for one league, from its markets as they are now.
+
+    A sync that wrote markets asks again (the scheduler's reading came before them): the
+    markets a week opens with lock days later, and then neither the reminder nor the lock
+    job need look. One read on the row reader (the partial index on open markets' lock
+    times answers it), where the two jobs' own first reads were a session each.
+    """
+    params = {"league_id": league.id, "until": now + _window(league)}
+    return await db.row_reader.fetchone(_LOCKS_SOON, params) is not None
 
 
 async def maybe_due(

@@ -30,7 +30,7 @@ from commands.recap import recap_post
 from commands.replies import Reply
 from commands.services.bet_notices import queue_correction_dms, queue_settlement_dms
 from commands.services.calibration import refit_calibration
-from commands.services.due_jobs import EVERYTHING, MaybeDue
+from commands.services.due_jobs import EVERYTHING, MaybeDue, locks_soon
 from commands.services.journal import audit
 from commands.services.league_jobs import league_jobs
 from commands.services.parlay_settlement import regrade_parlays, settle_parlays, settle_parlays_early
@@ -376,7 +376,8 @@ async def run_due(
     otherwise just watches for its next season. `due` (the scheduler's read of what may
     be due, commands/services/due_jobs.py) skips jobs that certainly have nothing to do;
     a sync that wrote markets may have made locks and reminders due (new markets, moved
-    kickoffs), and one that saw a week go final its settlement; one that stored only new
+    kickoffs: asked again, `locks_soon`), and one that saw a week go final its
+    settlement; one that stored only new
     points, or found every snapshot unchanged, made neither due. Stat corrections only
     ever arrive with a sync, so the scheduler looks for them after one (also an unchanged
     one: a pass that stored a correction and died before re-grading leaves it to the next
@@ -398,7 +399,8 @@ async def run_due(
     stored = report.sync is not None and report.sync.stored
     if stored:
         await settle_parlays_early(services.db, league.id, now)
-    if due.locks or (report.sync is not None and report.sync.priced):
+    priced = report.sync is not None and report.sync.priced
+    if due.locks or (priced and await locks_soon(services.db, league, now)):
         report.reminders = await remind_due(services.db, league, now)
         report.locks = await lock_due(services.db, league, now)
     if due.settle or (report.sync is not None and report.sync.went_final):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
@@ -47,7 +47,7 @@ from commands.services.pricing import (
 )
 from engine import Normal
 from storage.database import Database
-from storage.models import League, Market, Member, NflGame, Team, Week
+from storage.models import League, Market, Member, Team, Week
 from storage.statuses import MarketStatus, WeekStatus
 
 
@@ -152,14 +152,17 @@ _STORED_WEEKS = select(Week).where(
     Week.matchup_period.in_(bindparam("periods", expanding=True)),
 )
 _TEAMS = select(Team).where(Team.league_id == bindparam("league_id"))
-_PENDING_PERIODS = select(
-    Week.matchup_period,
-    and_(Week.status != WeekStatus.SETTLED, exists().where(NflGame.week_id == Week.id)),
-).where(
-    Week.league_id == bindparam("league_id"),
-    Week.season == bindparam("season"),
-    or_(Week.status != WeekStatus.SETTLED, Week.corrections_close_at > bindparam("now")),
-)
+# Each week still in play (unsettled, or its stat corrections still open) and whether it
+# has NFL games whose bets wait for their scores. On the row reader: every sync reads it,
+# before its provider is asked, and a read session for it cost more than the read.
+_SETTLED = WeekStatus.SETTLED.value
+_PENDING_PERIODS = f"""
+SELECT matchup_period,
+       status != '{_SETTLED}' AND EXISTS (SELECT 1 FROM nfl_games WHERE nfl_games.week_id = weeks.id)
+FROM weeks
+WHERE league_id = :league_id AND season = :season
+  AND (status != '{_SETTLED}' OR corrections_close_at > :now)
+"""
 
 
 def snapshot_digest(league_data: LeagueData, data: WeekData) -> bytes:
@@ -213,10 +216,8 @@ async def periods_to_sync(db: Database, league: League, data: LeagueData, now: d
     periods: set[int] = set()
     if 1 <= data.current_matchup_period <= data.final_matchup_period:
         periods.add(data.current_matchup_period)
-    async with db.read() as session:
-        statements = await session.connection()
-        params = {"league_id": league.id, "season": data.season, "now": now}
-        pending = (await statements.execute(_PENDING_PERIODS, params)).all()
+    params = {"league_id": league.id, "season": data.season, "now": now}
+    pending = await db.row_reader.fetchall(_PENDING_PERIODS, params)
     periods.update(p for p, _ in pending if p <= data.final_matchup_period)
     return Periods(sorted(periods), any(games for _, games in pending))
 
