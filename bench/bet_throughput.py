@@ -46,6 +46,7 @@ from adapters.espn.demo.provider import DEMO_WEEK_START
 from bench.report import Row, emit
 from bot.app import provider_factory
 from bot.demo import ensure_demo_league
+from bot.heap import freeze_startup_heap
 from commands.clock import ManualClock
 from commands.context import Invocation, Services
 from commands.dispatch import dispatch
@@ -135,6 +136,7 @@ async def warm_up(services: Services, plan: Plan) -> None:
     started = time.perf_counter()
     await services.db.warm_up()  # as `sidebet run` does before it serves (PostgreSQL)
     await asyncio.gather(*(dispatch(services, invocation(s[0][0], "warm"), "balance", {}) for s in plan))
+    freeze_startup_heap()  # as `sidebet run` does once it is built, before it serves
     took = (time.perf_counter() - started) * 1000
     print(f"  (warm-up: {len(plan)} first requests at once took {took:.1f} ms)")
 
