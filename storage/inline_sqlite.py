@@ -34,8 +34,6 @@ from typing import Any
 
 import aiosqlite
 
-# The write-ahead log's size in pages (4 KB each) before a commit copies it back: 40 MB.
-WAL_CHECKPOINT_PAGES = 10_000
 # Backing off between attempts at the write lock another process holds.
 FIRST_RETRY_SECONDS = 0.001
 LONGEST_RETRY_SECONDS = 0.05
@@ -49,12 +47,6 @@ def open_sqlite(path: Path | str, busy_timeout_ms: int) -> sqlite3.Connection:
     processes on one file queue for the write lock. isolation_level=None switches off the
     driver's own transactions: SQLAlchemy (and the bet writer) emit BEGIN themselves, so a
     transaction's reads and writes share one snapshot and SAVEPOINTs work.
-
-    The log is copied back into the file (checkpointed) once it holds WAL_CHECKPOINT_PAGES
-    pages rather than SQLite's default 1,000 (4 MB). The day lines open, each league's
-    commit writes a hundred-odd pages, many of them the same ones every league writes (the
-    last leaf of each table and index), and each checkpoint copied those again and synced
-    the file: at 500 leagues the commit took 2.1-2.2 ms a league, 1.6-1.8 ms with this.
     """
     conn = sqlite3.connect(
         str(path), timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
@@ -62,7 +54,6 @@ def open_sqlite(path: Path | str, busy_timeout_ms: int) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
     return conn
 
 

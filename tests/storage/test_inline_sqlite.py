@@ -11,9 +11,8 @@ from sqlalchemy import text
 
 from storage.database import Database
 from storage.errors import storage_trouble
-from storage.inline_sqlite import WAL_CHECKPOINT_PAGES, InlineSqlite
+from storage.inline_sqlite import InlineSqlite
 from storage.migrate import upgrade_to_head
-from storage.placement import SqliteGroupPlacer
 
 
 @pytest.fixture
@@ -76,15 +75,3 @@ async def test_a_lock_held_past_the_busy_timeout_is_reported_busy(tmp_path) -> N
         other.execute("ROLLBACK")
         other.close()
         await db.dispose()
-
-
-async def test_every_connection_to_the_file_checkpoints_its_log_at_the_same_size(db: Database) -> None:
-    """Sessions, the row reader and the bet writer each open their own connection; each
-    must copy the log back at WAL_CHECKPOINT_PAGES, or whichever commits with SQLite's
-    default would checkpoint the hot pages every 1,000 (open_sqlite)."""
-    async with db.read() as session:
-        assert await session.scalar(text("PRAGMA wal_autocheckpoint")) == WAL_CHECKPOINT_PAGES
-    assert await db.row_reader.fetchone("PRAGMA wal_autocheckpoint", {}) == (WAL_CHECKPOINT_PAGES,)
-    placer = db.placer
-    assert isinstance(placer, SqliteGroupPlacer)
-    assert placer._connection().execute("PRAGMA wal_autocheckpoint").fetchone() == (WAL_CHECKPOINT_PAGES,)
