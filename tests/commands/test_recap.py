@@ -198,3 +198,33 @@ async def test_the_scheduler_tick_posts_the_reminder_without_a_sync_being_due(db
     book.clock.set(lock - timedelta(minutes=58))
     await scheduler.tick()  # no sync due a minute later, and still only one reminder
     assert len(await _posts(book, "reminder")) == 1
+
+
+async def test_lines_opening_inside_the_reminder_window_are_reminded_in_the_same_pass(db):
+    """The scheduler's reading of lock times comes before the sync; a sync that opens a
+    week whose first lock is within the window must ask again (due_jobs.locks_soon) and
+    post the reminder then, not a tick later. One that opens days ahead posts none."""
+    from bot.demo import ensure_demo_league
+    from commands.league_settings import LeagueSettings
+    from commands.services.due_jobs import MaybeDue
+    from commands.services.lifecycle import run_due
+
+    nothing_due_before = MaybeDue(locks=False, settle=False, recap=False, corrections=False)
+    book = Book(db)
+    league = await ensure_demo_league(db, book.workspace, book.clock.now())
+    book.league_id = league.id
+    provider = book.services.providers(league)
+    data = await provider.fetch_league()
+    week = await provider.fetch_week(data.current_matchup_period)
+    first_kickoff = min(game.kickoff for game in week.pro_games)
+    opens = (first_kickoff - timedelta(minutes=30)).astimezone(LeagueSettings.of(league.settings).tz)
+    await _configure(book, lines_open=f"{opens:%a} {opens:%H:%M}".lower(), lock_reminder_minutes=60)
+    book.clock.set(opens - timedelta(days=1))
+    report = await run_due(book.services, await book.league(), due=nothing_due_before)
+    assert report.sync is not None and not report.sync.opened and report.reminders == 0
+    book.clock.set(opens + timedelta(seconds=1))
+    report = await run_due(book.services, await book.league(), due=nothing_due_before)
+    assert report.sync is not None and report.sync.opened
+    assert report.reminders == 1
+    [reminder] = await _posts(book, "reminder")
+    assert reminder.text.startswith("Locking soon:")
