@@ -51,10 +51,20 @@ def _window(league: League) -> timedelta:
     return timedelta(minutes=0 if league.paused else settings.lock_reminder_minutes)
 
 
-_LOCKS_SOON = (
+_OPEN_LOCK_BY = (
     "SELECT 1 FROM markets WHERE league_id = :league_id"
     f" AND status = '{MarketStatus.OPEN.value}' AND lock_at <= :until LIMIT 1"
 )
+
+
+async def open_lock_by(db: Database, league_id: int, until: datetime) -> bool:
+    """Whether an open market of the league locks at or before `until`, as the rows are now.
+
+    One read on the row reader, answered by the partial index on open markets' lock times:
+    a read session for it cost more than the read.
+    """
+    params = {"league_id": league_id, "until": until}
+    return await db.row_reader.fetchone(_OPEN_LOCK_BY, params) is not None
 
 
 async def locks_soon(db: Database, league: League, now: datetime) -> bool:
@@ -62,11 +72,9 @@ async def locks_soon(db: Database, league: League, now: datetime) -> bool:
 
     A sync that wrote markets asks again (the scheduler's reading came before them): the
     markets a week opens with lock days later, and then neither the reminder nor the lock
-    job need look. One read on the row reader (the partial index on open markets' lock
-    times answers it), where the two jobs' own first reads were a session each.
+    job need look, where each of them opened a read session to find out.
     """
-    params = {"league_id": league.id, "until": now + _window(league)}
-    return await db.row_reader.fetchone(_LOCKS_SOON, params) is not None
+    return await open_lock_by(db, league.id, now + _window(league))
 
 
 async def maybe_due(

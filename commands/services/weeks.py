@@ -28,6 +28,7 @@ from commands.outbox import enqueue_post, revise_post
 from commands.posts import lines_up_post
 from commands.provider import LeagueData, LeagueDataProvider, WeekData
 from commands.services.board import board_lines
+from commands.services.due_jobs import open_lock_by
 from commands.services.economy import open_bankrolls
 from commands.services.game_board import fetch_lines, sync_games
 from commands.services.high_score import store_high_score
@@ -415,17 +416,6 @@ async def refresh_board(
     await revise_post(session, league_id=league.id, dedupe_key=board_key(week.id), reply=reply)
 
 
-_ANY_LOCK_DUE = (
-    select(Market.id)
-    .where(
-        Market.league_id == bindparam("league_id"),
-        Market.status == MarketStatus.OPEN,
-        Market.lock_at <= bindparam("now"),
-    )
-    .limit(1)
-)
-
-
 async def lock_due(db: Database, league: League, now: datetime) -> Counter[datetime]:
     """Mark every market whose lock time has passed as locked; returns how many changed, by
     their lock time (a pass that runs late, after an outage or a jump of the demo clock,
@@ -435,11 +425,8 @@ async def lock_due(db: Database, league: League, now: datetime) -> Counter[datet
     board edit), not the guard.
     """
     settings = LeagueSettings.of(league.settings)
-    # Read first (the partial index on open markets' lock times answers it): most passes
-    # have nothing to lock and need not take the write lock.
-    async with db.read() as session:
-        due = await session.scalar(_ANY_LOCK_DUE, {"league_id": league.id, "now": now})
-    if due is None:
+    # Read first: most passes have nothing to lock and need not take the write lock.
+    if not await open_lock_by(db, league.id, now):
         return Counter()
     async with db.write() as session:
         weeks = (
