@@ -327,7 +327,22 @@ class Market(Base):
 
     __tablename__ = "markets"
     __table_args__ = (
-        UniqueConstraint("matchup_id", "kind", "subject"),
+        # A parent's markets are unique per (kind, subject). Partial: a key over a parent
+        # indexes only the markets that have it (NULLs never conflict), so a league's new
+        # markets are appended to it rather than scattered through one block of NULLs
+        # (migration 0015_parent_keys_partial).
+        *(
+            Index(
+                f"uq_markets_{parent}_kind_subject",
+                parent,
+                "kind",
+                "subject",
+                unique=True,
+                sqlite_where=text(f"{parent} IS NOT NULL"),
+                postgresql_where=text(f"{parent} IS NOT NULL"),
+            )
+            for parent in ("matchup_id", "game_id")
+        ),
         # Each league's next lock among its open markets, for the scheduler's one read of
         # what may be due (commands/services/due_jobs.py); open markets are few.
         Index(
@@ -338,7 +353,6 @@ class Market(Base):
             postgresql_where=text("status = 'open'"),
         ),
         Index("ix_markets_league_number", "league_id", "number", unique=True),
-        UniqueConstraint("game_id", "kind", "subject"),
         # The week's high score belongs to the week alone (migration 0013_multiway).
         CheckConstraint(
             "((matchup_id IS NULL) != (game_id IS NULL))"
