@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_
 
+from storage.checkpointer import WalCheckpointer
 from storage.hot_pool import HotPool
 from storage.inline_sqlite import InlineSqlite
 from storage.placement import PostgresPlacer, SqliteGroupPlacer
@@ -94,6 +95,8 @@ class Database:
             self.engine.execution_options(**read_options), expire_on_commit=False
         )
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        # SQLite: the log is copied back into the file off the loop, after writers commit.
+        self.checkpointer = WalCheckpointer(Path(str(self.url.database))) if self.is_sqlite else None
         self._placer: SqliteGroupPlacer | PostgresPlacer | None = None
         # PostgreSQL: the connections the caller's read and the bet run on (storage/hot_pool.py),
         # pool_size of them beside SQLAlchemy's 2 * pool_size.
@@ -114,8 +117,9 @@ class Database:
         on PostgreSQL."""
         if self._placer is None:
             if self._write_lock is not None and self.url.database:
+                assert self.checkpointer is not None
                 self._placer = SqliteGroupPlacer(
-                    Path(self.url.database), self._write_lock, self.busy_timeout_ms
+                    Path(self.url.database), self._write_lock, self.busy_timeout_ms, self.checkpointer.nudge
                 )
             else:
                 assert self.hot is not None
@@ -129,8 +133,12 @@ class Database:
             async with self.sessions() as session, session.begin():
                 yield session
             return
-        async with self._write_lock, self.sessions() as session, session.begin():
-            yield session
+        assert self.checkpointer is not None
+        try:
+            async with self._write_lock, self.sessions() as session, session.begin():
+                yield session
+        finally:
+            self.checkpointer.nudge()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -164,6 +172,8 @@ class Database:
         if isinstance(self._placer, SqliteGroupPlacer):
             await self._placer.close()
         await self.row_reader.close()
+        if self.checkpointer is not None:
+            await self.checkpointer.close()
         if self.hot is not None:
             await self.hot.close()
         await self.engine.dispose()

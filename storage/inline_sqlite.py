@@ -34,6 +34,11 @@ from typing import Any
 
 import aiosqlite
 
+# The log's length at which a commit checkpoints it itself. Every Database checkpoints on a
+# thread of its own after writers commit (storage/checkpointer.py); this is the backstop
+# for a log that thread could not keep short (SQLite's default is 1,000 pages).
+BACKSTOP_PAGES = 10_000
+
 # Backing off between attempts at the write lock another process holds.
 FIRST_RETRY_SECONDS = 0.001
 LONGEST_RETRY_SECONDS = 0.05
@@ -44,7 +49,8 @@ def open_sqlite(path: Path | str, busy_timeout_ms: int) -> sqlite3.Connection:
 
     WAL lets readers run beside the writer; synchronous=NORMAL is durable across a crash of
     the process under WAL; foreign keys are enforced; the busy timeout lets several
-    processes on one file queue for the write lock. isolation_level=None switches off the
+    processes on one file queue for the write lock; commits leave checkpoints to
+    storage/checkpointer.py up to BACKSTOP_PAGES. isolation_level=None switches off the
     driver's own transactions: SQLAlchemy (and the bet writer) emit BEGIN themselves, so a
     transaction's reads and writes share one snapshot and SAVEPOINTs work.
     """
@@ -54,6 +60,7 @@ def open_sqlite(path: Path | str, busy_timeout_ms: int) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
     return conn
 
 

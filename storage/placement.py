@@ -34,6 +34,7 @@ import asyncio
 import contextlib
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -371,10 +372,13 @@ class SqliteGroupPlacer:
 
     MAX_BATCH = 128
 
-    def __init__(self, path: Path, write_lock: asyncio.Lock, busy_timeout_ms: int) -> None:
+    def __init__(
+        self, path: Path, write_lock: asyncio.Lock, busy_timeout_ms: int, committed: Callable[[], None]
+    ) -> None:
         self._path = path
         self._lock = write_lock
         self._busy_timeout_ms = busy_timeout_ms
+        self._committed = committed  # told after each batch (the checkpointer's nudge)
         self._queue: asyncio.Queue[tuple[PlaceRequest, asyncio.Future[Placement]]] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._conn: sqlite3.Connection | None = None
@@ -396,7 +400,10 @@ class SqliteGroupPlacer:
                 batch.append(self._queue.get_nowait())
             try:
                 async with self._lock:
-                    results = await asyncio.to_thread(self._commit_batch, [r for r, _ in batch])
+                    try:
+                        results = await asyncio.to_thread(self._commit_batch, [r for r, _ in batch])
+                    finally:
+                        self._committed()
             except Exception as exc:  # the whole batch failed to commit: tell every caller
                 for _, future in batch:
                     if not future.done():
