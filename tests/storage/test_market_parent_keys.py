@@ -93,7 +93,8 @@ async def test_parent_keys_keep_every_market_and_refuse_a_second_one_per_parent(
                     sql = (
                         "SELECT sql FROM sqlite_master WHERE name = :name"
                         if kind == "sqlite"
-                        else "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
+                        else "SELECT indexdef FROM pg_indexes"
+                        " WHERE indexname = :name AND schemaname = current_schema()"
                     )
                     definition = (await conn.execute(text(sql), {"name": name})).scalar_one()
                     assert f"WHERE {parent} IS NOT NULL" in definition.replace("(", "").replace(")", "")
