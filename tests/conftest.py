@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import pytest
 from sqlalchemy import text
@@ -43,17 +43,18 @@ async def pg_schema() -> AsyncIterator[str]:
         await admin.dispose()
 
 
-async def make_database(kind: str, tmp_path) -> AsyncIterator[Database]:
-    if kind == "sqlite":
-        db = Database(f"sqlite+aiosqlite:///{tmp_path / 'book.db'}")
-        await upgrade_to_head(db)
-        yield db
-        await db.dispose()
-        return
-    async with pg_schema() as schema:
-        db = Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+async def make_database(kind: str, tmp_path, *, migrate: bool = True) -> AsyncIterator[Database]:
+    """A database of `kind` (a SQLite file or a PostgreSQL schema of its own), at head unless
+    `migrate` is False (for tests that migrate it themselves), disposed afterwards."""
+    async with AsyncExitStack() as stack:
+        if kind == "sqlite":
+            db = Database(f"sqlite+aiosqlite:///{tmp_path / 'book.db'}")
+        else:
+            schema = await stack.enter_async_context(pg_schema())
+            db = Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
         try:
-            await upgrade_to_head(db)
+            if migrate:
+                await upgrade_to_head(db)
             yield db
         finally:
             await db.dispose()

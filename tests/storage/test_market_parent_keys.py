@@ -13,23 +13,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from storage.database import Database
 from storage.migrate import upgrade
-from tests.conftest import PG_URL, pg_schema
+from tests.conftest import make_database
 
 T = "'2026-11-01 12:00:00'"
 MARKET = (
     "INSERT INTO markets (league_id, number, week_id, matchup_id, game_id, kind, subject, label, status,"
     " lock_at)"
 )
-
-
-async def _database(kind: str, tmp_path):
-    if kind == "sqlite":
-        yield Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
-        return
-    async with pg_schema() as schema:
-        yield Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
 
 
 def _seed(conn: Connection) -> None:
@@ -65,38 +56,33 @@ def _seed(conn: Connection) -> None:
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def test_parent_keys_keep_every_market_and_refuse_a_second_one_per_parent(kind: str, tmp_path) -> None:
-    async for db in _database(kind, tmp_path):
-        try:
-            await upgrade(db, "0013_multiway", then=_seed)
-            await upgrade(db, "head")
-            async with db.engine.connect() as conn:
-                numbers = (await conn.execute(text("SELECT number FROM markets ORDER BY number"))).scalars()
-                assert list(numbers) == [1, 2, 3, 4]
-                # The same kind and subject again, for the same matchup and the same game: refused.
-                for parent in ("1, NULL", "NULL, 1"):
-                    with pytest.raises(Exception, match=r"(?i)unique"):
-                        async with conn.begin_nested():
-                            await conn.execute(
-                                text(
-                                    f"{MARKET} VALUES (1, 9, 1, {parent}, 'moneyline', '', 'x', 'open', {T})"
-                                )
-                            )
-                # Another kind for each parent is a market of its own.
-                for number, parent in ((10, "1, NULL"), (11, "NULL, 1")):
-                    await conn.execute(
-                        text(f"{MARKET} VALUES (1, {number}, 1, {parent}, 'spread', '', 'x', 'open', {T})")
-                    )
-                await conn.rollback()
-                # Each key holds only the markets with its parent.
-                for parent in ("matchup_id", "game_id"):
-                    name = f"uq_markets_{parent}_kind_subject"
-                    sql = (
-                        "SELECT sql FROM sqlite_master WHERE name = :name"
-                        if kind == "sqlite"
-                        else "SELECT indexdef FROM pg_indexes"
-                        " WHERE indexname = :name AND schemaname = current_schema()"
-                    )
-                    definition = (await conn.execute(text(sql), {"name": name})).scalar_one()
-                    assert f"WHERE {parent} IS NOT NULL" in definition.replace("(", "").replace(")", "")
-        finally:
-            await db.dispose()
+    async for db in make_database(kind, tmp_path, migrate=False):
+        await upgrade(db, "0013_multiway", then=_seed)
+        await upgrade(db, "head")
+        async with db.engine.connect() as conn:
+            numbers = (await conn.execute(text("SELECT number FROM markets ORDER BY number"))).scalars()
+            assert list(numbers) == [1, 2, 3, 4]
+            # The same kind and subject again, for the same matchup and the same game: refused.
+            for parent in ("1, NULL", "NULL, 1"):
+                with pytest.raises(Exception, match=r"(?i)unique"):
+                    async with conn.begin_nested():
+                        await conn.execute(
+                            text(f"{MARKET} VALUES (1, 9, 1, {parent}, 'moneyline', '', 'x', 'open', {T})")
+                        )
+            # Another kind for each parent is a market of its own.
+            for number, parent in ((10, "1, NULL"), (11, "NULL, 1")):
+                await conn.execute(
+                    text(f"{MARKET} VALUES (1, {number}, 1, {parent}, 'spread', '', 'x', 'open', {T})")
+                )
+            await conn.rollback()
+            # Each key holds only the markets with its parent.
+            for parent in ("matchup_id", "game_id"):
+                name = f"uq_markets_{parent}_kind_subject"
+                sql = (
+                    "SELECT sql FROM sqlite_master WHERE name = :name"
+                    if kind == "sqlite"
+                    else "SELECT indexdef FROM pg_indexes"
+                    " WHERE indexname = :name AND schemaname = current_schema()"
+                )
+                definition = (await conn.execute(text(sql), {"name": name})).scalar_one()
+                assert f"WHERE {parent} IS NOT NULL" in definition.replace("(", "").replace(")", "")

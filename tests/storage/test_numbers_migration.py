@@ -12,19 +12,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from storage.database import Database
 from storage.migrate import upgrade
-from tests.conftest import PG_URL, pg_schema
+from tests.conftest import make_database
 
 T = "'2026-11-01 12:00:00'"
-
-
-async def _database(kind: str, tmp_path):
-    if kind == "sqlite":
-        yield Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
-        return
-    async with pg_schema() as schema:
-        yield Database(PG_URL, connect_args={"server_settings": {"search_path": schema}})
 
 
 def _seed(conn: Connection) -> None:
@@ -83,28 +74,26 @@ def _seed(conn: Connection) -> None:
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def test_existing_rows_are_numbered_per_league_in_id_order(kind: str, tmp_path) -> None:
-    async for db in _database(kind, tmp_path):
-        try:
-            await upgrade(db, "0006", then=_seed)
-            await upgrade(db, "head")
-            async with db.engine.connect() as conn:
+    async for db in make_database(kind, tmp_path, migrate=False):
+        await upgrade(db, "0006", then=_seed)
+        await upgrade(db, "head")
+        async with db.engine.connect() as conn:
 
-                async def rows(sql: str) -> list[tuple]:
-                    return [tuple(r) for r in (await conn.execute(text(sql))).all()]
+            async def rows(sql: str) -> list[tuple]:
+                return [tuple(r) for r in (await conn.execute(text(sql))).all()]
 
-                # League 1 holds markets 1, 3, 5 and slips 1, 3, 5; league 2 the even ones.
-                alternating = [(i, 1 + (i + 1) % 2, (i + 1) // 2) for i in range(1, 7)]
-                for table in ("markets", "quotes"):
-                    assert await rows(f"SELECT id, league_id, number FROM {table} ORDER BY id") == alternating
-                # A bet has its slip's number; the one whose slip is gone follows league 2's slips.
-                assert await rows("SELECT id, league_id, number FROM bets ORDER BY id") == [
-                    (1, 2, 3),
-                    (2, 1, 1),
-                    (3, 2, 4),
-                    (4, 2, 2),
-                ]
-                assert await rows(
-                    "SELECT id, last_market_number, last_bet_number FROM leagues ORDER BY id"
-                ) == [(1, 3, 3), (2, 3, 4)]
-        finally:
-            await db.dispose()
+            # League 1 holds markets 1, 3, 5 and slips 1, 3, 5; league 2 the even ones.
+            alternating = [(i, 1 + (i + 1) % 2, (i + 1) // 2) for i in range(1, 7)]
+            for table in ("markets", "quotes"):
+                assert await rows(f"SELECT id, league_id, number FROM {table} ORDER BY id") == alternating
+            # A bet has its slip's number; the one whose slip is gone follows league 2's slips.
+            assert await rows("SELECT id, league_id, number FROM bets ORDER BY id") == [
+                (1, 2, 3),
+                (2, 1, 1),
+                (3, 2, 4),
+                (4, 2, 2),
+            ]
+            assert await rows("SELECT id, last_market_number, last_bet_number FROM leagues ORDER BY id") == [
+                (1, 3, 3),
+                (2, 3, 4),
+            ]
