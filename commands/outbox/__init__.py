@@ -1,7 +1,7 @@
 """The outbox: everything the bot says outside a command's own reply, queued once and delivered once.
 
 - `items`: the one way in (`enqueue`, `enqueue_post`, `revise_post`) and the payload shapes
-  (DMs, the winner role's hand-over);
+  (DMs, the winner role's hand-over, a board worded when delivered);
 - `claims`: claiming items so replicas never deliver one twice (FOR UPDATE SKIP LOCKED on
   PostgreSQL), marking them sent, counting failures;
 - `adapter`: the small protocol a chat platform implements (post, update a post, DM, role,
@@ -16,6 +16,8 @@ from commands.outbox.items import (
     DM_KIND,
     ROLE_KIND,
     RoleChange,
+    board_payload,
+    board_week,
     dm_payload,
     enqueue,
     enqueue_post,
@@ -40,6 +42,8 @@ __all__ = [
     "PartialDelivery",
     "RoleAdapter",
     "RoleChange",
+    "board_payload",
+    "board_week",
     "dm_payload",
     "enqueue",
     "enqueue_post",

@@ -28,6 +28,7 @@ DM_KIND = "dm"
 ROLE_KIND = "winner_role"
 # Items addressed to one person rather than a league's channel; every other kind is a post.
 DIRECT_KINDS = (DM_KIND, ROLE_KIND)
+BOARD_WEEK = "board_week"
 
 
 # The one way in, built once per back end (posts are queued by every tick that opens,
@@ -77,16 +78,35 @@ async def enqueue_post(
     )
 
 
-async def revise_post(session: AsyncSession, *, league_id: int, dedupe_key: str, reply: Reply) -> bool:
-    """Replace a queued or already posted message's content; the loop edits it in place."""
-    result = await session.execute(
+async def revise_post(
+    session: AsyncSession, *, league_id: int, dedupe_key: str, reply: Reply | None = None
+) -> bool:
+    """Replace a queued or already posted message's content; the loop edits it in place.
+
+    Without `reply` the content stays what it is, a board worded when delivered
+    (`board_payload`), and the post is only due again: the loop words it anew.
+    """
+    values: dict[str, Any] = {"revision": OutboxMessage.revision + 1, "status": OutboxStatus.PENDING}
+    if reply is not None:
+        values["payload"] = reply_to_dict(reply)
+    result = await (await session.connection()).execute(
         update(OutboxMessage)
         .where(OutboxMessage.league_id == league_id, OutboxMessage.dedupe_key == dedupe_key)
-        .values(
-            payload=reply_to_dict(reply), revision=OutboxMessage.revision + 1, status=OutboxStatus.PENDING
-        )
+        .values(values)
     )
     return bool(rows_changed(result))
+
+
+def board_payload(week_id: int) -> dict[str, Any]:
+    """A week's markets board as stored in the outbox: the week alone, worded when the post is
+    delivered (commands/services/board_post.py), so every delivery shows the book as it is."""
+    return {BOARD_WEEK: week_id}
+
+
+def board_week(payload: dict[str, Any]) -> int | None:
+    """The week whose board a stored post shows, or None for a post stored as its words."""
+    week = payload.get(BOARD_WEEK)
+    return int(week) if week is not None else None
 
 
 def dm_payload(user_id: str, reply: Reply) -> dict[str, Any]:

@@ -9,6 +9,8 @@ first (commands/outbox/claims.py), so replicas sharing the database never send o
   adapter returned, so a later revision (the lines board moving) edits it in place. A
   split post failing part-way records how far it got (`PartialDelivery`), and the retry
   posts only the rest.
+- A markets board (the lines-up post) is stored as its week and worded at each delivery
+  from the book as it is then (commands/services/board_post.py).
 - A failure the adapter calls undeliverable is recorded at once and never tried again;
   any other is retried on later passes, up to MAX_POST_ATTEMPTS or MAX_DIRECT_ATTEMPTS.
 """
@@ -22,8 +24,10 @@ import logging
 from commands.clock import Clock
 from commands.outbox.adapter import PARTS_DONE, Delivery, OutboxAdapter, PartialDelivery, RoleAdapter
 from commands.outbox.claims import PROCESS_OWNER, claim, mark_sent, record_failure
-from commands.outbox.items import DIRECT_KINDS, DM_KIND, role_changes
+from commands.outbox.items import DIRECT_KINDS, DM_KIND, board_week, role_changes
+from commands.replies import Reply
 from commands.serialize import reply_from_dict
+from commands.services.board_post import board_post
 from storage.database import Database
 from storage.models import League, OutboxMessage
 
@@ -65,9 +69,9 @@ class OutboxLoop:
         )
         delivered = 0
         for message, league in rows:
-            reply = reply_from_dict(message.payload)
             ref = message.message_ref
             try:
+                reply = await self._post_content(message, league)
                 if ref is not None:
                     await self._adapter.update_post(league, ref, reply)
                 else:
@@ -86,6 +90,13 @@ class OutboxLoop:
             await mark_sent(self._db, message, self._owner, self._clock.now(), message_ref=ref)
             delivered += 1
         return delivered
+
+    async def _post_content(self, message: OutboxMessage, league: League) -> Reply:
+        """A post's words: as stored, or for a board, the book as it is now."""
+        week_id = board_week(message.payload)
+        if week_id is None:
+            return reply_from_dict(message.payload)
+        return await board_post(self._db, league, week_id, self._clock.now())
 
     async def deliver_direct(self) -> int:
         kinds = DIRECT_KINDS if self._roles is not None else (DM_KIND,)

@@ -36,8 +36,9 @@ from sqlalchemy.types import TypeDecorator
 from commands.league_settings import LeagueSettings
 from commands.provider import PlayerLine, ProGame, WeekData
 from commands.services.priced_inputs import PricedLineup, PricedMatchup
+from commands.services.team_store import StoredTeam
 from storage import row_sets
-from storage.models import BenchPlayer, Matchup, Starter, Team, Week
+from storage.models import BenchPlayer, Matchup, Starter, Week
 
 _NEW_MATCHUPS = """
 INSERT INTO matchups (week_id, home_team_id, away_team_id, home_score, away_score,
@@ -227,7 +228,7 @@ async def store_lineups(
     session: AsyncSession,
     settings: LeagueSettings,
     week: Week,
-    teams: Mapping[int, Team],
+    teams: Mapping[int, StoredTeam],
     data: WeekData,
     now: datetime,
 ) -> StoredLineups:
@@ -244,7 +245,7 @@ async def store_lineups(
     # Matchups: one read, then at most one insert and one update.
     statements = await session.connection()
     stored = {row.home_team_id: row for row in await statements.execute(_HELD_MATCHUPS, {"week_id": week.id})}
-    lineups: dict[int, list[tuple[Team, PlayerLine]]] = {}
+    lineups: dict[int, list[tuple[StoredTeam, PlayerLine]]] = {}
     new_matchups: list[list[Any]] = []
     moved_matchups: list[list[Any]] = []
     # Each shown matchup's priced values by its home team, and the week's other matchups as stored.
@@ -312,7 +313,7 @@ async def _store_starters(
     dialect: str,
     week: Week,
     matchup_ids: Mapping[int, int],
-    lineups: Mapping[int, list[tuple[Team, PlayerLine]]],
+    lineups: Mapping[int, list[tuple[StoredTeam, PlayerLine]]],
     games: Mapping[str, ProGame],
     data: WeekData,
     now: datetime,
@@ -384,7 +385,7 @@ async def _store_benches(
     week: Week,
     matchup_ids: Mapping[int, int],
     data: WeekData,
-    teams: Mapping[int, Team],
+    teams: Mapping[int, StoredTeam],
     starters: Mapping[int, set[str]],
 ) -> None:
     """Keep each matchup's bench as the provider has it now; pricing never reads it, awards do."""

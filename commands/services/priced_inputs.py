@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from commands.services.pricing import PricedRow
-from storage.models import Team
+from commands.services.team_store import NamedTeam
 
 
 class PricedMatchup(NamedTuple):
@@ -49,7 +49,7 @@ PricedLineup = Sequence[tuple[int, PricedRow]]
 def priced_digest(
     matchups: Sequence[PricedMatchup],
     lineups: Mapping[int, PricedLineup],
-    teams: Mapping[int, Team],
+    teams: Mapping[int, NamedTeam],
     settings: Mapping[str, Any],
     calibration: float,
 ) -> str:

@@ -20,8 +20,9 @@ import engine
 from commands.format import half_points, handicap
 from commands.league_settings import LeagueSettings
 from commands.services import multiway
+from commands.services.team_store import NamedTeam
 from storage import row_sets
-from storage.models import Market, Starter, Team
+from storage.models import Market, Starter
 from storage.statuses import MarketStatus
 
 INACTIVE_STATUSES = frozenset({"OUT", "INJURY_RESERVE", "SUSPENSION", "IR", "DOUBTFUL_OUT"})
@@ -117,7 +118,7 @@ class _Names(NamedTuple):
     away_abbrev: str
 
     @classmethod
-    def of(cls, home: Team, away: Team) -> _Names:
+    def of(cls, home: NamedTeam, away: NamedTeam) -> _Names:
         return cls(home.name, away.name, home.abbrev, away.abbrev)
 
 
@@ -156,8 +157,8 @@ def matchup_model(
 
 
 def plan_markets(
-    home: Team,
-    away: Team,
+    home: NamedTeam,
+    away: NamedTeam,
     home_rows: Sequence[PricedRow],
     away_rows: Sequence[PricedRow],
     settings: LeagueSettings,

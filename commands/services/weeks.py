@@ -13,21 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import operator
 import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.league_settings import LeagueSettings
-from commands.outbox import enqueue_post, revise_post
-from commands.posts import lines_up_post
+from commands.outbox import board_payload, enqueue, revise_post
 from commands.provider import LeagueData, LeagueDataProvider, WeekData
-from commands.services.board import board_lines
+from commands.services.board_post import LINES_UP_KIND, board_key
 from commands.services.due_jobs import open_lock_by
 from commands.services.economy import open_bankrolls
 from commands.services.game_board import fetch_lines, sync_games
@@ -46,9 +44,10 @@ from commands.services.pricing import (
     plan_props,
     record_projections,
 )
+from commands.services.team_store import StoredTeam, store_teams
 from engine import Normal
 from storage.database import Database
-from storage.models import League, Market, Member, Team, Week
+from storage.models import League, Market, Member, Week
 from storage.statuses import MarketStatus, WeekStatus
 
 
@@ -75,10 +74,6 @@ class SyncResult:
         return bool(self.opened)
 
 
-def board_key(week_id: int) -> str:
-    return f"lines_up:week:{week_id}"
-
-
 async def sync_league(
     db: Database, league: League, provider: LeagueDataProvider, now: datetime
 ) -> SyncResult:
@@ -93,7 +88,7 @@ async def sync_league(
         league_data.season, league_data.current_matchup_period, league_data.final_matchup_period
     )
     async with db.write() as session:
-        teams = await _upsert_teams(session, league.id, league_data)
+        teams = await store_teams(session, league.id, league_data)
         stored = await _stored_weeks(session, league.id, league_data.season, periods)
         statements = await session.connection()  # the hot statements below skip the ORM's layer
         # Read here, not from `league`: a caller may hold a League loaded before the last refit.
@@ -152,7 +147,6 @@ _STORED_WEEKS = select(Week).where(
     Week.season == bindparam("season"),
     Week.matchup_period.in_(bindparam("periods", expanding=True)),
 )
-_TEAMS = select(Team).where(Team.league_id == bindparam("league_id"))
 # Each week still in play (unsettled, or its stat corrections still open) and whether it
 # has NFL games whose bets wait for their scores. On the row reader: every sync reads it,
 # before its provider is asked, and a read session for it cost more than the read.
@@ -223,36 +217,11 @@ async def periods_to_sync(db: Database, league: League, data: LeagueData, now: d
     return Periods(sorted(periods), any(games for _, games in pending))
 
 
-async def _upsert_teams(session: AsyncSession, league_id: int, league_data: LeagueData) -> dict[int, Team]:
-    existing = {t.espn_team_id: t for t in (await session.scalars(_TEAMS, {"league_id": league_id})).all()}
-    new = [
-        {"league_id": league_id, "espn_team_id": info.team_id}
-        | dict(zip(_TEAM_COLUMNS, _team_values(info), strict=True))
-        for info in league_data.teams
-        if info.team_id not in existing
-    ]
-    if new:  # a league's first sync: its teams in one statement, not a flush per team
-        for team in await session.scalars(insert(Team).returning(Team), new):
-            existing[team.espn_team_id] = team
-    for info in league_data.teams:
-        team, values = existing[info.team_id], _team_values(info)
-        if _team_values(team) != values:  # most syncs: none moved, and setting each costs events
-            for column, value in zip(_TEAM_COLUMNS, values, strict=True):
-                setattr(team, column, value)
-    await session.flush()
-    return existing
-
-
-# What a sync keeps of each fantasy team, by the same names on ESPN's team and on the row.
-_TEAM_COLUMNS = ("name", "abbrev", "owner_name", "wins", "losses", "ties", "points_for", "points_against")
-_team_values = operator.attrgetter(*_TEAM_COLUMNS)
-
-
 async def _store_week(
     session: AsyncSession,
     league: League,
     settings: LeagueSettings,
-    teams: dict[int, Team],
+    teams: dict[int, StoredTeam],
     data: WeekData,
     week: Week | None,
     now: datetime,
@@ -310,7 +279,7 @@ async def _open_or_reprice(
     session: AsyncSession,
     league: League,
     settings: LeagueSettings,
-    teams: dict[int, Team],
+    teams: dict[int, StoredTeam],
     week: Week,
     stored: StoredLineups,
     k: float,
@@ -392,28 +361,22 @@ async def _open_or_reprice(
         members = (await session.scalars(_MEMBERS, {"league_id": league.id})).all()
         await open_bankrolls(session, league, week, members, settings, now)
         await draw_week_pools(session, week, [m.id for m in members], settings.pool_size)
-        reply = lines_up_post(
-            league,
-            settings,
-            week,
-            await board_lines(session, week, now, popular=settings.popular_picks),
-            now,
-        )
-        await enqueue_post(
-            session, league_id=league.id, kind="lines_up", dedupe_key=board_key(week.id), reply=reply, now=now
+        await enqueue(
+            session,
+            league_id=league.id,
+            kind=LINES_UP_KIND,
+            dedupe_key=board_key(week.id),
+            payload=board_payload(week.id),
+            now=now,
         )
     elif changed:
-        await refresh_board(session, league, settings, week, now)
+        await refresh_board(session, league.id, week.id)
 
 
-async def refresh_board(
-    session: AsyncSession, league: League, settings: LeagueSettings, week: Week, now: datetime
-) -> None:
-    """Edit the week's posted lines board in place, as a sportsbook's odds page updates."""
-    reply = lines_up_post(
-        league, settings, week, await board_lines(session, week, now, popular=settings.popular_picks), now
-    )
-    await revise_post(session, league_id=league.id, dedupe_key=board_key(week.id), reply=reply)
+async def refresh_board(session: AsyncSession, league_id: int, week_id: int) -> None:
+    """Edit the week's posted lines board in place, as a sportsbook's odds page updates (the
+    outbox words it again from the book when it delivers the edit: board_post)."""
+    await revise_post(session, league_id=league_id, dedupe_key=board_key(week_id))
 
 
 async def lock_due(db: Database, league: League, now: datetime) -> Counter[datetime]:
@@ -424,7 +387,6 @@ async def lock_due(db: Database, league: League, now: datetime) -> Counter[datet
     Bets check the lock time themselves, so this is bookkeeping for displays (and the
     board edit), not the guard.
     """
-    settings = LeagueSettings.of(league.settings)
     # Read first: most passes have nothing to lock and need not take the write lock.
     if not await open_lock_by(db, league.id, now):
         return Counter()
@@ -460,5 +422,5 @@ async def lock_due(db: Database, league: League, now: datetime) -> Counter[datet
             )
             if still_open is None and week.status == WeekStatus.OPEN:
                 week.status = WeekStatus.LOCKED
-            await refresh_board(session, league, settings, week, now)
+            await refresh_board(session, league.id, week.id)
         return locked
