@@ -33,7 +33,7 @@ from storage.statuses import WeekStatus
 
 
 async def open_bankroll(
-    session: AsyncSession, league: League, week: Week, member: Member, settings: LeagueSettings, now: datetime
+    session: AsyncSession, league: League, week: Week, member_id: int, settings: LeagueSettings, now: datetime
 ) -> bool:
     """Start a member's week per the bankroll mode; False if it was already started.
 
@@ -43,18 +43,18 @@ async def open_bankroll(
     if settings.bankroll_mode == "weekly_reset":
         granted = await session.scalar(
             select(LedgerEntry.id).where(
-                LedgerEntry.member_id == member.id, LedgerEntry.dedupe_key == keys.grant(week.id)
+                LedgerEntry.member_id == member_id, LedgerEntry.dedupe_key == keys.grant(week.id)
             )
         )
         if granted is not None:
             return False
         # FOR UPDATE (PostgreSQL) so no other write moves this balance between read and reset.
-        balance = await session.scalar(select(Member.balance).where(Member.id == member.id).with_for_update())
+        balance = await session.scalar(select(Member.balance).where(Member.id == member_id).with_for_update())
         if balance:
             await post_entry(
                 session,
                 league_id=league.id,
-                member_id=member.id,
+                member_id=member_id,
                 kind="reset",
                 amount=-balance,
                 dedupe_key=keys.reset(week.id),
@@ -62,14 +62,14 @@ async def open_bankroll(
                 memo=f"Week {week.matchup_period} reset: last week's {balance:,} left over",
                 now=now,
             )
-    return await grant_allowance(session, league, week, member, settings.allowance, now)
+    return await grant_allowance(session, league, week, member_id, settings.allowance, now)
 
 
 async def open_bankrolls(
     session: AsyncSession,
     league: League,
     week: Week,
-    members: Sequence[Member],
+    member_ids: Sequence[int],
     settings: LeagueSettings,
     now: datetime,
 ) -> None:
@@ -81,11 +81,13 @@ async def open_bankrolls(
     member's leftover away first, which reads and locks each balance, one member at a time.
     """
     if settings.bankroll_mode == "weekly_reset":
-        for member in members:
-            await open_bankroll(session, league, week, member, settings, now)
+        for member_id in member_ids:
+            await open_bankroll(session, league, week, member_id, settings, now)
         return
     await post_credits(
-        session, [allowance_credit(league, week, member.id, settings.allowance) for member in members], now
+        session,
+        [allowance_credit(league, week, member_id, settings.allowance) for member_id in member_ids],
+        now,
     )
 
 

@@ -26,12 +26,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Text, bindparam, delete, select, type_coerce
-from sqlalchemy.engine import Dialect
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.types import TypeDecorator
 
 from commands.league_settings import LeagueSettings
 from commands.provider import PlayerLine, ProGame, WeekData
@@ -320,7 +318,7 @@ async def _store_starters(
 ) -> tuple[dict[int, set[str]], dict[int, list[tuple[str, tuple[int, tuple[Any, ...]]]]]]:
     """Write the week's starters; returns each matchup's starters as stored afterwards: their
     ids by matchup, and every starter of the week (shown or not) as the priced digest reads him."""
-    held = await _held(session, Starter, week)
+    held = await _held_starters(execute, week)
     states = game_states(data.pro_games)
     writes = _Writes.empty()
     kept: dict[int, set[str]] = {matchup_id: set() for matchup_id in matchup_ids.values()}
@@ -389,7 +387,7 @@ async def _store_benches(
     starters: Mapping[int, set[str]],
 ) -> None:
     """Keep each matchup's bench as the provider has it now; pricing never reads it, awards do."""
-    held = await _held(session, BenchPlayer, week)
+    held = await _held_bench(execute, week)
     writes = _Writes.empty()
     seen: set[tuple[int, str]] = set()
     for m in data.matchups:
@@ -426,47 +424,83 @@ async def _store_benches(
     await _write(session, execute, dialect, BenchPlayer, writes, _BENCH_SQL)
 
 
-class _SlotsRead(TypeDecorator[list[str]]):
-    """A stored list of lineup slots, decoded once per distinct text.
+class _HeldStarter(NamedTuple):
+    """A stored starter as a sync compares it: its ids, then the columns in _STARTER_FIELDS' order."""
 
-    A week's two hundred starters and reserves repeat a handful of lists (["RB", "FLEX"]),
-    and decoding each row's JSON again was a tenth of a game-day sync's reads.
-    """
+    id: int
+    matchup_id: int
+    player_id: str
+    team_id: int
+    name: str
+    position: str
+    slot: str
+    pro_team: str | None
+    injury_status: str | None
+    projection: float
+    points: float
+    game_id: str | None
+    kickoff: datetime | None
+    game_state: str | None
+    eligible_slots: list[str] | None
 
-    impl = Text
-    cache_ok = True
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> list[str] | None:
-        if value is None or isinstance(value, list):
-            return value
-        return _decoded_slots(value)
+class _HeldBench(NamedTuple):
+    """A stored reserve as a sync compares him: his ids, then the columns in _BENCH_FIELDS' order."""
+
+    id: int
+    matchup_id: int
+    player_id: str
+    team_id: int
+    name: str
+    position: str
+    slot: str
+    eligible_slots: list[str] | None
+    projection: float
+    points: float
+
+
+def _held_sql(table: str, fields: tuple[str, ...]) -> str:
+    columns = ", ".join(f"t.{name}" for name in fields)
+    return f"""
+SELECT {columns} FROM {table} t JOIN matchups ON matchups.id = t.matchup_id
+WHERE matchups.week_id = :week_id
+"""
+
+
+# Every sync reads these, every league every five minutes on a game day, two hundred rows
+# a week: sent to the driver directly (storage/row_sets.py), each row's instant and slots
+# decoded by the caches below. Through SQLAlchemy's result rows and column types the two
+# reads were a fifth of a game-day tick.
+_HELD_STARTERS = _held_sql("starters", _HeldStarter._fields)
+_HELD_BENCH = _held_sql("bench_players", _HeldBench._fields)
+
+
+def _held_starter(row: Sequence[Any]) -> _HeldStarter:
+    return _HeldStarter._make((*row[:12], row_sets.read_instant(row[12]), row[13], _slots_read(row[14])))
+
+
+def _held_reserve(row: Sequence[Any]) -> _HeldBench:
+    return _HeldBench._make((*row[:7], _slots_read(row[7]), row[8], row[9]))
+
+
+def _slots_read(value: Any) -> list[str] | None:
+    """A stored list of lineup slots, decoded once per distinct text (SQLite hands back the
+    JSON text; asyncpg, with the codec SQLAlchemy gives its connections, the list itself)."""
+    if value is None or isinstance(value, list):
+        return value
+    return _decoded_slots(value)
 
 
 @lru_cache(maxsize=1024)
 def _decoded_slots(text: str) -> list[str] | None:
-    # Shared by the rows that hold it: compared and written again, never changed in place.
+    # A week's two hundred starters and reserves repeat a handful of lists (["RB", "FLEX"]),
+    # shared by the rows that hold them: compared and written again, never changed in place.
     slots: list[str] | None = json.loads(text)
     return slots
 
 
-def _held_column(model: type[Starter] | type[BenchPlayer], name: str) -> Any:
-    column = getattr(model, name)
-    return type_coerce(column, _SlotsRead()).label(name) if name == "eligible_slots" else column
-
-
-def _held_rows(model: type[Starter] | type[BenchPlayer], fields: row_sets.Columns) -> Any:
-    return (
-        select(
-            model.id, model.matchup_id, model.player_id, *(_held_column(model, name) for name, _ in fields)
-        )
-        .join(Matchup, Matchup.id == model.matchup_id)
-        .where(Matchup.week_id == bindparam("week_id"))
-    )
-
-
-# Every sync reads these, every league every five minutes on a game day: built once, and
-# run on the session's connection, where building each and passing it through the ORM's
-# layer cost more than SQLite took to answer it.
+# Built once, run on the session's connection: a handful of rows, where building the
+# statement and passing it through the ORM's layer cost more than SQLite took to answer.
 _HELD_MATCHUPS = select(
     Matchup.id,
     Matchup.home_team_id,
@@ -477,14 +511,17 @@ _HELD_MATCHUPS = select(
     Matchup.home_adjustment,
     Matchup.away_adjustment,
 ).where(Matchup.week_id == bindparam("week_id"))
-_HELD = {Starter: _held_rows(Starter, _STARTER_FIELDS), BenchPlayer: _held_rows(BenchPlayer, _BENCH_FIELDS)}
 
 
-async def _held(
-    session: AsyncSession, model: type[Starter] | type[BenchPlayer], week: Week
-) -> dict[tuple[int, str], Any]:
-    """The week's stored rows of `model` (starters or bench), by (matchup, player)."""
-    rows = await (await session.connection()).execute(_HELD[model], {"week_id": week.id})
+async def _held_starters(execute: row_sets.Execute, week: Week) -> dict[tuple[int, str], _HeldStarter]:
+    """The week's stored starters, by (matchup, player)."""
+    rows = map(_held_starter, await execute(_HELD_STARTERS, {"week_id": week.id}))
+    return {(row.matchup_id, row.player_id): row for row in rows}
+
+
+async def _held_bench(execute: row_sets.Execute, week: Week) -> dict[tuple[int, str], _HeldBench]:
+    """The week's stored reserves, by (matchup, player)."""
+    rows = map(_held_reserve, await execute(_HELD_BENCH, {"week_id": week.id}))
     return {(row.matchup_id, row.player_id): row for row in rows}
 
 

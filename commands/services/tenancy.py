@@ -153,10 +153,10 @@ async def current_week(session: AsyncSession, league_id: int) -> Week | None:
 
 
 async def grant_allowance(
-    session: AsyncSession, league: League, week: Week, member: Member, amount: int, now: datetime
+    session: AsyncSession, league: League, week: Week, member_id: int, amount: int, now: datetime
 ) -> bool:
     """The weekly allowance, at most once per member per week (the dedupe key sees to it)."""
-    return await post_entry(session, **allowance_credit(league, week, member.id, amount), now=now)
+    return await post_entry(session, **allowance_credit(league, week, member_id, amount), now=now)
 
 
 def allowance_credit(league: League, week: Week, member_id: int, amount: int) -> Credit:
@@ -195,7 +195,7 @@ async def ensure_member(
             await session.flush()
             week = await current_week(session, league.id)
             if week is not None and week.markets_open and week.status != WeekStatus.SETTLED:
-                await grant_allowance(session, league, week, member, settings.allowance, now)
+                await grant_allowance(session, league, week, member.id, settings.allowance, now)
                 await place_newcomer(session, week, member.id)
     except IntegrityError:
         pass  # another request registered the same user first; use that row

@@ -257,7 +257,7 @@ async def _store_week(
     return week, lineups
 
 
-_MEMBERS = select(Member).where(Member.league_id == bindparam("league_id"))
+_MEMBER_IDS = select(Member.id).where(Member.league_id == bindparam("league_id")).order_by(Member.id)
 _EARLIER_UNSETTLED = (
     select(Week.status)
     .where(
@@ -272,7 +272,7 @@ _EARLIER_UNSETTLED = (
 
 async def _previous_week_done(session: AsyncSession, week: Week) -> bool:
     params = {"league_id": week.league_id, "season": week.season, "period": week.matchup_period}
-    return await session.scalar(_EARLIER_UNSETTLED, params) is None
+    return (await (await session.connection()).execute(_EARLIER_UNSETTLED, params)).first() is None
 
 
 async def _open_or_reprice(
@@ -358,9 +358,10 @@ async def _open_or_reprice(
         )
     result.repriced += changed
     if week.id in result.opened:
-        members = (await session.scalars(_MEMBERS, {"league_id": league.id})).all()
+        statements = await session.connection()
+        members = list((await statements.execute(_MEMBER_IDS, {"league_id": league.id})).scalars())
         await open_bankrolls(session, league, week, members, settings, now)
-        await draw_week_pools(session, week, [m.id for m in members], settings.pool_size)
+        await draw_week_pools(session, week, members, settings.pool_size)
         await enqueue(
             session,
             league_id=league.id,
