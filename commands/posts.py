@@ -3,7 +3,8 @@
 Lines are up, locking soon, a week's results, stat corrections, trouble reading ESPN,
 the season's end, a member's claim to a team and a public ticket. Wording only, like
 commands.views: the jobs (commands.services.lifecycle and .season, .weeks) and the
-services that queue a post read what it needs and pass it in. The weekly recap's own
+services that queue a post read what it needs and pass it in; the lines-up post is worded
+when the outbox delivers it (commands.services.board_post). The weekly recap's own
 words are in commands.recap.
 """
 
