@@ -78,21 +78,13 @@ async def enqueue_post(
     )
 
 
-async def revise_post(
-    session: AsyncSession, *, league_id: int, dedupe_key: str, reply: Reply | None = None
-) -> bool:
-    """Replace a queued or already posted message's content; the loop edits it in place.
-
-    Without `reply` the content stays what it is, a board worded when delivered
-    (`board_payload`), and the post is only due again: the loop words it anew.
-    """
-    values: dict[str, Any] = {"revision": OutboxMessage.revision + 1, "status": OutboxStatus.PENDING}
-    if reply is not None:
-        values["payload"] = reply_to_dict(reply)
+async def revise_post(session: AsyncSession, *, league_id: int, dedupe_key: str) -> bool:
+    """Mark a queued or already posted board due again: its content is its week
+    (`board_payload`), so the loop words it anew from the book and edits it in place."""
     result = await (await session.connection()).execute(
         update(OutboxMessage)
         .where(OutboxMessage.league_id == league_id, OutboxMessage.dedupe_key == dedupe_key)
-        .values(values)
+        .values(revision=OutboxMessage.revision + 1, status=OutboxStatus.PENDING)
     )
     return bool(rows_changed(result))
 
