@@ -22,7 +22,7 @@ The rules are those a real lineup follows during a week:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -425,7 +425,8 @@ async def _store_benches(
 
 
 class _HeldStarter(NamedTuple):
-    """A stored starter as a sync compares it: its ids, then the columns in _STARTER_FIELDS' order."""
+    """A stored starter as a sync compares it: its ids, then _STARTER_FIELDS, in their order
+    (a test checks the two agree: the sync compares a row's values by position)."""
 
     id: int
     matchup_id: int
@@ -445,7 +446,7 @@ class _HeldStarter(NamedTuple):
 
 
 class _HeldBench(NamedTuple):
-    """A stored reserve as a sync compares him: his ids, then the columns in _BENCH_FIELDS' order."""
+    """A stored reserve as a sync compares him: his ids, then _BENCH_FIELDS, in their order."""
 
     id: int
     matchup_id: int
@@ -459,28 +460,26 @@ class _HeldBench(NamedTuple):
     points: float
 
 
-def _held_sql(table: str, fields: tuple[str, ...]) -> str:
-    columns = ", ".join(f"t.{name}" for name in fields)
+def _held_sql(table: str, fields: row_sets.Columns) -> str:
+    """The week's rows of `table`: ids, then `fields`, the columns its writes use, in their order."""
+    columns = ", ".join(f"t.{name}" for name, _ in fields)
     return f"""
-SELECT {columns} FROM {table} t JOIN matchups ON matchups.id = t.matchup_id
+SELECT t.id, t.matchup_id, t.player_id, {columns} FROM {table} t JOIN matchups ON matchups.id = t.matchup_id
 WHERE matchups.week_id = :week_id
 """
 
 
-# Every sync reads these, every league every five minutes on a game day, two hundred rows
-# a week: sent to the driver directly (storage/row_sets.py), each row's instant and slots
-# decoded by the caches below. Through SQLAlchemy's result rows and column types the two
-# reads were a fifth of a game-day tick.
-_HELD_STARTERS = _held_sql("starters", _HeldStarter._fields)
-_HELD_BENCH = _held_sql("bench_players", _HeldBench._fields)
+def _decoders(fields: row_sets.Columns) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+    """Where a held row (ids first) has a value the driver hands back undecoded, and how to decode it."""
+    decode: dict[str, Callable[[Any], Any]] = {"timestamp": row_sets.read_instant, "json": _slots_read}
+    return tuple((3 + i, decode[kind]) for i, (_, kind) in enumerate(fields) if kind in decode)
 
 
-def _held_starter(row: Sequence[Any]) -> _HeldStarter:
-    return _HeldStarter._make((*row[:12], row_sets.read_instant(row[12]), row[13], _slots_read(row[14])))
-
-
-def _held_reserve(row: Sequence[Any]) -> _HeldBench:
-    return _HeldBench._make((*row[:7], _slots_read(row[7]), row[8], row[9]))
+def _decoded(row: Sequence[Any], decoders: tuple[tuple[int, Callable[[Any], Any]], ...]) -> list[Any]:
+    values = list(row)
+    for index, decode in decoders:
+        values[index] = decode(values[index])
+    return values
 
 
 def _slots_read(value: Any) -> list[str] | None:
@@ -499,6 +498,16 @@ def _decoded_slots(text: str) -> list[str] | None:
     return slots
 
 
+# Every sync reads these, every league every five minutes on a game day, two hundred rows
+# a week: sent to the driver directly (storage/row_sets.py), each row's instant and slots
+# decoded by the caches above. Through SQLAlchemy's result rows and column types the two
+# reads were a fifth of a game-day tick.
+_HELD_STARTERS = _held_sql("starters", _STARTER_FIELDS)
+_HELD_BENCH = _held_sql("bench_players", _BENCH_FIELDS)
+_STARTER_DECODERS = _decoders(_STARTER_FIELDS)
+_BENCH_DECODERS = _decoders(_BENCH_FIELDS)
+
+
 # Built once, run on the session's connection: a handful of rows, where building the
 # statement and passing it through the ORM's layer cost more than SQLite took to answer.
 _HELD_MATCHUPS = select(
@@ -515,14 +524,16 @@ _HELD_MATCHUPS = select(
 
 async def _held_starters(execute: row_sets.Execute, week: Week) -> dict[tuple[int, str], _HeldStarter]:
     """The week's stored starters, by (matchup, player)."""
-    rows = map(_held_starter, await execute(_HELD_STARTERS, {"week_id": week.id}))
-    return {(row.matchup_id, row.player_id): row for row in rows}
+    rows = await execute(_HELD_STARTERS, {"week_id": week.id})
+    held = (_HeldStarter._make(_decoded(row, _STARTER_DECODERS)) for row in rows)
+    return {(row.matchup_id, row.player_id): row for row in held}
 
 
 async def _held_bench(execute: row_sets.Execute, week: Week) -> dict[tuple[int, str], _HeldBench]:
     """The week's stored reserves, by (matchup, player)."""
-    rows = map(_held_reserve, await execute(_HELD_BENCH, {"week_id": week.id}))
-    return {(row.matchup_id, row.player_id): row for row in rows}
+    rows = await execute(_HELD_BENCH, {"week_id": week.id})
+    held = (_HeldBench._make(_decoded(row, _BENCH_DECODERS)) for row in rows)
+    return {(row.matchup_id, row.player_id): row for row in held}
 
 
 async def _write(

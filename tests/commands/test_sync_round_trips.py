@@ -434,3 +434,13 @@ async def test_a_tick_digests_each_weeks_snapshots_once(tmp_path: Path, monkeypa
         )
     finally:
         await db.dispose()
+
+
+def test_the_held_rows_name_the_columns_the_writes_use_in_their_order() -> None:
+    """A sync compares a stored starter's or reserve's values with the snapshot's by position,
+    in the order of the columns it writes; the rows it reads back must name that order."""
+    for held, fields in (
+        (lineup_store._HeldStarter, lineup_store._STARTER_FIELDS),
+        (lineup_store._HeldBench, lineup_store._BENCH_FIELDS),
+    ):
+        assert held._fields == ("id", "matchup_id", "player_id", *(name for name, _ in fields))
